@@ -1,0 +1,110 @@
+// Pure parsing of rsync `--info=progress2` output. rsync redraws its progress line with carriage
+// returns and ends it with a newline, so the stream is split on both and each piece parsed alone.
+
+/** One progress2 sample: the whole transfer so far, not a single file. */
+export interface RsyncProgress {
+  readonly bytes: number;
+  readonly percent: number;
+  /** Bytes per second; rsync prints kB/MB/GB/TB with 1024-based units. */
+  readonly speed: number;
+  /** Seconds rsync expects the rest to take (or the elapsed time on the final line). */
+  readonly etaSeconds: number;
+  /** Files transferred so far (`xfr#N`), when the line carries it. */
+  readonly transfers?: number;
+  /** Files still to check and the total known so far (`to-chk=R/T` or `ir-chk=R/T`). */
+  readonly toCheck?: number;
+  readonly totalFiles?: number;
+  /** `ir-chk` means the file list is still growing (incremental recursion), so totals are partial. */
+  readonly totalsFinal?: boolean;
+}
+
+const LINE =
+  /^\s*([\d,.]+)\s+(\d{1,3})%\s+([\d.]+)([kMGTP]?B)\/s\s+(\d+):(\d{2}):(\d{2})(?:\s+\(xfr#(\d+),\s*(to|ir)-chk=(\d+)\/(\d+)\))?\s*$/;
+
+const UNIT: Record<string, number> = {
+  B: 1,
+  kB: 1024,
+  MB: 1024 ** 2,
+  GB: 1024 ** 3,
+  TB: 1024 ** 4,
+  PB: 1024 ** 5,
+};
+
+/** Parses one redraw of the progress2 line; anything else (stats, warnings) yields undefined. */
+export function parseRsyncProgressLine(line: string): RsyncProgress | undefined {
+  const m = LINE.exec(line);
+  if (!m) return undefined;
+  const [, bytesText, pct, speedText, unit, h, min, s, xfr, kind, rem, total] = m;
+  const bytes = Number(bytesText!.replace(/[,.]/g, ''));
+  const speed = Math.round(Number(speedText) * (UNIT[unit!] ?? 1));
+  const base = {
+    bytes,
+    percent: Number(pct),
+    speed,
+    etaSeconds: Number(h) * 3600 + Number(min) * 60 + Number(s),
+  };
+  if (xfr === undefined) return base;
+  return {
+    ...base,
+    transfers: Number(xfr),
+    toCheck: Number(rem),
+    totalFiles: Number(total),
+    totalsFinal: kind === 'to',
+  };
+}
+
+/**
+ * Splits a byte stream into lines on `\r` and `\n` while keeping the unfinished tail, so a chunk
+ * boundary in the middle of a redraw never produces a half line.
+ */
+export class CarriageReturnSplitter {
+  private tail = '';
+
+  /** Feeds a chunk and returns the complete pieces it finished. */
+  push(chunk: string): string[] {
+    const text = this.tail + chunk;
+    const parts = text.split(/\r\n|\r|\n/);
+    this.tail = parts.pop() ?? '';
+    return parts.filter((p) => p.length > 0);
+  }
+
+  /** Returns whatever is left once the stream has ended. */
+  end(): string[] {
+    const rest = this.tail;
+    this.tail = '';
+    return rest.length > 0 ? [rest] : [];
+  }
+}
+
+/** Totals printed by `rsync --stats` at the end of a run. */
+export interface RsyncStats {
+  readonly files?: number;
+  readonly regularFiles?: number;
+  readonly createdFiles?: number;
+  readonly deletedFiles?: number;
+  readonly transferredFiles?: number;
+  readonly totalFileSize?: number;
+  readonly transferredFileSize?: number;
+}
+
+const STAT_LINES: ReadonlyArray<readonly [RegExp, keyof RsyncStats]> = [
+  [/^Number of files: ([\d,]+)/, 'files'],
+  [/^Number of files: [\d,]+ \(reg: ([\d,]+)/, 'regularFiles'],
+  [/^Number of created files: ([\d,]+)/, 'createdFiles'],
+  [/^Number of deleted files: ([\d,]+)/, 'deletedFiles'],
+  [/^Number of regular files transferred: ([\d,]+)/, 'transferredFiles'],
+  [/^Total file size: ([\d,]+) bytes/, 'totalFileSize'],
+  [/^Total transferred file size: ([\d,]+) bytes/, 'transferredFileSize'],
+];
+
+/** Reads the `--stats` block; fields rsync did not print stay undefined. */
+export function parseRsyncStats(lines: readonly string[]): RsyncStats {
+  const out: Record<string, number> = {};
+  for (const line of lines) {
+    for (const [re, key] of STAT_LINES) {
+      const m = re.exec(line.trim());
+      if (m) out[key] = Number(m[1]!.replace(/,/g, ''));
+    }
+  }
+  return out as RsyncStats;
+}

@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  CarriageReturnSplitter,
+  parseRsyncProgressLine,
+  parseRsyncStats,
+} from '../../../electron/core/progress/rsync-progress.js';
+
+const work = mkdtempSync(join(tmpdir(), 'reprise-progress-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// Captures real rsync output once: a few files, bandwidth-limited so rsync redraws several times.
+function captureRealOutput(): string {
+  const src = join(work, 'src');
+  mkdirSync(join(src, 'Artist', 'Album'), { recursive: true });
+  writeFileSync(join(src, 'Artist', 'Album', '01 Track.flac'), Buffer.alloc(3_000_000, 7));
+  for (let i = 2; i <= 4; i++) writeFileSync(join(src, 'Artist', 'Album', `0${i}.txt`), `track ${i}`);
+  return execFileSync(
+    'rsync',
+    ['-a', '--info=progress2', '--no-inc-recursive', '--stats', '--bwlimit=2m', `${src}`, `${join(work, 'dst')}/`],
+    { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } },
+  );
+}
+
+describe('rsync progress2 parser', () => {
+  const output = captureRealOutput();
+
+  it('splits carriage-return redraws even when chunks cut a line in half', () => {
+    const splitter = new CarriageReturnSplitter();
+    const lines: string[] = [];
+    // Feed 7 characters at a time so every redraw is cut somewhere.
+    for (let i = 0; i < output.length; i += 7) lines.push(...splitter.push(output.slice(i, i + 7)));
+    lines.push(...splitter.end());
+    const whole = output.split(/\r|\n/).filter((l) => l.length > 0);
+    expect(lines).toEqual(whole);
+  });
+
+  it('parses every progress redraw of a real run and ends at 100%', () => {
+    const lines = output.split(/\r|\n/).filter((l) => l.length > 0);
+    const samples = lines.map(parseRsyncProgressLine).filter((p) => p !== undefined);
+    expect(samples.length).toBeGreaterThan(2);
+    for (let i = 1; i < samples.length; i++) expect(samples[i]!.bytes).toBeGreaterThanOrEqual(samples[i - 1]!.bytes);
+    const last = samples.at(-1)!;
+    expect(last.percent).toBe(100);
+    expect(last.bytes).toBe(3_000_000 + 3 * 'track 2'.length);
+    expect(last.transfers).toBe(4);
+    expect(last.toCheck).toBe(0);
+    expect(last.totalsFinal).toBe(true);
+    // The bandwidth limit shows up as a speed in the right order of magnitude (1024-based units).
+    const limited = samples.filter((s) => s.speed > 0);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(Math.max(...limited.map((s) => s.speed))).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it('reads the --stats totals', () => {
+    const stats = parseRsyncStats(output.split('\n'));
+    expect(stats.regularFiles).toBe(4);
+    expect(stats.transferredFiles).toBe(4);
+    expect(stats.totalFileSize).toBe(3_000_021);
+  });
+
+  it('parses lines of known shapes exactly', () => {
+    expect(parseRsyncProgressLine('     32,768   0%    0.00kB/s    0:00:00  ')).toEqual({
+      bytes: 32768,
+      percent: 0,
+      speed: 0,
+      etaSeconds: 0,
+    });
+    expect(parseRsyncProgressLine('  1,234,567,890  42%   12.50MB/s    1:02:03 (xfr#17, ir-chk=1000/5021)')).toEqual({
+      bytes: 1234567890,
+      percent: 42,
+      speed: 12.5 * 1024 * 1024,
+      etaSeconds: 3723,
+      transfers: 17,
+      toCheck: 1000,
+      totalFiles: 5021,
+      totalsFinal: false,
+    });
+    expect(parseRsyncProgressLine('Number of files: 6 (reg: 4, dir: 2)')).toBeUndefined();
+    expect(parseRsyncProgressLine('rsync: [sender] link_stat "/x" failed: No such file or directory (2)')).toBeUndefined();
+  });
+});
