@@ -1,0 +1,92 @@
+// SQLite databases inside a source (a music manager's library.db) are copied through SQLite's
+// online backup API: a byte copy of a database that another program is writing can be torn.
+import { open, stat, rename, rm } from 'node:fs/promises';
+import { opendir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import Database from 'better-sqlite3';
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+const CANDIDATE = /\.(db|sqlite|sqlite3|db3)$/i;
+/** Files next to a database that only make sense together with the live original. */
+export const SQLITE_SIDECARS = ['-wal', '-shm', '-journal'] as const;
+
+/** A database found in a source: absolute path and path relative to the source's parent. */
+export interface FoundDatabase {
+  readonly absolute: string;
+  /** Path as it appears inside a snapshot, e.g. `music/.app/library.db`. */
+  readonly inSnapshot: string;
+}
+
+/** Walks the sources and returns the SQLite databases (by extension, confirmed by header). */
+export async function findSqliteDatabases(
+  sources: ReadonlyArray<{ readonly path: string; readonly base: string }>,
+  isExcluded: (relInSnapshot: string) => boolean = () => false,
+): Promise<FoundDatabase[]> {
+  const found: FoundDatabase[] = [];
+  for (const source of sources) {
+    const stack = [source.path];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      let handle;
+      try {
+        handle = await opendir(dir, { bufferSize: 256 });
+      } catch {
+        continue; // unreadable folders are rsync's to report
+      }
+      for await (const entry of handle) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) stack.push(full);
+        else if (entry.isFile() && CANDIDATE.test(entry.name)) {
+          const inSnapshot = [source.base, ...relative(source.path, full).split(sep)].join('/');
+          if (!isExcluded(inSnapshot) && (await hasSqliteHeader(full))) found.push({ absolute: full, inSnapshot });
+        }
+      }
+    }
+  }
+  return found;
+}
+
+async function hasSqliteHeader(file: string): Promise<boolean> {
+  try {
+    const fh = await open(file, 'r');
+    try {
+      const buf = Buffer.alloc(16);
+      const { bytesRead } = await fh.read(buf, 0, 16, 0);
+      return bytesRead === 16 && buf.equals(SQLITE_HEADER);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** mtime+size of a database and its WAL: when equal to the last copy's, the database is unchanged. */
+export async function databaseSignature(file: string): Promise<string> {
+  const parts: string[] = [];
+  for (const f of [file, `${file}-wal`]) {
+    try {
+      const s = await stat(f);
+      parts.push(`${s.size}@${s.mtimeMs}`);
+    } catch {
+      parts.push('-');
+    }
+  }
+  return parts.join('|');
+}
+
+/**
+ * Copies a live database to `target` through the backup API. It writes a temp file and renames it
+ * over the target, because the target may be a hard link shared with an older snapshot.
+ */
+export async function copySqliteDatabase(source: string, target: string): Promise<void> {
+  const temp = `${target}.reprise-tmp`;
+  await rm(temp, { force: true });
+  const db = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    await db.backup(temp);
+  } finally {
+    db.close();
+  }
+  await rename(temp, target);
+}
