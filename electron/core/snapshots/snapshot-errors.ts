@@ -10,7 +10,8 @@ export type SnapshotErrorKind =
   | 'cancelled'
   | 'spawn-failed'
   | 'rsync-failed'
-  | 'sqlite-copy-failed';
+  | 'sqlite-copy-failed'
+  | 'protected-snapshot';
 
 /** A failed snapshot run; `exitCode` and `stderrTail` keep rsync's own words. */
 export class SnapshotError extends Error {
