@@ -1,0 +1,97 @@
+// A music-aware view of a restore point: Artist → Album with cover, track count and size. Built
+// from a flat listing so the same code serves a local snapshot and a remote mirror (rclone lsjson).
+import { opendir, lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** One entry of a listing, path relative to the source folder (`Artist/Album/01.flac`). */
+export interface ListingEntry {
+  readonly path: string;
+  readonly size: number;
+  readonly isDir: boolean;
+}
+
+/** An album folder as the restore picker shows it. */
+export interface AlbumSummary {
+  readonly name: string;
+  /** Path inside the restore point, e.g. `music/Pink Floyd/The Wall (1979)`. */
+  readonly path: string;
+  readonly cover: string | null;
+  readonly tracks: number;
+  readonly bytes: number;
+}
+
+/** An artist folder and its albums. */
+export interface ArtistSummary {
+  readonly name: string;
+  readonly path: string;
+  readonly albums: readonly AlbumSummary[];
+  readonly bytes: number;
+}
+
+/** Music layout when most second-level folders hold audio; otherwise plain folder browsing. */
+export interface MusicIndex {
+  readonly source: string;
+  readonly layout: 'music' | 'plain';
+  readonly artists: readonly ArtistSummary[];
+}
+
+const AUDIO = /\.(flac|mp3|m4a|aac|ogg|oga|opus|wav|aif|aiff|alac|ape|wv|dsf|dff|wma|mpc)$/i;
+const COVERS = ['cover.jpg', 'folder.jpg', 'front.jpg', 'cover.png', 'folder.png', 'front.png', 'cover.jpeg', 'albumart.jpg'];
+
+/** Groups a listing of one source folder into artists and albums. */
+export function buildMusicIndex(source: string, entries: readonly ListingEntry[]): MusicIndex {
+  const artists = new Map<string, Map<string, { cover: string | null; tracks: number; bytes: number; coverRank: number }>>();
+  for (const e of entries) {
+    const parts = e.path.split('/');
+    const [artist, album] = parts;
+    if (!artist || parts.length < 2) continue;
+    if (!artists.has(artist)) artists.set(artist, new Map());
+    if (!album || (parts.length === 2 && !e.isDir)) continue; // a loose file next to the albums
+    const albums = artists.get(artist)!;
+    if (!albums.has(album)) albums.set(album, { cover: null, tracks: 0, bytes: 0, coverRank: Infinity });
+    if (e.isDir) continue;
+    const a = albums.get(album)!;
+    a.bytes += e.size;
+    const file = parts.at(-1)!;
+    if (AUDIO.test(file)) a.tracks++;
+    const rank = parts.length === 3 ? COVERS.indexOf(file.toLowerCase()) : -1;
+    if (rank >= 0 && rank < a.coverRank) {
+      a.coverRank = rank;
+      a.cover = `${source}/${e.path}`;
+    }
+  }
+  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+  const out: ArtistSummary[] = [];
+  let albumsWithAudio = 0;
+  let albumCount = 0;
+  for (const [artist, albums] of artists) {
+    const list: AlbumSummary[] = [...albums]
+      .map(([name, a]) => ({ name, path: `${source}/${artist}/${name}`, cover: a.cover, tracks: a.tracks, bytes: a.bytes }))
+      .sort((x, y) => collator.compare(x.name, y.name));
+    albumCount += list.length;
+    albumsWithAudio += list.filter((a) => a.tracks > 0).length;
+    out.push({ name: artist, path: `${source}/${artist}`, albums: list, bytes: list.reduce((n, a) => n + a.bytes, 0) });
+  }
+  out.sort((x, y) => collator.compare(x.name, y.name));
+  return { source, layout: albumCount > 0 && albumsWithAudio * 2 >= albumCount ? 'music' : 'plain', artists: out };
+}
+
+/** Lists a local folder recursively (no symlinks followed) as a flat listing. */
+export async function listLocalTree(root: string): Promise<ListingEntry[]> {
+  const out: ListingEntry[] = [];
+  const stack: Array<[string, string]> = [[root, '']];
+  while (stack.length > 0) {
+    const [dir, rel] = stack.pop()!;
+    for await (const entry of await opendir(dir, { bufferSize: 256 })) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        out.push({ path, size: 0, isDir: true });
+        stack.push([full, path]);
+      } else if (entry.isFile()) {
+        out.push({ path, size: (await lstat(full)).size, isDir: false });
+      }
+    }
+  }
+  return out;
+}
