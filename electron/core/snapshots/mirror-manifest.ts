@@ -1,0 +1,97 @@
+// A manifest per mirror run, stored in TARGET/manifests/<run id>.json as one JSON line, so all of
+// them can be read back with a single `rclone cat` from a destination alone.
+import type { SnapshotOutcome } from './manifest.js';
+
+/** How a mirror run ended. */
+export type MirrorOutcome = SnapshotOutcome | 'failed' | 'guard-stopped' | 'cancelled';
+
+/** One source of a mirror run. */
+export interface MirrorSourceRecord {
+  readonly path: string;
+  readonly base: string;
+  /** Files and bytes of the source at run time: what `current/<base>` holds after a good run. */
+  readonly files: number;
+  readonly bytes: number;
+  /** Paths (relative to `current/`) this run created; needed to rebuild older states. */
+  readonly added: readonly string[];
+  readonly transferred: number;
+  readonly versioned: number;
+  readonly outcome: MirrorOutcome;
+  readonly error: string | null;
+}
+
+/** Everything a mirror run says about itself. */
+export interface MirrorManifest {
+  readonly format: 'reprise-mirror';
+  readonly formatVersion: 1;
+  readonly id: string;
+  readonly job: { readonly id: string; readonly name: string };
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly outcome: MirrorOutcome;
+  readonly sources: readonly MirrorSourceRecord[];
+  readonly repriseVersion: string;
+}
+
+/** Whether a run left `current/` in a state that counts as a restore point. */
+export function mirrorRunUsable(outcome: MirrorOutcome): boolean {
+  return outcome === 'ok' || outcome === 'warning';
+}
+
+/** Parses the output of `rclone cat TARGET/manifests` (one manifest a line); ignores foreign lines. */
+export function parseMirrorManifests(text: string): MirrorManifest[] {
+  const out: MirrorManifest[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const m = JSON.parse(line) as Partial<MirrorManifest>;
+      if (m.format === 'reprise-mirror' && m.formatVersion === 1 && typeof m.id === 'string') out.push(m as MirrorManifest);
+    } catch {
+      // not ours
+    }
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Tracks per-file JSON log lines of a sync with --backup-dir. rclone logs a replaced file as
+ * "Moved … " (into the backup dir) followed by "Copied (new)", so a file is new only when it was
+ * copied as new and not moved away first.
+ */
+export class MirrorChangeTracker {
+  private readonly copiedNew = new Set<string>();
+  private readonly moved = new Set<string>();
+  private transfersCount = 0;
+
+  /** Feeds one stderr line of rclone's JSON log. */
+  push(line: string): void {
+    if (!line.startsWith('{')) return;
+    let entry: { msg?: unknown; object?: unknown; skipped?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      return;
+    }
+    if (typeof entry.object !== 'string' || typeof entry.msg !== 'string' || entry.skipped !== undefined) return;
+    // Per-file messages are short fixed verbs; matching their start is not parsing stats text.
+    if (entry.msg.startsWith('Copied (')) {
+      this.transfersCount++;
+      if (entry.msg.startsWith('Copied (new)')) this.copiedNew.add(entry.object);
+    } else if (entry.msg.startsWith('Moved ')) this.moved.add(entry.object);
+  }
+
+  /** Files that did not exist in the mirror before this run (relative to the synced folder). */
+  added(): string[] {
+    return [...this.copiedNew].filter((p) => !this.moved.has(p)).sort();
+  }
+
+  /** Files moved into the version folder (replaced or deleted). */
+  versioned(): number {
+    return this.moved.size;
+  }
+
+  /** Files copied. */
+  transfers(): number {
+    return this.transfersCount;
+  }
+}
