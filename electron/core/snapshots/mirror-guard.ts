@@ -1,7 +1,7 @@
 // The deletion guard of a versioned mirror: an empty or missing source (an unplugged disk!) must
 // never turn into "delete everything in the backup", and a run that would delete more than a set
 // share of the destination is stopped by rclone's --max-delete.
-import { opendir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Files and bytes of a local source folder. */
@@ -37,7 +37,7 @@ export async function countSource(path: string): Promise<SourceCount | undefined
   const stack = [path];
   while (stack.length > 0) {
     const dir = stack.pop()!;
-    for await (const e of await opendir(dir, { bufferSize: 256 })) {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
       const full = join(dir, e.name);
       if (e.isDirectory()) stack.push(full);
       else if (e.isFile()) {

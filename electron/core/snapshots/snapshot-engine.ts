@@ -63,12 +63,10 @@ export async function runSnapshot(options: SnapshotRunOptions): Promise<Snapshot
   const base = newestComplete(snapshots);
 
   options.onProgress?.({ phase: 'checking' });
-  const databases = await findSqliteDatabases(sources);
-  const signatures = new Map<string, string>();
-  for (const db of databases) signatures.set(db.inSnapshot, await databaseSignature(db.absolute));
-
+  // The no-change check needs no walk of the sources: databases the newest snapshot knows are
+  // compared by signature, and a new database shows up in rsync's comparison as a new file.
   if (base && options.detectUnchanged !== false) {
-    const unchanged = await isUnchanged(runRsync, base, sources, excludes, databases, signatures, options.signal);
+    const unchanged = await isUnchanged(runRsync, base, sources, excludes, options.signal);
     if (unchanged) {
       const confirmedAt = clock().toISOString();
       await writeManifest(base.path, { ...base.manifest, confirmations: [...base.manifest.confirmations, confirmedAt] });
@@ -76,6 +74,9 @@ export async function runSnapshot(options: SnapshotRunOptions): Promise<Snapshot
       return { kind: 'unchanged', snapshotId: base.id, confirmedAt };
     }
   }
+  const databases = await findSqliteDatabases(sources);
+  const signatures = new Map<string, string>();
+  for (const db of databases) signatures.set(db.inSnapshot, await databaseSignature(db.absolute));
 
   const staging = join(destination, STAGING_NAME);
   const resumed = await prepareStaging(staging, sources);
@@ -240,22 +241,23 @@ async function isUnchanged(
   base: SnapshotEntry,
   sources: readonly Source[],
   excludes: readonly string[],
-  databases: readonly FoundDatabase[],
-  signatures: ReadonlyMap<string, string>,
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
   const baseBases = base.manifest.sources.map((s) => s.base).sort();
   const nowBases = sources.map((s) => s.base).sort();
   if (baseBases.join('\0') !== nowBases.join('\0')) return false;
-  const previous = new Map(base.manifest.sqlite.map((r) => [r.path, r.signature]));
-  if (previous.size !== signatures.size) return false;
-  for (const [path, sig] of signatures) if (previous.get(path) !== sig) return false;
+  const byBase = new Map(sources.map((s) => [s.base, s.path]));
+  for (const record of base.manifest.sqlite) {
+    const [first, ...rest] = record.path.split('/');
+    const live = join(byBase.get(first!) ?? '/nonexistent', ...rest);
+    if ((await databaseSignature(live)) !== record.signature) return false;
+  }
 
   // Database files and their sidecars are compared by signature above, not by rsync.
   const ignored = new Set<string>();
-  for (const db of databases) {
-    ignored.add(db.inSnapshot);
-    for (const s of SQLITE_SIDECARS) ignored.add(db.inSnapshot + s);
+  for (const record of base.manifest.sqlite) {
+    ignored.add(record.path);
+    for (const s of SQLITE_SIDECARS) ignored.add(record.path + s);
   }
   const splitter = new CarriageReturnSplitter();
   let changed = false;

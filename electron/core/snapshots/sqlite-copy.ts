@@ -1,7 +1,6 @@
 // SQLite databases inside a source (a music manager's library.db) are copied through SQLite's
 // online backup API: a byte copy of a database that another program is writing can be torn.
-import { open, stat, rename, rm } from 'node:fs/promises';
-import { opendir } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -27,13 +26,14 @@ export async function findSqliteDatabases(
     const stack = [source.path];
     while (stack.length > 0) {
       const dir = stack.pop()!;
-      let handle;
+      let entries;
       try {
-        handle = await opendir(dir, { bufferSize: 256 });
+        // One readdir per folder is several times faster than iterating an opendir handle.
+        entries = await readdir(dir, { withFileTypes: true });
       } catch {
         continue; // unreadable folders are rsync's to report
       }
-      for await (const entry of handle) {
+      for (const entry of entries) {
         const full = join(dir, entry.name);
         if (entry.isDirectory()) stack.push(full);
         else if (entry.isFile() && CANDIDATE.test(entry.name)) {
