@@ -1,7 +1,7 @@
 // The window: a sidebar of pages and a header that always shows the same state as the tray.
 import type { ReactElement } from 'react';
 import { Icon } from './components/icons';
-import { headerState } from './header-state';
+import { headerState } from '../../shared/status-line';
 import { Dashboard } from './pages/dashboard';
 import { History } from './pages/history';
 import { Jobs } from './pages/jobs';
@@ -67,7 +67,7 @@ export function App() {
     <div className="shell">
       <nav className="sidebar" aria-label="Pages">
         <div className="brand">
-          <img src="/icon.svg" alt="" width={28} height={28} />
+          <img src="./icon.svg" alt="" width={28} height={28} />
           <span>Reprise</span>
         </div>
         {pages.map((p) => (

@@ -1,6 +1,6 @@
-// The one-line state the header shows (and the tray shows in Electron): all OK, running, failed.
-import { formatAgo } from '../../shared/format';
-import type { JobStatus, RunProgress } from '../../shared/model';
+// The one-line state shown by the window's header and the tray's tooltip: all OK, running, failed.
+import { formatAgo } from './format.js';
+import type { JobStatus, RunProgress } from './model.js';
 
 export interface HeaderState {
   readonly tone: 'ok' | 'warn' | 'bad' | 'busy' | 'muted';
