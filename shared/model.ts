@@ -19,6 +19,8 @@ export interface Job {
   readonly excludes: readonly string[];
   /** A cron expression, or null for manual runs only. */
   readonly schedule: string | null;
+  /** rclone's --bwlimit: a rate ("4M") or a timetable ("08:00,512k 23:00,off"); null for none. */
+  readonly bwlimit: string | null;
   readonly createdAt: string;
 }
 

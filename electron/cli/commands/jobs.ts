@@ -19,7 +19,8 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
     .option('--copy <dest>', 'additive rclone copy to REMOTE:PATH or a local folder (repeat for several)', collect)
     .option('--schedule <cron>', 'when to run, as cron (e.g. "0 3 * * *")')
     .option('--exclude <glob>', 'leave out matching files (repeat for several)', collect)
-    .action(async (name: string, o: { source?: string[]; copy?: string[]; schedule?: string; exclude?: string[] }) => {
+    .option('--bwlimit <rate>', 'bandwidth limit, e.g. "4M" or "08:00,512k 23:00,off"')
+    .action(async (name: string, o: { source?: string[]; copy?: string[]; schedule?: string; exclude?: string[]; bwlimit?: string }) => {
       const destinations = [...(o.copy ?? []).map((d) => ({ kind: 'copy' as const, target: destinationPath(d) }))];
       const created = await ctx.call('jobs:add', {
         name,
@@ -27,6 +28,7 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
         destinations,
         excludes: o.exclude ?? [],
         schedule: o.schedule ?? null,
+        bwlimit: o.bwlimit ?? null,
       });
       if (ctx.options().json) return printJson(created);
       process.stdout.write(`Created job "${created.name}": ${created.sources.join(', ')} → ${created.destinations.map((d) => `${d.target} (${d.kind})`).join(', ')}\n`);

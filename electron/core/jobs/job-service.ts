@@ -101,6 +101,7 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
         destinations,
         excludes: input.excludes,
         schedule: input.schedule,
+        bwlimit: input.bwlimit,
         createdAt: new Date().toISOString(),
       };
       updateSettings(settings, (s) => {

@@ -16,6 +16,7 @@ export const storedJobSchema = z.object({
   destinations: z.array(storedDestinationSchema).min(1),
   excludes: z.array(z.string()).default([]),
   schedule: z.string().nullable().default(null),
+  bwlimit: z.string().nullable().default(null),
   createdAt: z.string(),
 });
 

@@ -46,6 +46,7 @@ function JobForm({ onDone }: { onDone: () => void }) {
   const [targets, setTargets] = useState<string[]>(['']);
   const [schedule, setSchedule] = useState<string | null>(null);
   const [excludes, setExcludes] = useState('');
+  const [bwlimit, setBwlimit] = useState('');
   const [remotes, setRemotes] = useState<readonly RemoteInfo[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -70,6 +71,7 @@ function JobForm({ onDone }: { onDone: () => void }) {
         .map((s) => s.trim())
         .filter(Boolean),
       schedule,
+      bwlimit: bwlimit.trim() || null,
     });
     setBusy(false);
     if (r.ok) onDone();
@@ -115,6 +117,13 @@ function JobForm({ onDone }: { onDone: () => void }) {
         <span>Leave out (one pattern a line)</span>
         <textarea value={excludes} onChange={(e) => setExcludes(e.target.value)} placeholder={'*.tmp\n.DS_Store'} rows={2} />
       </label>
+      <details className="advanced">
+        <summary>More options</summary>
+        <label className="field">
+          <span>Bandwidth limit</span>
+          <input data-testid="job-bwlimit" value={bwlimit} onChange={(e) => setBwlimit(e.target.value)} placeholder='none, "4M", or "08:00,512k 23:00,off"' />
+        </label>
+      </details>
       {error && (
         <div className="error-box" role="alert" data-testid="form-error">
           <strong>{error.message}</strong>

@@ -18,6 +18,7 @@ export async function runCopyDestination(ctx: DestinationContext): Promise<Desti
     const args = [
       'copy',
       ...ctx.job.excludes.map((e) => `--exclude=${e}`),
+      ...(ctx.job.bwlimit ? [`--bwlimit=${ctx.job.bwlimit}`] : []),
       ...(ctx.dryRun ? ['--dry-run'] : []),
       '--',
       source,
