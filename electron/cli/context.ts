@@ -21,6 +21,9 @@ export class CliFailure extends Error {
   }
 }
 
+// Errors that mean "fix what you typed" exit 2; the rest (tools, runs) exit 1.
+const badInput = new Set<AppError['kind']>(['invalid-request', 'not-found', 'conflict', 'unknown-remote', 'source-missing']);
+
 /** Exit codes: 0 ok, 1 failed, 2 bad input, 3 partial success, 130 cancelled. */
 export const exitCodes = { ok: 0, failed: 1, usage: 2, partial: 3, cancelled: 130 } as const;
 
@@ -47,7 +50,7 @@ export function cliContext(options: () => GlobalOptions): CliContext {
     async call<K extends CommandName>(name: K, req: Req<K> | unknown): Promise<Res<K>> {
       const result = await dispatch(ctx.core().handlers, name, req);
       if (!result.ok) {
-        const code = result.error.kind === 'invalid-request' || result.error.kind === 'not-found' || result.error.kind === 'conflict' || result.error.kind === 'unknown-remote' ? exitCodes.usage : exitCodes.failed;
+        const code = badInput.has(result.error.kind) ? exitCodes.usage : exitCodes.failed;
         throw new CliFailure(result.error, code);
       }
       return result.value as Res<K>;
