@@ -32,5 +32,6 @@ export function headerState(jobs: readonly JobStatus[], live: Readonly<Record<st
   if (never.length === jobs.length) return { tone: 'muted', text: 'No backup has run yet', retryJob: null };
   const newest = Math.max(...jobs.map((j) => j.lastRun?.startedAt ?? 0));
   if (never.length > 0) return { tone: 'warn', text: `${never[0]!.job.name} has never been backed up`, retryJob: never[0]!.job.name };
-  return { tone: 'ok', text: `All backups OK · last ${formatAgo(newest, now)}`, retryJob: null };
+  const ago = formatAgo(newest, now);
+  return { tone: 'ok', text: `All backups OK · ${ago === 'just now' ? 'backed up just now' : `last ${ago}`}`, retryJob: null };
 }
