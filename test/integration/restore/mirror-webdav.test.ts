@@ -7,8 +7,8 @@ import { buildMusicIndex } from '../../../electron/core/restore/music-index.js';
 import { RestoreError } from '../../../electron/core/restore/restore-errors.js';
 import { MirrorError, readMirrorManifests, runMirror } from '../../../electron/core/snapshots/mirror-run.js';
 import { createRcloneExec, type RcloneExec } from '../../../electron/core/snapshots/rclone-exec.js';
-import { generateLibrary, trackBytes } from '../../helpers/music-library.js';
-import { type WebdavServer, startWebdav } from '../../helpers/webdav-server.js';
+import { generateLibrary, trackBytes } from '../../support/music-library.js';
+import { type WebDavServer, startWebDav, writeWebDavConfig } from '../../support/servers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'reprise-mirror-'));
 const music = join(work, 'src', 'music');
@@ -16,7 +16,7 @@ const served = join(work, 'served');
 const target = 'dav:backup';
 const WALL = 'music/Pink Floyd/The Wall (1979)';
 const wallDir = join(music, 'Pink Floyd', 'The Wall (1979)');
-let server: WebdavServer;
+let server: WebDavServer;
 let exec: RcloneExec;
 let t = Date.UTC(2026, 10, 1, 4);
 const clock = () => new Date((t += 86_400_000));
@@ -27,8 +27,8 @@ let run2 = '';
 beforeAll(async () => {
   mkdirSync(served);
   generateLibrary(music);
-  server = await startWebdav(served, work);
-  exec = createRcloneExec({ configFile: server.configFile });
+  server = await startWebDav(served);
+  exec = createRcloneExec({ configFile: await writeWebDavConfig(work, 'dav', server) });
 });
 afterAll(async () => {
   await server?.stop();

@@ -9,7 +9,7 @@ import { listSnapshotRestorePoints } from '../../../electron/core/restore/restor
 import { restoreFromSnapshot, type RestoreProgress } from '../../../electron/core/restore/snapshot-restore.js';
 import { runSnapshot } from '../../../electron/core/snapshots/snapshot-engine.js';
 import { createRsyncRunner, type RsyncRunner } from '../../../electron/core/snapshots/rsync-child.js';
-import { generateLibrary } from '../../helpers/music-library.js';
+import { generateLibrary } from '../../support/music-library.js';
 
 const work = mkdtempSync(join(tmpdir(), 'reprise-restore-'));
 const music = join(work, 'src', 'music');

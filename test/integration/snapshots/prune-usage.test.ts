@@ -7,7 +7,7 @@ import { type PruneProgress, pruneSnapshots } from '../../../electron/core/snaps
 import { runSnapshot } from '../../../electron/core/snapshots/snapshot-engine.js';
 import { SnapshotError } from '../../../electron/core/snapshots/snapshot-errors.js';
 import { listSnapshots } from '../../../electron/core/snapshots/snapshot-list.js';
-import { generateLibrary } from '../../helpers/music-library.js';
+import { generateLibrary } from '../../support/music-library.js';
 
 const work = mkdtempSync(join(tmpdir(), 'reprise-prune-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

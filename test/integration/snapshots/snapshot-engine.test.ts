@@ -10,7 +10,7 @@ import { outcomeFor, runSnapshot } from '../../../electron/core/snapshots/snapsh
 import { SnapshotError } from '../../../electron/core/snapshots/snapshot-errors.js';
 import { listSnapshots } from '../../../electron/core/snapshots/snapshot-list.js';
 import { STAGING_NAME } from '../../../electron/core/snapshots/snapshot-names.js';
-import { generateLibrary } from '../../helpers/music-library.js';
+import { generateLibrary } from '../../support/music-library.js';
 
 let work: string;
 let music: string;
