@@ -6,8 +6,10 @@ import type { Result } from './result.js';
 import { type AppCommands, appSchemas } from './contract/app.js';
 import { type JobCommands, jobSchemas } from './contract/jobs.js';
 import { type RunCommands, runSchemas } from './contract/runs.js';
+import { type RestoreCommands, restoreSchemas } from './contract/restore.js';
+import type { RestoreProgressEvent } from './restore.js';
 
-export interface Commands extends AppCommands, JobCommands, RunCommands {}
+export interface Commands extends AppCommands, JobCommands, RunCommands, RestoreCommands {}
 
 export type CommandName = keyof Commands;
 export type Req<K extends CommandName> = Commands[K]['req'];
@@ -18,6 +20,7 @@ export const requestSchemas: { readonly [K in CommandName]: z.ZodType<Req<K>, un
   ...appSchemas,
   ...jobSchemas,
   ...runSchemas,
+  ...restoreSchemas,
 };
 
 /** The allowlist of command names, for the preload bridge and the transports. */
@@ -29,6 +32,7 @@ export interface Events {
   'runs:progress': RunProgress;
   'runs:finished': RunSummary;
   'jobs:changed': { readonly jobs: readonly Job[] };
+  'restore:progress': RestoreProgressEvent;
 }
 export type EventName = keyof Events;
 
@@ -37,6 +41,7 @@ const eventTable: Record<EventName, true> = {
   'runs:progress': true,
   'runs:finished': true,
   'jobs:changed': true,
+  'restore:progress': true,
 };
 /** The allowlist of event names. */
 export const eventNames = Object.keys(eventTable) as readonly EventName[];

@@ -1,7 +1,19 @@
 // DTOs shared by the core, the hosts and the renderer. Readonly: nobody mutates what crosses a boundary.
 
-/** The kinds of destination a job can write to. Each kind has its own runner in the core. */
-export type DestinationKind = 'copy';
+/**
+ * The kinds of destination a job can write to. Each kind has its own runner in the core.
+ * snapshot: rsync hard-link snapshots in a local/NAS folder; mirror: rclone sync to current/ with
+ * replaced and deleted files kept in versions/<run>/; copy: additive rclone copy.
+ */
+export type DestinationKind = 'copy' | 'snapshot' | 'mirror';
+
+/** How many restore points a job keeps (snapshots and mirror versions); zero or missing keeps none by that rule. */
+export interface RetentionPolicy {
+  readonly keepLast?: number;
+  readonly keepDaily?: number;
+  readonly keepWeekly?: number;
+  readonly keepMonthly?: number;
+}
 
 export interface Destination {
   readonly id: string;
@@ -21,6 +33,8 @@ export interface Job {
   readonly schedule: string | null;
   /** rclone's --bwlimit: a rate ("4M") or a timetable ("08:00,512k 23:00,off"); null for none. */
   readonly bwlimit: string | null;
+  /** Retention of snapshot and mirror restore points; missing or null keeps every one. */
+  readonly retention?: RetentionPolicy | null;
   readonly createdAt: string;
 }
 

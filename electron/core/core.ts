@@ -13,6 +13,9 @@ import { listRemotes } from './rclone/remotes.js';
 import { redact } from './redact.js';
 import type { DestinationRunners } from './runs/destination-runner.js';
 import { runCopyDestination } from './runs/destinations/copy.js';
+import { runMirrorDestination } from './runs/destinations/mirror.js';
+import { runSnapshotDestination } from './runs/destinations/snapshot.js';
+import { restoreHandlers } from './restore/restore-service.js';
 import { type RunManager, runManager } from './runs/run-manager.js';
 import { jsonFileSettingsStore } from './settings/json-file-store.js';
 import type { SettingsStore } from './settings/settings.js';
@@ -49,6 +52,8 @@ export interface Core {
 /** The runner for each destination kind. */
 export const destinationRunners: DestinationRunners = {
   copy: runCopyDestination,
+  snapshot: runSnapshotDestination,
+  mirror: runMirrorDestination,
 };
 
 /** Builds the core on a data dir. */
@@ -106,6 +111,7 @@ export function createCore(options: CoreOptions): Core {
       const run = history.get(req.runId);
       return run ? ok(run) : { ok: false, error: { kind: 'not-found', message: `There is no run ${req.runId}.` } };
     },
+    ...restoreHandlers({ jobs, rclone, tools, events }),
   };
 
   return {

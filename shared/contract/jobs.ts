@@ -4,7 +4,7 @@ import type { Job, JobStatus } from '../model.js';
 import { type Command, type EmptyRequest, emptyRequest, nameSchema, pathSchema } from './common.js';
 
 export const destinationInputSchema = z.object({
-  kind: z.enum(['copy']),
+  kind: z.enum(['copy', 'snapshot', 'mirror']),
   target: pathSchema,
 });
 
@@ -12,6 +12,9 @@ export const destinationInputSchema = z.object({
 const rate = String.raw`(?:off|\d+(?:\.\d+)?[bkmgtp]?i?b?(?::(?:off|\d+(?:\.\d+)?[bkmgtp]?i?b?))?)`;
 const slot = String.raw`(?:(?:(?:mon|tue|wed|thu|fri|sat|sun)-)?\d{1,2}:\d{2},${rate})`;
 export const bwlimitPattern = new RegExp(`^(?:${rate}|${slot}(?: ${slot})*)$`, 'i');
+
+const keepCount = z.number().int().min(0).max(10_000).optional();
+export const retentionSchema = z.object({ keepLast: keepCount, keepDaily: keepCount, keepWeekly: keepCount, keepMonthly: keepCount }).strict();
 
 export const jobInputSchema = z.object({
   name: nameSchema,
@@ -26,6 +29,7 @@ export const jobInputSchema = z.object({
     .regex(bwlimitPattern, 'a bandwidth limit looks like "4M" or "08:00,512k 23:00,off"')
     .nullable()
     .default(null),
+  retention: retentionSchema.nullable().default(null),
 });
 export type JobInput = z.input<typeof jobInputSchema>;
 

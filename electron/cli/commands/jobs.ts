@@ -7,6 +7,29 @@ import { destinationPath, localPath } from '../paths.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+interface JobAddOptions {
+  source?: string[];
+  snapshot?: string[];
+  mirror?: string[];
+  copy?: string[];
+  schedule?: string;
+  exclude?: string[];
+  bwlimit?: string;
+  keepLast?: string;
+  keepDaily?: string;
+  keepWeekly?: string;
+  keepMonthly?: string;
+}
+
+/** Retention from the --keep-* options: the defaults (14 daily, 8 weekly, 12 monthly) unless any is given. */
+function retentionFrom(o: JobAddOptions, hasRestorePoints: boolean) {
+  const given = [o.keepLast, o.keepDaily, o.keepWeekly, o.keepMonthly].some((v) => v !== undefined);
+  if (!given) return hasRestorePoints ? { keepDaily: 14, keepWeekly: 8, keepMonthly: 12 } : null;
+  // Non-numbers stay as they are, so the request schema names the bad option.
+  const n = (v: string | undefined) => (v === undefined ? undefined : Number.isNaN(Number(v)) ? v : Number(v));
+  return { keepLast: n(o.keepLast), keepDaily: n(o.keepDaily), keepWeekly: n(o.keepWeekly), keepMonthly: n(o.keepMonthly) };
+}
+
 /** Registers the job commands. */
 export function registerJobCommands(program: Command, ctx: CliContext): void {
   const job = program.command('job').description('create, list and remove backup jobs');
@@ -16,12 +39,22 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
     .description('create a backup job')
     .argument('<name>', 'a name for the job, e.g. "Music"')
     .option('--source <path>', 'a folder to back up (repeat for several)', collect)
+    .option('--snapshot <dir>', 'rsync hard-link snapshots in a local/NAS folder (repeat for several)', collect)
+    .option('--mirror <remote:path>', 'versioned rclone mirror: current/ plus versions/<time>/ (repeat for several)', collect)
     .option('--copy <dest>', 'additive rclone copy to REMOTE:PATH or a local folder (repeat for several)', collect)
     .option('--schedule <cron>', 'when to run, as cron (e.g. "0 3 * * *")')
     .option('--exclude <glob>', 'leave out matching files (repeat for several)', collect)
     .option('--bwlimit <rate>', 'bandwidth limit, e.g. "4M" or "08:00,512k 23:00,off"')
-    .action(async (name: string, o: { source?: string[]; copy?: string[]; schedule?: string; exclude?: string[]; bwlimit?: string }) => {
-      const destinations = [...(o.copy ?? []).map((d) => ({ kind: 'copy' as const, target: destinationPath(d) }))];
+    .option('--keep-last <n>', 'retention: keep the newest N restore points')
+    .option('--keep-daily <n>', 'retention: keep one a day for N days (default 14 with snapshots/mirrors)')
+    .option('--keep-weekly <n>', 'retention: keep one a week for N weeks (default 8)')
+    .option('--keep-monthly <n>', 'retention: keep one a month for N months (default 12)')
+    .action(async (name: string, o: JobAddOptions) => {
+      const destinations = [
+        ...(o.snapshot ?? []).map((d) => ({ kind: 'snapshot' as const, target: localPath(d) })),
+        ...(o.mirror ?? []).map((d) => ({ kind: 'mirror' as const, target: destinationPath(d) })),
+        ...(o.copy ?? []).map((d) => ({ kind: 'copy' as const, target: destinationPath(d) })),
+      ];
       const created = await ctx.call('jobs:add', {
         name,
         sources: (o.source ?? []).map(localPath),
@@ -29,6 +62,7 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
         excludes: o.exclude ?? [],
         schedule: o.schedule ?? null,
         bwlimit: o.bwlimit ?? null,
+        retention: retentionFrom(o, destinations.some((d) => d.kind !== 'copy')),
       });
       if (ctx.options().json) return printJson(created);
       process.stdout.write(`Created job "${created.name}": ${created.sources.join(', ')} → ${created.destinations.map((d) => `${d.target} (${d.kind})`).join(', ')}\n`);

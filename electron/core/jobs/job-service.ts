@@ -75,6 +75,9 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
       const destinations: Destination[] = [];
       for (const d of input.destinations) {
         const t = parseTarget(d.target);
+        if (d.kind === 'snapshot' && t.type === 'remote') {
+          raise('invalid-request', `Snapshots need a local or NAS folder, and "${d.target}" is an rclone remote.`, { hint: 'Use --mirror REMOTE:PATH for a remote with restore points.' });
+        }
         if (t.type === 'remote') {
           if (!isValidRemoteName(t.remote)) raise('invalid-request', `"${t.remote}" is not a valid rclone remote name.`);
           remotes ??= new Set((await listRemotes(rclone())).map((r) => r.name));
@@ -102,6 +105,7 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
         excludes: input.excludes,
         schedule: input.schedule,
         bwlimit: input.bwlimit,
+        retention: input.retention,
         createdAt: new Date().toISOString(),
       };
       updateSettings(settings, (s) => {

@@ -249,3 +249,58 @@ export async function mirrorListing(exec: RcloneExec, target: string, base: stri
   for (const m of [...manifests].reverse()) await add(joinRemote(target, MIRROR_VERSIONS, m.id, base));
   return [...seen.values()];
 }
+
+/** One version of an item in a mirror (see ItemVersion for snapshots). */
+export interface MirrorItemVersion {
+  readonly pointId: string;
+  readonly time: string;
+  readonly files: number;
+  readonly bytes: number;
+  readonly changes: { readonly added: number; readonly removed: number; readonly changed: number } | null;
+}
+
+/**
+ * The versions of an item across a mirror's restore points, newest first. Lists each layer once
+ * (current/ and every versions/<run>/) and rebuilds every point in memory.
+ */
+export async function mirrorItemVersions(exec: RcloneExec, target: string, rel: string): Promise<MirrorItemVersion[]> {
+  const relPath = splitBackupPath(rel).join('/');
+  const manifests = await readMirrorManifests(exec, target);
+  const current = await lsFiles(exec, joinRemote(target, MIRROR_CURRENT, relPath));
+  const versions = new Map<string, Map<string, number>>();
+  for (const m of manifests) versions.set(m.id, await lsFiles(exec, joinRemote(target, MIRROR_VERSIONS, m.id, relPath)));
+  const prefix = `${relPath}/`;
+  const states: Array<{ m: MirrorManifest; files: Map<string, string> }> = [];
+  for (let k = 0; k < manifests.length; k++) {
+    if (!mirrorRunUsable(manifests[k]!.outcome)) continue;
+    const claimed = new Map<string, string | null>();
+    for (const run of manifests.slice(k + 1)) {
+      for (const [p, size] of versions.get(run.id)!) if (!claimed.has(p)) claimed.set(p, `${run.id}:${size}`);
+      for (const src of run.sources) for (const a of src.added) if (a.startsWith(prefix) && !claimed.has(a.slice(prefix.length))) claimed.set(a.slice(prefix.length), null);
+    }
+    for (const [p, size] of current) if (!claimed.has(p)) claimed.set(p, `current:${size}`);
+    const files = new Map<string, string>();
+    for (const [p, s] of claimed) if (s) files.set(p, s);
+    if (files.size > 0) states.push({ m: manifests[k]!, files });
+  }
+  const out = states.map((s, i) => {
+    const size = [...s.files.values()].reduce((n, v) => n + Number(v.slice(v.lastIndexOf(':') + 1)), 0);
+    const older = states[i - 1];
+    let changes: MirrorItemVersion['changes'] = null;
+    if (older) {
+      let added = 0;
+      let changed = 0;
+      let removed = 0;
+      // The same layer and size means the same stored object, so the file did not change.
+      for (const [p, v] of s.files) {
+        const o = older.files.get(p);
+        if (o === undefined) added++;
+        else if (o !== v) changed++;
+      }
+      for (const p of older.files.keys()) if (!s.files.has(p)) removed++;
+      changes = { added, removed, changed };
+    }
+    return { pointId: s.m.id, time: s.m.startedAt, files: s.files.size, bytes: size, changes };
+  });
+  return out.reverse();
+}

@@ -5,7 +5,7 @@ import type { Job } from '../../../shared/model.js';
 
 export const storedDestinationSchema = z.object({
   id: z.string().min(1),
-  kind: z.enum(['copy']),
+  kind: z.enum(['copy', 'snapshot', 'mirror']),
   target: z.string().min(1),
 });
 
@@ -17,6 +17,10 @@ export const storedJobSchema = z.object({
   excludes: z.array(z.string()).default([]),
   schedule: z.string().nullable().default(null),
   bwlimit: z.string().nullable().default(null),
+  retention: z
+    .object({ keepLast: z.number().optional(), keepDaily: z.number().optional(), keepWeekly: z.number().optional(), keepMonthly: z.number().optional() })
+    .nullable()
+    .default(null),
   createdAt: z.string(),
 });
 

@@ -35,6 +35,8 @@ export interface MirrorRunOptions {
   readonly excludes?: readonly string[];
   readonly clock?: () => Date;
   readonly signal?: AbortSignal;
+  /** Preview only: rclone --dry-run, no manifest written. */
+  readonly dryRun?: boolean;
   /** Every rclone log line, for the run's log file and progress parsing. */
   readonly onLine?: (line: string, source: string) => void;
 }
@@ -79,7 +81,7 @@ export async function runMirror(o: MirrorRunOptions): Promise<MirrorManifest> {
     let statsErrors = 0;
     let firstError: string | null = null;
     const r = await o.exec({
-      args: [...MIRROR_LOG_ARGS, ...buildMirrorSyncArgs({ source: s.path, base: s.base, target: o.target, runId, ...(maxDelete !== undefined ? { maxDelete } : {}), ...(o.excludes ? { excludes: o.excludes } : {}) })],
+      args: [...MIRROR_LOG_ARGS, ...buildMirrorSyncArgs({ source: s.path, base: s.base, target: o.target, runId, ...(maxDelete !== undefined ? { maxDelete } : {}), ...(o.excludes ? { excludes: o.excludes } : {}), dryRun: o.dryRun ?? false })],
       ...(o.signal ? { signal: o.signal } : {}),
       onStderrLine: (line) => {
         o.onLine?.(line, s.base);
@@ -123,7 +125,7 @@ export async function runMirror(o: MirrorRunOptions): Promise<MirrorManifest> {
     sources: records,
     repriseVersion: o.repriseVersion,
   };
-  await uploadManifest(o.exec, o.target, manifest);
+  if (!o.dryRun) await uploadManifest(o.exec, o.target, manifest);
   return manifest;
 }
 

@@ -166,6 +166,41 @@ export async function runSnapshot(options: SnapshotRunOptions): Promise<Snapshot
   return { kind: 'created', manifest, path: finalPath, latestUpdated };
 }
 
+/** A dry run: what a snapshot would copy now, compared with the newest complete snapshot. Writes nothing. */
+export async function previewSnapshot(
+  options: Pick<SnapshotRunOptions, 'destination' | 'sources' | 'excludes' | 'runRsync' | 'signal'>,
+): Promise<{ files: number; bytes: number; deletions: number; linkedTo: string | null }> {
+  const runRsync = options.runRsync ?? createRsyncRunner();
+  const destination = await checkDestination(options.destination);
+  const sources = await checkSources(options.sources);
+  const base = newestComplete(await listSnapshots(destination));
+  const splitter = new CarriageReturnSplitter();
+  let files = 0;
+  let bytes = 0;
+  let deletions = 0;
+  const look = (line: string): void => {
+    const m = /^(\S+)\|(\d+)\|/.exec(line);
+    if (!m) return;
+    if (m[1]!.startsWith('*deleting')) deletions++;
+    else if (m[1]![1] === 'f') {
+      files++;
+      bytes += Number(m[2]);
+    }
+  };
+  // Against the newest snapshot, or an empty folder when there is none yet.
+  const against = base ? `${base.path}/` : `${join(destination, '.reprise-preview-empty')}/`;
+  const exit = await runRsync(
+    ['-a', '--numeric-ids', '--delete', '--dry-run', '--out-format=%i|%l|%n', ...(options.excludes ?? []).map((e) => `--exclude=${e}`), '--', ...sources.map((s) => s.path), against],
+    { onStdout: (c) => splitter.push(c).forEach(look), ...(options.signal ? { signal: options.signal } : {}) },
+  );
+  splitter.end().forEach(look);
+  if (exit.cancelled) throw new SnapshotError('cancelled', 'The preview was stopped.');
+  if (exit.exitCode !== 0 && exit.exitCode !== 24 && exit.exitCode !== 23) {
+    throw new SnapshotError('rsync-failed', `rsync failed with exit code ${exit.exitCode} while previewing.`, { ...(exit.exitCode !== null ? { exitCode: exit.exitCode } : {}), stderrTail: exit.stderrTail });
+  }
+  return { files, bytes, deletions, linkedTo: base?.id ?? null };
+}
+
 /** rsync exit codes: 0 success, 24 some files vanished (warning), 23 some files failed (partial). */
 export function outcomeFor(exitCode: number): SnapshotOutcome | undefined {
   if (exitCode === 0) return 'ok';

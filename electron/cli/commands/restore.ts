@@ -1,0 +1,101 @@
+// `reprise snapshots NAME`, `reprise restore NAME --path REL …` and `reprise verify NAME`.
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import { formatBytes } from '../../../shared/format.js';
+import { type CliContext, exitCodes } from '../context.js';
+import { printEvent, printJson, printTable } from '../output.js';
+import { localPath } from '../paths.js';
+
+/** Registers the restore commands. */
+export function registerRestoreCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('snapshots')
+    .description('restore points per destination of a job, newest first')
+    .argument('<name>')
+    .action(async (name: string) => {
+      const dests = await ctx.call('restore:points', { name });
+      if (ctx.options().json) return printJson(dests);
+      if (dests.length === 0) {
+        process.stdout.write(`"${name}" has no snapshot or mirror destinations; copy destinations keep no restore points.\n`);
+        return;
+      }
+      for (const d of dests) {
+        process.stdout.write(`${d.kind} ${d.target}${d.error ? ` — ${d.error}` : ''}\n`);
+        if (d.points.length === 0 && !d.error) process.stdout.write('  no restore points yet\n');
+        if (d.points.length === 0) continue;
+        printTable(
+          ['  ID', 'TIME', 'OUTCOME', 'FILES', 'SIZE', 'NOTE'],
+          d.points.map((p) => [
+            `  ${p.id}`,
+            new Date(p.time).toLocaleString(),
+            p.outcome,
+            String(p.files),
+            formatBytes(p.bytes),
+            [p.latest ? 'latest' : '', p.confirmedThrough ? `unchanged through ${new Date(p.confirmedThrough).toLocaleString()}` : ''].filter(Boolean).join(', '),
+          ]),
+        );
+      }
+    });
+
+  program
+    .command('restore')
+    .description('restore a file or folder from a backup into a folder, under its own name')
+    .argument('<name>')
+    .requiredOption('--path <rel>', 'the path inside the backup, e.g. "music/Pink Floyd/The Wall (1979)"')
+    .option('--at <id>', 'restore point id, or "latest"', 'latest')
+    .option('--from <dest>', 'which destination (its target, id or number); default: the newest point of any')
+    .requiredOption('--to <dir>', 'an existing folder the item lands in')
+    .option('--conflict <policy>', 'when a file exists with other content: skip, overwrite or keep-both', 'skip')
+    .option('--dry-run', 'show what would be restored, change nothing')
+    .action(async (name: string, o: { path: string; at: string; from?: string; to: string; conflict: string; dryRun?: boolean }) => {
+      const json = ctx.options().json ?? false;
+      const core = ctx.core();
+      const restoreId = randomUUID();
+      let lastPercent = -1;
+      const off = core.events.on('restore:progress', (p) => {
+        if (p.restoreId !== restoreId) return;
+        if (json) return printEvent('progress', p);
+        if (p.phase === 'copying' && p.percent !== lastPercent && process.stderr.isTTY) {
+          lastPercent = p.percent;
+          process.stderr.write(`\r  restoring… ${p.percent}% (${formatBytes(p.bytes)})`);
+        } else if (p.phase === 'verifying') process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}  verifying…            \n`);
+      });
+      try {
+        const r = await ctx.call('restore:run', { name, path: o.path, at: o.at, from: o.from, to: localPath(o.to), policy: o.conflict, dryRun: o.dryRun ?? false, restoreId });
+        if (json) return printJson(r);
+        const verb = r.dryRun ? 'Would restore' : 'Restored';
+        process.stdout.write(`${verb} "${o.path}" from ${r.target} @ ${r.pointId} to ${r.restoredTo}\n`);
+        process.stdout.write(`  ${r.createFiles} new, ${r.overwriteFiles} overwritten, ${r.skipFiles} kept as they were (${formatBytes(r.bytes)})\n`);
+        if (r.dryRun) {
+          for (const i of r.items.slice(0, 200)) process.stdout.write(`  ${i.action.padEnd(9)} ${i.path} (${formatBytes(i.size)})\n`);
+          if (r.items.length > 200) process.stdout.write(`  … and ${r.items.length - 200} more\n`);
+          return;
+        }
+        if (r.verified) process.stdout.write(`✓ verified: the restored files match the backup${r.keptExisting.length ? ` (${r.keptExisting.length} existing files kept by the skip policy)` : ''}\n`);
+        else {
+          process.stdout.write(`✗ verification found ${r.mismatches.length} files that differ from the backup:\n`);
+          for (const m of r.mismatches.slice(0, 50)) process.stdout.write(`  ${m}\n`);
+          process.exitCode = exitCodes.failed;
+        }
+      } finally {
+        off();
+      }
+    });
+
+  program
+    .command('verify')
+    .description('compare the newest restore point of each destination with the sources')
+    .argument('<name>')
+    .action(async (name: string) => {
+      const results = await ctx.call('verify:run', { name });
+      if (ctx.options().json) printJson(results);
+      else {
+        for (const r of results) {
+          const head = r.ok ? '✓' : '✗';
+          process.stdout.write(`${head} ${r.kind} ${r.target}${r.pointId ? ` @ ${r.pointId}` : ''}: ${r.error ?? (r.differences === 0 ? 'matches the sources' : `${r.differences} differences`)}\n`);
+          for (const s of r.sample) process.stdout.write(`    ${s}\n`);
+        }
+      }
+      if (results.some((r) => !r.ok)) process.exitCode = exitCodes.failed;
+    });
+}

@@ -1,0 +1,123 @@
+// DTOs of restore points, the restore picker and restores. Shared by the core, the CLI and the UI.
+import type { DestinationKind } from './model.js';
+
+/** How a restore treats files that already exist in the target with other content. */
+export type ConflictPolicy = 'skip' | 'overwrite' | 'keep-both';
+
+/** One restore point of one destination. */
+export interface RestorePointInfo {
+  /** Snapshot folder name or mirror run id (UTC time, e.g. 2026-11-22T030000Z). */
+  readonly id: string;
+  readonly time: string;
+  readonly outcome: 'ok' | 'warning' | 'partial';
+  readonly files: number;
+  readonly bytes: number;
+  readonly latest: boolean;
+  /** The last time a run found nothing changed and confirmed this point. */
+  readonly confirmedThrough: string | null;
+}
+
+/** The restore points of one destination of a job, newest first. */
+export interface DestinationPoints {
+  readonly destId: string;
+  readonly kind: DestinationKind;
+  readonly target: string;
+  readonly points: readonly RestorePointInfo[];
+  /** Set when the destination could not be read (drive not connected, remote down). */
+  readonly error: string | null;
+}
+
+/** An album as the picker shows it. */
+export interface AlbumEntry {
+  readonly name: string;
+  /** Path inside the backup, e.g. `music/Pink Floyd/The Wall (1979)`. */
+  readonly path: string;
+  readonly cover: string | null;
+  readonly tracks: number;
+  readonly bytes: number;
+}
+
+/** An artist and their albums. */
+export interface ArtistEntry {
+  readonly name: string;
+  readonly path: string;
+  readonly bytes: number;
+  readonly albums: readonly AlbumEntry[];
+}
+
+/** One source folder of a restore point, read as Artist → Album (or plain folders). */
+export interface SourceIndex {
+  readonly source: string;
+  readonly layout: 'music' | 'plain';
+  readonly artists: readonly ArtistEntry[];
+}
+
+/** The browsable content of one restore point. */
+export interface RestoreBrowse {
+  readonly destId: string;
+  readonly kind: DestinationKind;
+  readonly target: string;
+  readonly pointId: string;
+  readonly sources: readonly SourceIndex[];
+}
+
+/** One version of an item on one destination. */
+export interface ItemVersionInfo {
+  readonly destId: string;
+  readonly kind: DestinationKind;
+  readonly target: string;
+  readonly pointId: string;
+  readonly time: string;
+  readonly files: number;
+  readonly bytes: number;
+  /** Compared with the next older version on the same destination; null for the oldest. */
+  readonly changes: { readonly added: number; readonly removed: number; readonly changed: number } | null;
+  readonly confirmedThrough: string | null;
+}
+
+/** One file of a restore preview. */
+export interface RestorePreviewItem {
+  readonly action: 'create' | 'overwrite' | 'skip';
+  readonly path: string;
+  readonly size: number;
+}
+
+/** What a restore did, or would do for a dry run. */
+export interface RestoreOutcome {
+  readonly destId: string;
+  readonly target: string;
+  readonly pointId: string;
+  readonly restoredTo: string;
+  readonly dryRun: boolean;
+  readonly createFiles: number;
+  readonly overwriteFiles: number;
+  readonly skipFiles: number;
+  readonly bytes: number;
+  /** At most 500 entries of the preview. */
+  readonly items: readonly RestorePreviewItem[];
+  readonly verified: boolean | null;
+  readonly mismatches: readonly string[];
+  readonly keptExisting: readonly string[];
+}
+
+/** Live progress of a restore, pushed as the `restore:progress` event. */
+export interface RestoreProgressEvent {
+  readonly restoreId: string;
+  readonly phase: 'planning' | 'copying' | 'verifying';
+  readonly percent: number;
+  readonly bytes: number;
+  readonly speed: number;
+}
+
+/** What `verify` found for one destination. */
+export interface VerifyDestination {
+  readonly destId: string;
+  readonly kind: DestinationKind;
+  readonly target: string;
+  readonly pointId: string | null;
+  readonly ok: boolean;
+  readonly differences: number;
+  /** The first differences, `* path` (differs), `+ path` (only in the source), `- path` (only in the backup). */
+  readonly sample: readonly string[];
+  readonly error: string | null;
+}
