@@ -51,7 +51,7 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
     .option('--keep-monthly <n>', 'retention: keep one a month for N months (default 12)')
     .action(async (name: string, o: JobAddOptions) => {
       const destinations = [
-        ...(o.snapshot ?? []).map((d) => ({ kind: 'snapshot' as const, target: localPath(d) })),
+        ...(o.snapshot ?? []).map((d) => ({ kind: 'snapshot' as const, target: destinationPath(d) })),
         ...(o.mirror ?? []).map((d) => ({ kind: 'mirror' as const, target: destinationPath(d) })),
         ...(o.copy ?? []).map((d) => ({ kind: 'copy' as const, target: destinationPath(d) })),
       ];

@@ -62,7 +62,12 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
       });
       try {
         const r = await ctx.call('restore:run', { name, path: o.path, at: o.at, from: o.from, to: localPath(o.to), policy: o.conflict, dryRun: o.dryRun ?? false, restoreId });
-        if (json) return printJson(r);
+        if (json) {
+          // NDJSON like `run --json`: progress lines, then the result.
+          printEvent('finished', r);
+          if (r.verified === false) process.exitCode = exitCodes.failed;
+          return;
+        }
         const verb = r.dryRun ? 'Would restore' : 'Restored';
         process.stdout.write(`${verb} "${o.path}" from ${r.target} @ ${r.pointId} to ${r.restoredTo}\n`);
         process.stdout.write(`  ${r.createFiles} new, ${r.overwriteFiles} overwritten, ${r.skipFiles} kept as they were (${formatBytes(r.bytes)})\n`);

@@ -1,0 +1,154 @@
+// Snapshots, mirrors and restores through the `reprise` command as a user runs it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reprise, repriseBin } from '../../support/cli.js';
+import { generateLibrary, trackBytes } from '../../support/music-library.js';
+import { type WebDavServer, startWebDav, writeWebDavConfig } from '../../support/servers.js';
+import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
+
+const WALL = 'music/Pink Floyd/The Wall (1979)';
+let root: string;
+let music: string;
+let snaps: string;
+let data: string;
+let config: string;
+let server: WebDavServer;
+
+beforeAll(async () => {
+  root = tempDir();
+  music = join(root, 'music');
+  snaps = join(root, 'snapshots');
+  data = join(root, 'data');
+  mkdirSync(snaps);
+  mkdirSync(join(root, 'dav'));
+  generateLibrary(music);
+  server = await startWebDav(join(root, 'dav'));
+  config = await writeWebDavConfig(root, 'dav', server);
+});
+afterAll(async () => {
+  await server?.stop();
+  cleanupTempDirs();
+});
+
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => reprise(data, ['--rclone-config', config, ...args], env);
+type Points = Array<{ kind: string; target: string; points: Array<{ id: string; latest: boolean }> }>;
+
+describe('reprise snapshots / restore / verify', () => {
+  let firstSnap = '';
+  let firstMirror = '';
+
+  it('backs up to a snapshot folder and a versioned mirror and lists their restore points', async () => {
+    const add = await cli(['job', 'add', 'Music', '--source', music, '--snapshot', snaps, '--mirror', 'dav:backup', '--keep-last', '10', '--keep-daily', '30', '--json']);
+    expect(add.exitCode).toBe(0);
+    expect(JSON.parse(add.stdout)).toMatchObject({ destinations: [{ kind: 'snapshot' }, { kind: 'mirror' }], retention: { keepLast: 10, keepDaily: 30 } });
+    const bad = await cli(['job', 'add', 'Bad', '--source', music, '--snapshot', 'dav:x']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/Snapshots need a local or NAS folder/);
+
+    expect((await cli(['run', 'Music'])).exitCode).toBe(0);
+    writeFileSync(join(music, 'Pink Floyd', 'The Wall (1979)', '02 Track 2.flac'), 'a longer remastered track two');
+    rmSync(join(music, 'Pink Floyd', 'The Wall (1979)', '03 Track 3.flac'));
+    const second = await cli(['run', 'Music']);
+    expect(second.exitCode).toBe(0);
+
+    const listed = await cli(['snapshots', 'Music', '--json']);
+    const points = JSON.parse(listed.stdout) as Points;
+    expect(points.map((d) => [d.kind, d.points.length])).toEqual([
+      ['snapshot', 2],
+      ['mirror', 2],
+    ]);
+    firstSnap = points[0]!.points[1]!.id;
+    firstMirror = points[1]!.points[1]!.id;
+    expect(readlinkSync(join(snaps, 'latest'))).toBe(points[0]!.points[0]!.id);
+    const human = await cli(['snapshots', 'Music']);
+    expect(human.stdout).toContain(`snapshot ${snaps}`);
+    expect(human.stdout).toContain('latest');
+  });
+
+  it('restores the album as it was, from the snapshot and from the mirror, byte-identical and verified', async () => {
+    for (const [from, at] of [
+      [snaps, firstSnap],
+      ['dav:backup', firstMirror],
+    ] as const) {
+      const to = tempDir();
+      const dry = await cli(['restore', 'Music', '--path', WALL, '--at', at, '--from', from, '--to', to, '--dry-run', '--json']);
+      expect(dry.exitCode).toBe(0);
+      expect(JSON.parse(dry.stdout.trim().split('\n').at(-1)!)).toMatchObject({ event: 'finished', dryRun: true, createFiles: 5 });
+      expect(readdirSync(to)).toEqual([]);
+      const r = await cli(['restore', 'Music', '--path', WALL, '--at', at, '--from', from, '--to', to]);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/✓ verified/);
+      const album = join(to, 'The Wall (1979)');
+      expect(readdirSync(album).sort()).toEqual(['01 Track 1.flac', '02 Track 2.flac', '03 Track 3.flac', '04 Track 4.flac', 'cover.jpg']);
+      for (const n of [1, 2, 3, 4]) expect(readFileSync(join(album, `0${n} Track ${n}.flac`)).equals(trackBytes('Pink Floyd', 'The Wall (1979)', n))).toBe(true);
+    }
+  });
+
+  it('refuses path escapes and unknown restore points with exit code 2', async () => {
+    const to = tempDir();
+    for (const path of ['../../etc', '/etc/passwd', 'music/../../../etc']) {
+      const r = await cli(['restore', 'Music', '--path', path, '--to', to]);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/reprise: /);
+    }
+    expect((await cli(['restore', 'Music', '--path', WALL, '--at', '1999-01-01T000000Z', '--to', to])).exitCode).toBe(2);
+    expect(readdirSync(to)).toEqual([]);
+  });
+
+  it('verify reports differences between the sources and the newest restore points', async () => {
+    const clean = await cli(['verify', 'Music', '--json']);
+    expect(clean.exitCode).toBe(0);
+    expect((JSON.parse(clean.stdout) as Array<{ ok: boolean }>).map((v) => v.ok)).toEqual([true, true]);
+    writeFileSync(join(music, 'Björk', 'Homogenic (1997)', 'new.flac'), 'not backed up yet');
+    const dirty = await cli(['verify', 'Music']);
+    expect(dirty.exitCode).toBe(1);
+    expect(dirty.stdout).toContain('+ music/Björk/Homogenic (1997)/new.flac');
+  });
+
+  it('killing Reprise mid-run leaves the previous snapshot and latest intact; the next run completes', async () => {
+    const latestBefore = readlinkSync(join(snaps, 'latest'));
+    writeFileSync(join(music, 'big.bin'), Buffer.alloc(6_000_000, 5));
+    // A slow rsync (bandwidth-limited) so the kill lands while it copies; it notes its pid.
+    const pidFile = join(root, 'rsync.pid');
+    const slow = join(root, 'slow-rsync');
+    writeFileSync(slow, `#!/bin/sh\necho $$ > "${pidFile}"\nexec rsync --bwlimit=1m "$@"\n`);
+    chmodSync(slow, 0o755);
+    const staging = join(snaps, '.reprise-staging');
+    const stagingSeen = new Promise<void>((resolve) => {
+      const w = watch(snaps, () => {
+        if (existsSync(staging)) {
+          w.close();
+          resolve();
+        }
+      });
+    });
+    const child: ChildProcess = spawn(process.execPath, [repriseBin, '--data-dir', data, '--rclone-config', config, 'run', 'Music'], {
+      env: { ...process.env, REPRISE_RSYNC: slow },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    await stagingSeen;
+    child.kill('SIGKILL');
+    await exited;
+    // rsync lost its reader; make sure it is gone before the next run (it dies on its next write).
+    const rsyncPid = Number(readFileSync(pidFile, 'utf8'));
+    try {
+      process.kill(-rsyncPid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+    expect(readlinkSync(join(snaps, 'latest'))).toBe(latestBefore);
+    expect(existsSync(join(snaps, latestBefore, 'music', 'big.bin'))).toBe(false);
+
+    const next = await cli(['run', 'Music']);
+    expect(next.exitCode).toBe(0);
+    const latest = readlinkSync(join(snaps, 'latest'));
+    expect(latest).not.toBe(latestBefore);
+    expect(readFileSync(join(snaps, latest, 'music', 'big.bin')).equals(Buffer.alloc(6_000_000, 5))).toBe(true);
+    expect(existsSync(staging)).toBe(false);
+    const history = JSON.parse((await cli(['history', 'Music', '--json'])).stdout) as Array<{ outcome: string }>;
+    expect(history.map((h) => h.outcome)).toContain('interrupted');
+  });
+});
