@@ -1,6 +1,12 @@
 // DTOs of restore points, the restore picker and restores. Shared by the core, the CLI and the UI.
 import type { DestinationKind } from './model.js';
 
+/**
+ * Retention a new snapshot or mirror job gets unless told otherwise: the last 10 runs (so several
+ * runs a day all stay for a while), then one a day for 14 days, a week for 8 weeks, a month for a year.
+ */
+export const defaultRetention = { keepLast: 10, keepDaily: 14, keepWeekly: 8, keepMonthly: 12 } as const;
+
 /** How a restore treats files that already exist in the target with other content. */
 export type ConflictPolicy = 'skip' | 'overwrite' | 'keep-both';
 

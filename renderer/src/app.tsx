@@ -5,10 +5,12 @@ import { headerState } from '../../shared/status-line';
 import { Dashboard } from './pages/dashboard';
 import { History } from './pages/history';
 import { Jobs } from './pages/jobs';
+import { Restore } from './pages/restore';
 import { type Page, useUi } from './store';
 
 const pages: readonly { id: Page; label: string; icon: Parameters<typeof Icon>[0]['name']; view: () => ReactElement }[] = [
   { id: 'dashboard', label: 'Dashboard', icon: 'dashboard', view: Dashboard },
+  { id: 'restore', label: 'Restore', icon: 'restore', view: Restore },
   { id: 'jobs', label: 'Jobs', icon: 'jobs', view: Jobs },
   { id: 'history', label: 'History', icon: 'history', view: History },
 ];

@@ -4,9 +4,10 @@ import { create } from 'zustand';
 import type { Bridge, CommandName, Req, Res } from '../../shared/contract';
 import type { AppInfo, JobStatus, RunProgress, RunSummary } from '../../shared/model';
 import type { AppError } from '../../shared/result';
+import type { RestoreProgressEvent } from '../../shared/restore';
 import { type ConnectionState, pickBridge } from './transport';
 
-export type Page = 'dashboard' | 'jobs' | 'history';
+export type Page = 'dashboard' | 'restore' | 'jobs' | 'history';
 
 export interface UiState {
   readonly connection: ConnectionState;
@@ -20,6 +21,8 @@ export interface UiState {
   readonly finished: Readonly<Record<string, RunSummary>>;
   readonly toast: AppError | null;
   readonly now: number;
+  /** The latest progress of each restore started from this window, by restore id. */
+  readonly restores: Readonly<Record<string, RestoreProgressEvent>>;
   go(page: Page): void;
   refresh(): Promise<void>;
   call<K extends CommandName>(name: K, req: Req<K>): Promise<{ ok: true; value: Res<K> } | { ok: false; error: AppError }>;
@@ -39,6 +42,7 @@ export const useUi = create<UiState>((set, get) => ({
   finished: {},
   toast: null,
   now: Date.now(),
+  restores: {},
   go: (page) => set({ page }),
   dismissToast: () => set({ toast: null }),
   async call(name, req) {
@@ -92,5 +96,18 @@ export function connectStore(): void {
     void getState().refresh();
   });
   bridge.on('jobs:changed', () => void getState().refresh());
+  // Restore progress is coalesced per animation frame like run progress.
+  let pendingRestores: Record<string, RestoreProgressEvent> = {};
+  let restoreFrame = 0;
+  bridge.on('restore:progress', (p) => {
+    pendingRestores[p.restoreId] = p;
+    if (restoreFrame) return;
+    restoreFrame = requestAnimationFrame(() => {
+      restoreFrame = 0;
+      const batch = pendingRestores;
+      pendingRestores = {};
+      setState((s) => ({ restores: { ...s.restores, ...batch } }));
+    });
+  });
   setInterval(() => setState({ now: Date.now() }), 30_000);
 }

@@ -29,7 +29,8 @@ export const jobInputSchema = z.object({
     .regex(bwlimitPattern, 'a bandwidth limit looks like "4M" or "08:00,512k 23:00,off"')
     .nullable()
     .default(null),
-  retention: retentionSchema.nullable().default(null),
+  /** Optional so callers that predate retention keep compiling; missing means keep every restore point. */
+  retention: retentionSchema.nullable().optional(),
 });
 export type JobInput = z.input<typeof jobInputSchema>;
 

@@ -2,6 +2,49 @@
 // names that tend to break tools: unicode, quotes, a leading dash, spaces.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+
+const crcTable = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A real 64×64 PNG with a two-colour gradient picked from the name, so covers render in a browser. */
+export function coverImage(name: string): Buffer {
+  const size = 64;
+  let h = 0;
+  for (const ch of name) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
+  const a = [h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff];
+  const b = [255 - a[0]!, 200 - (a[1]! % 200), 120 + (a[2]! % 120)];
+  const raw = Buffer.alloc(size * (size * 3 + 1));
+  for (let y = 0; y < size; y++) {
+    raw[y * (size * 3 + 1)] = 0; // no filter
+    for (let x = 0; x < size; x++) {
+      const t = (x + y) / (2 * size);
+      for (let i = 0; i < 3; i++) raw[y * (size * 3 + 1) + 1 + x * 3 + i] = Math.round(a[i]! * (1 - t) + b[i]! * t);
+    }
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
 
 /** One album in a generated library. */
 export interface GeneratedAlbum {
@@ -37,6 +80,7 @@ export function generateLibrary(root: string, albums: readonly GeneratedAlbum[] 
     for (let n = 1; n <= a.tracks; n++) {
       writeFileSync(join(dir, `${String(n).padStart(2, '0')} Track ${n}.flac`), trackBytes(a.artist, a.album, n, trackSize));
     }
-    if (a.cover) writeFileSync(join(dir, a.cover), Buffer.from(`JPEG ${a.artist} ${a.album}`));
+    // Named like the usual cover files; the bytes are a PNG (players and browsers go by content).
+    if (a.cover) writeFileSync(join(dir, a.cover), coverImage(`${a.artist} ${a.album}`));
   }
 }

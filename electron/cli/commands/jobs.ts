@@ -1,6 +1,7 @@
 // `reprise job add|list|remove`.
 import type { Command } from 'commander';
 import { formatAgo } from '../../../shared/format.js';
+import { defaultRetention } from '../../../shared/restore.js';
 import type { CliContext } from '../context.js';
 import { printJson, printTable } from '../output.js';
 import { destinationPath, localPath } from '../paths.js';
@@ -21,10 +22,10 @@ interface JobAddOptions {
   keepMonthly?: string;
 }
 
-/** Retention from the --keep-* options: the defaults (14 daily, 8 weekly, 12 monthly) unless any is given. */
+/** Retention from the --keep-* options: the defaults (last 10, 14 daily, 8 weekly, 12 monthly) unless any is given. */
 function retentionFrom(o: JobAddOptions, hasRestorePoints: boolean) {
   const given = [o.keepLast, o.keepDaily, o.keepWeekly, o.keepMonthly].some((v) => v !== undefined);
-  if (!given) return hasRestorePoints ? { keepDaily: 14, keepWeekly: 8, keepMonthly: 12 } : null;
+  if (!given) return hasRestorePoints ? { ...defaultRetention } : null;
   // Non-numbers stay as they are, so the request schema names the bad option.
   const n = (v: string | undefined) => (v === undefined ? undefined : Number.isNaN(Number(v)) ? v : Number(v));
   return { keepLast: n(o.keepLast), keepDaily: n(o.keepDaily), keepWeekly: n(o.keepWeekly), keepMonthly: n(o.keepMonthly) };
@@ -46,7 +47,7 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
     .option('--exclude <glob>', 'leave out matching files (repeat for several)', collect)
     .option('--bwlimit <rate>', 'bandwidth limit, e.g. "4M" or "08:00,512k 23:00,off"')
     .option('--keep-last <n>', 'retention: keep the newest N restore points')
-    .option('--keep-daily <n>', 'retention: keep one a day for N days (default 14 with snapshots/mirrors)')
+    .option('--keep-daily <n>', 'retention: keep one a day for N days (defaults: last 10, 14 daily, 8 weekly, 12 monthly)')
     .option('--keep-weekly <n>', 'retention: keep one a week for N weeks (default 8)')
     .option('--keep-monthly <n>', 'retention: keep one a month for N months (default 12)')
     .action(async (name: string, o: JobAddOptions) => {

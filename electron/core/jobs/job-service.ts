@@ -105,7 +105,7 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
         excludes: input.excludes,
         schedule: input.schedule,
         bwlimit: input.bwlimit,
-        retention: input.retention,
+        retention: input.retention ?? null,
         createdAt: new Date().toISOString(),
       };
       updateSettings(settings, (s) => {

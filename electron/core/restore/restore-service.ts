@@ -40,7 +40,7 @@ export interface RestoreServiceDeps {
 type RestoreHandlers = Pick<Handlers, 'restore:points' | 'restore:browse' | 'restore:versions' | 'restore:cover' | 'restore:run' | 'verify:run'>;
 
 const MAX_COVER = 2 * 1024 * 1024;
-const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.gif': 'image/gif' };
+const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif']);
 
 /** Maps an engine error to the contract's error kinds, keeping its plain-words message. */
 function rethrow(e: unknown): never {
@@ -158,8 +158,7 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
     'restore:cover': async (req) => {
       const job = deps.jobs.get(req.name);
       const d = pickDest(job, req.from);
-      const mime = MIME[extname(req.path).toLowerCase()];
-      if (!mime) return ok({ dataUrl: null });
+      if (!IMAGE_EXT.has(extname(req.path).toLowerCase())) return ok({ dataUrl: null });
       try {
         let bytes: Buffer;
         if (d.kind === 'snapshot') {
@@ -179,7 +178,10 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
           }
           if (bytes.length === 0) return ok({ dataUrl: null });
         }
-        return ok({ dataUrl: `data:${mime};base64,${bytes.toString('base64')}` });
+        // Go by the bytes, not the name: plenty of cover.jpg files are PNGs.
+        const sniffed = bytes[0] === 0xff && bytes[1] === 0xd8 ? 'image/jpeg' : bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])) ? 'image/png' : bytes.subarray(8, 12).toString('latin1') === 'WEBP' ? 'image/webp' : bytes.subarray(0, 3).toString('latin1') === 'GIF' ? 'image/gif' : null;
+        if (!sniffed) return ok({ dataUrl: null });
+        return ok({ dataUrl: `data:${sniffed};base64,${bytes.toString('base64')}` });
       } catch {
         return ok({ dataUrl: null });
       }

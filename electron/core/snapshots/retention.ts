@@ -10,9 +10,6 @@ export interface RetentionPolicy {
   readonly keepMonthly?: number;
 }
 
-/** The defaults suggested when a job is created. */
-export const DEFAULT_RETENTION: Required<RetentionPolicy> = { keepLast: 0, keepDaily: 14, keepWeekly: 8, keepMonthly: 12 };
-
 /** What retention needs to know about a restore point. */
 export interface RetentionCandidate {
   readonly id: string;

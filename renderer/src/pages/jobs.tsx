@@ -1,9 +1,16 @@
 // Jobs: the list of jobs and the form that creates one (sources → destinations).
 import { type FormEvent, useEffect, useState } from 'react';
-import type { RemoteInfo } from '../../../shared/model';
+import type { DestinationKind, RemoteInfo } from '../../../shared/model';
+import { defaultRetention } from '../../../shared/restore';
 import type { AppError } from '../../../shared/result';
 import { Icon } from '../components/icons';
 import { useUi } from '../store';
+
+const destinationKinds: readonly { kind: DestinationKind; label: string; help: string }[] = [
+  { kind: 'copy', label: 'A copy (adds and updates, never deletes)', help: 'Copy adds and updates files at the destination and never deletes.' },
+  { kind: 'snapshot', label: 'Snapshots in a local or NAS folder (restore points)', help: 'rsync snapshots: every run is a restore point; unchanged files cost no space.' },
+  { kind: 'mirror', label: 'A versioned mirror on a remote (restore points)', help: 'current/ mirrors your folder; replaced and deleted files are kept in versions/.' },
+];
 
 const schedulePresets: readonly { label: string; cron: string | null }[] = [
   { label: 'Only when I click Back up now', cron: null },
@@ -44,6 +51,7 @@ function JobForm({ onDone }: { onDone: () => void }) {
   const [name, setName] = useState('');
   const [sources, setSources] = useState<string[]>(['']);
   const [targets, setTargets] = useState<string[]>(['']);
+  const [kind, setKind] = useState<DestinationKind>('copy');
   const [schedule, setSchedule] = useState<string | null>(null);
   const [excludes, setExcludes] = useState('');
   const [bwlimit, setBwlimit] = useState('');
@@ -65,13 +73,15 @@ function JobForm({ onDone }: { onDone: () => void }) {
       destinations: targets
         .map((t) => t.trim())
         .filter(Boolean)
-        .map((target) => ({ kind: 'copy' as const, target })),
+        .map((target) => ({ kind, target })),
       excludes: excludes
         .split('\n')
         .map((s) => s.trim())
         .filter(Boolean),
       schedule,
       bwlimit: bwlimit.trim() || null,
+      // Restore points are thinned out the way Time Machine does: recent runs, days, weeks, months.
+      retention: kind === 'copy' ? null : { ...defaultRetention },
     });
     setBusy(false);
     if (r.ok) onDone();
@@ -86,7 +96,18 @@ function JobForm({ onDone }: { onDone: () => void }) {
         <input data-testid="job-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Music" autoFocus />
       </label>
       <ListEditor label="Source folder" values={sources} onChange={setSources} placeholder="/home/me/Music" testId="job-source" />
-      <ListEditor label="Copy to" values={targets} onChange={setTargets} placeholder="/media/backup or remote:path" testId="job-target" />
+      <label className="field">
+        <span>Keep the backup as</span>
+        <select data-testid="job-kind" value={kind} onChange={(e) => setKind(e.target.value as DestinationKind)}>
+          {destinationKinds.map((k) => (
+            <option key={k.kind} value={k.kind}>
+              {k.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="help">{destinationKinds.find((k) => k.kind === kind)!.help}</p>
+      <ListEditor label={kind === 'copy' ? 'Copy to' : 'Back up to'} values={targets} onChange={setTargets} placeholder="/media/backup or remote:path" testId="job-target" />
       {remotes.length > 0 && (
         <p className="help">
           Your rclone remotes:{' '}
@@ -102,7 +123,7 @@ function JobForm({ onDone }: { onDone: () => void }) {
           ))}
         </p>
       )}
-      <p className="help">Each source folder lands in the destination under its own name. Copy adds and updates files there and never deletes.</p>
+      <p className="help">Each source folder lands in the destination under its own name.</p>
       <label className="field">
         <span>When</span>
         <select data-testid="job-schedule" value={schedule ?? ''} onChange={(e) => setSchedule(e.target.value || null)}>

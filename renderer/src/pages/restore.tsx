@@ -1,0 +1,406 @@
+// Restore: item first. Choose a job, then Artist (searchable, virtualised) → Album (cover, tracks,
+// size) → the versions of that album across every snapshot and mirror, newest first → restore it
+// with a conflict policy, a preview, live progress and a verification at the end.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { formatBytes, plural } from '../../../shared/format';
+import type { Job } from '../../../shared/model';
+import type { AlbumEntry, ArtistEntry, ConflictPolicy, ItemVersionInfo, RestoreBrowse, RestoreOutcome } from '../../../shared/restore';
+import type { AppError } from '../../../shared/result';
+import { Icon } from '../components/icons';
+import { useUi } from '../store';
+
+/** What the user picked to restore: an album, or a whole artist. */
+interface Item {
+  readonly path: string;
+  readonly name: string;
+  readonly subtitle: string;
+  readonly album?: AlbumEntry;
+}
+
+// Diacritics-insensitive matching, so "bjork" finds "Björk" and "sigur ros" finds "Sigur Rós".
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+function ErrorBox({ error }: { error: AppError }) {
+  return (
+    <div className="error-box" role="alert">
+      <strong>{error.message}</strong>
+      {error.hint && <div>{error.hint}</div>}
+      {error.detail && (
+        <details>
+          <summary>Details</summary>
+          <pre className="small">{error.detail}</pre>
+        </details>
+      )}
+    </div>
+  );
+}
+
+/** A cover image read from the backup, or a quiet placeholder. */
+function Cover({ job, browse, path, size }: { job: string; browse: RestoreBrowse; path: string | null; size: number }) {
+  const { call } = useUi();
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    setUrl(null);
+    if (!path) return;
+    let live = true;
+    void call('restore:cover', { name: job, from: browse.destId, at: browse.pointId, path }).then((r) => live && r.ok && setUrl(r.value.dataUrl));
+    return () => {
+      live = false;
+    };
+  }, [call, job, browse.destId, browse.pointId, path]);
+  return url ? (
+    <img className="cover" src={url} alt="" width={size} height={size} onError={() => setUrl(null)} />
+  ) : (
+    <div className="cover placeholder" style={{ width: size, height: size }} aria-hidden="true">
+      <Icon name="disc" size={Math.round(size / 2.6)} />
+    </div>
+  );
+}
+
+function ArtistList({ artists, selected, onSelect, label }: { artists: readonly ArtistEntry[]; selected: string | null; onSelect: (a: ArtistEntry) => void; label: string }) {
+  const [query, setQuery] = useState('');
+  const shown = useMemo(() => {
+    const q = fold(query.trim());
+    return q ? artists.filter((a) => fold(a.name).includes(q)) : artists;
+  }, [artists, query]);
+  const parent = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({ count: shown.length, getScrollElement: () => parent.current, estimateSize: () => 46, overscan: 12 });
+  return (
+    <div className="card artist-pane">
+      <label className="search">
+        <Icon name="search" size={14} />
+        <input data-testid="artist-search" aria-label={`Search ${label.toLowerCase()}`} placeholder={`Search ${plural(artists.length, label.toLowerCase().replace(/s$/, ''))}`} value={query} onChange={(e) => setQuery(e.target.value)} />
+      </label>
+      <div ref={parent} className="artist-scroll" role="listbox" aria-label={label}>
+        <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
+          {rows.getVirtualItems().map((v) => {
+            const a = shown[v.index]!;
+            return (
+              <button
+                key={a.path}
+                role="option"
+                aria-selected={a.path === selected}
+                data-testid="artist-row"
+                className={`artist-row ${a.path === selected ? 'active' : ''}`}
+                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: v.size, transform: `translateY(${v.start}px)` }}
+                onClick={() => onSelect(a)}
+              >
+                <span className="artist-name">{a.name}</span>
+                <span className="muted small">{plural(a.albums.length, 'album')}</span>
+              </button>
+            );
+          })}
+        </div>
+        {shown.length === 0 && <p className="muted small pad">Nothing matches “{query}”.</p>}
+      </div>
+    </div>
+  );
+}
+
+function describeChanges(v: ItemVersionInfo): string {
+  if (!v.changes) return 'oldest version';
+  const { added, removed, changed } = v.changes;
+  if (added + removed + changed === 0) return 'same as the version before';
+  return [changed && `${changed} changed`, added && `${added} added`, removed && `${removed} removed`].filter(Boolean).join(', ');
+}
+
+/** Where the item was originally: the source folder it came from plus the path below it. */
+function originalFolder(job: Job, path: string): string | null {
+  const [base, ...rest] = path.split('/');
+  const source = job.sources.find((s) => s.replace(/\/+$/, '').split('/').at(-1) === base);
+  if (!source) return null;
+  return [source.replace(/\/+$/, ''), ...rest.slice(0, -1)].join('/');
+}
+
+function RestorePanel({ job, item, browse, onBack }: { job: Job; item: Item; browse: RestoreBrowse; onBack: () => void }) {
+  const { call, restores } = useUi();
+  const [versions, setVersions] = useState<readonly ItemVersionInfo[] | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [choice, setChoice] = useState(0);
+  const original = originalFolder(job, item.path);
+  const [where, setWhere] = useState<'original' | 'elsewhere'>(original ? 'original' : 'elsewhere');
+  const [elsewhere, setElsewhere] = useState('');
+  const [policy, setPolicy] = useState<ConflictPolicy>('keep-both');
+  const [preview, setPreview] = useState<RestoreOutcome | null>(null);
+  const [result, setResult] = useState<RestoreOutcome | null>(null);
+  const [restoreId, setRestoreId] = useState<string | null>(null);
+  const [busy, setBusy] = useState<'preview' | 'restore' | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setVersions(null);
+    void call('restore:versions', { name: job.name, path: item.path }).then((r) => {
+      if (!live) return;
+      if (r.ok) setVersions(r.value);
+      else setError(r.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, [call, job.name, item.path]);
+
+  const version = versions?.[choice];
+  const to = where === 'original' ? original ?? '' : elsewhere.trim();
+  const progress = restoreId ? restores[restoreId] : undefined;
+
+  const run = async (dryRun: boolean) => {
+    if (!version) return;
+    setError(null);
+    setResult(null);
+    if (dryRun) setPreview(null);
+    const id = crypto.randomUUID();
+    setRestoreId(dryRun ? null : id);
+    setBusy(dryRun ? 'preview' : 'restore');
+    const r = await call('restore:run', { name: job.name, path: item.path, at: version.pointId, from: version.destId, to, policy, dryRun, restoreId: id });
+    setBusy(null);
+    if (!r.ok) return setError(r.error);
+    if (dryRun) setPreview(r.value);
+    else setResult(r.value);
+  };
+
+  return (
+    <div className="stack" data-testid="restore-panel">
+      <button className="button ghost small back" onClick={onBack}>
+        ← {item.album ? `All albums of ${item.subtitle}` : 'Back'}
+      </button>
+      <div className="card item-head">
+        {item.album ? <Cover job={job.name} browse={browse} path={item.album.cover} size={112} /> : <div className="cover placeholder" style={{ width: 112, height: 112 }} aria-hidden="true"><Icon name="folder" size={40} /></div>}
+        <div>
+          <h2 data-testid="item-title">{item.name}</h2>
+          <div className="muted">{item.subtitle}</div>
+          {item.album && (
+            <div className="muted small">
+              {plural(item.album.tracks, 'track')} · {formatBytes(item.album.bytes)}
+            </div>
+          )}
+          <div className="muted small mono">{item.path}</div>
+        </div>
+      </div>
+
+      <div className="card">
+        <h3>Versions</h3>
+        {!versions && !error && <p className="muted">Looking through every snapshot and mirror…</p>}
+        {versions && versions.length === 0 && <p className="muted">No restore point holds this item.</p>}
+        {versions && versions.length > 0 && (
+          <div className="versions" role="radiogroup" aria-label="Versions">
+            {versions.map((v, i) => (
+              <label key={`${v.destId}-${v.pointId}`} className={`version ${i === choice ? 'active' : ''}`} data-testid="version-row">
+                <input type="radio" name="version" checked={i === choice} onChange={() => { setChoice(i); setPreview(null); setResult(null); }} />
+                <span className="version-time">{new Date(v.time).toLocaleString()}</span>
+                <span className="chip">
+                  <Icon name={v.kind === 'mirror' ? 'cloud' : 'folder'} size={12} /> {v.kind === 'mirror' ? 'Mirror' : 'Snapshot'} · {v.target}
+                </span>
+                <span className="muted small">
+                  {plural(v.files, 'file')} · {formatBytes(v.bytes)}
+                </span>
+                <span className="muted small">{describeChanges(v)}</span>
+              </label>
+            ))}
+          </div>
+        )}
+      </div>
+
+      {version && (
+        <div className="card form restore-form">
+          <h3>Restore this version</h3>
+          <fieldset className="field">
+            <legend>Restore to</legend>
+            {original && (
+              <label className="radio">
+                <input type="radio" name="where" checked={where === 'original'} onChange={() => setWhere('original')} /> Where it was: <span className="mono small">{original}</span>
+              </label>
+            )}
+            <label className="radio">
+              <input type="radio" name="where" checked={where === 'elsewhere'} onChange={() => setWhere('elsewhere')} /> Another folder
+            </label>
+            {where === 'elsewhere' && <input data-testid="restore-to" aria-label="Restore into folder" placeholder="/home/me/Restored" value={elsewhere} onChange={(e) => setElsewhere(e.target.value)} />}
+          </fieldset>
+          <label className="field">
+            <span>If a file is already there with other content</span>
+            <select data-testid="restore-policy" value={policy} onChange={(e) => setPolicy(e.target.value as ConflictPolicy)}>
+              <option value="keep-both">Keep both (the restored copy gets “(restored …)” in its name)</option>
+              <option value="skip">Keep the file that is there</option>
+              <option value="overwrite">Replace it with the version from the backup</option>
+            </select>
+          </label>
+          {error && <ErrorBox error={error} />}
+          {preview && (
+            <div className="preview" data-testid="restore-preview">
+              <strong>
+                Preview: {plural(preview.createFiles, 'new file')}, {preview.overwriteFiles} replaced, {preview.skipFiles} kept · {formatBytes(preview.bytes)}
+              </strong>
+              <div className="muted small mono">into {preview.restoredTo}</div>
+              <ul className="preview-list">
+                {preview.items.slice(0, 40).map((i) => (
+                  <li key={i.path}>
+                    <span className={`badge ${i.action === 'create' ? 'tone-ok' : i.action === 'overwrite' ? 'tone-warn' : ''}`}>{i.action === 'create' ? 'new' : i.action === 'overwrite' ? 'replace' : 'keep'}</span> {i.path} <span className="muted small">{formatBytes(i.size)}</span>
+                  </li>
+                ))}
+                {preview.items.length > 40 && <li className="muted small">… and {preview.items.length - 40} more</li>}
+              </ul>
+            </div>
+          )}
+          {busy === 'restore' && (
+            <div className="progress" data-testid="restore-progress">
+              <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress?.percent ?? 0} aria-label="Restore progress">
+                <div className="progress-fill" style={{ width: `${progress?.percent ?? 0}%` }} />
+              </div>
+              <div className="progress-line">
+                <strong>{progress?.phase === 'verifying' ? 'Verifying…' : progress?.phase === 'copying' ? `${progress.percent} %` : 'Preparing…'}</strong>
+                {progress && progress.bytes > 0 && <span>{formatBytes(progress.bytes)}</span>}
+              </div>
+            </div>
+          )}
+          {result && (
+            <div className={`result ${result.verified ? 'tone-ok' : 'tone-bad'}`} data-testid="restore-result" role="status">
+              {result.verified ? (
+                <>
+                  <Icon name="check" /> <strong>Restored and verified</strong> — {plural(result.createFiles + result.overwriteFiles, 'file')} in <span className="mono">{result.restoredTo}</span>
+                  {result.keptExisting.length > 0 && <span className="muted"> ({plural(result.keptExisting.length, 'existing file')} kept as they were)</span>}
+                </>
+              ) : (
+                <>
+                  <Icon name="warn" /> <strong>{plural(result.mismatches.length, 'file')} did not match the backup</strong>: {result.mismatches.slice(0, 5).join(', ')}
+                </>
+              )}
+            </div>
+          )}
+          <div className="actions">
+            <button type="button" className="button" disabled={!to || busy !== null} onClick={() => run(true)}>
+              {busy === 'preview' ? 'Checking…' : 'Preview'}
+            </button>
+            <button type="button" className="button primary" disabled={!to || busy !== null} onClick={() => run(false)}>
+              {busy === 'restore' ? 'Restoring…' : 'Restore'}
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The restore page. */
+export function Restore() {
+  const { jobs, loaded, call, go } = useUi();
+  const restorable = jobs.filter((j) => j.job.destinations.some((d) => d.kind !== 'copy'));
+  const [jobId, setJobId] = useState<string | null>(null);
+  const status = restorable.find((j) => j.job.id === jobId) ?? restorable[0];
+  const job = status?.job;
+  const [browse, setBrowse] = useState<RestoreBrowse | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [sourceIndex, setSourceIndex] = useState(0);
+  const [artistPath, setArtistPath] = useState<string | null>(null);
+  const [item, setItem] = useState<Item | null>(null);
+  const lastRun = status?.lastRun?.id ?? null;
+
+  useEffect(() => {
+    if (!job) return;
+    let live = true;
+    setError(null);
+    void call('restore:browse', { name: job.name, at: 'latest' }).then((r) => {
+      if (!live) return;
+      if (r.ok) setBrowse(r.value);
+      else {
+        setBrowse(null);
+        setError(r.error);
+      }
+    });
+    return () => {
+      live = false;
+    };
+    // A finished run may add restore points: read again.
+  }, [call, job?.name, lastRun]);
+
+  if (loaded && restorable.length === 0) {
+    return (
+      <div className="empty">
+        <div className="empty-art">
+          <Icon name="restore" size={44} />
+        </div>
+        <h2>Nothing to restore from yet</h2>
+        <p>Back up to snapshots in a local or NAS folder, or to a versioned mirror, and every run becomes a restore point.</p>
+        <button className="button primary" onClick={() => go('jobs')}>
+          Set up a backup with restore points
+        </button>
+      </div>
+    );
+  }
+  if (!job) return <p className="muted">Loading…</p>;
+  const source = browse?.sources[sourceIndex] ?? browse?.sources[0];
+  const music = source?.layout === 'music';
+  const artist = source?.artists.find((a) => a.path === artistPath) ?? null;
+
+  return (
+    <div className="stack">
+      <div className="restore-bar">
+        {restorable.length > 1 && (
+          <label className="field inline">
+            <span>Job</span>
+            <select data-testid="restore-job" value={job.id} onChange={(e) => { setJobId(e.target.value); setArtistPath(null); setItem(null); }}>
+              {restorable.map((j) => (
+                <option key={j.job.id} value={j.job.id}>
+                  {j.job.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {browse && browse.sources.length > 1 && (
+          <label className="field inline">
+            <span>Folder</span>
+            <select value={sourceIndex} onChange={(e) => { setSourceIndex(Number(e.target.value)); setArtistPath(null); setItem(null); }}>
+              {browse.sources.map((s, i) => (
+                <option key={s.source} value={i}>
+                  {s.source}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {browse && (
+          <span className="muted small">
+            Browsing the newest restore point ({new Date(browse.pointId.replace(/^(\d{4}-\d\d-\d\d)T(\d\d)(\d\d)(\d\d)Z.*$/, '$1T$2:$3:$4Z')).toLocaleString()}) of {browse.target}; older versions are listed per album.
+          </span>
+        )}
+      </div>
+      {error && <ErrorBox error={error} />}
+      {!browse && !error && <p className="muted">Reading the backup…</p>}
+      {source && item && <RestorePanel key={item.path} job={job} item={item} browse={browse!} onBack={() => setItem(null)} />}
+      {source && !item && (
+        <div className="restore-grid">
+          <ArtistList artists={source.artists} selected={artistPath} onSelect={(a) => setArtistPath(a.path)} label={music ? 'Artists' : 'Folders'} />
+          <div>
+            {!artist && (
+              <div className="empty slim">
+                <h2>{music ? 'Pick an artist' : 'Pick a folder'}</h2>
+                <p>{music ? 'Then the album you want back. Every version of it, from every backup, is one click away.' : 'Then the folder inside it you want back.'}</p>
+              </div>
+            )}
+            {artist && (
+              <div className="stack">
+                <div className="card-head">
+                  <h2 className="artist-title">{artist.name}</h2>
+                  <button className="button small" onClick={() => setItem({ path: artist.path, name: artist.name, subtitle: `everything in ${plural(artist.albums.length, 'album')}` })}>
+                    Restore all of {artist.name}
+                  </button>
+                </div>
+                <div className="albums">
+                  {artist.albums.map((al) => (
+                    <button key={al.path} className="album" data-testid="album-card" onClick={() => setItem({ path: al.path, name: al.name, subtitle: artist.name, album: al })}>
+                      <Cover job={job.name} browse={browse!} path={al.cover} size={150} />
+                      <strong className="album-name">{al.name}</strong>
+                      <span className="muted small">
+                        {music ? plural(al.tracks, 'track') : 'folder'} · {formatBytes(al.bytes)}
+                      </span>
+                    </button>
+                  ))}
+                </div>
+              </div>
+            )}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
