@@ -108,9 +108,11 @@ function describeChanges(v: ItemVersionInfo): string {
 /** Where the item was originally: the source folder it came from plus the path below it. */
 function originalFolder(job: Job, path: string): string | null {
   const [base, ...rest] = path.split('/');
-  const source = job.sources.find((s) => s.replace(/\/+$/, '').split('/').at(-1) === base);
+  const source = job.sources.map((s) => s.replace(/\/+$/, '')).find((s) => s.split('/').at(-1) === base);
   if (!source) return null;
-  return [source.replace(/\/+$/, ''), ...rest.slice(0, -1)].join('/');
+  // The whole source folder goes back into its parent; anything inside it into its own parent.
+  if (rest.length === 0) return source.split('/').slice(0, -1).join('/') || '/';
+  return [source, ...rest.slice(0, -1)].join('/');
 }
 
 function RestorePanel({ job, item, browse, onBack }: { job: Job; item: Item; browse: RestoreBrowse; onBack: () => void }) {
@@ -357,6 +359,11 @@ export function Restore() {
               ))}
             </select>
           </label>
+        )}
+        {source && (
+          <button className="button small" onClick={() => setItem({ path: source.source, name: source.source, subtitle: 'the whole folder, everything in it' })}>
+            Restore the whole {source.source} folder
+          </button>
         )}
         {browse && (
           <span className="muted small">

@@ -86,6 +86,24 @@ describe('reprise snapshots / restore / verify', () => {
     }
   });
 
+  it('a new machine (fresh data dir, no history) sees the same restore points and restores from them', async () => {
+    const fresh = join(root, 'new-machine-data');
+    const other = (args: string[]) => reprise(fresh, ['--rclone-config', config, ...args]);
+    // On the new machine the library is gone; the job is pointed at the existing destinations.
+    const newHome = join(root, 'new-home', 'music');
+    mkdirSync(newHome, { recursive: true });
+    writeFileSync(join(newHome, 'placeholder.txt'), 'x');
+    expect((await other(['job', 'add', 'Music', '--source', newHome, '--snapshot', snaps, '--mirror', 'dav:backup'])).exitCode).toBe(0);
+    const points = JSON.parse((await other(['snapshots', 'Music', '--json'])).stdout) as Points;
+    expect(points.map((d) => d.points.map((p) => p.id))).toEqual(
+      (JSON.parse((await cli(['snapshots', 'Music', '--json'])).stdout) as Points).map((d) => d.points.map((p) => p.id)),
+    );
+    const to = tempDir();
+    const r = await other(['restore', 'Music', '--path', WALL, '--at', firstSnap, '--from', snaps, '--to', to]);
+    expect(r.exitCode).toBe(0);
+    expect(readFileSync(join(to, 'The Wall (1979)', '03 Track 3.flac')).equals(trackBytes('Pink Floyd', 'The Wall (1979)', 3))).toBe(true);
+  });
+
   it('refuses path escapes and unknown restore points with exit code 2', async () => {
     const to = tempDir();
     for (const path of ['../../etc', '/etc/passwd', 'music/../../../etc']) {
