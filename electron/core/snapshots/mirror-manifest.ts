@@ -31,6 +31,8 @@ export interface MirrorManifest {
   readonly outcome: MirrorOutcome;
   readonly sources: readonly MirrorSourceRecord[];
   readonly repriseVersion: string;
+  /** Set on the returned manifest (never stored) when nothing changed and no new restore point was written. */
+  readonly unchanged?: boolean;
 }
 
 /** Whether a run left `current/` in a state that counts as a restore point. */

@@ -125,6 +125,9 @@ export async function runMirror(o: MirrorRunOptions): Promise<MirrorManifest> {
     sources: records,
     repriseVersion: o.repriseVersion,
   };
+  // A run that copied and moved nothing leaves the newest restore point as it is: no new point.
+  const unchanged = previous.length > 0 && manifest.outcome === 'ok' && records.every((r) => r.transferred === 0 && r.versioned === 0);
+  if (unchanged) return { ...manifest, unchanged: true };
   if (!o.dryRun) await uploadManifest(o.exec, o.target, manifest);
   return manifest;
 }

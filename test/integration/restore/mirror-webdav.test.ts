@@ -47,6 +47,12 @@ describe('versioned mirror on rclone serve webdav (loopback)', () => {
     expect(readFileSync(join(served, 'backup', 'current', ...WALL.split('/'), '01 Track 1.flac')).equals(trackBytes('Pink Floyd', 'The Wall (1979)', 1))).toBe(true);
   });
 
+  it('a run with nothing to do writes no new restore point', async () => {
+    const again = await mirror();
+    expect(again.unchanged).toBe(true);
+    expect((await readMirrorManifests(exec, target)).map((m) => m.id)).toEqual([run1]);
+  });
+
   it('a changed and a deleted file land in a version folder; the manifest lists what was added', async () => {
     writeFileSync(join(wallDir, '02 Track 2.flac'), 'remastered, and a different size');
     rmSync(join(wallDir, '03 Track 3.flac'));

@@ -53,7 +53,8 @@ export async function runMirrorDestination(ctx: DestinationContext): Promise<Des
     const files = manifest.sources.reduce((n, s) => n + s.transferred, 0);
     const bytes = [...bytesBy.values()].reduce((n, b) => n + b, 0);
     const firstError = manifest.sources.find((s) => s.error)?.error ?? null;
-    ctx.log(`# mirror run ${manifest.id}: ${manifest.outcome}; ${files} files copied, ${manifest.sources.reduce((n, s) => n + s.versioned, 0)} kept in versions/${manifest.id}`);
+    if (manifest.unchanged) ctx.log('# nothing changed since the newest restore point: no new one written');
+    else ctx.log(`# mirror run ${manifest.id}: ${manifest.outcome}; ${files} files copied, ${manifest.sources.reduce((n, s) => n + s.versioned, 0)} kept in versions/${manifest.id}`);
     if (!ctx.dryRun && ctx.job.retention && (manifest.outcome === 'ok' || manifest.outcome === 'warning')) {
       const pruned = await pruneMirrorVersions(exec, ctx.dest.target, ctx.job.retention, (line) => ctx.log(line));
       if (pruned.length) ctx.log(`# retention: removed ${pruned.length} old restore point(s)`);
