@@ -77,6 +77,31 @@ test('restore an older version of an album from the Restore page, byte-identical
   await expect(page.getByRole('alert').first()).toContainText('absolute');
 });
 
+test('a snapshot job made in the form backs up and its albums appear in Restore', async ({ page }, info) => {
+  const music = join(root, 'music');
+  const snaps = join(root, 'NAS snapshots');
+  mkdirSync(snaps);
+  generateLibrary(music);
+  await page.goto(serve.url);
+  await page.getByRole('button', { name: 'Create a backup job' }).click();
+  await page.getByTestId('job-name').fill('Music');
+  await page.getByTestId('job-source-0').fill(music);
+  await page.getByTestId('job-kind').selectOption('snapshot');
+  await page.getByTestId('job-target-0').fill(snaps);
+  await page.screenshot({ path: info.outputPath('job-form-snapshot.png') });
+  await page.getByRole('button', { name: 'Create job' }).click();
+  await expect(page.getByTestId('job-row').filter({ hasText: 'Music' })).toBeVisible();
+  await page.getByRole('button', { name: 'Dashboard' }).click();
+  const card = page.getByTestId('job-card').filter({ hasText: 'Music' });
+  await card.getByRole('button', { name: 'Back up now' }).click();
+  await expect(card.getByTestId('last-result')).toContainText('Succeeded', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Restore' }).click();
+  await expect(page.getByTestId('artist-row')).toHaveCount(5);
+  await page.getByTestId('artist-row').filter({ hasText: 'Sigur Rós' }).click();
+  await expect(page.getByTestId('album-card')).toContainText("( ) 'Untitled' (2002)");
+  await page.screenshot({ path: info.outputPath('restore-after-form-job.png') });
+});
+
 test('the Restore page says what to do when no job keeps restore points', async ({ page }) => {
   await page.goto(serve.url);
   await page.getByRole('button', { name: 'Restore' }).click();
