@@ -1,6 +1,6 @@
 // A music-aware view of a restore point: Artist → Album with cover, track count and size. Built
 // from a flat listing so the same code serves a local snapshot and a remote mirror (rclone lsjson).
-import { opendir, lstat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** One entry of a listing, path relative to the source folder (`Artist/Album/01.flac`). */
@@ -82,15 +82,16 @@ export async function listLocalTree(root: string): Promise<ListingEntry[]> {
   const stack: Array<[string, string]> = [[root, '']];
   while (stack.length > 0) {
     const [dir, rel] = stack.pop()!;
-    for await (const entry of await opendir(dir, { bufferSize: 256 })) {
-      const path = rel ? `${rel}/${entry.name}` : entry.name;
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        out.push({ path, size: 0, isDir: true });
-        stack.push([full, path]);
-      } else if (entry.isFile()) {
-        out.push({ path, size: (await lstat(full)).size, isDir: false });
-      }
+    // One readdir per folder is several times faster than iterating an opendir handle.
+    const entries = await readdir(dir, { withFileTypes: true });
+    const files = entries.filter((e) => e.isFile());
+    const sizes = await Promise.all(files.map((e) => lstat(join(dir, e.name)).then((s) => s.size)));
+    files.forEach((e, i) => out.push({ path: rel ? `${rel}/${e.name}` : e.name, size: sizes[i]!, isDir: false }));
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      out.push({ path, size: 0, isDir: true });
+      stack.push([join(dir, e.name), path]);
     }
   }
   return out;
