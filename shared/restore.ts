@@ -17,7 +17,10 @@ export interface RestorePointInfo {
   readonly time: string;
   readonly outcome: 'ok' | 'warning' | 'partial';
   readonly files: number;
+  /** Apparent size: what the files add up to. */
   readonly bytes: number;
+  /** Data this point added on disk (copied, not hard-linked); null where not known (mirrors). */
+  readonly newBytes: number | null;
   readonly latest: boolean;
   /** The last time a run found nothing changed and confirmed this point. */
   readonly confirmedThrough: string | null;

@@ -24,16 +24,23 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
         if (d.points.length === 0 && !d.error) process.stdout.write('  no restore points yet\n');
         if (d.points.length === 0) continue;
         printTable(
-          ['  ID', 'TIME', 'OUTCOME', 'FILES', 'SIZE', 'NOTE'],
+          ['  ID', 'TIME', 'OUTCOME', 'FILES', 'SIZE', 'NEW DATA', 'NOTE'],
           d.points.map((p) => [
             `  ${p.id}`,
             new Date(p.time).toLocaleString(),
             p.outcome,
             String(p.files),
             formatBytes(p.bytes),
+            p.newBytes === null ? '—' : formatBytes(p.newBytes),
             [p.latest ? 'latest' : '', p.confirmedThrough ? `unchanged through ${new Date(p.confirmedThrough).toLocaleString()}` : ''].filter(Boolean).join(', '),
           ]),
         );
+        if (d.kind === 'snapshot') {
+          // Unchanged files are hard links: the points together take far less than their apparent sizes.
+          const apparent = d.points.reduce((n, p) => n + p.bytes, 0);
+          const real = d.points.reduce((n, p) => n + (p.newBytes ?? 0), 0);
+          process.stdout.write(`  ${d.points.length} snapshots: ${formatBytes(apparent)} apparent, about ${formatBytes(real)} of data on disk\n`);
+        }
       }
     });
 

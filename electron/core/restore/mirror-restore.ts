@@ -30,6 +30,7 @@ export async function listMirrorRestorePoints(exec: RcloneExec, target: string):
       outcome: m.outcome as RestorePoint['outcome'],
       files: m.sources.reduce((n, s) => n + s.files, 0),
       bytes: m.sources.reduce((n, s) => n + s.bytes, 0),
+      newBytes: null,
       latest: i === manifests.length - 1,
       confirmedThrough: null,
       jobName: m.job.name,

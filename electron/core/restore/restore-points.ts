@@ -12,6 +12,8 @@ export interface RestorePoint {
   readonly outcome: SnapshotOutcome;
   readonly files: number;
   readonly bytes: number;
+  /** Data this point added on disk (rsync copied it instead of hard-linking); null for mirrors. */
+  readonly newBytes: number | null;
   readonly latest: boolean;
   /** The last time a run found the sources unchanged and confirmed this point. */
   readonly confirmedThrough: string | null;
@@ -31,6 +33,7 @@ export async function listSnapshotRestorePoints(destination: string): Promise<Re
       outcome: s.manifest.outcome,
       files: s.manifest.files,
       bytes: s.manifest.bytes,
+      newBytes: s.manifest.transferredBytes,
       latest: s.id === latest,
       confirmedThrough: s.manifest.confirmations.at(-1) ?? null,
       jobName: s.manifest.job.name,

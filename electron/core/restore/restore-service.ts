@@ -80,7 +80,7 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
       restorable(job).map(async (d) => {
         try {
           const points = await pointsOf(d);
-          return { destId: d.id, kind: d.kind, target: d.target, error: null, points: points.map(({ id, time, outcome, files, bytes, latest, confirmedThrough }) => ({ id, time, outcome, files, bytes, latest, confirmedThrough })) };
+          return { destId: d.id, kind: d.kind, target: d.target, error: null, points: points.map(({ id, time, outcome, files, bytes, newBytes, latest, confirmedThrough }) => ({ id, time, outcome, files, bytes, newBytes, latest, confirmedThrough })) };
         } catch (e) {
           return { destId: d.id, kind: d.kind, target: d.target, points: [], error: `This destination cannot be read: ${(e as Error).message}` };
         }

@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => reprise(data, ['--rclone-config', config, ...args], env);
-type Points = Array<{ kind: string; target: string; points: Array<{ id: string; latest: boolean }> }>;
+type Points = Array<{ kind: string; target: string; points: Array<{ id: string; latest: boolean; newBytes: number | null }> }>;
 
 describe('reprise snapshots / restore / verify', () => {
   let firstSnap = '';
@@ -65,6 +65,9 @@ describe('reprise snapshots / restore / verify', () => {
     const human = await cli(['snapshots', 'Music']);
     expect(human.stdout).toContain(`snapshot ${snaps}`);
     expect(human.stdout).toContain('latest');
+    // The second snapshot copied one changed track and hard-linked the rest.
+    expect(points[0]!.points[0]).toMatchObject({ newBytes: 'a longer remastered track two'.length });
+    expect(human.stdout).toMatch(/2 snapshots: .* apparent, about .* of data on disk/);
   });
 
   it('restores the album as it was, from the snapshot and from the mirror, byte-identical and verified', async () => {
