@@ -290,16 +290,22 @@ async function isUnchanged(
 
   // Database files and their sidecars are compared by signature above, not by rsync.
   const ignored = new Set<string>();
+  // SQLite creates and removes its -wal/-shm files next to a database, which moves that folder's
+  // mtime without any content changing; a folder-time-only difference there is not a change.
+  const dbFolders = new Set<string>();
   for (const record of base.manifest.sqlite) {
     ignored.add(record.path);
     for (const s of SQLITE_SIDECARS) ignored.add(record.path + s);
+    dbFolders.add(record.path.split('/').slice(0, -1).join('/'));
   }
   const splitter = new CarriageReturnSplitter();
   let changed = false;
   const look = (line: string): void => {
     const m = /^(\S+) (.*)$/.exec(line);
     if (!m) return;
-    if (!ignored.has(m[2]!.replace(/\/$/, ''))) changed = true;
+    const path = m[2]!.replace(/\/$/, '');
+    if (/^\.d\.\.t\.+$/.test(m[1]!) && dbFolders.has(path)) return;
+    if (!ignored.has(path)) changed = true;
   };
   const exit = await runRsync(
     [
