@@ -3,8 +3,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-/** VFS cache modes rclone offers (see `rclone mount --vfs-cache-mode`). */
-export type VfsCacheMode = 'off' | 'minimal' | 'writes' | 'full';
+import type { VfsCacheMode } from '../../../shared/remotes/types.js';
+
+export type { VfsCacheMode };
 
 /** One mount the user set up. */
 export interface MountSpec {

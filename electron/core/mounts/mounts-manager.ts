@@ -10,17 +10,9 @@ import type { RcdClient } from '../remotes/rcd.js';
 import { checkFuse, type FuseStatus } from './fuse-check.js';
 import { readRcloneMounts, type MountTableEntry } from './mount-table.js';
 import type { MountSpec, MountStore, VfsCacheMode } from './mount-store.js';
+import type { MountState, MountView } from '../../../shared/remotes/types.js';
 
-/** Where a mount stands right now. */
-export type MountState =
-  | { readonly kind: 'mounted' }
-  | { readonly kind: 'unmounted' }
-  | { readonly kind: 'error'; readonly reason: string; readonly howToFix?: string };
-
-/** A saved mount and its live state. */
-export interface MountView extends MountSpec {
-  readonly state: MountState;
-}
+export type { MountState, MountView };
 
 /** What the caller asks to mount; read-only and no cache by default. */
 export interface MountRequest {

@@ -7,22 +7,9 @@ import { assertBackendType, assertOption, assertRemoteName } from './names.js';
 import { SECRET_MASK, isSecretKey } from './redact.js';
 import { errorFromStderr, type RcloneRunner } from './rclone-runner.js';
 import type { RcloneOption, RcloneProvider } from '../../../shared/remotes/provider-types.js';
+import type { ConnectionTest, RemoteDetail, RemoteSummary } from '../../../shared/remotes/types.js';
 
-/** A remote as the list shows it: no option values. */
-export interface RemoteSummary {
-  readonly name: string;
-  readonly type: string;
-  readonly isCrypt: boolean;
-  /** For crypt (and other wrappers): the remote:path it wraps. */
-  readonly wraps?: string;
-  /** For s3: which S3 provider (AWS, Minio, Cloudflare …). */
-  readonly provider?: string;
-}
-
-/** A remote with its options; secret values are replaced by SECRET_MASK. */
-export interface RemoteDetail extends RemoteSummary {
-  readonly options: Readonly<Record<string, string>>;
-}
+export type { ConnectionTest, RemoteDetail, RemoteSummary };
 
 /** One question of rclone's config state machine (`--non-interactive` output). */
 export interface ConfigQuestion {
@@ -33,11 +20,6 @@ export interface ConfigQuestion {
 
 /** What a create/update/continue step returns: finished, or a question to answer. */
 export type ConfigStep = { readonly kind: 'done' } | { readonly kind: 'question'; readonly question: ConfigQuestion };
-
-/** Result of a connection test, in plain words. */
-export type ConnectionTest =
-  | { readonly ok: true; readonly entries: number }
-  | { readonly ok: false; readonly kind: RemoteError['kind']; readonly reason: string; readonly details?: string };
 
 const ENCRYPTED_MARKER = 'RCLONE_ENCRYPT_V0:';
 const WRAPPING_KEY: Record<string, string> = { crypt: 'remote', alias: 'remote', chunker: 'remote', compress: 'remote', hasher: 'remote', cache: 'remote' };

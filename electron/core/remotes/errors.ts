@@ -4,6 +4,7 @@ export type RemoteErrorKind =
   | 'invalid-option'
   | 'not-found'
   | 'already-exists'
+  | 'in-use'
   | 'password-required'
   | 'wrong-password'
   | 'timeout'

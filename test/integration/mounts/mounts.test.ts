@@ -10,7 +10,7 @@ import { readRcloneMounts } from '../../../electron/core/mounts/mount-table.js';
 import { checkFuse } from '../../../electron/core/mounts/fuse-check.js';
 import { RcdClient } from '../../../electron/core/remotes/rcd.js';
 import { makeRcloneEnv, type RcloneTestEnv } from '../../support/rclone-env.js';
-import { startRcloneServe, type TestServer } from '../../support/servers.js';
+import { startRcloneServe, type TestServer } from '../../support/remote-servers.js';
 
 const fuse = await checkFuse();
 let env: RcloneTestEnv;

@@ -1,15 +1,15 @@
 // The crypt wizard over a real WebDAV server, and the OAuth sign-in with a stand-in for
 // `rclone authorize` that prints exactly what rclone 1.60 prints.
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCryptRemote } from '../../../electron/core/remotes/crypt.js';
 import { RemoteError } from '../../../electron/core/remotes/errors.js';
 import { completeConfig, startAuthorize, type AuthorizeSession } from '../../../electron/core/remotes/oauth.js';
-import { RcloneRunner } from '../../../electron/core/remotes/rclone-runner.js';
 import { makeRcloneEnv, type RcloneTestEnv } from '../../support/rclone-env.js';
-import { startRcloneServe } from '../../support/servers.js';
+import { startRcloneServe } from '../../support/remote-servers.js';
+import { standInRunner } from '../../support/authorize-stand-in.js';
 
 let env: RcloneTestEnv;
 beforeEach(async () => {
@@ -71,34 +71,6 @@ describe('crypt wizard', { timeout: 60_000 }, () => {
     expect(own).toEqual({ password: 'correct horse battery', salt: 'staple staple staple' });
   });
 });
-
-// A stand-in for `rclone authorize`: prints rclone 1.60's log lines and sign-in link, serves the
-// link like rclone does, and prints the token block once the "browser" has visited it.
-const STAND_IN = `
-const http = require('node:http');
-const token = process.env.FAKE_TOKEN;
-const ts = () => new Date().toISOString().replace('T', ' ').replace(/-/g, '/').slice(0, 19);
-const server = http.createServer((req, res) => {
-  if (!req.url.startsWith('/auth?state=')) { res.statusCode = 404; res.end(); return; }
-  res.end('ok');
-  process.stderr.write(ts() + ' NOTICE: Got code\\n');
-  process.stdout.write('Paste the following into your remote machine --->\\n' + token + '\\n<---End paste\\n');
-  server.close();
-});
-server.listen(0, '127.0.0.1', () => {
-  const port = server.address().port;
-  process.stderr.write(ts() + ' NOTICE: Please go to the following link: http://127.0.0.1:' + port + '/auth?state=TqIMaWJ7L671HXPWq0We2Q\\n');
-  process.stderr.write(ts() + ' NOTICE: Log in and authorize rclone for access\\n');
-  process.stderr.write(ts() + ' NOTICE: Waiting for code...\\n');
-});
-`;
-
-async function standInRunner(dir: string, token: string, real: RcloneRunner): Promise<RcloneRunner> {
-  const script = join(dir, 'rclone-authorize-standin');
-  await writeFile(script, `#!${process.execPath}\n${STAND_IN}`);
-  await chmod(script, 0o755);
-  return new RcloneRunner({ rclone: script, configPath: real.configPath, redactor: real.redactor, env: { ...process.env, FAKE_TOKEN: token } });
-}
 
 function isAlive(pid: number | undefined): boolean {
   if (pid === undefined) return false;

@@ -8,7 +8,7 @@ import { RcdClient } from '../../../electron/core/remotes/rcd.js';
 import { streamList } from '../../../electron/core/remotes/listing.js';
 import { RemoteError } from '../../../electron/core/remotes/errors.js';
 import { makeRcloneEnv, type RcloneTestEnv } from '../../support/rclone-env.js';
-import { startRcloneServe, type TestServer } from '../../support/servers.js';
+import { startRcloneServe, type TestServer } from '../../support/remote-servers.js';
 
 const ENTRIES = 50_000;
 let env: RcloneTestEnv;

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { RemoteError } from '../../../electron/core/remotes/errors.js';
 import { SECRET_MASK } from '../../../electron/core/remotes/redact.js';
 import { makeRcloneEnv, type RcloneTestEnv } from '../../support/rclone-env.js';
-import { startRcloneServe, startS3, type TestServer } from '../../support/servers.js';
+import { startRcloneServe, startS3, type TestServer } from '../../support/remote-servers.js';
 import { encryptConfig } from '../../support/encrypt-config.js';
 
 const DAV_PASS = 'dav-Pässword-7f3a91';
@@ -18,7 +18,7 @@ const outputs: string[] = [];
 
 // Everything the engine returns or throws goes through here so the final test can grep it.
 function seen<T>(value: T): T {
-  outputs.push(JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { message: v.message, ...v } : v)));
+  outputs.push(JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { ...v, message: v.message } : v)));
   return value;
 }
 async function seenError(promise: Promise<unknown>): Promise<RemoteError> {
