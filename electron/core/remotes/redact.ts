@@ -5,7 +5,8 @@
 // keys look secret (`pass`, `password`, `token`, `secret_access_key` …) so a secret we were never
 // told about is still hidden when it travels under a telling name.
 
-const MASK = '••••••';
+import { SECRET_MASK as MASK } from '../../../shared/remotes/mask.js';
+
 const MIN_SECRET_LENGTH = 4;
 
 const SECRET_KEY = /(^|_)(pass|password|password2|secret|secret_access_key|client_secret|token|key|access_token|refresh_token|session_token|sas_url|service_account_credentials|api_key|bearer)$/i;
@@ -75,5 +76,4 @@ export class Redactor {
   }
 }
 
-// The mask shown in place of a secret, exported so UIs can recognise "unchanged" values.
-export const SECRET_MASK = MASK;
+export { MASK as SECRET_MASK };
