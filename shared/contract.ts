@@ -6,8 +6,10 @@ import type { Result } from './result.js';
 import { type AppCommands, appSchemas } from './contract/app.js';
 import { type JobCommands, jobSchemas } from './contract/jobs.js';
 import { type RunCommands, runSchemas } from './contract/runs.js';
+import { type RemoteCommands, remoteSchemas } from './contract/remotes.js';
+import type { AuthorizeUpdate, DownloadUpdate, MountView, RemoteSummary } from './remotes/types.js';
 
-export interface Commands extends AppCommands, JobCommands, RunCommands {}
+export interface Commands extends AppCommands, JobCommands, RunCommands, RemoteCommands {}
 
 export type CommandName = keyof Commands;
 export type Req<K extends CommandName> = Commands[K]['req'];
@@ -18,6 +20,7 @@ export const requestSchemas: { readonly [K in CommandName]: z.ZodType<Req<K>, un
   ...appSchemas,
   ...jobSchemas,
   ...runSchemas,
+  ...remoteSchemas,
 };
 
 /** The allowlist of command names, for the preload bridge and the transports. */
@@ -29,6 +32,10 @@ export interface Events {
   'runs:progress': RunProgress;
   'runs:finished': RunSummary;
   'jobs:changed': { readonly jobs: readonly Job[] };
+  'remotes:changed': { readonly remotes: readonly RemoteSummary[] };
+  'remotes:authorize': AuthorizeUpdate;
+  'browse:download': DownloadUpdate;
+  'mounts:changed': { readonly mounts: readonly MountView[] };
 }
 export type EventName = keyof Events;
 
@@ -37,6 +44,10 @@ const eventTable: Record<EventName, true> = {
   'runs:progress': true,
   'runs:finished': true,
   'jobs:changed': true,
+  'remotes:changed': true,
+  'remotes:authorize': true,
+  'browse:download': true,
+  'mounts:changed': true,
 };
 /** The allowlist of event names. */
 export const eventNames = Object.keys(eventTable) as readonly EventName[];

@@ -5,8 +5,9 @@ import type { Bridge, CommandName, Req, Res } from '../../shared/contract';
 import type { AppInfo, JobStatus, RunProgress, RunSummary } from '../../shared/model';
 import type { AppError } from '../../shared/result';
 import { type ConnectionState, pickBridge } from './transport';
+import { connectRemotesStore } from './remotes/remotes-store';
 
-export type Page = 'dashboard' | 'jobs' | 'history';
+export type Page = 'dashboard' | 'jobs' | 'remotes' | 'browser' | 'mounts' | 'history';
 
 export interface UiState {
   readonly connection: ConnectionState;
@@ -92,5 +93,6 @@ export function connectStore(): void {
     void getState().refresh();
   });
   bridge.on('jobs:changed', () => void getState().refresh());
+  connectRemotesStore(bridge);
   setInterval(() => setState({ now: Date.now() }), 30_000);
 }

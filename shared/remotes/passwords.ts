@@ -1,19 +1,22 @@
 // Strong passwords for crypt remotes, generated with the platform's CSPRNG (Node 22 and browsers
 // both expose globalThis.crypto), so the window can show them to the user before they are saved.
 
+// shared/ has no DOM or Node types: describe the one Web Crypto call we use.
+const webCrypto = (globalThis as unknown as { crypto: { getRandomValues(array: Uint8Array): Uint8Array } }).crypto;
+
 const WORDS_ALPHABET = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 // A random password of `groups` groups of 6 unambiguous characters (about 34 bits per group).
 export function generatePassword(groups = 6): string {
   const out: string[] = [];
   const bytes = new Uint8Array(groups * 6 * 2);
-  globalThis.crypto.getRandomValues(bytes);
+  webCrypto.getRandomValues(bytes);
   let i = 0;
   for (let g = 0; g < groups; g += 1) {
     let group = '';
     while (group.length < 6) {
       if (i >= bytes.length) {
-        globalThis.crypto.getRandomValues(bytes);
+        webCrypto.getRandomValues(bytes);
         i = 0;
       }
       const b = bytes[i++] ?? 0;

@@ -49,6 +49,9 @@ export class RcloneRunner {
     this.redactor = options.redactor;
     this.baseEnv = options.env ?? process.env;
     this.dropEnv = options.dropEnv ?? [];
+    // A password the user gave rclone's own way (RCLONE_CONFIG_PASS) is honoured, kept in memory.
+    const given = this.baseEnv.RCLONE_CONFIG_PASS;
+    if (given) this.setConfigPassword(given);
   }
 
   // Sets (or clears) the password of an encrypted config; it is registered as a secret.
@@ -56,6 +59,11 @@ export class RcloneRunner {
     if (this.configPassword) this.redactor.delete(this.configPassword);
     this.configPassword = password;
     if (password) this.redactor.add(password);
+  }
+
+  // The variable other rclone children (backup runs) need for an unlocked encrypted config.
+  configPasswordEnv(): Record<string, string> {
+    return this.configPassword ? { RCLONE_CONFIG_PASS: this.configPassword } : {};
   }
 
   // True when a config password is held in memory.

@@ -20,10 +20,15 @@ export function isSecretKey(key: string): boolean {
 export class Redactor {
   private readonly secrets = new Set<string>();
 
+  // onAdd lets the core's global redaction (logs, history, dispatch errors) learn each secret too.
+  constructor(private readonly onAdd?: (secret: string) => void) {}
+
   // Remembers a secret (and its JSON-escaped form) so later text containing it is scrubbed.
   add(secret: string | undefined | null): void {
     if (!secret || secret.length < MIN_SECRET_LENGTH) return;
+    if (this.secrets.has(secret)) return;
     this.secrets.add(secret);
+    this.onAdd?.(secret);
     const escaped = JSON.stringify(secret).slice(1, -1);
     if (escaped !== secret) this.secrets.add(escaped);
     const encoded = encodeURIComponent(secret);

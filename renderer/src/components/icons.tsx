@@ -14,6 +14,8 @@ const paths: Record<string, ReactElement> = {
   cloud: <path d="M7 18h10a4 4 0 0 0 .5-7.97A6 6 0 0 0 6.1 9.1 4.5 4.5 0 0 0 7 18z" />,
   plus: <path d="M12 5v14M5 12h14" />,
   trash: <path d="M5 7h14M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3" />,
+  disk: <path d="M4 14h16M4 14l2-8h12l2 8v5H4zM16 17h.01" />,
+  file: <path d="M6 3h8l4 4v14H6zM14 3v4h4" />,
   clock: <path d="M12 7v5l3 2M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z" />,
 };
 

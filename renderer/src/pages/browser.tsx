@@ -135,7 +135,7 @@ export function Browser() {
     setQuota(undefined);
     setSizes({});
     void call('browse:about', { remote }).then((r) => setQuota(r.ok ? r.value : null));
-  }, [remote]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [remote]);
 
   const rows = useMemo(() => {
     const q = filter.trim().toLowerCase();

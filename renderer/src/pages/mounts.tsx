@@ -121,7 +121,7 @@ export function Mounts() {
   useEffect(() => {
     void load();
     if (!remotes) void call('remotes:list', {}).then((r) => r.ok && setRemotes(r.value));
-  }, [load]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [load]);
 
   const toggle = async (m: MountView) => {
     setBusy((b) => ({ ...b, [m.mountPoint]: true }));

@@ -149,7 +149,9 @@ export function Remotes() {
   };
   const finished = (saved: string | null) => {
     setMode({ kind: 'list' });
-    void load().then(() => saved && test(saved));
+    void load().then(() => {
+      if (saved) void test(saved);
+    });
   };
 
   if (config?.locked) return <Unlock state={config} onUnlocked={() => void load()} />;

@@ -101,7 +101,7 @@ export function AddRemote({ onDone }: { onDone: (saved: string | null) => void }
       setError({ kind: session.state === 'cancelled' ? 'cancelled' : 'unauthorized', message: session.message ?? 'Sign-in did not finish.' });
     }
     // window.open only once per link: the state changes once from starting to waiting.
-  }, [session?.state, session?.link]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [session?.state, session?.link]);
 
   const pick = (e: WizardEntry) => {
     setEntry(e);
