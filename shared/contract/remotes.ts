@@ -18,7 +18,7 @@ import { type Command, type EmptyRequest, emptyRequest, pathSchema } from './com
 /** A remote name as rclone and Reprise accept it. */
 export const remoteNameSchema = z.string().superRefine((name, ctx) => {
   const problem = remoteNameProblem(name);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  if (problem) ctx.addIssue({ code: 'custom', message: problem.replace(/\.$/, '') });
 });
 
 const optionKey = z.string().regex(/^[a-z0-9_]{1,64}$/, 'an option name is lower-case letters, digits and _');
@@ -30,7 +30,7 @@ const remoteInnerPath = z.string().max(4096).refine((s) => !/[\u0000\r\n]/.test(
 const remoteTarget = z.string().max(4200).superRefine((s, ctx) => {
   const i = s.indexOf(':');
   const problem = i <= 0 ? 'write it as remote:path, e.g. "b2:bucket/music"' : remoteNameProblem(s.slice(0, i));
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  if (problem) ctx.addIssue({ code: 'custom', message: problem.replace(/\.$/, '') });
 });
 const cryptPassword = z.string().min(12, 'use at least 12 characters').max(1024);
 

@@ -1,5 +1,6 @@
 // Browser: any remote and path — breadcrumbs, sort, quick filter, folder sizes on demand, quota,
 // downloads with progress. The list is virtualised so a 50,000-entry folder scrolls smoothly.
+import '../remotes/remotes.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { formatBytes, formatSpeed } from '../../../shared/format';
@@ -174,7 +175,7 @@ export function Browser() {
   }
   return (
     <div className="stack browser">
-      <div className="toolbar">
+      <div className="toolbar remotes-toolbar">
         <label className="inline">
           <span className="muted small">Remote</span>
           <select data-testid="browse-remote" value={remote} onChange={(e) => setRemote(e.target.value)}>

@@ -1,5 +1,6 @@
 // Mounts: toggle `rclone mount` of any remote:path (read-only by default), see each mount's
 // state and reason, choose which come back at start; a clear message where FUSE is missing.
+import '../remotes/remotes.css';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { MountsOverview, MountView, VfsCacheMode } from '../../../shared/remotes/types';
 import type { AppError } from '../../../shared/result';
@@ -155,7 +156,7 @@ export function Mounts() {
           <div>{overview.fuse.howToInstall}</div>
         </div>
       )}
-      <div className="toolbar">
+      <div className="toolbar remotes-toolbar">
         <button className="button primary" data-testid="add-mount" onClick={() => setAdding(true)} disabled={!overview.fuse.ok || !remotes?.length}>
           <Icon name="plus" size={14} /> New mount
         </button>
@@ -174,7 +175,7 @@ export function Mounts() {
       )}
       <ul className="list" aria-label="Mounts">
         {list.map((m) => (
-          <li key={m.mountPoint} className="list-row" data-testid="mount-row">
+          <li key={m.mountPoint} className="list-row mount-row" data-testid="mount-row">
             <label className="switch" title={m.state.kind === 'mounted' ? 'Unmount' : 'Mount'}>
               <input type="checkbox" role="switch" aria-label={`Mount ${m.fs}`} data-testid="mount-toggle" checked={m.state.kind === 'mounted'} disabled={busy[m.mountPoint] || !overview.fuse.ok} onChange={() => void toggle(m)} />
               <span aria-hidden="true" />

@@ -1,5 +1,6 @@
 // Remotes: the user's rclone remotes (type, crypt), test / edit / delete, the setup wizard and
 // the crypt wizard; asks for the password of an encrypted rclone config.
+import '../remotes/remotes.css';
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import type { ConnectionTest, RcloneConfigState, RemoteDetail, RemoteSummary } from '../../../shared/remotes/types';
 import { formFor, type WizardModel } from '../../../shared/remotes/wizard-model';
@@ -161,7 +162,7 @@ export function Remotes() {
 
   return (
     <div className="stack">
-      <div className="toolbar">
+      <div className="toolbar remotes-toolbar">
         <button className="button primary" data-testid="add-remote" onClick={() => setMode({ kind: 'add' })}>
           <Icon name="plus" size={14} /> Add remote
         </button>
