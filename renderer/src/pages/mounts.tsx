@@ -173,7 +173,8 @@ export function Mounts() {
           <p>Mount a remote to open your backup in any app, like a USB disk.</p>
         </div>
       )}
-      <ul className="list" aria-label="Mounts">
+      {list.length > 0 && (
+        <ul className="list card" aria-label="Mounts" style={{ padding: 0 }}>
         {list.map((m) => (
           <li key={m.mountPoint} className="list-row mount-row" data-testid="mount-row">
             <label className="switch" title={m.state.kind === 'mounted' ? 'Unmount' : 'Mount'}>
@@ -194,6 +195,7 @@ export function Mounts() {
           </li>
         ))}
       </ul>
+      )}
     </div>
   );
 }

@@ -196,7 +196,8 @@ export function Remotes() {
           <p>Add where your backups should go: a cloud bucket (S3, B2, Wasabi …), Google Drive, Dropbox, an SFTP or WebDAV server, or a NAS.</p>
         </div>
       )}
-      <ul className="list" aria-label="Remotes">
+      {remotes && remotes.length > 0 && (
+        <ul className="list card" aria-label="Remotes" style={{ padding: 0 }}>
         {(remotes ?? []).map((r: RemoteSummary) => (
           <li key={r.name} className="list-row remote-row" data-testid={`remote-${r.name}`}>
             <div className="grow">
@@ -225,6 +226,7 @@ export function Remotes() {
           </li>
         ))}
       </ul>
+      )}
     </div>
   );
 }

@@ -20,7 +20,7 @@ function ProviderPicker({ model, onPick }: { model: WizardModel; onPick: (e: Wiz
     <li key={e.id}>
       <button type="button" className="provider" data-testid={`provider-${e.id}`} onClick={() => onPick(e)}>
         <strong>{e.label}</strong>
-        <span className="muted small">{e.label === e.description ? e.type : e.description}</span>
+        <span className="muted small">{e.preset.provider ? 'S3-compatible object storage' : e.label === e.description ? e.type : e.description}</span>
         {e.oauth && <span className="badge">Browser sign-in</span>}
       </button>
     </li>
