@@ -61,3 +61,13 @@ describe('errorFromStderr', () => {
     expect(errorFromStderr('error listing: 401 Unauthorized', 1).kind).toBe('auth-failed');
   });
 });
+
+describe('isAuthorizeLink', () => {
+  it('accepts only rclone’s loopback sign-in link', async () => {
+    const { isAuthorizeLink } = await import('../../../shared/remotes/auth-link.js');
+    expect(isAuthorizeLink('http://127.0.0.1:53682/auth?state=TqIMaWJ7L671HXPWq0We2Q')).toBe(true);
+    expect(isAuthorizeLink('http://127.0.0.1:53682/auth?state=x&next=http://evil')).toBe(false);
+    expect(isAuthorizeLink('http://evil.example/auth?state=x')).toBe(false);
+    expect(isAuthorizeLink('http://127.0.0.1:53682/other')).toBe(false);
+  });
+});
