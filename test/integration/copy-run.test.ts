@@ -149,3 +149,4 @@ describe('copy job against real rclone', () => {
     expect(run.destinations[0]!.firstError).toMatch(/connection refused|connect/i);
   });
 });
+
