@@ -39,6 +39,8 @@ const CACHE_MODE_NUMBER: Record<VfsCacheMode, number> = { off: 0, minimal: 1, wr
 export class MountsManager {
   private specs: MountSpec[] = [];
   private readonly states = new Map<string, MountState>();
+  /** Mount points this manager mounted and has not unmounted yet. */
+  private readonly owned = new Set<string>();
   private loaded = false;
   private readonly fuse: () => Promise<FuseStatus>;
   private readonly mountTable: () => Promise<MountTableEntry[]>;
@@ -78,10 +80,13 @@ export class MountsManager {
     try {
       await this.options.rcd.call('mount/unmount', { mountPoint });
       this.states.set(mountPoint, { kind: 'unmounted' });
+      this.owned.delete(mountPoint);
     } catch (error) {
       // rcd may have lost it (e.g. crashed and restarted): fall back to the FUSE helper.
       if (await this.isInTable(mountPoint)) await this.forceUnmount(mountPoint);
-      this.states.set(mountPoint, (await this.isInTable(mountPoint)) ? { kind: 'error', reason: errorText(error) } : { kind: 'unmounted' });
+      const left = await this.isInTable(mountPoint);
+      this.states.set(mountPoint, left ? { kind: 'error', reason: errorText(error) } : { kind: 'unmounted' });
+      if (!left) this.owned.delete(mountPoint);
     }
     this.changed();
     return this.view(spec);
@@ -116,41 +121,37 @@ export class MountsManager {
     return this.views();
   }
 
-  // Lazily unmounts rclone FUSE mounts at our saved mount points that our rcd does not own
-  // (left behind by a crash: reading them fails with "Transport endpoint is not connected").
+  // Lazily unmounts dead rclone FUSE mounts at our saved mount points: left behind by a crash,
+  // they are still in the kernel's table but answer "Transport endpoint is not connected".
+  // Live mounts of another process (say the app while the CLI runs) are left alone.
   async cleanStale(): Promise<string[]> {
     await this.load();
     const table = await this.mountTable();
-    let owned: string[] = [];
-    try {
-      owned = (await this.options.rcd.call<{ mountPoints?: { MountPoint: string }[] }>('mount/listmounts')).mountPoints?.map((m) => m.MountPoint) ?? [];
-    } catch {
-      owned = [];
-    }
     const cleaned: string[] = [];
     for (const spec of this.specs) {
-      const inTable = table.some((e) => e.mountPoint === spec.mountPoint);
-      if (inTable && !owned.includes(spec.mountPoint)) {
-        await this.forceUnmount(spec.mountPoint);
-        cleaned.push(spec.mountPoint);
-        this.states.set(spec.mountPoint, { kind: 'unmounted' });
-      }
+      if (this.owned.has(spec.mountPoint)) continue;
+      if (!table.some((e) => e.mountPoint === spec.mountPoint)) continue;
+      if (!(await isDeadMount(spec.mountPoint))) continue;
+      await this.forceUnmount(spec.mountPoint);
+      cleaned.push(spec.mountPoint);
+      this.states.set(spec.mountPoint, { kind: 'unmounted' });
     }
     if (cleaned.length > 0) this.changed();
     return cleaned;
   }
 
-  // Unmounts everything Reprise mounted (on quit); saved entries and their persist flags stay.
+  // Unmounts everything this manager mounted (on quit); saved entries and persist flags stay.
   async close(): Promise<void> {
-    await this.load();
+    if (this.owned.size === 0) return;
     try {
       await this.options.rcd.call('mount/unmountall');
     } catch {
       // rcd is gone already: the table check below catches what is left.
     }
-    for (const spec of this.specs) {
-      if (await this.isInTable(spec.mountPoint)) await this.forceUnmount(spec.mountPoint);
-      this.states.set(spec.mountPoint, { kind: 'unmounted' });
+    for (const mountPoint of [...this.owned]) {
+      if (await this.isInTable(mountPoint)) await this.forceUnmount(mountPoint);
+      this.states.set(mountPoint, { kind: 'unmounted' });
+      this.owned.delete(mountPoint);
     }
     this.changed();
   }
@@ -165,7 +166,7 @@ export class MountsManager {
     if (this.states.get(spec.mountPoint)?.kind === 'mounted') return;
     try {
       // A leftover from a crash at this point would make the new mount fail: clear it first.
-      if (await this.isInTable(spec.mountPoint)) await this.forceUnmount(spec.mountPoint);
+      if ((await this.isInTable(spec.mountPoint)) && (await isDeadMount(spec.mountPoint))) await this.forceUnmount(spec.mountPoint);
       await preparePoint(spec.mountPoint);
       await this.options.rcd.call('mount/mount', {
         fs: spec.fs,
@@ -174,6 +175,7 @@ export class MountsManager {
         mountOpt: { VolumeName: spec.fs.replace(/[:/]+/g, ' ').trim() },
       });
       this.states.set(spec.mountPoint, { kind: 'mounted' });
+      this.owned.add(spec.mountPoint);
     } catch (error) {
       this.states.set(spec.mountPoint, { kind: 'error', reason: errorText(error) });
     }
@@ -241,6 +243,17 @@ async function preparePoint(mountPoint: string): Promise<void> {
     if (code === 'ENOENT') await mkdir(mountPoint, { recursive: true });
     else if (code === 'ENOTCONN') throw new RemoteError('rclone-failed', `${mountPoint} is a stale mount: clean it first.`);
     else throw error;
+  }
+}
+
+// True when a mount point's FUSE server is gone (the kernel answers ENOTCONN, or EIO).
+async function isDeadMount(mountPoint: string): Promise<boolean> {
+  try {
+    await stat(mountPoint);
+    return false;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOTCONN' || code === 'EIO';
   }
 }
 

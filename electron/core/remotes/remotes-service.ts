@@ -289,7 +289,7 @@ export class RemotesService {
   async close(): Promise<void> {
     for (const id of [...this.sessions.keys()]) await this.cancelAuthorize(id);
     for (const id of [...this.downloads.keys()]) this.cancelDownload(id);
-    if ((await this.mounts.list()).length > 0) await this.mounts.close();
+    await this.mounts.close();
     await this.rcd.close();
   }
 

@@ -101,6 +101,29 @@ describe.skipIf(!fuse.ok)('mounts through FUSE', { timeout: 60_000 }, () => {
   });
 });
 
+describe.skipIf(!fuse.ok)('mounts of another Reprise process', { timeout: 60_000 }, () => {
+  it('a second manager (e.g. a CLI command) neither cleans nor unmounts a live mount it did not make', async () => {
+    const file = join(env.dir, 'shared-data', 'mounts.json');
+    const point = join(env.dir, 'app mount');
+    const appRcd = new RcdClient(env.runner);
+    const app = new MountsManager({ rcd: appRcd, store: new MountStore(file) });
+    const cliRcd = new RcdClient(env.runner);
+    const cli = new MountsManager({ rcd: cliRcd, store: new MountStore(file) });
+    try {
+      await app.mount({ fs: 'dav:Music', mountPoint: point, persist: true });
+      expect(await cli.cleanStale()).toEqual([]);
+      await cli.close();
+      expect(cliRcd.pid).toBeUndefined(); // closing did not even start an rcd
+      expect(await readFile(join(point, 'Björk', 'Jóga.flac'), 'utf8')).toBe('mounted bytes');
+    } finally {
+      await app.close();
+      await appRcd.close();
+      await cliRcd.close();
+    }
+    expect(await mountedPoints()).not.toContain(point);
+  });
+});
+
 describe('mounts without FUSE', () => {
   it('reports a clear error with how to install instead of hanging', async () => {
     const rcd = new RcdClient(env.runner);
