@@ -9,7 +9,7 @@ import type { AppError } from '../../../shared/result';
 import { Icon } from '../components/icons';
 import { useUi } from '../store';
 import { useRemotes } from '../remotes/remotes-store';
-import { sortEntries, type SortKey } from '../remotes/sort-entries';
+import { sortEntries, type SortKey } from '../../../shared/remotes/sort-entries';
 
 const ROW = 34;
 

@@ -1,5 +1,5 @@
 // Sorting of folder listings: folders first, then by the chosen column.
-import type { BrowseEntry } from '../../../shared/remotes/types';
+import type { BrowseEntry } from './types.js';
 
 export type SortKey = 'name' | 'size' | 'modTime';
 
