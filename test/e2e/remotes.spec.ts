@@ -64,6 +64,20 @@ test('add a WebDAV remote with the wizard, browse it, open 50k entries, toggle a
   expect(conf).not.toContain(DAV_PASS);
   await page.screenshot({ path: info.outputPath('remotes.png') });
 
+  // Crypt wizard: generated passwords shown once, the plain warning, saving needs a confirmation.
+  await page.getByTestId('add-crypt').click();
+  await expect(page.getByTestId('crypt-warning')).toContainText('If you lose them, the encrypted backup cannot be read');
+  const generated = await page.getByTestId('crypt-generated').locator('code').allTextContents();
+  expect(generated).toHaveLength(2);
+  await expect(page.getByTestId('crypt-save')).toBeDisabled();
+  await page.getByTestId('crypt-saved').check();
+  await page.screenshot({ path: info.outputPath('crypt-wizard.png'), fullPage: true });
+  await page.getByTestId('crypt-save').click();
+  await expect(page.getByTestId('remote-nas-crypt')).toContainText('Encrypted');
+  await expect(page.getByTestId('remote-nas-crypt')).toContainText('wraps nas:backup');
+  const withCrypt = readFileSync(configPath, 'utf8');
+  for (const pw of generated) expect(withCrypt).not.toContain(pw);
+
   // Browse: folders first, breadcrumbs, a file two levels down.
   await row.getByRole('button', { name: 'Browse' }).click();
   const rows = page.getByTestId('browse-row');
