@@ -2,6 +2,7 @@
 // every backend of the installed rclone, popular ones first, required options first, advanced
 // ones folded, examples as choices, S3 options filtered by the chosen S3 provider.
 import type { RcloneExample, RcloneOption, RcloneProvider } from './provider-types.js';
+import { isSecretName } from './mask.js';
 
 /** How a field is shown. */
 export type FieldControl = 'text' | 'password' | 'checkbox' | 'number' | 'select' | 'combo';
@@ -83,7 +84,6 @@ const POPULAR: readonly { id: string; type: string; label: string; preset?: Reco
   { id: 'local', type: 'local', label: 'Local disk or NAS folder' },
 ];
 
-const SENSITIVE = /(^|_)(pass|password|password2|secret|secret_access_key|client_secret|token|key|access_token|refresh_token|session_token|sas_url|service_account_credentials|api_key|bearer)$/i;
 
 // Builds the wizard from the parsed output of `rclone config providers`.
 export function buildWizardModel(providers: readonly RcloneProvider[]): WizardModel {
@@ -184,7 +184,7 @@ function exampleChoice(e: RcloneExample): FieldChoice {
 function toField(o: RcloneOption): WizardField {
   const [first = o.Name, ...rest] = (o.Help ?? '').split('\n');
   const choices = o.Type === 'bool' ? [] : (o.Examples ?? []).map(exampleChoice);
-  const sensitive = Boolean(o.IsPassword) || SENSITIVE.test(o.Name);
+  const sensitive = Boolean(o.IsPassword) || isSecretName(o.Name);
   let control: FieldControl = 'text';
   if (sensitive) control = 'password';
   else if (o.Type === 'bool') control = 'checkbox';

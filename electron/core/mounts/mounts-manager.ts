@@ -241,19 +241,20 @@ async function preparePoint(mountPoint: string): Promise<void> {
     if (error instanceof RemoteError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') await mkdir(mountPoint, { recursive: true });
-    else if (code === 'ENOTCONN') throw new RemoteError('rclone-failed', `${mountPoint} is a stale mount: clean it first.`);
+    else if (code === 'ENOTCONN' || code === 'ECONNABORTED') throw new RemoteError('rclone-failed', `${mountPoint} is a stale mount: clean it first.`);
     else throw error;
   }
 }
 
-// True when a mount point's FUSE server is gone (the kernel answers ENOTCONN, or EIO).
+// True when a mount point's FUSE server is gone: the kernel answers ENOTCONN (or ECONNABORTED
+// right after the server died, or EIO).
 async function isDeadMount(mountPoint: string): Promise<boolean> {
   try {
     await stat(mountPoint);
     return false;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOTCONN' || code === 'EIO';
+    return code === 'ENOTCONN' || code === 'ECONNABORTED' || code === 'EIO';
   }
 }
 

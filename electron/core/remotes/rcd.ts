@@ -143,6 +143,11 @@ export class RcdClient {
     return this.call<RcSize>('operations/size', { fs }, signal ? { signal } : {});
   }
 
+  // Resolves once the rcd child has exited (at once when none runs); for crash tests and shutdown.
+  async exited(): Promise<void> {
+    await this.child;
+  }
+
   // Stops rcd (mounts it holds are unmounted by rclone on SIGTERM) and waits for it to exit.
   async close(): Promise<void> {
     const child = this.child;

@@ -5,15 +5,14 @@
 // keys look secret (`pass`, `password`, `token`, `secret_access_key` …) so a secret we were never
 // told about is still hidden when it travels under a telling name.
 
-import { SECRET_MASK as MASK } from '../../../shared/remotes/mask.js';
+import { SECRET_MASK as MASK, isSecretName } from '../../../shared/remotes/mask.js';
 
 const MIN_SECRET_LENGTH = 4;
 
-const SECRET_KEY = /(^|_)(pass|password|password2|secret|secret_access_key|client_secret|token|key|access_token|refresh_token|session_token|sas_url|service_account_credentials|api_key|bearer)$/i;
 
 // True when an option or object key names a secret whose value must never be shown.
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  return isSecretName(key);
 }
 
 // A set of secret values to scrub from text. One per process is enough; tests make their own.
