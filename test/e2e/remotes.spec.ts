@@ -87,6 +87,14 @@ test('add a WebDAV remote with the wizard, browse it, open 50k entries, toggle a
   await rows.filter({ hasText: 'Homogenic' }).dblclick();
   await expect(rows.filter({ hasText: '02 Jóga.flac' })).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Folder path' })).toContainText('Homogenic');
+  // Download a file with progress into a local folder.
+  const downloads = join(root, 'Downloads');
+  mkdirSync(downloads);
+  await rows.filter({ hasText: '02 Jóga.flac' }).click();
+  await page.getByTestId('download-to').fill(downloads);
+  await page.getByRole('button', { name: 'Download', exact: true }).click();
+  await expect(page.getByTestId('download')).toContainText('Done · 1 file');
+  expect(readFileSync(join(downloads, '02 Jóga.flac'), 'utf8')).toBe('joga bytes');
   await page.screenshot({ path: info.outputPath('browser-album.png') });
   await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'nas:' }).click();
 
