@@ -39,6 +39,9 @@ test('add a WebDAV remote with the wizard, browse it, open 50k entries, toggle a
   mkdirSync(home);
   const configPath = join(root, 'rclone', 'rclone.conf');
   serve = await startServe(join(root, 'data'), { RCLONE_CONFIG: configPath, HOME: home });
+  // Everything the core sends to the page, to check no secret ever travels back in clear.
+  const received: string[] = [];
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => received.push(String(f.payload))));
   await page.goto(serve.url);
 
   // The wizard: popular providers first, WebDAV's generated form, password field.
@@ -77,6 +80,12 @@ test('add a WebDAV remote with the wizard, browse it, open 50k entries, toggle a
   await expect(page.getByTestId('remote-nas-crypt')).toContainText('wraps nas:backup');
   const withCrypt = readFileSync(configPath, 'utf8');
   for (const pw of generated) expect(withCrypt).not.toContain(pw);
+  // The edit form gets masked secrets only.
+  await page.getByTestId('remote-nas').getByRole('button', { name: 'Edit' }).click();
+  await expect(page.getByTestId('opt-pass')).toHaveValue('••••••');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  expect(received.length).toBeGreaterThan(5);
+  for (const secret of [DAV_PASS, ...generated]) expect(received.join('\n')).not.toContain(secret);
 
   // Browse: folders first, breadcrumbs, a file two levels down.
   await row.getByRole('button', { name: 'Browse' }).click();

@@ -71,3 +71,15 @@ describe('isAuthorizeLink', () => {
     expect(isAuthorizeLink('http://127.0.0.1:53682/other')).toBe(false);
   });
 });
+
+describe('RcloneRunner environment', () => {
+  it('honours RCLONE_CONFIG_PASS given the rclone way, passes it only to children, scrubs it', async () => {
+    const { RcloneRunner } = await import('../../../electron/core/remotes/rclone-runner.js');
+    const redactor = new Redactor();
+    const runner = new RcloneRunner({ rclone: 'rclone', configPath: '/tmp/x.conf', redactor, env: { PATH: '/usr/bin', RCLONE_CONFIG_PASS: 'from-env-secret', RCLONE_PASSWORD_COMMAND: 'cat /etc/shadow', AWS_CA_BUNDLE: '/x' }, dropEnv: ['AWS_CA_BUNDLE'] });
+    expect(runner.hasConfigPassword()).toBe(true);
+    expect(runner.childEnv()).toEqual({ PATH: '/usr/bin', RCLONE_CONFIG_PASS: 'from-env-secret' });
+    expect(runner.baseArgs()).toEqual(['--config', '/tmp/x.conf', '--ask-password=false']);
+    expect(redactor.text('pw=from-env-secret')).toBe('pw=••••••');
+  });
+});
