@@ -14,7 +14,7 @@ import type { DestinationRunners } from './runs/destination-runner.js';
 import { runCopyDestination } from './runs/destinations/copy.js';
 import { type RunManager, runManager } from './runs/run-manager.js';
 import { jsonFileSettingsStore } from './settings/json-file-store.js';
-import type { SettingsStore } from './settings/settings.js';
+import { type SettingsStore, updateSettings } from './settings/settings.js';
 import { type ToolPaths, detectTool, toolPathsFromEnv } from './tools/tools.js';
 import { repriseVersion } from './version.js';
 import { killAllChildren } from './process/child.js';
@@ -69,6 +69,8 @@ export function createCore(options: CoreOptions): Core {
   const remotes = remotesArea({
     dataDir,
     rclone: () => rcloneSetup(tools, chosenConfig()),
+    configSource: () => (options.rcloneConfig ?? process.env.RCLONE_CONFIG ? 'override' : settings.read().rcloneConfig ? 'settings' : 'default'),
+    saveConfigChoice: (path) => updateSettings(settings, (s) => ({ ...s, rcloneConfig: path })),
     events,
     jobsUsing: (remote) => jobs.list().filter((j) => j.destinations.some((d) => d.target.startsWith(`${remote}:`))).map((j) => j.name),
     ...(options.remotes ? { overrides: options.remotes } : {}),

@@ -39,6 +39,7 @@ export const remoteRefSchema = z.object({ name: remoteNameSchema });
 export const remoteSchemas = {
   'remotes:config': emptyRequest,
   'remotes:unlock': z.object({ password: z.string().min(1).max(1024) }),
+  'remotes:use-config': z.object({ path: pathSchema.nullable() }),
   'remotes:providers': emptyRequest,
   'remotes:get': remoteRefSchema,
   'remotes:add': z.object({ name: remoteNameSchema, type: z.string().regex(/^[a-z0-9][a-z0-9 ]{0,40}$/, 'unknown storage type'), options: optionsSchema.default({}) }),
@@ -72,6 +73,8 @@ export interface RemoteCommands {
   'remotes:config': Command<EmptyRequest, RcloneConfigState>;
   /** Opens an encrypted rclone config; the password stays in the core's memory. */
   'remotes:unlock': Command<Req<'remotes:unlock'>, RcloneConfigState>;
+  /** Chooses the rclone config file in settings (null: rclone's own default). */
+  'remotes:use-config': Command<Req<'remotes:use-config'>, RcloneConfigState>;
   /** The setup wizard generated from the installed rclone's providers. */
   'remotes:providers': Command<EmptyRequest, WizardModel>;
   /** One remote with its options; secrets masked. */

@@ -23,6 +23,8 @@ export interface RcloneConfigState {
   readonly encrypted: boolean;
   /** Encrypted and no password given yet in this session. */
   readonly locked: boolean;
+  /** Who chose the file: rclone's default, Settings, or --rclone-config / RCLONE_CONFIG (wins). */
+  readonly source: 'default' | 'settings' | 'override';
 }
 
 /** Result of a connection test, in plain words. */

@@ -1,5 +1,6 @@
 // Wires the remotes area into the core: resolves which rclone config to use, builds the
 // RemotesService, maps its errors to the contract's error kinds, and provides the handlers.
+import { isAbsolute } from 'node:path';
 import { execa } from 'execa';
 import type { Handlers } from '../../../shared/contract.js';
 import type { RemoteCommands } from '../../../shared/contract/remotes.js';
@@ -15,6 +16,10 @@ import { RemotesService } from './remotes-service.js';
 export interface RemotesAreaOptions {
   readonly dataDir: string;
   readonly rclone: () => RcloneSetup;
+  /** Who chose the config file in rclone(). */
+  readonly configSource: () => 'default' | 'settings' | 'override';
+  /** Saves the config file choice in settings (null: rclone's default). */
+  readonly saveConfigChoice: (path: string | null) => void;
   readonly events: EventBus;
   /** Names of jobs with a destination on this remote. */
   readonly jobsUsing: (remote: string) => readonly string[];
@@ -97,7 +102,8 @@ export function remotesArea(options: RemotesAreaOptions): RemotesArea {
   let ready: RemotesService | null = null;
   const service = (): Promise<RemotesService> => {
     const setup = options.rclone();
-    const key = `${setup.bin}\u0000${setup.configFile ?? ''}`;
+    const source = options.configSource();
+    const key = `${setup.bin}\u0000${setup.configFile ?? ''}\u0000${source}`;
     if (current?.key === key) return current.service;
     const previous = current;
     const made = (async () => {
@@ -114,6 +120,7 @@ export function remotesArea(options: RemotesAreaOptions): RemotesArea {
         onAuthorize: (update) => options.events.emit('remotes:authorize', update),
         onDownload: (update) => options.events.emit('browse:download', update),
         onMountsChanged: (mounts) => options.events.emit('mounts:changed', { mounts }),
+        configSource: source,
         ...options.overrides,
       });
     })();
@@ -141,6 +148,15 @@ export function remotesArea(options: RemotesAreaOptions): RemotesArea {
     'remotes:list': wrap((s) => s.list()),
     'remotes:config': wrap((s) => s.configState()),
     'remotes:unlock': wrap((s, req) => s.unlock(req.password)),
+    'remotes:use-config': async (req) => {
+      if (req.path !== null && !isAbsolute(req.path)) {
+        throw new ReproError({ kind: 'invalid-request', message: 'Choose the rclone config file by its full path.' });
+      }
+      options.saveConfigChoice(req.path);
+      const result = await wrap((s) => s.configState())(undefined);
+      if (result.ok) options.events.emit('remotes:changed', { remotes: await (await service()).list().catch(() => []) });
+      return result;
+    },
     'remotes:providers': wrap((s) => s.providers()),
     'remotes:get': wrap((s, req) => s.get(req.name)),
     'remotes:add': wrap((s, req) => s.add(req.name, req.type, req.options)),

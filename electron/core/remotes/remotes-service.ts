@@ -52,6 +52,8 @@ export interface RemotesServiceOptions {
   readonly onAuthorize?: (update: AuthorizeUpdate) => void;
   readonly onDownload?: (update: DownloadUpdate) => void;
   readonly onMountsChanged?: (mounts: readonly MountView[]) => void;
+  /** Who chose the config file (shown next to its path). */
+  readonly configSource?: RcloneConfigState['source'];
 }
 
 interface Download {
@@ -96,7 +98,7 @@ export class RemotesService {
   // Which config file is used, whether it is encrypted and still locked.
   async configState(): Promise<RcloneConfigState> {
     const encrypted = await this.config.isEncrypted();
-    return { path: this.config.path, encrypted, locked: encrypted && !this.runner.hasConfigPassword() };
+    return { path: this.config.path, encrypted, locked: encrypted && !this.runner.hasConfigPassword(), source: this.options.configSource ?? 'default' };
   }
 
   // Opens an encrypted config with its password (kept in memory only).

@@ -42,6 +42,51 @@ function Unlock({ state, onUnlocked }: { state: RcloneConfigState; onUnlocked: (
   );
 }
 
+function ConfigChooser({ state, onChanged }: { state: RcloneConfigState; onChanged: () => void }) {
+  const { call } = useUi();
+  const [open, setOpen] = useState(false);
+  const [path, setPath] = useState(state.source === 'settings' ? state.path : '');
+  const [error, setError] = useState<AppError | null>(null);
+  const use = async (value: string | null) => {
+    const r = await call('remotes:use-config', { path: value });
+    if (!r.ok) return setError(r.error);
+    setOpen(false);
+    setError(null);
+    onChanged();
+  };
+  const label = state.source === 'default' ? "rclone's own" : state.source === 'settings' ? 'chosen in Reprise' : 'set by --rclone-config / RCLONE_CONFIG';
+  return (
+    <div className="config-chooser small">
+      <span className="muted" data-testid="config-path">
+        rclone config: {state.path} ({label})
+      </span>
+      {state.source !== 'override' && !open && (
+        <button className="link small" onClick={() => setOpen(true)}>
+          Change…
+        </button>
+      )}
+      {open && (
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void use(path.trim() || null);
+          }}
+        >
+          <input className="grow" aria-label="rclone config file" data-testid="config-choice" value={path} placeholder="/home/me/.config/rclone/rclone.conf" onChange={(e) => setPath(e.target.value)} />
+          <button className="button small primary" type="submit" disabled={!path.trim()}>
+            Use this file
+          </button>
+          <button className="button small" type="button" onClick={() => void use(null)}>
+            Use rclone's default
+          </button>
+        </form>
+      )}
+      {error && <div className="error-text">{error.message}</div>}
+    </div>
+  );
+}
+
 function EditRemote({ name, onDone }: { name: string; onDone: () => void }) {
   const { call } = useUi();
   const [detail, setDetail] = useState<RemoteDetail | null>(null);
@@ -169,7 +214,7 @@ export function Remotes() {
         <button className="button" data-testid="add-crypt" onClick={() => setMode({ kind: 'crypt' })} disabled={!remotes?.length}>
           Encrypt a remote…
         </button>
-        {config && <span className="muted small">rclone config: {config.path}</span>}
+        {config && <ConfigChooser state={config} onChanged={() => void load()} />}
       </div>
       {error && (
         <div className="error-box" role="alert">
