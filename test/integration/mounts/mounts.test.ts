@@ -3,7 +3,8 @@
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { MountsManager } from '../../../electron/core/mounts/mounts-manager.js';
 import { MountStore } from '../../../electron/core/mounts/mount-store.js';
 import { readRcloneMounts } from '../../../electron/core/mounts/mount-table.js';
@@ -74,6 +75,10 @@ describe.skipIf(!fuse.ok)('mounts through FUSE', { timeout: 60_000 }, () => {
     const point = join(env.dir, 'crash point');
     const crashed = new RcdClient(env.runner);
     const first = new MountsManager({ rcd: crashed, store: new MountStore(file) });
+    // Whatever fails below, leave no dead mount on the machine.
+    onTestFinished(async () => {
+      if ((await mountedPoints()).includes(point)) await execa('fusermount3', ['-u', '-z', '--', point], { reject: false });
+    });
     await first.mount({ fs: 'dav:Music', mountPoint: point, persist: true });
     expect(await mountedPoints()).toContain(point);
     // Simulate a crash: the rcd dies without unmounting; the kernel keeps a dead mount.
