@@ -9,6 +9,7 @@ import { electronStoreSettings } from './app/electron-store-settings.js';
 import { createTray } from './app/tray.js';
 import { createMainWindow } from './app/window.js';
 import { registerElectronTransport } from './ipc/electron-transport.js';
+import { isAuthorizeLink } from '../shared/remotes/auth-link.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, '..');
@@ -27,10 +28,11 @@ if (!app.requestSingleInstanceLock()) {
   };
   app.on('second-instance', open);
 
-  // No new windows, no navigation away from our page; https links open in the browser.
+  // No new windows, no navigation away from our page; https links (and rclone's sign-in page) open in the browser.
   app.on('web-contents-created', (_e, contents) => {
     contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url);
+      // rclone's OAuth sign-in page is plain http on loopback (see shared/remotes/auth-link.ts).
+      if (url.startsWith('https://') || isAuthorizeLink(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
     contents.on('will-navigate', (e) => e.preventDefault());

@@ -9,7 +9,10 @@ import { type RunCommands, runSchemas } from './contract/runs.js';
 import { type RestoreCommands, restoreSchemas } from './contract/restore.js';
 import type { RestoreProgressEvent } from './restore.js';
 
-export interface Commands extends AppCommands, JobCommands, RunCommands, RestoreCommands {}
+import { type RemoteCommands, remoteSchemas } from './contract/remotes.js';
+import type { AuthorizeUpdate, DownloadUpdate, MountView, RemoteSummary } from './remotes/types.js';
+
+export interface Commands extends AppCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands {}
 
 export type CommandName = keyof Commands;
 export type Req<K extends CommandName> = Commands[K]['req'];
@@ -21,6 +24,7 @@ export const requestSchemas: { readonly [K in CommandName]: z.ZodType<Req<K>, un
   ...jobSchemas,
   ...runSchemas,
   ...restoreSchemas,
+  ...remoteSchemas,
 };
 
 /** The allowlist of command names, for the preload bridge and the transports. */
@@ -33,6 +37,10 @@ export interface Events {
   'runs:finished': RunSummary;
   'jobs:changed': { readonly jobs: readonly Job[] };
   'restore:progress': RestoreProgressEvent;
+  'remotes:changed': { readonly remotes: readonly RemoteSummary[] };
+  'remotes:authorize': AuthorizeUpdate;
+  'browse:download': DownloadUpdate;
+  'mounts:changed': { readonly mounts: readonly MountView[] };
 }
 export type EventName = keyof Events;
 
@@ -42,6 +50,10 @@ const eventTable: Record<EventName, true> = {
   'runs:finished': true,
   'jobs:changed': true,
   'restore:progress': true,
+  'remotes:changed': true,
+  'remotes:authorize': true,
+  'browse:download': true,
+  'mounts:changed': true,
 };
 /** The allowlist of event names. */
 export const eventNames = Object.keys(eventTable) as readonly EventName[];

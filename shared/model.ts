@@ -1,4 +1,5 @@
 // DTOs shared by the core, the hosts and the renderer. Readonly: nobody mutates what crosses a boundary.
+import type { RemoteSummary } from './remotes/types.js';
 
 /**
  * The kinds of destination a job can write to. Each kind has its own runner in the core.
@@ -120,10 +121,8 @@ export interface JobStatus {
   readonly runningId: number | null;
 }
 
-export interface RemoteInfo {
-  readonly name: string;
-  readonly type: string;
-}
+/** A remote as listed (type, crypt, what it wraps); never any option values. */
+export type RemoteInfo = RemoteSummary;
 
 export interface AppInfo {
   readonly version: string;

@@ -1,6 +1,6 @@
 // The core's composition: settings, history, jobs, runs and tools behind the contract's handlers.
 // Runs in plain Node (CLI, serve) and in Electron's main process alike; never imports electron.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Handlers } from '../../shared/contract.js';
 import type { JobStatus, ToolInfo } from '../../shared/model.js';
@@ -9,7 +9,6 @@ import { type EventBus, eventBus } from './events.js';
 import { type History, openHistory } from './history/history.js';
 import { type JobService, jobService } from './jobs/job-service.js';
 import { type RcloneSetup, rcloneSetup } from './rclone/rclone-env.js';
-import { listRemotes } from './rclone/remotes.js';
 import { redact } from './redact.js';
 import type { DestinationRunners } from './runs/destination-runner.js';
 import { runCopyDestination } from './runs/destinations/copy.js';
@@ -18,10 +17,11 @@ import { runSnapshotDestination } from './runs/destinations/snapshot.js';
 import { restoreHandlers } from './restore/restore-service.js';
 import { type RunManager, runManager } from './runs/run-manager.js';
 import { jsonFileSettingsStore } from './settings/json-file-store.js';
-import type { SettingsStore } from './settings/settings.js';
+import { type SettingsStore, updateSettings } from './settings/settings.js';
 import { type ToolPaths, detectTool, toolPathsFromEnv } from './tools/tools.js';
 import { repriseVersion } from './version.js';
 import { killAllChildren } from './process/child.js';
+import { type RemotesArea, remotesArea } from './remotes/remotes-area.js';
 
 export interface CoreOptions {
   readonly dataDir: string;
@@ -32,6 +32,8 @@ export interface CoreOptions {
   /** An rclone config file given on the command line (wins over settings). */
   readonly rcloneConfig?: string | null;
   readonly now?: () => number;
+  /** Test seams of the remotes area (stand-in authorize, FUSE check, home folder). */
+  readonly remotes?: Parameters<typeof remotesArea>[0]['overrides'];
 }
 
 export interface Core {
@@ -43,6 +45,7 @@ export interface Core {
   readonly dataDir: string;
   readonly now: () => number;
   readonly rclone: () => RcloneSetup;
+  readonly remotes: RemotesArea;
   /** Detects rclone and rsync (cached after the first call). */
   tools(): Promise<readonly ToolInfo[]>;
   /** Cancels runs, kills children and closes the database. */
@@ -66,8 +69,18 @@ export function createCore(options: CoreOptions): Core {
   const history = openHistory(join(dataDir, 'history.db'));
   history.interruptStale(now());
   const events = eventBus();
-  const rclone = (): RcloneSetup =>
-    rcloneSetup(tools, options.rcloneConfig ?? process.env.RCLONE_CONFIG ?? settings.read().rcloneConfig ?? null);
+  const chosenConfig = () => options.rcloneConfig ?? process.env.RCLONE_CONFIG ?? settings.read().rcloneConfig ?? null;
+  // The remotes area reads the plain setup; everyone else also gets the unlocked config password.
+  const remotes = remotesArea({
+    dataDir,
+    rclone: () => rcloneSetup(tools, chosenConfig()),
+    configSource: () => (options.rcloneConfig ?? process.env.RCLONE_CONFIG ? 'override' : settings.read().rcloneConfig ? 'settings' : 'default'),
+    saveConfigChoice: (path) => updateSettings(settings, (s) => ({ ...s, rcloneConfig: path })),
+    events,
+    jobsUsing: (remote) => jobs.list().filter((j) => j.destinations.some((d) => d.target.startsWith(`${remote}:`))).map((j) => j.name),
+    ...(options.remotes ? { overrides: options.remotes } : {}),
+  });
+  const rclone = (): RcloneSetup => rcloneSetup(tools, chosenConfig(), remotes.unlockedEnv());
   const jobs = jobService(settings, rclone);
   const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, rclone, runners: destinationRunners, now, redact });
   let toolInfo: Promise<readonly ToolInfo[]> | null = null;
@@ -81,7 +94,7 @@ export function createCore(options: CoreOptions): Core {
 
   const handlers: Handlers = {
     'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect() }),
-    'remotes:list': async () => ok(await listRemotes(rclone())),
+    ...remotes.handlers,
     'jobs:list': async () => ok(jobs.list().map((j) => statusOf(j.id))),
     'jobs:add': async (req) => {
       const job = await jobs.add(req);
@@ -114,6 +127,11 @@ export function createCore(options: CoreOptions): Core {
     ...restoreHandlers({ jobs, rclone, tools, events }),
   };
 
+  // Hosts that stay up bring back the mounts marked "at start" (and clean stale ones).
+  if (options.host !== 'cli' && existsSync(join(dataDir, 'mounts.json'))) {
+    void remotes.start().catch(() => undefined);
+  }
+
   return {
     handlers,
     events,
@@ -123,9 +141,11 @@ export function createCore(options: CoreOptions): Core {
     dataDir,
     now,
     rclone,
+    remotes,
     tools: detect,
     async close() {
       await runs.cancelAll();
+      await remotes.close();
       killAllChildren();
       history.close();
     },

@@ -6,12 +6,18 @@ import { Dashboard } from './pages/dashboard';
 import { History } from './pages/history';
 import { Jobs } from './pages/jobs';
 import { Restore } from './pages/restore';
+import { Browser } from './pages/browser';
+import { Mounts } from './pages/mounts';
+import { Remotes } from './pages/remotes';
 import { type Page, useUi } from './store';
 
 const pages: readonly { id: Page; label: string; icon: Parameters<typeof Icon>[0]['name']; view: () => ReactElement }[] = [
   { id: 'dashboard', label: 'Dashboard', icon: 'dashboard', view: Dashboard },
   { id: 'restore', label: 'Restore', icon: 'restore', view: Restore },
   { id: 'jobs', label: 'Jobs', icon: 'jobs', view: Jobs },
+  { id: 'remotes', label: 'Remotes', icon: 'cloud', view: Remotes },
+  { id: 'browser', label: 'Browser', icon: 'folder', view: Browser },
+  { id: 'mounts', label: 'Mounts', icon: 'disk', view: Mounts },
   { id: 'history', label: 'History', icon: 'history', view: History },
 ];
 

@@ -6,8 +6,9 @@ import type { AppInfo, JobStatus, RunProgress, RunSummary } from '../../shared/m
 import type { AppError } from '../../shared/result';
 import type { RestoreProgressEvent } from '../../shared/restore';
 import { type ConnectionState, pickBridge } from './transport';
+import { connectRemotesStore } from './remotes/remotes-store';
 
-export type Page = 'dashboard' | 'restore' | 'jobs' | 'history';
+export type Page = 'dashboard' | 'restore' | 'jobs' | 'remotes' | 'browser' | 'mounts' | 'history';
 
 export interface UiState {
   readonly connection: ConnectionState;
@@ -109,5 +110,6 @@ export function connectStore(): void {
       setState((s) => ({ restores: { ...s.restores, ...batch } }));
     });
   });
+  connectRemotesStore(bridge);
   setInterval(() => setState({ now: Date.now() }), 30_000);
 }

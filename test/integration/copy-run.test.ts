@@ -62,7 +62,7 @@ describe('copy job against real rclone', () => {
     try {
       const config = await writeWebDavConfig(root, 'nas', server);
       core = createCore({ dataDir: join(root, 'data'), host: 'cli', rcloneConfig: config });
-      expect(await call('remotes:list', {})).toEqual([{ name: 'nas', type: 'webdav' }]);
+      expect(await call('remotes:list', {})).toEqual([{ name: 'nas', type: 'webdav', isCrypt: false }]);
       await call('jobs:add', { name: 'Music', sources: [music], destinations: [{ kind: 'copy', target: 'nas:backups' }] });
       const { runId } = (await call('runs:start', { name: 'Music' })) as { runId: number };
       const run = (await core.runs.wait(runId))!;

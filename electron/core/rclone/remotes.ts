@@ -9,7 +9,7 @@ export function parseListRemotes(text: string): RemoteInfo[] {
   const out: RemoteInfo[] = [];
   for (const line of text.split('\n')) {
     const m = /^(.+?):\s+(\S+)\s*$/.exec(line);
-    if (m) out.push({ name: m[1]!, type: m[2]! });
+    if (m) out.push({ name: m[1]!, type: m[2]!, isCrypt: m[2] === 'crypt' });
   }
   return out;
 }

@@ -17,6 +17,8 @@ const paths: Record<string, ReactElement> = {
   restore: <path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v4h4M12 8v4l3 2" />,
   search: <path d="M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM20 20l-4-4" />,
   disc: <path d="M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM12 10a2 2 0 1 0 0 4 2 2 0 0 0 0-4z" />,
+  disk: <path d="M4 14h16M4 14l2-8h12l2 8v5H4zM16 17h.01" />,
+  file: <path d="M6 3h8l4 4v14H6zM14 3v4h4" />,
   clock: <path d="M12 7v5l3 2M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z" />,
 };
 

@@ -1,0 +1,255 @@
+// Reads and writes the rclone config file through rclone itself (`rclone config …`), keeping
+// the file at mode 0600 and every secret obscured, masked or scrubbed on its way out.
+import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { RemoteError } from './errors.js';
+import { assertBackendType, assertOption, assertRemoteName } from './names.js';
+import { SECRET_MASK, isSecretKey } from './redact.js';
+import { errorFromStderr, type RcloneRunner } from './rclone-runner.js';
+import type { RcloneOption, RcloneProvider } from '../../../shared/remotes/provider-types.js';
+import type { ConnectionTest, RemoteDetail, RemoteSummary } from '../../../shared/remotes/types.js';
+
+export type { ConnectionTest, RemoteDetail, RemoteSummary };
+
+/** One question of rclone's config state machine (`--non-interactive` output). */
+export interface ConfigQuestion {
+  readonly state: string;
+  readonly option: RcloneOption;
+  readonly error: string;
+}
+
+/** What a create/update/continue step returns: finished, or a question to answer. */
+export type ConfigStep = { readonly kind: 'done' } | { readonly kind: 'question'; readonly question: ConfigQuestion };
+
+const ENCRYPTED_MARKER = 'RCLONE_ENCRYPT_V0:';
+const WRAPPING_KEY: Record<string, string> = { crypt: 'remote', alias: 'remote', chunker: 'remote', compress: 'remote', hasher: 'remote', cache: 'remote' };
+
+// Access to one rclone config file: list, read, create, update, delete, test.
+export class RemoteConfig {
+  private providersCache: Promise<readonly RcloneProvider[]> | undefined;
+
+  constructor(private readonly runner: RcloneRunner) {}
+
+  get path(): string {
+    return this.runner.configPath;
+  }
+
+  // True when the config file is encrypted with a password (`rclone config` → s).
+  async isEncrypted(): Promise<boolean> {
+    try {
+      const head = await readFile(this.path, 'utf8');
+      return head.includes(ENCRYPTED_MARKER);
+    } catch {
+      return false;
+    }
+  }
+
+  // Keeps the password of an encrypted config in memory after checking that it opens the file.
+  async unlock(password: string): Promise<void> {
+    const previous = this.runner.hasConfigPassword();
+    this.runner.setConfigPassword(password);
+    try {
+      await this.dumpRaw();
+    } catch (error) {
+      if (!previous) this.runner.setConfigPassword(undefined);
+      if (error instanceof RemoteError && error.kind === 'password-required') {
+        throw new RemoteError('wrong-password', 'The rclone config password is wrong.');
+      }
+      throw error;
+    }
+  }
+
+  // Every provider (backend) of the installed rclone, as `rclone config providers` prints them.
+  providers(): Promise<readonly RcloneProvider[]> {
+    this.providersCache ??= this.runner.runOk(['config', 'providers']).then((r) => JSON.parse(r.stdout) as RcloneProvider[]);
+    this.providersCache.catch(() => {
+      this.providersCache = undefined;
+    });
+    return this.providersCache;
+  }
+
+  // Lists the remotes with their type, whether they are crypt and what they wrap.
+  async list(): Promise<RemoteSummary[]> {
+    const dump = await this.dumpRaw();
+    return Object.entries(dump)
+      .map(([name, options]) => summarise(name, options))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  // One remote with its options; secret values masked so they can travel to a UI.
+  async get(name: string): Promise<RemoteDetail> {
+    assertRemoteName(name);
+    const dump = await this.dumpRaw();
+    const options = dump[name];
+    if (!options) throw new RemoteError('not-found', `There is no remote called "${name}".`);
+    const secretKeys = await this.secretKeys(options.type ?? '');
+    const masked: Record<string, string> = {};
+    for (const [k, v] of Object.entries(options)) {
+      if (k === 'type') continue;
+      masked[k] = secretKeys.has(k) || isSecretKey(k) ? SECRET_MASK : v;
+    }
+    return { ...summarise(name, options), options: masked };
+  }
+
+  // Creates a remote; password options are obscured first. May return an OAuth-style question.
+  async create(name: string, type: string, options: Readonly<Record<string, string>>): Promise<ConfigStep> {
+    assertRemoteName(name);
+    assertBackendType(type);
+    const existing = await this.dumpRaw();
+    if (existing[name]) throw new RemoteError('already-exists', `A remote called "${name}" already exists.`);
+    await this.ensureFile();
+    const pairs = await this.optionPairs(type, options);
+    return this.step(['config', 'create', name, type, ...pairs, '--non-interactive', '--no-obscure']);
+  }
+
+  // Changes options of a remote; values equal to SECRET_MASK mean "keep the stored secret".
+  async update(name: string, options: Readonly<Record<string, string>>): Promise<ConfigStep> {
+    assertRemoteName(name);
+    const dump = await this.dumpRaw();
+    const current = dump[name];
+    if (!current) throw new RemoteError('not-found', `There is no remote called "${name}".`);
+    const changed = Object.fromEntries(Object.entries(options).filter(([k, v]) => k !== 'type' && v !== SECRET_MASK));
+    if (Object.keys(changed).length === 0) return { kind: 'done' };
+    const pairs = await this.optionPairs(current.type ?? '', changed);
+    return this.step(['config', 'update', name, ...pairs, '--non-interactive', '--no-obscure']);
+  }
+
+  // Answers one question of the config state machine (OAuth and friends).
+  async continue(name: string, state: string, result: string): Promise<ConfigStep> {
+    assertRemoteName(name);
+    const token = state.includes('oauth') || result.includes('access_token');
+    if (token) this.runner.redactor.add(result);
+    return this.step(['config', 'update', name, '--continue', '--state', state, '--result', result, '--non-interactive']);
+  }
+
+  // Deletes a remote from the config.
+  async delete(name: string): Promise<void> {
+    assertRemoteName(name);
+    const dump = await this.dumpRaw();
+    if (!dump[name]) throw new RemoteError('not-found', `There is no remote called "${name}".`);
+    await this.runner.runOk(['config', 'delete', name]);
+    await this.keepPrivate();
+  }
+
+  // Obscures a password the way rclone stores it, passing it on stdin (never on a command line).
+  async obscure(secret: string): Promise<string> {
+    this.runner.redactor.add(secret);
+    const result = await this.runner.runOk(['obscure', '-'], { input: secret });
+    const obscured = result.stdout.trim();
+    this.runner.redactor.add(obscured);
+    return obscured;
+  }
+
+  // Lists the top of a remote to prove it answers; a plain reason when it does not.
+  async test(name: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ConnectionTest> {
+    const timeoutMs = options.timeoutMs ?? 20_000;
+    const seconds = Math.max(1, Math.floor(timeoutMs / 1000));
+    try {
+      assertRemoteName(name);
+      const result = await this.runner.run(
+        ['lsjson', '--max-depth', '1', '--contimeout', `${seconds}s`, '--timeout', `${seconds}s`, '--retries', '1', '--low-level-retries', '1', `${name}:`],
+        { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) },
+      );
+      if (result.exitCode !== 0) {
+        const error = errorFromStderr(result.stderr, result.exitCode);
+        return { ok: false, kind: error.kind, reason: error.message, ...(error.stderrTail ? { details: error.stderrTail } : {}) };
+      }
+      const entries = (JSON.parse(result.stdout || '[]') as unknown[]).length;
+      return { ok: true, entries };
+    } catch (error) {
+      if (error instanceof RemoteError) {
+        const reason = error.kind === 'timeout' ? `The remote did not answer within ${seconds} s: check the address and your network.` : error.message;
+        return { ok: false, kind: error.kind, reason };
+      }
+      throw error;
+    }
+  }
+
+  // The parsed `rclone config dump` (raw values: never hand this to a UI).
+  private async dumpRaw(): Promise<Record<string, Record<string, string>>> {
+    const result = await this.runner.run(['config', 'dump']);
+    if (result.exitCode !== 0) throw errorFromStderr(result.stderr, result.exitCode);
+    const dump = JSON.parse(result.stdout || '{}') as Record<string, Record<string, string>>;
+    for (const options of Object.values(dump)) {
+      for (const [k, v] of Object.entries(options)) if (isSecretKey(k)) this.runner.redactor.add(v);
+    }
+    return dump;
+  }
+
+  // Option keys that are passwords (obscured) for a backend type.
+  private async secretKeys(type: string): Promise<Set<string>> {
+    const providers = await this.providers();
+    const provider = providers.find((p) => p.Name === type || p.Prefix === type);
+    return new Set((provider?.Options ?? []).filter((o) => o.IsPassword).map((o) => o.Name));
+  }
+
+  // key=value arguments with passwords obscured and every secret registered for redaction.
+  private async optionPairs(type: string, options: Readonly<Record<string, string>>): Promise<string[]> {
+    const passwords = await this.secretKeys(type);
+    const pairs: string[] = [];
+    for (const [key, raw] of Object.entries(options)) {
+      assertOption(key, raw);
+      let value = raw;
+      if (passwords.has(key) && raw !== '') value = await this.obscure(raw);
+      else if (isSecretKey(key)) this.runner.redactor.add(raw);
+      pairs.push(`${key}=${value}`);
+    }
+    return pairs;
+  }
+
+  // Runs one config command and parses the state machine's answer.
+  private async step(args: string[]): Promise<ConfigStep> {
+    const result = await this.runner.run(args);
+    await this.keepPrivate();
+    if (result.exitCode !== 0) throw errorFromStderr(result.stderr, result.exitCode);
+    return parseConfigStep(result.stdout);
+  }
+
+  // Creates the config file (and folder) with owner-only permissions when it is missing.
+  private async ensureFile(): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    const handle = await open(this.path, 'a', 0o600);
+    await handle.close();
+    await this.keepPrivate();
+  }
+
+  // Puts the config file back to mode 0600 after rclone has written it.
+  private async keepPrivate(): Promise<void> {
+    try {
+      const info = await stat(this.path);
+      if ((info.mode & 0o777) !== 0o600) await chmod(this.path, 0o600);
+    } catch {
+      // No file yet: nothing to protect.
+    }
+  }
+}
+
+// Parses the JSON rclone prints for `config create|update --non-interactive`.
+export function parseConfigStep(stdout: string): ConfigStep {
+  const start = stdout.indexOf('{');
+  if (start < 0) return { kind: 'done' };
+  let parsed: { State?: string; Option?: RcloneOption | null; Error?: string };
+  try {
+    parsed = JSON.parse(stdout.slice(start)) as typeof parsed;
+  } catch {
+    throw new RemoteError('protocol', 'rclone answered the config step with something unexpected.');
+  }
+  if (!parsed.Option || !parsed.State) {
+    if (parsed.Error) throw new RemoteError('rclone-failed', parsed.Error);
+    return { kind: 'done' };
+  }
+  return { kind: 'question', question: { state: parsed.State, option: parsed.Option, error: parsed.Error ?? '' } };
+}
+
+function summarise(name: string, options: Record<string, string>): RemoteSummary {
+  const type = options.type ?? 'unknown';
+  const wrapKey = WRAPPING_KEY[type];
+  const wraps = wrapKey ? options[wrapKey] : undefined;
+  return {
+    name,
+    type,
+    isCrypt: type === 'crypt',
+    ...(wraps ? { wraps } : {}),
+    ...(type === 's3' && options.provider ? { provider: options.provider } : {}),
+  };
+}

@@ -1,0 +1,166 @@
+// A long-lived `rclone rcd` on 127.0.0.1:0 with a random user and password (never --rc-no-auth),
+// used for browsing, sizes, quota and mounts. The credentials travel in the child's environment,
+// not on its command line, so other local users cannot read them from the process list.
+import { randomBytes } from 'node:crypto';
+import { execa, type ResultPromise } from 'execa';
+import { RemoteError } from './errors.js';
+import type { RcloneRunner } from './rclone-runner.js';
+
+const LISTENING = /Serving remote control on (http:\/\/127\.0\.0\.1:\d+\/)/;
+
+/** One entry of `operations/list` (same fields as `rclone lsjson`). */
+export interface RcListItem {
+  readonly Path: string;
+  readonly Name: string;
+  readonly Size: number;
+  readonly MimeType?: string;
+  readonly ModTime: string;
+  readonly IsDir: boolean;
+}
+
+/** `operations/about`: quota fields the provider reports (absent when unknown). */
+export interface RcAbout {
+  readonly total?: number;
+  readonly used?: number;
+  readonly free?: number;
+  readonly trashed?: number;
+  readonly other?: number;
+  readonly objects?: number;
+}
+
+/** `operations/size`. */
+export interface RcSize {
+  readonly count: number;
+  readonly bytes: number;
+  readonly sizeless?: number;
+}
+
+// Parses the address out of rcd's "Serving remote control on …" log line.
+export function parseListeningLine(text: string): string | undefined {
+  return LISTENING.exec(text)?.[1];
+}
+
+// A client of one rcd child; start() it, call() it, close() it.
+export class RcdClient {
+  private child: ResultPromise | undefined;
+  private url: string | undefined;
+  private readonly user = randomBytes(12).toString('hex');
+  private readonly pass = randomBytes(24).toString('base64url');
+  private log = '';
+
+  constructor(private readonly runner: RcloneRunner, private readonly extraArgs: readonly string[] = []) {
+    runner.redactor.add(this.pass);
+  }
+
+  /** The base URL once started. */
+  get address(): string | undefined {
+    return this.url;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  // Starts rcd and resolves with its address once it is listening.
+  async start(options: { timeoutMs?: number } = {}): Promise<string> {
+    if (this.url) return this.url;
+    const child = execa(this.runner.rclone, [...this.runner.baseArgs(), 'rcd', '--rc-addr', '127.0.0.1:0', ...this.extraArgs], {
+      env: this.runner.childEnv({ RCLONE_RC_USER: this.user, RCLONE_RC_PASS: this.pass }),
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      buffer: false,
+      forceKillAfterDelay: 3000,
+    });
+    this.child = child;
+    const timeoutMs = options.timeoutMs ?? 15_000;
+    this.url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new RemoteError('timeout', 'rclone rcd did not start listening in time.'));
+        child.kill('SIGKILL');
+      }, timeoutMs);
+      const onData = (chunk: Buffer | string): void => {
+        this.log = (this.log + chunk.toString()).slice(-16_384);
+        const found = parseListeningLine(this.log);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        }
+      };
+      child.stderr?.on('data', onData);
+      child.stdout?.on('data', onData);
+      void child.then((result) => {
+        clearTimeout(timer);
+        const why = result.code === 'ENOENT' ? `rclone was not found at ${this.runner.rclone}.` : `rclone rcd stopped: ${this.runner.redactor.text(this.log.trim().split('\n').pop() ?? '')}`;
+        reject(new RemoteError(result.code === 'ENOENT' ? 'spawn-failed' : 'rclone-failed', why));
+        this.url = undefined;
+        this.child = undefined;
+      });
+    });
+    return this.url;
+  }
+
+  // Calls one rc method with JSON parameters; errors come back redacted with a plain reason.
+  async call<T = unknown>(method: string, params: Record<string, unknown> = {}, options: { signal?: AbortSignal } = {}): Promise<T> {
+    const base = this.url ?? (await this.start());
+    let response: Response;
+    try {
+      response = await fetch(new URL(method, base), {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${this.user}:${this.pass}`).toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(params),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw new RemoteError('cancelled', 'Cancelled.');
+      throw new RemoteError('unreachable', `rclone rcd did not answer: ${this.runner.redactor.text(String(error))}`);
+    }
+    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (!response.ok) {
+      const message = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+      const kind = /directory not found|object not found|not found/i.test(message) ? 'not-found' : 'rclone-failed';
+      throw new RemoteError(kind, this.runner.redactor.text(`${method}: ${message}`));
+    }
+    return body as T;
+  }
+
+  // Lists one folder (not recursive).
+  async list(fs: string, remote = '', signal?: AbortSignal): Promise<RcListItem[]> {
+    const out = await this.call<{ list: RcListItem[] }>('operations/list', { fs, remote, opt: { noMimeType: true } }, signal ? { signal } : {});
+    return out.list;
+  }
+
+  // Quota of a remote where the provider reports it.
+  about(fs: string): Promise<RcAbout> {
+    return this.call<RcAbout>('operations/about', { fs });
+  }
+
+  // Total size and count of a path (recursive; can take long on big trees).
+  size(fs: string, signal?: AbortSignal): Promise<RcSize> {
+    return this.call<RcSize>('operations/size', { fs }, signal ? { signal } : {});
+  }
+
+  // Resolves once the rcd child has exited (at once when none runs); for crash tests and shutdown.
+  async exited(): Promise<void> {
+    await this.child;
+  }
+
+  // Stops rcd (mounts it holds are unmounted by rclone on SIGTERM) and waits for it to exit.
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    try {
+      await this.call('core/quit', {});
+    } catch {
+      child.kill('SIGTERM');
+    }
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await child;
+    clearTimeout(timer);
+    this.child = undefined;
+    this.url = undefined;
+  }
+}

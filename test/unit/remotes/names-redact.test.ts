@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { assertOption, remoteNameProblem, remotePath } from '../../../electron/core/remotes/names.js';
+import { Redactor, SECRET_MASK, isSecretKey } from '../../../electron/core/remotes/redact.js';
+import { RemoteError } from '../../../electron/core/remotes/errors.js';
+import { errorFromStderr } from '../../../electron/core/remotes/rclone-runner.js';
+
+describe('remote names', () => {
+  it.each(['b2', 'Music B2', 'nas.local', 'Sigur Rós', 'a_b-c+d@e'])('accepts %s', (name) => {
+    expect(remoteNameProblem(name)).toBeUndefined();
+  });
+  it.each([
+    ['', /Give the remote a name/],
+    [' lead', /start or end with a space/],
+    ['trail ', /start or end with a space/],
+    ['a:b', /colon/],
+    ['-rf', /dash/],
+    ['--config', /dash/],
+    ['semi;colon', /letters, digits/],
+    ['x'.repeat(101), /at most/],
+  ])('refuses %j with a clear reason', (name, reason) => {
+    expect(remoteNameProblem(name)).toMatch(reason);
+    expect(() => remotePath(name, 'x')).toThrow(RemoteError);
+  });
+  it('refuses option keys and values rclone would misread', () => {
+    expect(() => assertOption('url', 'http://x')).not.toThrow();
+    expect(() => assertOption('--config', 'x')).toThrow(/not a valid option name/);
+    expect(() => assertOption('pass', 'a\nb')).toThrow(/line break/);
+  });
+});
+
+describe('Redactor', () => {
+  it('scrubs registered secrets from text, JSON-escaped forms and token parts', () => {
+    const r = new Redactor();
+    r.add('hunter2-"quoted"');
+    r.add('{"access_token":"ya29.AAAA","refresh_token":"1//BBBB","token_type":"Bearer"}');
+    const out = r.text('failed with hunter2-"quoted" and {"x":"hunter2-\\"quoted\\""} then ya29.AAAA and 1//BBBB');
+    expect(out).not.toContain('hunter2');
+    expect(out).not.toContain('ya29.AAAA');
+    expect(out).not.toContain('1//BBBB');
+    expect(out).toContain(SECRET_MASK);
+  });
+  it('masks secret-named keys in objects even when the value was never registered', () => {
+    const r = new Redactor();
+    const out = r.value({ name: 'b2', options: { account: 'id', key: 'K001abcdef', env_auth: 'false' }, list: [{ pass: 'zzzzzz' }] });
+    expect(out).toEqual({ name: 'b2', options: { account: 'id', key: SECRET_MASK, env_auth: 'false' }, list: [{ pass: SECRET_MASK }] });
+  });
+  it('knows which option names are secrets', () => {
+    for (const k of ['pass', 'password', 'password2', 'secret_access_key', 'client_secret', 'token', 'key', 'key_file_pass', 'sas_url']) expect(isSecretKey(k)).toBe(true);
+    for (const k of ['user', 'url', 'access_key_id', 'env_auth', 'key_file', 'provider']) expect(isSecretKey(k)).toBe(false);
+  });
+});
+
+describe('errorFromStderr', () => {
+  it('tells a wrong config password from a missing one', () => {
+    const wrong = "ERROR : Couldn't decrypt configuration, most likely wrong password.\nFailed to load config file: unable to decrypt configuration and not allowed to ask for password - set RCLONE_CONFIG_PASS";
+    expect(errorFromStderr(wrong, 1).kind).toBe('wrong-password');
+    expect(errorFromStderr('Failed to load config file "x": unable to decrypt configuration and not allowed to ask for password', 1).kind).toBe('password-required');
+  });
+  it('maps network and auth failures to plain reasons', () => {
+    expect(errorFromStderr('Failed to lsjson: error listing: dial tcp 127.0.0.1:9: connect: connection refused', 3).kind).toBe('unreachable');
+    expect(errorFromStderr('error listing: 401 Unauthorized', 1).kind).toBe('auth-failed');
+  });
+});
+
+describe('isAuthorizeLink', () => {
+  it('accepts only rclone’s loopback sign-in link', async () => {
+    const { isAuthorizeLink } = await import('../../../shared/remotes/auth-link.js');
+    expect(isAuthorizeLink('http://127.0.0.1:53682/auth?state=TqIMaWJ7L671HXPWq0We2Q')).toBe(true);
+    expect(isAuthorizeLink('http://127.0.0.1:53682/auth?state=x&next=http://evil')).toBe(false);
+    expect(isAuthorizeLink('http://evil.example/auth?state=x')).toBe(false);
+    expect(isAuthorizeLink('http://127.0.0.1:53682/other')).toBe(false);
+  });
+});
+
+describe('RcloneRunner environment', () => {
+  it('honours RCLONE_CONFIG_PASS given the rclone way, passes it only to children, scrubs it', async () => {
+    const { RcloneRunner } = await import('../../../electron/core/remotes/rclone-runner.js');
+    const redactor = new Redactor();
+    const runner = new RcloneRunner({ rclone: 'rclone', configPath: '/tmp/x.conf', redactor, env: { PATH: '/usr/bin', RCLONE_CONFIG_PASS: 'from-env-secret', RCLONE_PASSWORD_COMMAND: 'cat /etc/shadow', AWS_CA_BUNDLE: '/x' }, dropEnv: ['AWS_CA_BUNDLE'] });
+    expect(runner.hasConfigPassword()).toBe(true);
+    expect(runner.childEnv()).toEqual({ PATH: '/usr/bin', RCLONE_CONFIG_PASS: 'from-env-secret' });
+    expect(runner.baseArgs()).toEqual(['--config', '/tmp/x.conf', '--ask-password=false']);
+    expect(redactor.text('pw=from-env-secret')).toBe('pw=••••••');
+  });
+});
