@@ -1,6 +1,7 @@
 // Which run outcomes reach the user as a notification, and in which words. Pure: the hosts only
 // deliver what this returns (OS notification, Web Notification, webhook). Every notification
 // names the job, the destination and the first error, and carries the run to open.
+import type { AppNotification } from '../../../shared/alerts.js';
 
 export type NotifyOutcome = 'running' | 'success' | 'partial' | 'failed' | 'cancelled' | 'interrupted' | 'skipped';
 
@@ -26,22 +27,7 @@ export interface NotifyPrefs {
   readonly notifyOnSuccess: boolean;
 }
 
-export type NotificationKind = 'failed' | 'partial' | 'destination-missing' | 'stale' | 'success';
-
-export interface AppNotification {
-  /** Stable per cause, so a host can replace rather than stack duplicates. */
-  readonly key: string;
-  readonly kind: NotificationKind;
-  readonly severity: 'error' | 'warning' | 'info';
-  readonly jobId: string;
-  readonly jobName: string;
-  readonly runId: number | null;
-  readonly destination: string | null;
-  readonly firstError: string | null;
-  readonly title: string;
-  readonly body: string;
-  readonly atMs: number;
-}
+export type { AppNotification, NotificationKind } from '../../../shared/alerts.js';
 
 export const DEFAULT_NOTIFY_PREFS: NotifyPrefs = { notifyOnSuccess: false };
 

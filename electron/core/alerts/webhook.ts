@@ -1,6 +1,6 @@
 // The headless user's notification channel: a JSON POST to a URL of their choice (ntfy, a chat
 // webhook, a home-automation endpoint). Never throws; a failure comes back as a value to log.
-import type { AppNotification } from './notification-policy.js';
+import type { AppNotification } from '../../../shared/alerts.js';
 
 export interface WebhookPayload {
   readonly source: 'reprise';

@@ -8,6 +8,7 @@ export interface RunRequest {
   readonly jobName: string;
   /** Why the run happens (schedule, catch-up, manual, cli); passed through to `execute`. */
   readonly trigger: string;
+  readonly dryRun?: boolean;
 }
 
 export type QueueOutcome<R> =

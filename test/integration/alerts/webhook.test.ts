@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppNotification } from '../../../electron/core/alerts/notification-policy.js';
+import type { AppNotification } from '../../../shared/alerts.js';
 import { checkWebhookUrl, sendWebhook } from '../../../electron/core/alerts/webhook.js';
 
 const note: AppNotification = {
