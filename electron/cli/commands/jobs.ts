@@ -1,0 +1,85 @@
+// `reprise job add|list|remove`.
+import type { Command } from 'commander';
+import { formatAgo } from '../../../shared/format.js';
+import type { CliContext } from '../context.js';
+import { printJson, printTable } from '../output.js';
+import { destinationPath, localPath } from '../paths.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Registers the job commands. */
+export function registerJobCommands(program: Command, ctx: CliContext): void {
+  const job = program.command('job').description('create, list and remove backup jobs');
+
+  job
+    .command('add')
+    .description('create a backup job')
+    .argument('<name>', 'a name for the job, e.g. "Music"')
+    .option('--source <path>', 'a folder to back up (repeat for several)', collect)
+    .option('--copy <dest>', 'additive rclone copy to REMOTE:PATH or a local folder (repeat for several)', collect)
+    .option('--schedule <cron>', 'when to run, as cron (e.g. "0 3 * * *")')
+    .option('--exclude <glob>', 'leave out matching files (repeat for several)', collect)
+    .option('--bwlimit <rate>', 'bandwidth limit, e.g. "4M" or "08:00,512k 23:00,off"')
+    .action(async (name: string, o: { source?: string[]; copy?: string[]; schedule?: string; exclude?: string[]; bwlimit?: string }) => {
+      const destinations = [...(o.copy ?? []).map((d) => ({ kind: 'copy' as const, target: destinationPath(d) }))];
+      const created = await ctx.call('jobs:add', {
+        name,
+        sources: (o.source ?? []).map(localPath),
+        destinations,
+        excludes: o.exclude ?? [],
+        schedule: o.schedule ?? null,
+        bwlimit: o.bwlimit ?? null,
+      });
+      if (ctx.options().json) return printJson(created);
+      process.stdout.write(`Created job "${created.name}": ${created.sources.join(', ')} → ${created.destinations.map((d) => `${d.target} (${d.kind})`).join(', ')}\n`);
+      process.stdout.write(`Run it now with: reprise run ${JSON.stringify(created.name)}\n`);
+    });
+
+  job
+    .command('list')
+    .description('list jobs')
+    .action(async () => {
+      const list = await ctx.call('jobs:list', {});
+      if (ctx.options().json) return printJson(list.map((s) => s.job));
+      if (list.length === 0) {
+        process.stdout.write('No jobs yet. Create one with: reprise job add Music --source ~/Music --copy /media/backup\n');
+        return;
+      }
+      printTable(
+        ['NAME', 'SOURCES', 'DESTINATIONS', 'SCHEDULE'],
+        list.map(({ job }) => [job.name, job.sources.join(', '), job.destinations.map((d) => `${d.kind}:${d.target}`).join(', '), job.schedule ?? 'manual']),
+      );
+    });
+
+  job
+    .command('remove')
+    .description('remove a job (its backups are kept)')
+    .argument('<name>')
+    .action(async (name: string) => {
+      const res = await ctx.call('jobs:remove', { name });
+      if (ctx.options().json) return printJson(res);
+      process.stdout.write(`Removed job "${res.removed}". Its backups were left where they are.\n`);
+    });
+
+  program
+    .command('status')
+    .description('last result and next run per job')
+    .action(async () => {
+      const list = await ctx.call('jobs:list', {});
+      if (ctx.options().json) return printJson(list);
+      if (list.length === 0) {
+        process.stdout.write('No jobs yet. Create one with: reprise job add Music --source ~/Music --copy /media/backup\n');
+        return;
+      }
+      const now = Date.now();
+      printTable(
+        ['JOB', 'LAST RESULT', 'WHEN', 'NEXT RUN'],
+        list.map((s) => [
+          s.job.name,
+          s.runningId ? 'running' : (s.lastRun?.outcome ?? 'never run'),
+          s.lastRun ? formatAgo(s.lastRun.startedAt, now) : '—',
+          s.nextRun ? new Date(s.nextRun).toLocaleString() : s.job.schedule ? s.job.schedule : 'manual',
+        ]),
+      );
+    });
+}

@@ -1,0 +1,92 @@
+// `reprise run NAME` and `reprise history [NAME]`.
+import type { Command } from 'commander';
+import { formatBytes, formatDuration } from '../../../shared/format.js';
+import type { RunSummary } from '../../../shared/model.js';
+import { type CliContext, exitCodes } from '../context.js';
+import { printEvent, printJson, printTable } from '../output.js';
+import { progressPrinter } from '../progress-bar.js';
+
+/** The process exit code for a run's outcome: 0 only when every destination succeeded. */
+export function exitCodeFor(run: RunSummary): number {
+  switch (run.outcome) {
+    case 'success':
+      return exitCodes.ok;
+    case 'partial':
+    case 'skipped':
+      return exitCodes.partial;
+    case 'cancelled':
+      return exitCodes.cancelled;
+    default:
+      return exitCodes.failed;
+  }
+}
+
+const symbol: Record<string, string> = { success: '✓', partial: '!', failed: '✗', cancelled: '■', interrupted: '■', skipped: '–', running: '…' };
+
+/** Registers run and history. */
+export function registerRunCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('run')
+    .description('run a job now; exits 0 only when every destination succeeded')
+    .argument('<name>')
+    .option('--dry-run', 'show what would be copied, change nothing')
+    .action(async (name: string, o: { dryRun?: boolean }) => {
+      const json = ctx.options().json ?? false;
+      const core = ctx.core();
+      const bar = progressPrinter();
+      let runId = -1;
+      const offProgress = core.events.on('runs:progress', (p) => {
+        if (p.runId !== runId) return;
+        if (json) printEvent('progress', p);
+        else bar.update(p);
+      });
+      const { runId: id } = await ctx.call('runs:start', { name, dryRun: o.dryRun ?? false, trigger: 'cli' });
+      runId = id;
+      if (json) printEvent('started', { runId });
+      else process.stderr.write(`Backing up "${name}" (run ${runId})…\n`);
+      const onSignal = () => core.runs.cancel(runId);
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const run = (await core.runs.wait(runId))!;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      offProgress();
+      bar.done();
+      if (json) printEvent('finished', run);
+      else {
+        for (const d of run.destinations) {
+          process.stdout.write(`${symbol[d.outcome] ?? '?'} ${d.target}: ${d.outcome} — ${formatBytes(d.bytes)}, ${d.files} files${d.firstError ? ` — ${d.firstError}` : ''}\n`);
+        }
+        const took = run.endedAt ? formatDuration((run.endedAt - run.startedAt) / 1000) : '';
+        process.stdout.write(`${symbol[run.outcome] ?? '?'} ${run.jobName}: ${run.outcome}${o.dryRun ? ' (dry run)' : ''} in ${took}. Log: ${run.logPath}\n`);
+      }
+      process.exitCode = exitCodeFor(run);
+    });
+
+  program
+    .command('history')
+    .description('past runs, newest first')
+    .argument('[name]', 'only this job')
+    .option('--limit <n>', 'how many runs', '20')
+    .action(async (name: string | undefined, o: { limit: string }) => {
+      const runs = await ctx.call('runs:history', { name, limit: Number(o.limit) });
+      if (ctx.options().json) return printJson(runs);
+      if (runs.length === 0) {
+        process.stdout.write('No runs yet.\n');
+        return;
+      }
+      printTable(
+        ['RUN', 'JOB', 'STARTED', 'OUTCOME', 'DATA', 'FILES', 'TRIGGER', 'FIRST ERROR'],
+        runs.map((r) => [
+          String(r.id),
+          r.jobName,
+          new Date(r.startedAt).toLocaleString(),
+          `${symbol[r.outcome] ?? ''} ${r.outcome}${r.dryRun ? ' (dry run)' : ''}`,
+          formatBytes(r.bytes),
+          String(r.files),
+          r.trigger,
+          r.firstError ?? '',
+        ]),
+      );
+    });
+}

@@ -1,0 +1,64 @@
+// What every CLI command gets: the global options, a lazily built core, and the printer.
+import type { CommandName, Req, Res } from '../../shared/contract.js';
+import type { AppError } from '../../shared/result.js';
+import { type Core, createCore } from '../core/core.js';
+import { resolveDataDir } from '../core/data-dir.js';
+import { dispatch } from '../ipc/dispatch.js';
+
+export interface GlobalOptions {
+  readonly dataDir?: string;
+  readonly rcloneConfig?: string;
+  readonly json?: boolean;
+}
+
+/** A failure the CLI reports and exits with. */
+export class CliFailure extends Error {
+  constructor(
+    readonly error: AppError,
+    readonly exitCode: number,
+  ) {
+    super(error.message);
+  }
+}
+
+// Errors that mean "fix what you typed" exit 2; the rest (tools, runs) exit 1.
+const badInput = new Set<AppError['kind']>(['invalid-request', 'not-found', 'conflict', 'unknown-remote', 'source-missing']);
+
+/** Exit codes: 0 ok, 1 failed, 2 bad input, 3 partial success, 130 cancelled. */
+export const exitCodes = { ok: 0, failed: 1, usage: 2, partial: 3, cancelled: 130 } as const;
+
+export interface CliContext {
+  readonly options: () => GlobalOptions;
+  core(host?: 'cli' | 'serve'): Core;
+  /** Calls a contract command through the same dispatcher as every transport; throws CliFailure on error. */
+  call<K extends CommandName>(name: K, req: unknown): Promise<Res<K>>;
+  closeCore(): Promise<void>;
+}
+
+/** Creates the CLI context over the parsed global options. */
+export function cliContext(options: () => GlobalOptions): CliContext {
+  let core: Core | null = null;
+  const ctx: CliContext = {
+    options,
+    core(host = 'cli') {
+      if (!core) {
+        const o = options();
+        core = createCore({ dataDir: resolveDataDir(o.dataDir), host, rcloneConfig: o.rcloneConfig ?? null });
+      }
+      return core;
+    },
+    async call<K extends CommandName>(name: K, req: Req<K> | unknown): Promise<Res<K>> {
+      const result = await dispatch(ctx.core().handlers, name, req);
+      if (!result.ok) {
+        const code = badInput.has(result.error.kind) ? exitCodes.usage : exitCodes.failed;
+        throw new CliFailure(result.error, code);
+      }
+      return result.value as Res<K>;
+    },
+    async closeCore() {
+      if (core) await core.close();
+      core = null;
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,60 @@
+// Numbered migrations of the history database. Append only: never edit one that has shipped.
+// Each runs in a transaction and bumps PRAGMA user_version; each has its own test.
+import type Database from 'better-sqlite3';
+
+export type Migration = (db: Database.Database) => void;
+
+export const migrations: readonly Migration[] = [
+  // 1: runs and their per-destination results.
+  (db) => {
+    db.exec(`
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL,
+        job_name TEXT NOT NULL,
+        trigger TEXT NOT NULL,
+        dry_run INTEGER NOT NULL DEFAULT 0,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        outcome TEXT NOT NULL,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        files INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0,
+        first_error TEXT,
+        log_path TEXT,
+        pid INTEGER
+      );
+      CREATE INDEX runs_job_started ON runs(job_id, started_at DESC);
+      CREATE TABLE run_destinations (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        dest_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        files INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0,
+        first_error TEXT,
+        PRIMARY KEY (run_id, dest_id)
+      );
+    `);
+  },
+];
+
+/** Brings a database up to the newest migration; returns the version it ended at. */
+export function migrate(db: Database.Database, list: readonly Migration[] = migrations): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > list.length) {
+    throw new Error(`The history database is from a newer Reprise (schema ${current}, this version knows ${list.length}).`);
+  }
+  for (let v = current; v < list.length; v++) {
+    const step = list[v]!;
+    db.transaction(() => {
+      step(db);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return list.length;
+}

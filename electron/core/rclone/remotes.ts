@@ -1,0 +1,33 @@
+// The remotes in the user's rclone config, as `rclone listremotes --long` reports them.
+import type { RemoteInfo } from '../../../shared/model.js';
+import { raise } from '../../../shared/result.js';
+import { runChild } from '../process/child.js';
+import { type RcloneSetup, configArgs, rcloneChildEnv } from './rclone-env.js';
+
+/** Parses `name: type` lines of `rclone listremotes --long`. */
+export function parseListRemotes(text: string): RemoteInfo[] {
+  const out: RemoteInfo[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(.+?):\s+(\S+)\s*$/.exec(line);
+    if (m) out.push({ name: m[1]!, type: m[2]! });
+  }
+  return out;
+}
+
+/** Lists the configured remotes; a clear error when rclone cannot read its config. */
+export async function listRemotes(setup: RcloneSetup): Promise<RemoteInfo[]> {
+  const lines: string[] = [];
+  const res = await runChild({
+    command: setup.bin,
+    args: [...configArgs(setup), 'listremotes', '--long'],
+    env: rcloneChildEnv(setup),
+    onLine: (line, stream) => {
+      if (stream === 'stdout') lines.push(line);
+    },
+  });
+  if (res.spawnError) raise('tool-missing', `rclone could not be started: ${res.spawnError.message}`);
+  if (res.exitCode !== 0) {
+    raise('exit-code', 'rclone could not read its configuration.', { detail: res.stderrTail.join('\n') });
+  }
+  return parseListRemotes(lines.join('\n'));
+}

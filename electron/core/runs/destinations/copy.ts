@@ -1,0 +1,61 @@
+// The "copy" destination: additive `rclone copy` of each source into TARGET/<source folder name>.
+import { basename } from 'node:path';
+import { joinTarget } from '../../rclone/targets.js';
+import { runRcloneTransfer } from '../../rclone/rclone-transfer.js';
+import type { DestinationContext, DestinationOutcome } from '../destination-runner.js';
+
+/** Copies every source of the job to the destination, one rclone child per source. */
+export async function runCopyDestination(ctx: DestinationContext): Promise<DestinationOutcome> {
+  const steps = ctx.job.sources.length;
+  let bytes = 0;
+  let files = 0;
+  let errors = 0;
+  let firstError: string | null = null;
+  let worst: DestinationOutcome['outcome'] = 'success';
+  for (let i = 0; i < steps; i++) {
+    const source = ctx.job.sources[i]!;
+    const target = joinTarget(ctx.dest.target, basename(source));
+    const args = [
+      'copy',
+      ...ctx.job.excludes.map((e) => `--exclude=${e}`),
+      ...(ctx.job.bwlimit ? [`--bwlimit=${ctx.job.bwlimit}`] : []),
+      ...(ctx.dryRun ? ['--dry-run'] : []),
+      '--',
+      source,
+      target,
+    ];
+    ctx.log(`# rclone copy "${source}" → "${target}"`);
+    const r = await runRcloneTransfer({
+      rclone: ctx.rclone,
+      args,
+      signal: ctx.signal,
+      log: ctx.log,
+      onChange: ctx.change,
+      onStats: (s) => {
+        const fraction = s.totalBytes > 0 ? s.bytes / s.totalBytes : s.totalTransfers > 0 ? s.transfers / s.totalTransfers : 0;
+        ctx.progress({
+          step: i + 1,
+          steps,
+          bytes: bytes + s.bytes,
+          totalBytes: bytes + s.totalBytes,
+          files: files + s.transfers,
+          totalFiles: files + s.totalTransfers,
+          speed: s.speed,
+          eta: s.eta,
+          fraction: (i + Math.min(1, fraction)) / steps,
+          current: s.transferring.map((t) => ({ name: t.name, percent: t.percentage, size: t.size })),
+          errors: errors + s.errors,
+          elapsed: s.elapsedTime,
+        });
+      },
+    });
+    bytes += r.stats?.bytes ?? 0;
+    files += r.stats?.transfers ?? 0;
+    errors += r.stats?.errors ?? (r.verdict === 'failed' ? 1 : 0);
+    firstError ??= r.firstError;
+    if (r.verdict === 'cancelled') return { outcome: 'cancelled', bytes, files, errors, firstError };
+    if (r.verdict === 'failed') worst = 'failed';
+    else if (r.verdict === 'partial' && worst === 'success') worst = 'partial';
+  }
+  return { outcome: worst, bytes, files, errors, firstError };
+}

@@ -1,0 +1,185 @@
+// Runs jobs: one at a time per job, each destination in turn (one failing never stops the others),
+// history rows kept current, one log file per run, progress throttled before it leaves the core.
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DestinationResult, Job, Outcome, RunProgress, RunSummary, RunTrigger } from '../../../shared/model.js';
+import { ReproError, raise } from '../../../shared/result.js';
+import type { EventBus } from '../events.js';
+import type { History } from '../history/history.js';
+import { checkSourceFolder } from '../jobs/job-service.js';
+import type { RcloneSetup } from '../rclone/rclone-env.js';
+import type { ToolPaths } from '../tools/tools.js';
+import type { DestinationOutcome, DestinationRunners, StepProgress } from './destination-runner.js';
+
+export interface RunManagerOptions {
+  readonly history: History;
+  readonly events: EventBus;
+  readonly logDir: string;
+  readonly tools: ToolPaths;
+  readonly rclone: () => RcloneSetup;
+  readonly runners: DestinationRunners;
+  readonly now: () => number;
+  /** Strips secrets from log lines. */
+  readonly redact: (line: string) => string;
+  /** Least time between two progress events of one run. */
+  readonly progressIntervalMs?: number;
+}
+
+interface LiveRun {
+  readonly runId: number;
+  readonly job: Job;
+  readonly controller: AbortController;
+  done: Promise<RunSummary>;
+  progress: RunProgress | null;
+}
+
+/** Combines destination outcomes into the run's outcome. */
+export function combineOutcomes(outcomes: readonly DestinationOutcome['outcome'][]): Outcome {
+  if (outcomes.length === 0) return 'failed';
+  if (outcomes.includes('cancelled')) return 'cancelled';
+  const good = outcomes.filter((o) => o === 'success').length;
+  if (good === outcomes.length) return 'success';
+  if (outcomes.every((o) => o === 'skipped')) return 'skipped';
+  if (good > 0 || outcomes.includes('partial')) return 'partial';
+  return 'failed';
+}
+
+/** The run manager of one core. */
+export function runManager(o: RunManagerOptions) {
+  const live = new Map<string, LiveRun>();
+  const interval = o.progressIntervalMs ?? 200;
+
+  async function execute(entry: LiveRun, dryRun: boolean, logPath: string, startedAt: number): Promise<RunSummary> {
+    const { runId, job, controller } = entry;
+    mkdirSync(o.logDir, { recursive: true });
+    const logStream = createWriteStream(logPath, { flags: 'a', mode: 0o600 });
+    const log = (line: string) => logStream.write(o.redact(line) + '\n');
+    const results: DestinationResult[] = [];
+    const outcomes: DestinationOutcome['outcome'][] = [];
+    let lastEmit = 0;
+    try {
+      log(`# Reprise run ${runId} of job "${job.name}"${dryRun ? ' (dry run)' : ''} started ${new Date(startedAt).toISOString()}`);
+      for (const s of job.sources) checkSourceFolder(s);
+      const destCount = job.destinations.length;
+      for (let d = 0; d < destCount; d++) {
+        const dest = job.destinations[d]!;
+        const destStart = o.now();
+        o.history.recordDestination(runId, { destId: dest.id, kind: dest.kind, target: dest.target, outcome: 'running', startedAt: destStart, endedAt: null, bytes: 0, files: 0, errors: 0, firstError: null });
+        const emit = (p: StepProgress, force = false) => {
+          const t = o.now();
+          if (!force && t - lastEmit < interval) return;
+          lastEmit = t;
+          const progress: RunProgress = {
+            runId,
+            jobId: job.id,
+            destId: dest.id,
+            target: dest.target,
+            step: p.step,
+            steps: p.steps,
+            bytes: p.bytes,
+            totalBytes: p.totalBytes,
+            files: p.files,
+            totalFiles: p.totalFiles,
+            speed: p.speed,
+            eta: p.eta,
+            percent: Math.min(100, Math.round(((d + p.fraction) / destCount) * 1000) / 10),
+            current: p.current.slice(0, 4),
+            errors: p.errors,
+            elapsed: p.elapsed,
+          };
+          entry.progress = progress;
+          o.events.emit('runs:progress', progress);
+        };
+        let outcome: DestinationOutcome;
+        try {
+          outcome = await o.runners[dest.kind]({
+            job,
+            dest,
+            runId,
+            dryRun,
+            signal: controller.signal,
+            tools: o.tools,
+            rclone: o.rclone(),
+            log,
+            progress: (p) => emit(p, p.fraction >= 1),
+            change: () => {},
+            now: o.now,
+          });
+        } catch (e) {
+          const message = e instanceof ReproError ? e.appError.message : e instanceof Error ? e.message : String(e);
+          outcome = { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: message };
+        }
+        log(`# destination ${dest.target}: ${outcome.outcome}${outcome.firstError ? ` — ${outcome.firstError}` : ''}`);
+        const result: DestinationResult = { destId: dest.id, kind: dest.kind, target: dest.target, startedAt: destStart, endedAt: o.now(), ...outcome };
+        o.history.recordDestination(runId, result);
+        results.push(result);
+        outcomes.push(outcome.outcome);
+        if (outcome.outcome === 'cancelled') break;
+      }
+      const outcome = combineOutcomes(outcomes);
+      return finish(runId, outcome, results, null);
+    } catch (e) {
+      const message = e instanceof ReproError ? e.appError.message : e instanceof Error ? e.message : String(e);
+      log(`# failed: ${message}`);
+      return finish(runId, 'failed', results, message);
+    } finally {
+      live.delete(job.id);
+      await new Promise<void>((resolve) => logStream.end(resolve));
+    }
+  }
+
+  function finish(runId: number, outcome: Outcome, results: readonly DestinationResult[], error: string | null): RunSummary {
+    const sum = (k: 'bytes' | 'files' | 'errors') => results.reduce((a, r) => a + r[k], 0);
+    const firstError = error ?? results.find((r) => r.firstError)?.firstError ?? null;
+    o.history.finishRun(runId, { outcome, endedAt: o.now(), bytes: sum('bytes'), files: sum('files'), errors: sum('errors') + (error ? 1 : 0), firstError });
+    const summary = o.history.get(runId)!;
+    o.events.emit('runs:finished', summary);
+    return summary;
+  }
+
+  return {
+    /** Starts a run of the job in the background and returns its id at once. */
+    start(job: Job, trigger: RunTrigger, dryRun: boolean): { runId: number; done: Promise<RunSummary> } {
+      const running = live.get(job.id);
+      if (running) raise('busy', `"${job.name}" is already running (run ${running.runId}).`, { hint: 'Wait for it to finish, or cancel it.' });
+      const startedAt = o.now();
+      const runId = o.history.startRun({ jobId: job.id, jobName: job.name, trigger, dryRun, startedAt, logPath: null });
+      const logPath = join(o.logDir, `run-${runId}.log`);
+      o.history.setLogPath(runId, logPath);
+      const controller = new AbortController();
+      const entry: LiveRun = { runId, job, controller, done: Promise.resolve(null as unknown as RunSummary), progress: null };
+      live.set(job.id, entry);
+      o.events.emit('runs:started', o.history.get(runId)!);
+      entry.done = execute(entry, dryRun, logPath, startedAt);
+      return { runId, done: entry.done };
+    },
+    /** Cancels a live run; false when it is not running here. */
+    cancel(runId: number): boolean {
+      for (const l of live.values()) {
+        if (l.runId === runId) {
+          l.controller.abort();
+          return true;
+        }
+      }
+      return false;
+    },
+    /** The live run of a job, if any. */
+    liveOf(jobId: string): { runId: number; progress: RunProgress | null } | null {
+      const l = live.get(jobId);
+      return l ? { runId: l.runId, progress: l.progress } : null;
+    },
+    /** Waits for a live run to end. */
+    async wait(runId: number): Promise<RunSummary | null> {
+      for (const l of live.values()) if (l.runId === runId) return l.done;
+      return o.history.get(runId);
+    },
+    /** Cancels everything and waits for the runs to record their end (quit). */
+    async cancelAll(): Promise<void> {
+      const pending = [...live.values()];
+      for (const l of pending) l.controller.abort();
+      await Promise.allSettled(pending.map((l) => l.done));
+    },
+  };
+}
+
+export type RunManager = ReturnType<typeof runManager>;

@@ -1,0 +1,65 @@
+// The Electron composition root: single instance, security hooks, the core, the IPC transport,
+// the tray and the window. Everything that does work lives in the core.
+import { BrowserWindow, app, shell } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createCore } from './core/core.js';
+import { resolveDataDir } from './core/data-dir.js';
+import { electronStoreSettings } from './app/electron-store-settings.js';
+import { createTray } from './app/tray.js';
+import { createMainWindow } from './app/window.js';
+import { registerElectronTransport } from './ipc/electron-transport.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, '..');
+const indexHtml = join(outDir, 'renderer', 'index.html');
+const preload = join(outDir, 'preload', 'preload.cjs');
+const state = app as unknown as { isQuitting?: boolean };
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let win: BrowserWindow | null = null;
+  const open = () => {
+    if (!win || win.isDestroyed()) win = createMainWindow({ preload, indexHtml });
+    win.show();
+    win.focus();
+  };
+  app.on('second-instance', open);
+
+  // No new windows, no navigation away from our page; https links open in the browser.
+  app.on('web-contents-created', (_e, contents) => {
+    contents.setWindowOpenHandler(({ url }) => {
+      if (url.startsWith('https://')) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+    contents.on('will-navigate', (e) => e.preventDefault());
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+  });
+
+  void app.whenReady().then(() => {
+    const dataDir = resolveDataDir(process.env.REPRISE_DATA_DIR);
+    const core = createCore({ dataDir, host: 'electron', settings: electronStoreSettings(dataDir) });
+    registerElectronTransport(core.handlers, core.events, pathToFileURL(indexHtml).href, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
+    const disposeTray = createTray(core, {
+      open,
+      quit: () => {
+        state.isQuitting = true;
+        app.quit();
+      },
+    });
+    let closed = false;
+    app.on('before-quit', (e) => {
+      state.isQuitting = true;
+      if (closed) return;
+      e.preventDefault();
+      closed = true;
+      disposeTray();
+      void core.close().finally(() => app.quit());
+    });
+    open();
+    process.stdout.write('REPRISE_READY\n');
+  });
+  // Reprise lives in the tray: closing every window does not quit.
+  app.on('window-all-closed', () => {});
+}

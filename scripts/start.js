@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// `npm start`: the desktop app. Electron downloads its binary at first launch; where that cannot
+// happen (no internet, a headless box) Reprise says so plainly and runs in the browser instead.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+
+
+if (!existsSync(join(root, 'out/electron/main.js')) || !existsSync(join(root, 'out/renderer/index.html'))) {
+  process.stdout.write('Building Reprise…\n');
+  const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
+
+// Resolving the electron package fetches its binary on first use; do it in a child we can time out.
+function electronBinary() {
+  const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 300_000,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const path = probe.stdout?.trim().split('\n').pop();
+  return probe.status === 0 && path && existsSync(path) ? path : null;
+}
+
+function serveInstead(reason) {
+  process.stdout.write(
+    `\nThe Reprise desktop window cannot start here: ${reason}\n` +
+      'Starting Reprise in your browser instead (same features; the scheduler keeps running while this does).\n' +
+      'Open the LISTENING link below. Stop with Ctrl-C.\n\n',
+  );
+  const child = spawn(process.execPath, [join(root, 'bin/reprise.js'), 'serve', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  const stop = () => child.kill('SIGTERM');
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+
+const binary = process.env.REPRISE_NO_ELECTRON ? null : electronBinary();
+if (!binary) {
+  serveInstead('the Electron binary is not available (its download failed or was skipped).');
+} else {
+  let ready = false;
+  const app = spawn(binary, [root], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  app.stdout.on('data', (d) => {
+    if (String(d).includes('REPRISE_READY')) ready = true;
+    process.stdout.write(d);
+  });
+  app.on('exit', (code) => {
+    if (!ready && code !== 0) serveInstead(`Electron exited with code ${code} before its window opened (no display?).`);
+    else process.exit(code ?? 0);
+  });
+}

@@ -1,0 +1,56 @@
+// The one contract between the core and every client: commands (`noun:verb`, one argument in,
+// Result out) and events. A missing schema, handler or event name is a compile error.
+import type { z } from 'zod';
+import type { Job, RunProgress, RunSummary } from './model.js';
+import type { Result } from './result.js';
+import { type AppCommands, appSchemas } from './contract/app.js';
+import { type JobCommands, jobSchemas } from './contract/jobs.js';
+import { type RunCommands, runSchemas } from './contract/runs.js';
+
+export interface Commands extends AppCommands, JobCommands, RunCommands {}
+
+export type CommandName = keyof Commands;
+export type Req<K extends CommandName> = Commands[K]['req'];
+export type Res<K extends CommandName> = Commands[K]['res'];
+
+/** Every command's request schema: validated once, in dispatch, for every transport. */
+export const requestSchemas: { readonly [K in CommandName]: z.ZodType<Req<K>, unknown> } = {
+  ...appSchemas,
+  ...jobSchemas,
+  ...runSchemas,
+};
+
+/** The allowlist of command names, for the preload bridge and the transports. */
+export const commandNames = Object.keys(requestSchemas) as readonly CommandName[];
+
+/** Events pushed from the core to every client. */
+export interface Events {
+  'runs:started': RunSummary;
+  'runs:progress': RunProgress;
+  'runs:finished': RunSummary;
+  'jobs:changed': { readonly jobs: readonly Job[] };
+}
+export type EventName = keyof Events;
+
+const eventTable: Record<EventName, true> = {
+  'runs:started': true,
+  'runs:progress': true,
+  'runs:finished': true,
+  'jobs:changed': true,
+};
+/** The allowlist of event names. */
+export const eventNames = Object.keys(eventTable) as readonly EventName[];
+
+/** What a host must implement: one async handler per command. */
+export type Handlers = { readonly [K in CommandName]: (req: Req<K>) => Promise<Result<Res<K>>> };
+
+/** What a client sees: the same commands, over whichever transport. */
+export interface Bridge {
+  invoke<K extends CommandName>(name: K, req: Req<K>): Promise<Result<Res<K>>>;
+  on<E extends EventName>(name: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+/** Type guard: is this string one of our command names? */
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.hasOwn(requestSchemas, name);
+}

@@ -1,0 +1,46 @@
+// Jobs: what to back up, where to.
+import { z } from 'zod';
+import type { Job, JobStatus } from '../model.js';
+import { type Command, type EmptyRequest, emptyRequest, nameSchema, pathSchema } from './common.js';
+
+export const destinationInputSchema = z.object({
+  kind: z.enum(['copy']),
+  target: pathSchema,
+});
+
+// rclone bandwidth: "off", "4M", "10M:1M" (up:down), or "HH:MM,RATE" / "Mon-HH:MM,RATE" slots.
+const rate = String.raw`(?:off|\d+(?:\.\d+)?[bkmgtp]?i?b?(?::(?:off|\d+(?:\.\d+)?[bkmgtp]?i?b?))?)`;
+const slot = String.raw`(?:(?:(?:mon|tue|wed|thu|fri|sat|sun)-)?\d{1,2}:\d{2},${rate})`;
+export const bwlimitPattern = new RegExp(`^(?:${rate}|${slot}(?: ${slot})*)$`, 'i');
+
+export const jobInputSchema = z.object({
+  name: nameSchema,
+  sources: z.array(pathSchema).min(1, 'a job needs at least one source folder').max(64),
+  destinations: z.array(destinationInputSchema).min(1, 'a job needs at least one destination').max(16),
+  excludes: z.array(z.string().min(1).max(1024)).max(256).default([]),
+  schedule: z.string().trim().min(1).max(200).nullable().default(null),
+  bwlimit: z
+    .string()
+    .trim()
+    .max(500)
+    .regex(bwlimitPattern, 'a bandwidth limit looks like "4M" or "08:00,512k 23:00,off"')
+    .nullable()
+    .default(null),
+});
+export type JobInput = z.input<typeof jobInputSchema>;
+
+export const jobRefSchema = z.object({ name: nameSchema });
+
+export const jobSchemas = {
+  'jobs:list': emptyRequest,
+  'jobs:add': jobInputSchema,
+  'jobs:remove': jobRefSchema,
+} as const;
+
+export interface JobCommands {
+  /** Every job with its last run, next run and live progress. */
+  'jobs:list': Command<EmptyRequest, readonly JobStatus[]>;
+  'jobs:add': Command<z.infer<typeof jobInputSchema>, Job>;
+  /** Removes the job; its backups stay where they are. */
+  'jobs:remove': Command<z.infer<typeof jobRefSchema>, { readonly removed: string }>;
+}

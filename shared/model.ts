@@ -1,0 +1,119 @@
+// DTOs shared by the core, the hosts and the renderer. Readonly: nobody mutates what crosses a boundary.
+
+/** The kinds of destination a job can write to. Each kind has its own runner in the core. */
+export type DestinationKind = 'copy';
+
+export interface Destination {
+  readonly id: string;
+  readonly kind: DestinationKind;
+  /** A local absolute path or `REMOTE:PATH`. */
+  readonly target: string;
+}
+
+export interface Job {
+  readonly id: string;
+  readonly name: string;
+  /** Absolute local folders; each lands at the destination under its base name. */
+  readonly sources: readonly string[];
+  readonly destinations: readonly Destination[];
+  readonly excludes: readonly string[];
+  /** A cron expression, or null for manual runs only. */
+  readonly schedule: string | null;
+  /** rclone's --bwlimit: a rate ("4M") or a timetable ("08:00,512k 23:00,off"); null for none. */
+  readonly bwlimit: string | null;
+  readonly createdAt: string;
+}
+
+export type RunTrigger = 'manual' | 'cli' | 'schedule' | 'catch-up';
+
+export type Outcome = 'running' | 'success' | 'partial' | 'failed' | 'cancelled' | 'interrupted' | 'skipped';
+
+export interface DestinationResult {
+  readonly destId: string;
+  readonly kind: DestinationKind;
+  readonly target: string;
+  readonly outcome: Outcome;
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+  readonly bytes: number;
+  readonly files: number;
+  readonly errors: number;
+  readonly firstError: string | null;
+}
+
+export interface RunSummary {
+  readonly id: number;
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly trigger: RunTrigger;
+  readonly dryRun: boolean;
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+  readonly outcome: Outcome;
+  readonly bytes: number;
+  readonly files: number;
+  readonly errors: number;
+  readonly firstError: string | null;
+  readonly logPath: string | null;
+  readonly destinations: readonly DestinationResult[];
+}
+
+export interface TransferringFile {
+  readonly name: string;
+  readonly percent: number;
+  readonly size: number;
+}
+
+/** One progress sample of a running destination, already throttled by the core. */
+export interface RunProgress {
+  readonly runId: number;
+  readonly jobId: string;
+  readonly destId: string;
+  readonly target: string;
+  /** Which source of the job is being copied (1-based) and how many there are. */
+  readonly step: number;
+  readonly steps: number;
+  readonly bytes: number;
+  readonly totalBytes: number;
+  readonly files: number;
+  readonly totalFiles: number;
+  /** Bytes per second. */
+  readonly speed: number;
+  /** Seconds left, when rclone/rsync can tell. */
+  readonly eta: number | null;
+  /** 0–100 over the whole run (all sources and destinations). */
+  readonly percent: number;
+  readonly current: readonly TransferringFile[];
+  readonly errors: number;
+  readonly elapsed: number;
+}
+
+export interface ToolInfo {
+  readonly name: 'rclone' | 'rsync';
+  readonly found: boolean;
+  readonly version: string | null;
+  readonly path: string;
+  readonly ok: boolean;
+  /** Plain words when missing or too old, with how to install. */
+  readonly problem: string | null;
+}
+
+export interface JobStatus {
+  readonly job: Job;
+  readonly lastRun: RunSummary | null;
+  readonly nextRun: number | null;
+  readonly live: RunProgress | null;
+  readonly runningId: number | null;
+}
+
+export interface RemoteInfo {
+  readonly name: string;
+  readonly type: string;
+}
+
+export interface AppInfo {
+  readonly version: string;
+  readonly dataDir: string;
+  readonly host: 'electron' | 'serve';
+  readonly tools: readonly ToolInfo[];
+}
