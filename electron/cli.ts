@@ -8,6 +8,7 @@ import { registerJobCommands } from './cli/commands/jobs.js';
 import { registerRemoteCommands } from './cli/commands/remotes.js';
 import { registerRunCommands } from './cli/commands/runs.js';
 import { registerServeCommand } from './cli/commands/serve.js';
+import { registerScheduleCommands } from './cli/commands/schedule.js';
 
 /** Builds the program; exported for tests. */
 export function buildProgram() {
@@ -24,6 +25,7 @@ export function buildProgram() {
   registerRemoteCommands(program, ctx);
   registerJobCommands(program, ctx);
   registerRunCommands(program, ctx);
+  registerScheduleCommands(program, ctx);
   registerServeCommand(program, ctx);
   for (const c of program.commands) c.exitOverride();
   return { program, ctx };

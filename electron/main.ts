@@ -39,10 +39,21 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     const dataDir = resolveDataDir(process.env.REPRISE_DATA_DIR);
-    const core = createCore({ dataDir, host: 'electron', settings: electronStoreSettings(dataDir) });
+    const core = createCore({
+      dataDir,
+      host: 'electron',
+      settings: electronStoreSettings(dataDir),
+      startAtLogin: () => app.getLoginItemSettings().openAtLogin,
+    });
     registerElectronTransport(core.handlers, core.events, pathToFileURL(indexHtml).href, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
     const disposeTray = createTray(core, {
       open,
+      // The window's store opens the run when it sees this page in the URL hash.
+      openRun: (runId) => {
+        open();
+        for (const w of BrowserWindow.getAllWindows()) void w.webContents.executeJavaScript(`location.hash = '#run=${Number(runId)}'`);
+      },
+      openRestore: open,
       quit: () => {
         state.isQuitting = true;
         app.quit();

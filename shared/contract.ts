@@ -6,8 +6,11 @@ import type { Result } from './result.js';
 import { type AppCommands, appSchemas } from './contract/app.js';
 import { type JobCommands, jobSchemas } from './contract/jobs.js';
 import { type RunCommands, runSchemas } from './contract/runs.js';
+import { type SchedulerCommands, type SchedulerStatusDto, schedulerSchemas } from './contract/scheduler.js';
+import type { AppNotification } from './alerts.js';
+import type { TrayState } from './tray-state.js';
 
-export interface Commands extends AppCommands, JobCommands, RunCommands {}
+export interface Commands extends AppCommands, JobCommands, RunCommands, SchedulerCommands {}
 
 export type CommandName = keyof Commands;
 export type Req<K extends CommandName> = Commands[K]['req'];
@@ -18,6 +21,7 @@ export const requestSchemas: { readonly [K in CommandName]: z.ZodType<Req<K>, un
   ...appSchemas,
   ...jobSchemas,
   ...runSchemas,
+  ...schedulerSchemas,
 };
 
 /** The allowlist of command names, for the preload bridge and the transports. */
@@ -29,6 +33,9 @@ export interface Events {
   'runs:progress': RunProgress;
   'runs:finished': RunSummary;
   'jobs:changed': { readonly jobs: readonly Job[] };
+  'tray:state': TrayState;
+  'scheduler:changed': SchedulerStatusDto;
+  'notifications:raised': AppNotification;
 }
 export type EventName = keyof Events;
 
@@ -37,6 +44,9 @@ const eventTable: Record<EventName, true> = {
   'runs:progress': true,
   'runs:finished': true,
   'jobs:changed': true,
+  'tray:state': true,
+  'scheduler:changed': true,
+  'notifications:raised': true,
 };
 /** The allowlist of event names. */
 export const eventNames = Object.keys(eventTable) as readonly EventName[];

@@ -21,6 +21,11 @@ export interface Job {
   readonly schedule: string | null;
   /** rclone's --bwlimit: a rate ("4M") or a timetable ("08:00,512k 23:00,off"); null for none. */
   readonly bwlimit: string | null;
+  /** Warn ("no successful backup for N days") after this many days; null: never. Default 3. */
+  readonly staleAfterDays?: number | null;
+  /** rclone --transfers / --checkers; null: rclone's defaults. */
+  readonly transfers?: number | null;
+  readonly checkers?: number | null;
   readonly createdAt: string;
 }
 

@@ -84,7 +84,7 @@ export class JobLocks {
     this.db.pragma('journal_mode = WAL');
     // Two processes starting at the same instant wait for each other instead of failing.
     this.db.pragma('busy_timeout = 10000');
-    this.db.exec('CREATE TABLE IF NOT EXISTS job_locks (job_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, token TEXT NOT NULL, label TEXT NOT NULL, since INTEGER NOT NULL)');
+    this.db.exec('CREATE TABLE IF NOT EXISTS job_locks (job_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, token TEXT NOT NULL, label TEXT NOT NULL, since INTEGER NOT NULL, cancel_requested INTEGER NOT NULL DEFAULT 0)');
     this.isAlive = opts.isAlive ?? pidIsAlive;
     this.now = opts.now ?? Date.now;
     this.host = opts.host ?? hostname();
@@ -119,6 +119,18 @@ export class JobLocks {
       };
     });
     return attempt.immediate();
+  }
+
+  /** Asks the process holding the job's lock to cancel its run; false when nobody holds it. */
+  requestCancel(jobId: string): boolean {
+    if (!this.holder(jobId)) return false;
+    return this.db.prepare('UPDATE job_locks SET cancel_requested = 1 WHERE job_id = ?').run(jobId).changes > 0;
+  }
+
+  /** Whether another process asked the holder of this job's lock to cancel. */
+  cancelRequested(jobId: string): boolean {
+    const row = this.db.prepare('SELECT cancel_requested FROM job_locks WHERE job_id = ? AND pid = ? AND host = ?').get(jobId, this.pid, this.host) as { cancel_requested: number } | undefined;
+    return row?.cancel_requested === 1;
   }
 
   /** Who holds the job's lock right now (a dead holder counts as nobody). */

@@ -55,6 +55,7 @@ export class RunQueue<R> {
   private readonly queued: Entry<R>[] = [];
   private readonly running = new Map<string, Entry<R>>();
   private readonly idleWaiters: (() => void)[] = [];
+  private cancelPoll: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly opts: RunQueueOptions<R>) {
     this.concurrency = Math.max(1, Math.floor(opts.concurrency));
@@ -93,6 +94,13 @@ export class RunQueue<R> {
     return true;
   }
 
+  /** Drops every waiting run (shutdown); running ones are left to their own cancel. */
+  clearWaiting(): void {
+    for (const entry of this.queued.splice(0)) entry.resolve({ status: 'cancelled' });
+    this.changed();
+    this.settleIdle();
+  }
+
   /** Changes the limit; more runs start at once when it grows. */
   setConcurrency(n: number): void {
     this.concurrency = Math.max(1, Math.floor(n));
@@ -122,6 +130,7 @@ export class RunQueue<R> {
       }
       entry.controller = new AbortController();
       this.running.set(entry.req.jobId, entry);
+      this.watchCancelRequests();
       void this.execute(entry, lock?.ok ? lock.lock.release : () => {});
     }
     this.settleIdle();
@@ -140,6 +149,22 @@ export class RunQueue<R> {
     entry.resolve(outcome);
     this.pump();
     this.changed();
+  }
+
+  // `reprise cancel` in another process marks the lock; look for that while runs are live.
+  // Real time (not the injected clock): this is about another process, not about schedules.
+  private watchCancelRequests(): void {
+    const locks = this.opts.locks;
+    if (!locks || this.cancelPoll) return;
+    this.cancelPoll = setInterval(() => {
+      if (this.running.size === 0) {
+        clearInterval(this.cancelPoll!);
+        this.cancelPoll = null;
+        return;
+      }
+      for (const [jobId, entry] of this.running) if (locks.cancelRequested(jobId)) entry.controller?.abort();
+    }, 500);
+    this.cancelPoll.unref?.();
   }
 
   private changed(): void {

@@ -17,7 +17,8 @@ import { JobLocks } from './job-lock.js';
 import type { PauseChoice } from './pause.js';
 import { type QueueRefusal, RunQueue } from './run-queue.js';
 import { jsonFileStateStore } from './schedule-state.js';
-import { type DueRun, type ResumeReport, Scheduler, type SchedulerStatus } from './scheduler.js';
+import { type DueRun, type ResumeReport, Scheduler } from './scheduler.js';
+import type { SchedulerStatusDto } from '../../../shared/contract/scheduler.js';
 
 export interface SchedulerServiceOptions {
   readonly dataDir: string;
@@ -86,7 +87,10 @@ export function schedulerService(o: SchedulerServiceOptions) {
   /** Queues a run of the job; refused when it is already queued or running (here or elsewhere). */
   function start(job: Job, trigger: RunTrigger, dryRun = false): { ok: true; run: StartedRun } | { ok: false; error: StartRefusal } {
     const sub = queue.submit({ jobId: job.id, jobName: job.name, trigger, dryRun });
-    if (!sub.ok) return sub;
+    if (!sub.ok) {
+      const here = runIds.get(job.id);
+      return here !== undefined && sub.error.kind === 'already-running' ? { ok: false, error: { ...sub.error, message: `"${job.name}" is already running (run ${here}).` } } : sub;
+    }
     const done = sub.done.then((outcome) => {
       if (outcome.status === 'finished') return outcome.value;
       if (outcome.status === 'rejected') log(`${outcome.error.message}`);
@@ -201,9 +205,9 @@ export function schedulerService(o: SchedulerServiceOptions) {
     heartbeat = o.clock.setTimer(o.clock.now() + 60_000, beat);
   };
 
-  function status(): SchedulerStatus & { readonly running: readonly string[]; readonly queued: readonly string[]; readonly concurrency: number } {
+  function status(): SchedulerStatusDto {
     const snap = queue.snapshot();
-    return { ...scheduler.status(), running: snap.running.map((r) => r.jobId), queued: snap.queued.map((r) => r.jobId), concurrency: snap.concurrency };
+    return { ...scheduler.status(), running: snap.running.map((r) => r.jobId), queued: snap.queued.map((r) => r.jobId), concurrency: snap.concurrency, now: o.clock.now() };
   }
 
   return {
@@ -214,10 +218,15 @@ export function schedulerService(o: SchedulerServiceOptions) {
       scheduler.start();
       beat();
     },
-    /** Cancels the job's queued or running run. */
-    cancelJob(jobId: string): boolean {
-      return queue.cancel(jobId);
+    /** Cancels the job's run: waiting here, running here, or running in another process (via its lock). */
+    cancelJob(jobId: string): 'queue' | 'here' | 'other-process' | 'not-running' {
+      const snap = queue.snapshot();
+      if (snap.queued.some((r) => r.jobId === jobId)) return queue.cancel(jobId) ? 'queue' : 'not-running';
+      if (snap.running.some((r) => r.jobId === jobId)) return queue.cancel(jobId) ? 'here' : 'not-running';
+      return locks.requestCancel(jobId) ? 'other-process' : 'not-running';
     },
+    /** Who holds the job's run lock, if anyone (any process). */
+    holder: (jobId: string) => locks.holder(jobId),
     pause(choice: PauseChoice) {
       const p = scheduler.pause(choice);
       publishStatus();
@@ -240,10 +249,17 @@ export function schedulerService(o: SchedulerServiceOptions) {
     setConcurrency(n: number): void {
       queue.setConcurrency(n);
     },
+    alertSettings,
     idle: () => queue.idle(),
-    close(): void {
+    /** Stops the schedules and drops waiting runs (first step of shutting down). */
+    stop(): void {
       heartbeat?.();
+      heartbeat = null;
       scheduler.stop();
+      queue.clearWaiting();
+    },
+    /** Releases the lock database; call after the running runs ended. */
+    close(): void {
       for (const off of offs) off();
       locks.close();
     },

@@ -101,26 +101,27 @@ export class Scheduler {
 
   /** Pauses every schedule; returns the pause as stored. */
   pause(choice: PauseChoice): PauseState {
-    // Whatever is due right now still runs; the pause covers what comes after.
-    this.tick();
+    // Whatever is due right now still runs; the pause covers what comes after. A scheduler that
+    // is not running (a CLI process) only records the pause for the one that is.
+    if (this.running) this.tick();
     const now = this.opts.clock.now();
     const state = this.opts.store.load();
     const pause: PauseState = { sinceMs: state.pause?.sinceMs ?? now, untilMs: pauseEndsAt(choice, now, this.opts.timezone) };
     this.opts.store.save({ ...state, pause, skipped: state.pause ? state.skipped : [] });
-    this.tick();
+    if (this.running) this.tick();
     return pause;
   }
 
   /** Resumes schedules by hand and reports what the pause skipped (slots are not caught up). */
   resume(): ResumeReport {
-    this.tick();
+    if (this.running) this.tick();
     const state = this.opts.store.load();
     const report: ResumeReport = { auto: false, atMs: this.opts.clock.now(), skipped: state.skipped };
     if (state.pause) {
       this.opts.store.save({ ...state, pause: null, skipped: [] });
       this.opts.onResumed?.(report);
     }
-    this.tick();
+    if (this.running) this.tick();
     return report;
   }
 

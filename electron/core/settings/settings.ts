@@ -17,6 +17,9 @@ export const storedJobSchema = z.object({
   excludes: z.array(z.string()).default([]),
   schedule: z.string().nullable().default(null),
   bwlimit: z.string().nullable().default(null),
+  staleAfterDays: z.number().int().nullable().default(3),
+  transfers: z.number().int().nullable().default(null),
+  checkers: z.number().int().nullable().default(null),
   createdAt: z.string(),
 });
 

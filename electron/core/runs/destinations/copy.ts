@@ -19,6 +19,8 @@ export async function runCopyDestination(ctx: DestinationContext): Promise<Desti
       'copy',
       ...ctx.job.excludes.map((e) => `--exclude=${e}`),
       ...(ctx.job.bwlimit ? [`--bwlimit=${ctx.job.bwlimit}`] : []),
+      ...(ctx.job.transfers ? [`--transfers=${ctx.job.transfers}`] : []),
+      ...(ctx.job.checkers ? [`--checkers=${ctx.job.checkers}`] : []),
       ...(ctx.dryRun ? ['--dry-run'] : []),
       '--',
       source,
