@@ -65,7 +65,8 @@ function toHolder(row: Row): LockHolder {
   return { jobId: row.job_id, pid: row.pid, host: row.host, label: row.label, sinceMs: row.since };
 }
 
-function describeHolder(jobName: string, h: LockHolder, ownPid: number): string {
+/** "Music" is already running in reprise serve (process 123) since …: one wording everywhere. */
+export function describeHolder(jobName: string, h: LockHolder, ownPid: number = process.pid): string {
   const who = h.pid === ownPid ? 'this process' : `${h.label} (process ${h.pid}${h.host !== hostname() ? ` on ${h.host}` : ''})`;
   return `"${jobName}" is already running in ${who} since ${new Date(h.sinceMs).toISOString()}.`;
 }

@@ -1,7 +1,7 @@
 // Runs jobs with a concurrency limit, never two runs of one job at once: in this process (a
 // second request for a queued or running job is refused, not stacked) and across processes
 // (the job's lock in the data dir is taken before a run starts and given back after it).
-import type { AlreadyRunning, JobLocks } from './job-lock.js';
+import { type AlreadyRunning, type JobLocks, describeHolder } from './job-lock.js';
 
 export interface RunRequest {
   readonly jobId: string;
@@ -66,13 +66,20 @@ export class RunQueue<R> {
     if (this.running.has(req.jobId)) return { ok: false, error: { kind: 'already-running', message: `"${req.jobName}" is already running.` } };
     if (this.queued.some((e) => e.req.jobId === req.jobId)) return { ok: false, error: { kind: 'already-queued', message: `"${req.jobName}" is already waiting to run.` } };
     const holder = this.opts.locks?.holder(req.jobId);
-    if (holder) {
-      return { ok: false, error: { kind: 'already-running', message: `"${req.jobName}" is already running in ${holder.label} (process ${holder.pid}).` } };
-    }
+    if (holder) return { ok: false, error: { kind: 'already-running', message: describeHolder(req.jobName, holder) } };
     let resolve!: (o: QueueOutcome<R>) => void;
     const done = new Promise<QueueOutcome<R>>((r) => (resolve = r));
-    this.queued.push({ req, resolve });
+    let refused: AlreadyRunning | null = null;
+    this.queued.push({
+      req,
+      resolve: (o) => {
+        if (o.status === 'rejected') refused = o.error;
+        resolve(o);
+      },
+    });
     this.pump();
+    // Another process took the lock between the check above and our start: refuse like above.
+    if (refused) return { ok: false, error: { kind: 'already-running', message: (refused as AlreadyRunning).message } };
     const state = this.running.has(req.jobId) ? 'started' : 'queued';
     this.changed();
     return { ok: true, state, done };

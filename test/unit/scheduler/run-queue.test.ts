@@ -92,7 +92,7 @@ describe('RunQueue', () => {
     expect(held.ok).toBe(true);
     const mineAlive = new JobLocks(file, { isAlive: () => true });
     const q2 = new RunQueue({ concurrency: 1, execute: c.execute, locks: mineAlive, lockLabel: 'the scheduler' });
-    expect(q2.submit(req('b'))).toEqual({ ok: false, error: { kind: 'already-running', message: '"B" is already running in reprise run (process 9999991).' } });
+    expect(q2.submit(req('b'))).toEqual({ ok: false, error: { kind: 'already-running', message: expect.stringMatching(/^"B" is already running in reprise run \(process 9999991\) since \d{4}-/) } });
     for (const l of [mine, other, theirs, mineAlive]) l.close();
   });
 });
