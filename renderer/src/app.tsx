@@ -34,7 +34,8 @@ function Header() {
     const r = await call('scheduler:pause', { choice });
     if (!r.ok) useUi.setState({ toast: r.error });
   };
-  const tone = !tray || tray.jobs.length === 0 ? 'muted' : toneOf[tray.icon];
+  // Nothing has run yet: a grey dot, not a green one that would promise a backup exists.
+  const tone = !tray || tray.jobs.every((j) => j.health === 'never-run' && !j.running) ? 'muted' : toneOf[tray.icon];
   return (
     <header className="topbar">
       <div className={`state tone-${tone}`} data-testid="header-state" data-icon={tray?.icon ?? ''} role="status" title={tray?.tooltip}>

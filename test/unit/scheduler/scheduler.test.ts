@@ -7,7 +7,6 @@ import { jsonFileStateStore, memoryStateStore, type SchedulerStateStore } from '
 import { type DueRun, type ResumeReport, type ScheduledJob, Scheduler } from '../../../electron/core/scheduler/scheduler.js';
 
 const T = (s: string) => Date.parse(s);
-const H = 3600_000;
 const BERLIN = 'Europe/Berlin';
 
 function harness(jobs: ScheduledJob[], startIso: string, store: SchedulerStateStore = memoryStateStore(), clock = new ManualClock(T(startIso))) {

@@ -1,0 +1,112 @@
+// End to end in Chromium: a job created in the UI with a schedule runs by itself when the
+// scheduler's (test-only) clock reaches its time; history and the header show it.
+import { type Page, expect, test } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeLibrary, sameTree } from '../support/library.js';
+import { type ServeHandle, startServe } from '../support/serve.js';
+
+let root: string;
+let serve: ServeHandle;
+
+test.beforeEach(async () => {
+  root = mkdtempSync(join(tmpdir(), 'reprise-e2e-'));
+  // The scheduler runs on a manual clock that starts now; the test moves it (never sleeps).
+  serve = await startServe(join(root, 'data'), { REPRISE_TEST_CLOCK: String(Date.now()) });
+});
+test.afterEach(async () => {
+  await serve.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+// Calls a contract command over a second WebSocket from the page (same origin, same token).
+async function invoke<T>(page: Page, name: string, req: unknown): Promise<T> {
+  return page.evaluate(
+    ([name, req]) =>
+      new Promise<T>((resolve, reject) => {
+        const token = sessionStorage.getItem('reprise-token') ?? '';
+        const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
+        ws.onopen = () => ws.send(JSON.stringify({ type: 'invoke', id: 1, name, req }));
+        ws.onmessage = (e) => {
+          const msg = JSON.parse(String(e.data)) as { type: string; id?: number; result?: { ok: boolean; value?: T; error?: { message: string } } };
+          if (msg.type !== 'result' || msg.id !== 1) return;
+          ws.close();
+          if (msg.result?.ok) resolve(msg.result.value as T);
+          else reject(new Error(msg.result?.error?.message ?? 'failed'));
+        };
+        ws.onerror = () => reject(new Error('websocket error'));
+      }),
+    [name, req] as const,
+  );
+}
+
+test('a scheduled job runs by itself at its time; history and header follow', async ({ page }, info) => {
+  const music = join(root, 'Music');
+  makeLibrary(music, { tracksPerAlbum: 2, trackBytes: 300_000 });
+  const dest = join(root, 'Backup Drive');
+  await page.goto(serve.url);
+
+  await page.getByRole('button', { name: 'Create a backup job' }).click();
+  await page.getByTestId('job-name').fill('Music');
+  await page.getByTestId('job-source-0').fill(music);
+  await page.getByTestId('job-target-0').fill(dest);
+
+  // The schedule editor: a bad cron says what is wrong, a good one says when it runs next.
+  await page.getByTestId('job-schedule').selectOption({ label: 'Custom (cron)…' });
+  await page.getByTestId('job-cron').fill('61 3 * * *');
+  await expect(page.getByTestId('schedule-error')).toContainText('"61 3 * * *" is not a valid schedule: Invalid value for minute: 61');
+  await page.getByTestId('job-schedule').selectOption({ label: 'Every day at 03:00' });
+  const preview = page.getByTestId('schedule-preview');
+  await expect(preview).toContainText('Every day at 03:00');
+  await expect(preview).toContainText(/Next: .+ · .+ · .+/);
+  await page.getByText('More options').click();
+  await page.getByTestId('job-bwlimit').fill('4M');
+  await page.screenshot({ path: info.outputPath('job-form-schedule.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Create job' }).click();
+  await expect(page.getByTestId('job-row').filter({ hasText: 'Music' })).toContainText('Every day at 03:00');
+
+  const header = page.getByTestId('header-state');
+  await expect(header).toContainText('No backups yet');
+  await expect(header).toHaveAttribute('data-icon', 'idle-ok');
+
+  // Move the scheduler's clock to the job's next slot: the scheduler starts the run itself.
+  const status = await invoke<{ nextRuns: Record<string, number | null>; now: number }>(page, 'scheduler:status', {});
+  const [next] = Object.values(status.nextRuns);
+  expect(next).toBeGreaterThan(status.now);
+  await invoke(page, 'scheduler:test-clock', { advanceToMs: next });
+
+  await expect(header).toContainText('Backing up Music');
+  await expect(header).toHaveAttribute('data-icon', 'running');
+  await expect(header).toContainText('All backups OK · last just now', { timeout: 60_000 });
+  await expect(header).toHaveAttribute('data-icon', 'idle-ok');
+  expect(sameTree(music, join(dest, 'Music'))).toBe(true);
+
+  await page.getByRole('button', { name: 'History' }).click();
+  const row = page.getByTestId('history-row').first();
+  await expect(row).toHaveAttribute('data-outcome', 'success');
+  await expect(row).toHaveAttribute('data-trigger', 'schedule');
+  await expect(row).toContainText('Scheduled');
+  await row.getByRole('button').first().click();
+  await expect(row.getByTestId('run-changes')).toContainText('18 added, 0 changed, 0 deleted');
+  await expect(row.getByTestId('run-changes')).toContainText('Sigur Rós');
+  await row.getByRole('button', { name: 'Open log' }).click();
+  await expect(row.getByTestId('run-log')).toContainText('Reprise run');
+  await page.screenshot({ path: info.outputPath('history-scheduled-run.png'), fullPage: true });
+
+  // Filters: nothing failed.
+  await page.getByTestId('filter-outcome').selectOption({ label: 'Failed' });
+  await expect(page.getByRole('heading', { name: 'No runs match' })).toBeVisible();
+});
+
+test('pausing schedules shows in the header and resumes from it', async ({ page }, info) => {
+  await page.goto(serve.url);
+  const music = join(root, 'Music');
+  makeLibrary(music, { artists: ['Björk'] });
+  await invoke(page, 'jobs:add', { name: 'Music', sources: [music], destinations: [{ kind: 'copy', target: join(root, 'dest') }], schedule: '0 3 * * *' });
+  await page.getByLabel('Pause schedules').selectOption({ label: 'For 1 hour' });
+  await expect(page.getByTestId('paused')).toContainText('Schedules paused for 1 h more');
+  await page.screenshot({ path: info.outputPath('header-paused.png') });
+  await page.getByTestId('header-action').click();
+  await expect(page.getByTestId('paused')).toHaveCount(0);
+});
