@@ -151,3 +151,4 @@ describe('copy job against real rclone', () => {
     expect(readFileSync(run.logPath!, 'utf8')).toMatch(/# attempt 1 failed \(.*connect.*\); retrying in 0 s/);
   });
 });
+

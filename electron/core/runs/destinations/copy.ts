@@ -2,7 +2,15 @@
 import { basename } from 'node:path';
 import { joinTarget } from '../../rclone/targets.js';
 import { runRcloneTransfer } from '../../rclone/rclone-transfer.js';
+import type { Verdict } from '../../process/exit-policy.js';
 import type { DestinationContext, DestinationOutcome } from '../destination-runner.js';
+
+/** One destination's outcome from its sources' verdicts: some copied and some not is partial. */
+export function sourcesOutcome(verdicts: readonly Exclude<Verdict, 'cancelled'>[]): 'success' | 'partial' | 'failed' {
+  if (verdicts.every((v) => v === 'success')) return 'success';
+  if (verdicts.every((v) => v === 'failed')) return 'failed';
+  return 'partial';
+}
 
 /** Copies every source of the job to the destination, one rclone child per source. */
 export async function runCopyDestination(ctx: DestinationContext): Promise<DestinationOutcome> {
@@ -11,7 +19,7 @@ export async function runCopyDestination(ctx: DestinationContext): Promise<Desti
   let files = 0;
   let errors = 0;
   let firstError: string | null = null;
-  let worst: DestinationOutcome['outcome'] = 'success';
+  const verdicts: Exclude<Verdict, 'cancelled'>[] = [];
   for (let i = 0; i < steps; i++) {
     const source = ctx.job.sources[i]!;
     const target = joinTarget(ctx.dest.target, basename(source));
@@ -56,8 +64,7 @@ export async function runCopyDestination(ctx: DestinationContext): Promise<Desti
     errors += r.stats?.errors ?? (r.verdict === 'failed' ? 1 : 0);
     firstError ??= r.firstError;
     if (r.verdict === 'cancelled') return { outcome: 'cancelled', bytes, files, errors, firstError };
-    if (r.verdict === 'failed') worst = 'failed';
-    else if (r.verdict === 'partial' && worst === 'success') worst = 'partial';
+    verdicts.push(r.verdict);
   }
-  return { outcome: worst, bytes, files, errors, firstError };
+  return { outcome: sourcesOutcome(verdicts), bytes, files, errors, firstError };
 }
