@@ -110,3 +110,44 @@ test('pausing schedules shows in the header and resumes from it', async ({ page 
   await page.getByTestId('header-action').click();
   await expect(page.getByTestId('paused')).toHaveCount(0);
 });
+
+test('a drive that went away: skipped, a Web Notification names it, and clicking it opens the run', async ({ page }, info) => {
+  // Record Web Notifications instead of showing them (the headless browser has no desktop).
+  await page.addInitScript(() => {
+    const shown: { title: string; body: string; click: () => void }[] = [];
+    (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+    class FakeNotification {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      onclick: (() => void) | null = null;
+      constructor(title: string, o: { body: string }) {
+        shown.push({ title, body: o.body, click: () => this.onclick?.() });
+      }
+      close() {}
+    }
+    (window as unknown as { Notification: unknown }).Notification = FakeNotification;
+  });
+  const music = join(root, 'Music');
+  makeLibrary(music, { artists: ['Björk'] });
+  const drive = join(root, 'USB');
+  await page.goto(serve.url);
+  await invoke(page, 'jobs:add', { name: 'Music', sources: [music], destinations: [{ kind: 'copy', target: drive }] });
+  const card = page.getByTestId('job-card').filter({ hasText: 'Music' });
+  await card.getByRole('button', { name: 'Back up now' }).click();
+  const header = page.getByTestId('header-state');
+  await expect(header).toContainText('All backups OK');
+
+  rmSync(drive, { recursive: true }); // unplugged
+  await card.getByRole('button', { name: 'Back up now' }).click();
+  await expect(header).toContainText(`Music → ${drive} missing`);
+  await expect(header).toHaveAttribute('data-icon', 'warning');
+  const shown = () => page.evaluate(() => (window as unknown as { shownNotifications: { title: string; body: string }[] }).shownNotifications.map((n) => ({ title: n.title, body: n.body })));
+  await expect.poll(shown).toEqual([{ title: 'Music: destination missing', body: expect.stringContaining(`${drive} was not available, so it was skipped`) }]);
+
+  await page.evaluate(() => (window as unknown as { shownNotifications: { click: () => void }[] }).shownNotifications[0]!.click());
+  await expect(page.getByRole('heading', { name: 'History' })).toBeVisible();
+  const row = page.getByTestId('history-row').first();
+  await expect(row).toHaveAttribute('data-outcome', 'skipped');
+  await expect(row.getByText('is not available')).toBeVisible();
+  await page.screenshot({ path: info.outputPath('destination-missing.png') });
+});
