@@ -26,6 +26,8 @@ export interface Job {
   /** rclone --transfers / --checkers; null: rclone's defaults. */
   readonly transfers?: number | null;
   readonly checkers?: number | null;
+  /** After copying, compare every source file with the destination (rclone check --one-way). */
+  readonly verify?: boolean;
   readonly createdAt: string;
 }
 

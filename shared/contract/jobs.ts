@@ -29,6 +29,7 @@ export const jobInputSchema = z.object({
   staleAfterDays: z.number().int().min(1).max(365).nullable().default(3),
   transfers: z.number().int().min(1).max(64).nullable().default(null),
   checkers: z.number().int().min(1).max(256).nullable().default(null),
+  verify: z.boolean().default(false),
 });
 export type JobInput = z.input<typeof jobInputSchema>;
 

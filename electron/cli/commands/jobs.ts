@@ -20,7 +20,9 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
     .option('--schedule <cron>', 'when to run, as cron (e.g. "0 3 * * *")')
     .option('--exclude <glob>', 'leave out matching files (repeat for several)', collect)
     .option('--bwlimit <rate>', 'bandwidth limit, e.g. "4M" or "08:00,512k 23:00,off"')
-    .action(async (name: string, o: { source?: string[]; copy?: string[]; schedule?: string; exclude?: string[]; bwlimit?: string }) => {
+    .option('--verify', 'after copying, check every file arrived intact')
+    .option('--stale-days <n>', 'warn when no backup succeeded for N days (default 3)')
+    .action(async (name: string, o: { source?: string[]; copy?: string[]; schedule?: string; exclude?: string[]; bwlimit?: string; verify?: boolean; staleDays?: string }) => {
       const destinations = [...(o.copy ?? []).map((d) => ({ kind: 'copy' as const, target: destinationPath(d) }))];
       const created = await ctx.call('jobs:add', {
         name,
@@ -29,6 +31,8 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
         excludes: o.exclude ?? [],
         schedule: o.schedule ?? null,
         bwlimit: o.bwlimit ?? null,
+        verify: o.verify ?? false,
+        ...(o.staleDays !== undefined ? { staleAfterDays: Number(o.staleDays) } : {}),
       });
       if (ctx.options().json) return printJson(created);
       process.stdout.write(`Created job "${created.name}": ${created.sources.join(', ')} → ${created.destinations.map((d) => `${d.target} (${d.kind})`).join(', ')}\n`);

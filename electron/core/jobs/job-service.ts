@@ -96,6 +96,7 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
       staleAfterDays: input.staleAfterDays === undefined ? 3 : input.staleAfterDays,
       transfers: input.transfers ?? null,
       checkers: input.checkers ?? null,
+      verify: input.verify ?? false,
       createdAt: old?.createdAt ?? new Date().toISOString(),
     };
   }

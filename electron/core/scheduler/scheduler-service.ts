@@ -81,7 +81,10 @@ export function schedulerService(o: SchedulerServiceOptions) {
         runIds.delete(job.id);
       }
     },
-    onChange: () => publishTray(),
+    onChange: () => {
+      recentRuns = null;
+      publishTray();
+    },
   });
 
   /** Queues a run of the job; refused when it is already queued or running (here or elsewhere). */
@@ -122,9 +125,12 @@ export function schedulerService(o: SchedulerServiceOptions) {
   // --- tray state -------------------------------------------------------------------------
   let lastTray = '';
   let lastTrayState: TrayState | null = null;
+  // Progress arrives several times a second; history only changes when a run starts or ends.
+  let recentRuns: RunSummary[] | null = null;
+  const runsForTray = (): RunSummary[] => (recentRuns ??= o.jobs().flatMap((j) => o.history.list(j.id, RECENT_PER_JOB)).filter((r) => !r.dryRun));
   function trayState(): TrayState {
     const jobs = o.jobs();
-    const runs = jobs.flatMap((j) => o.history.list(j.id, RECENT_PER_JOB)).filter((r) => !r.dryRun);
+    const runs = runsForTray();
     const live = jobs.flatMap((j) => {
       const l = o.runs.liveOf(j.id);
       return l ? [{ jobId: j.id, runId: l.runId, percent: l.progress?.percent ?? null }] : [];
@@ -184,13 +190,18 @@ export function schedulerService(o: SchedulerServiceOptions) {
   }
 
   const offs = [
-    o.events.on('runs:started', () => publishTray()),
+    o.events.on('runs:started', () => {
+      recentRuns = null;
+      publishTray();
+    }),
     o.events.on('runs:finished', (run) => {
+      recentRuns = null;
       for (const n of notificationsForRun({ ...run, endedAt: run.endedAt ?? o.clock.now() }, alertSettings())) raise(n);
       publishTray();
     }),
     o.events.on('runs:progress', () => publishTray()),
     o.events.on('jobs:changed', () => {
+      recentRuns = null;
       scheduler.tick();
       publishStatus();
     }),
@@ -200,6 +211,7 @@ export function schedulerService(o: SchedulerServiceOptions) {
   // test clock moves it too.
   let heartbeat: (() => void) | null = null;
   const beat = () => {
+    recentRuns = null;
     checkStale();
     publishTray();
     heartbeat = o.clock.setTimer(o.clock.now() + 60_000, beat);

@@ -20,6 +20,7 @@ export const storedJobSchema = z.object({
   staleAfterDays: z.number().int().nullable().default(3),
   transfers: z.number().int().nullable().default(null),
   checkers: z.number().int().nullable().default(null),
+  verify: z.boolean().default(false),
   createdAt: z.string(),
 });
 

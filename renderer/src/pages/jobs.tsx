@@ -99,6 +99,7 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
   const [stale, setStale] = useState(initial === undefined ? '3' : initial.staleAfterDays == null ? '' : String(initial.staleAfterDays));
   const [transfers, setTransfers] = useState(initial?.transfers ? String(initial.transfers) : '');
   const [checkers, setCheckers] = useState(initial?.checkers ? String(initial.checkers) : '');
+  const [verify, setVerify] = useState(initial?.verify ?? false);
   const [remotes, setRemotes] = useState<readonly RemoteInfo[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -127,6 +128,7 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
       staleAfterDays: numberOrNull(stale),
       transfers: numberOrNull(transfers),
       checkers: numberOrNull(checkers),
+      verify,
     };
     const r = initial ? await call('jobs:update', { id: initial.id, ...input }) : await call('jobs:add', input);
     setBusy(false);
@@ -181,6 +183,10 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
             <input data-testid="job-checkers" type="number" min={1} max={256} value={checkers} onChange={(e) => setCheckers(e.target.value)} placeholder="rclone default (8)" />
           </label>
         </div>
+        <label className="check">
+          <input type="checkbox" data-testid="job-verify" checked={verify} onChange={(e) => setVerify(e.target.checked)} />
+          <span>Verify after each backup (reads every file again; slower, catches silent corruption)</span>
+        </label>
         <label className="field">
           <span>Warn when no backup succeeded for (days)</span>
           <input data-testid="job-stale" type="number" min={1} max={365} value={stale} onChange={(e) => setStale(e.target.value)} placeholder="never warn" />

@@ -156,3 +156,45 @@ describe('scheduler in the core', () => {
     expect(tray).toMatchObject({ icon: 'warning', header: { text: `Music → ${drive} missing just now` } });
   });
 });
+
+describe('no successful backup for N days', () => {
+  it('raises one "stale" notification when the job has not succeeded for its N days, not one a minute', async () => {
+    const root = tempDir();
+    const music = join(root, 'Music');
+    makeLibrary(music, { artists: ['Björk'] });
+    const clock = new ManualClock(Date.parse('2026-06-01T10:00:00Z'));
+    const core = start({ dataDir: join(root, 'data'), clock });
+    const notes: AppNotification[] = [];
+    core.events.on('notifications:raised', (n) => notes.push(n));
+    await call(core, 'jobs:add', { name: 'Music', sources: [music], destinations: [{ kind: 'copy', target: join(root, 'dest') }], staleAfterDays: 2 });
+    const done = nextFinished(core);
+    await call(core, 'runs:start', { name: 'Music' });
+    await done;
+    clock.advanceTo(Date.parse('2026-06-02T10:00:00Z'));
+    expect(notes).toEqual([]);
+    // The machine sleeps three days; on wake the heartbeat notices, once.
+    clock.jumpTo(Date.parse('2026-06-04T11:00:00Z'));
+    clock.advanceTo(Date.parse('2026-06-04T13:00:00Z'));
+    expect(notes.map((n) => [n.kind, n.title])).toEqual([['stale', 'Music: no successful backup for 3 days']]);
+    const tray = await call<TrayState>(core, 'tray:get', {});
+    expect(tray).toMatchObject({ icon: 'warning', header: { text: 'Music: no successful backup for 3 days' } });
+  });
+});
+
+describe('verify after backup', () => {
+  it('checks every copied file with rclone check and records it in the log', async () => {
+    const root = tempDir();
+    const music = join(root, 'Music');
+    makeLibrary(music, { artists: ['Björk', '-dash "quoted"'] });
+    const core = start({ dataDir: join(root, 'data'), clock: new ManualClock(Date.parse('2026-06-01T10:00:00Z')) });
+    await call(core, 'jobs:add', { name: 'Music', sources: [music], destinations: [{ kind: 'copy', target: join(root, 'dest') }], verify: true });
+    const done = nextFinished(core);
+    await call(core, 'runs:start', { name: 'Music' });
+    const run = await done;
+    expect(run.outcome).toBe('success');
+    const log = readFileSync(run.logPath!, 'utf8');
+    expect(log).toContain(`# verify: rclone check --one-way "${music}"`);
+    expect(log).toMatch(/"msg":"6 matching files"/);
+    expect(log).toContain('# verify: every file matches');
+  });
+});
