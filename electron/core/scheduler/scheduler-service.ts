@@ -83,7 +83,7 @@ export function schedulerService(o: SchedulerServiceOptions) {
     },
     onChange: () => {
       recentRuns = null;
-      publishTray();
+      publishStatus();
     },
   });
 
