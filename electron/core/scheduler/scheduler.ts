@@ -85,6 +85,9 @@ export class Scheduler {
 
   /** Looks now (timer, system wake, jobs edited). Returns the runs it handed over. */
   tick(): DueRun[] {
+    // A scheduler that was not started (one-shot CLI commands) never fires or records slots:
+    // the one in the app or in `reprise serve` owns them.
+    if (!this.running) return [];
     // onDue may call back into the scheduler (e.g. a job edit); never evaluate re-entrantly.
     if (this.ticking) return [];
     this.ticking = true;
@@ -207,8 +210,10 @@ export class Scheduler {
       }
       jobs[job.id] = js;
     }
-    // Jobs that vanished or lost their schedule drop out of the state here.
-    store.save({ ...state, jobs, skipped });
+    // Jobs that vanished or lost their schedule drop out of the state here. Most looks change
+    // nothing; only write when something did.
+    const next: SchedulerState = { ...state, jobs, skipped };
+    if (JSON.stringify(next) !== JSON.stringify(state)) store.save(next);
 
     for (const run of due) {
       try {
