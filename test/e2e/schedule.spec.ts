@@ -151,3 +151,24 @@ test('a drive that went away: skipped, a Web Notification names it, and clicking
   await expect(row.getByText('is not available')).toBeVisible();
   await page.screenshot({ path: info.outputPath('destination-missing.png') });
 });
+
+test('editing a job: the new schedule in words, verify on, saved under the same job', async ({ page }, info) => {
+  const music = join(root, 'Music');
+  makeLibrary(music, { artists: ['Björk'] });
+  await page.goto(serve.url);
+  await invoke(page, 'jobs:add', { name: 'Music', sources: [music], destinations: [{ kind: 'copy', target: join(root, 'dest') }], schedule: '0 3 * * *' });
+  await page.getByRole('button', { name: 'Jobs' }).click();
+  const row = page.getByTestId('job-row').filter({ hasText: 'Music' });
+  await expect(row).toContainText('Every day at 03:00');
+  await row.getByRole('button', { name: 'Edit job Music' }).click();
+  await page.getByTestId('job-schedule').selectOption({ label: 'Custom (cron)…' });
+  await page.getByTestId('job-cron').fill('30 2 * * 1-5');
+  await expect(page.getByTestId('schedule-preview')).toContainText('At 02:30, Monday through Friday');
+  await page.getByText('More options').click();
+  await page.getByTestId('job-verify').check();
+  await page.screenshot({ path: info.outputPath('job-edit.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(row).toContainText('At 02:30, Monday through Friday');
+  const jobs = await invoke<{ job: { schedule: string; verify: boolean } }[]>(page, 'jobs:list', {});
+  expect(jobs.map((j) => [j.job.schedule, j.job.verify])).toEqual([['30 2 * * 1-5', true]]);
+});
