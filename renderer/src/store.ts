@@ -38,6 +38,9 @@ export interface UiState {
 }
 
 let bridge: Bridge | null = null;
+// Bumped by every tray/scheduler event: a refresh that started before one must not overwrite it
+// with the older answer it gets back.
+let pushed = 0;
 
 export const useUi = create<UiState>((set, get) => ({
   connection: 'connecting',
@@ -62,6 +65,7 @@ export const useUi = create<UiState>((set, get) => ({
     return bridge.invoke(name, req);
   },
   async refresh() {
+    const seen = pushed;
     const [jobs, runs, info, tray, scheduler] = await Promise.all([
       get().call('jobs:list', {}),
       get().call('runs:history', { limit: 200 }),
@@ -79,8 +83,8 @@ export const useUi = create<UiState>((set, get) => ({
     }
     if (runs.ok) patch.runs = runs.value;
     if (info?.ok) patch.info = info.value;
-    if (tray.ok) patch.tray = tray.value;
-    if (scheduler.ok) patch.scheduler = scheduler.value;
+    if (tray.ok && seen === pushed) patch.tray = tray.value;
+    if (scheduler.ok && seen === pushed) patch.scheduler = scheduler.value;
     set(patch);
   },
 }));
@@ -116,8 +120,14 @@ export function connectStore(): void {
     void getState().refresh();
   });
   bridge.on('jobs:changed', () => void getState().refresh());
-  bridge.on('tray:state', (tray) => setState({ tray }));
-  bridge.on('scheduler:changed', (scheduler) => setState({ scheduler }));
+  bridge.on('tray:state', (tray) => {
+    pushed++;
+    setState({ tray });
+  });
+  bridge.on('scheduler:changed', (scheduler) => {
+    pushed++;
+    setState({ scheduler });
+  });
   bridge.on('notifications:raised', (n) => showNotification(n));
   setInterval(() => setState({ now: Date.now() }), 30_000);
   // The Electron tray opens a run by setting "#run=ID" (a notification or a recent run clicked).
