@@ -61,7 +61,8 @@ test('a scheduled job runs by itself at its time; history and header follow', as
   await expect(preview).toContainText('Every day at 03:00');
   await expect(preview).toContainText(/Next: .+ · .+ · .+/);
   await page.getByText('More options').click();
-  await page.getByTestId('job-bwlimit').fill('4M');
+  // Slow enough (≈4 s) that the running state is certainly on screen for a while.
+  await page.getByTestId('job-bwlimit').fill('1M');
   await page.screenshot({ path: info.outputPath('job-form-schedule.png'), fullPage: true });
   await page.getByRole('button', { name: 'Create job' }).click();
   await expect(page.getByTestId('job-row').filter({ hasText: 'Music' })).toContainText('Every day at 03:00');
