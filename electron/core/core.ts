@@ -191,6 +191,8 @@ export function createCore(options: CoreOptions): Core {
       return ok({ text: buf.toString('utf8'), truncated: start > 0, available: true, path: run.logPath });
     },
     'alerts:get': async () => ok(scheduler.alertSettings()),
+    // Only the Electron host can show a native dialog; it replaces this handler.
+    'app:pick-folder': async () => fail('invalid-request', 'Choosing a folder needs the desktop app; type the folder\'s path instead.'),
     'alerts:set': async (req) => {
       const next: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, ...req };
       updateSettings(settings, (s) => ({ ...s, alerts: next }));

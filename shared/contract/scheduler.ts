@@ -76,6 +76,8 @@ export const alertSettingsSchema = z.object({
     .nullable(),
 });
 
+export const pickFolderSchema = z.object({ title: z.string().max(200).optional() });
+
 export const schedulerSchemas = {
   'scheduler:status': emptyRequest,
   'scheduler:pause': pauseSchema,
@@ -87,6 +89,7 @@ export const schedulerSchemas = {
   'runs:log': runLogSchema,
   'alerts:get': emptyRequest,
   'alerts:set': alertSettingsSchema,
+  'app:pick-folder': pickFolderSchema,
 } as const;
 
 export interface SchedulerCommands {
@@ -104,4 +107,6 @@ export interface SchedulerCommands {
   'runs:log': Command<z.infer<typeof runLogSchema>, { readonly text: string; readonly truncated: boolean; readonly available: boolean; readonly path: string | null }>;
   'alerts:get': Command<EmptyRequest, AlertSettings>;
   'alerts:set': Command<z.infer<typeof alertSettingsSchema>, AlertSettings>;
+  /** The desktop app's folder picker for the job form; the browser host types paths instead. */
+  'app:pick-folder': Command<z.infer<typeof pickFolderSchema>, { readonly path: string | null }>;
 }

@@ -61,7 +61,14 @@ function ScheduleEditor({ value, onChange }: { value: string | null; onChange: (
 
 const numberOrNull = (s: string): number | null => (s.trim() === '' ? null : Number(s));
 
-function ListEditor({ label, values, onChange, placeholder, testId }: { label: string; values: string[]; onChange: (v: string[]) => void; placeholder: string; testId: string }) {
+function ListEditor({ label, values, onChange, placeholder, testId, pickFolder }: { label: string; values: string[]; onChange: (v: string[]) => void; placeholder: string; testId: string; pickFolder?: boolean }) {
+  const { call, info } = useUi();
+  // Only the desktop app has a native folder dialog; in a browser the path is typed (and checked on save).
+  const canPick = pickFolder && info?.host === 'electron';
+  const pick = async (i: number) => {
+    const r = await call('app:pick-folder', { title: label });
+    if (r.ok && r.value.path) onChange(values.map((x, j) => (j === i ? r.value.path! : x)));
+  };
   return (
     <fieldset className="field">
       <legend>{label}</legend>
@@ -74,6 +81,11 @@ function ListEditor({ label, values, onChange, placeholder, testId }: { label: s
             placeholder={placeholder}
             onChange={(e) => onChange(values.map((x, j) => (j === i ? e.target.value : x)))}
           />
+          {canPick && (
+            <button type="button" className="button" onClick={() => void pick(i)}>
+              Choose…
+            </button>
+          )}
           {values.length > 1 && (
             <button type="button" className="button ghost" aria-label={`Remove ${label} ${i + 1}`} onClick={() => onChange(values.filter((_, j) => j !== i))}>
               <Icon name="trash" size={14} />
@@ -143,8 +155,8 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
         <span>Name</span>
         <input data-testid="job-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Music" autoFocus />
       </label>
-      <ListEditor label="Source folder" values={sources} onChange={setSources} placeholder="/home/me/Music" testId="job-source" />
-      <ListEditor label="Copy to" values={targets} onChange={setTargets} placeholder="/media/backup or remote:path" testId="job-target" />
+      <ListEditor label="Source folder" values={sources} onChange={setSources} placeholder="/home/me/Music" testId="job-source" pickFolder />
+      <ListEditor label="Copy to" values={targets} onChange={setTargets} placeholder="/media/backup or remote:path" testId="job-target" pickFolder />
       {remotes.length > 0 && (
         <p className="help">
           Your rclone remotes:{' '}
