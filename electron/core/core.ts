@@ -24,6 +24,7 @@ import { guardRunners } from './scheduler/guarded-runner.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './scheduler/retry-policy.js';
 import { type SchedulerService, schedulerService } from './scheduler/scheduler-service.js';
 import { runChangeCounts, readRunChanges } from './history/run-changes.js';
+import { sendWebhook } from './alerts/webhook.js';
 import { type AlertSettings, DEFAULT_ALERT_SETTINGS } from '../../shared/alerts.js';
 import { fail } from '../../shared/result.js';
 import { updateSettings } from './settings/settings.js';
@@ -191,6 +192,24 @@ export function createCore(options: CoreOptions): Core {
       return ok({ text: buf.toString('utf8'), truncated: start > 0, available: true, path: run.logPath });
     },
     'alerts:get': async () => ok(scheduler.alertSettings()),
+    'alerts:test': async () => {
+      const url = scheduler.alertSettings().webhookUrl;
+      if (!url) return fail('invalid-request', 'No webhook address is set.', { hint: 'Enter one and save it first.' });
+      const r = await sendWebhook(url, {
+        key: 'test',
+        kind: 'success',
+        severity: 'info',
+        jobId: 'test',
+        jobName: 'Reprise',
+        runId: null,
+        destination: null,
+        firstError: null,
+        title: 'Reprise test notification',
+        body: 'If you can read this, Reprise can reach you here.',
+        atMs: now(),
+      });
+      return r.ok ? ok({ status: r.status }) : fail('exit-code', r.error.message, { hint: 'Check the address, and that this machine can reach it.' });
+    },
     // Only the Electron host can show a native dialog; it replaces this handler.
     'app:pick-folder': async () => fail('invalid-request', 'Choosing a folder needs the desktop app; type the folder\'s path instead.'),
     'alerts:set': async (req) => {

@@ -90,6 +90,7 @@ export const schedulerSchemas = {
   'alerts:get': emptyRequest,
   'alerts:set': alertSettingsSchema,
   'app:pick-folder': pickFolderSchema,
+  'alerts:test': emptyRequest,
 } as const;
 
 export interface SchedulerCommands {
@@ -109,4 +110,6 @@ export interface SchedulerCommands {
   'alerts:set': Command<z.infer<typeof alertSettingsSchema>, AlertSettings>;
   /** The desktop app's folder picker for the job form; the browser host types paths instead. */
   'app:pick-folder': Command<z.infer<typeof pickFolderSchema>, { readonly path: string | null }>;
+  /** Sends a test notification to the configured webhook and says whether it arrived. */
+  'alerts:test': Command<EmptyRequest, { readonly status: number }>;
 }

@@ -2,6 +2,8 @@
 // scheduler's (test-only) clock reaches its time; history and the header show it.
 import { type Page, expect, test } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeLibrary, sameTree } from '../support/library.js';
@@ -172,4 +174,34 @@ test('editing a job: the new schedule in words, verify on, saved under the same 
   await expect(row).toContainText('At 02:30, Monday through Friday');
   const jobs = await invoke<{ job: { schedule: string; verify: boolean } }[]>(page, 'jobs:list', {});
   expect(jobs.map((j) => [j.job.schedule, j.job.verify])).toEqual([['30 2 * * 1-5', true]]);
+});
+
+test('a webhook for headless use: saved in the UI, a test notification arrives as JSON', async ({ page }, info) => {
+  const received: unknown[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += String(c)));
+    req.on('end', () => {
+      received.push(JSON.parse(body));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const music = join(root, 'Music');
+    makeLibrary(music, { artists: ['Björk'] });
+    await page.goto(serve.url);
+    await invoke(page, 'jobs:add', { name: 'Music', sources: [music], destinations: [{ kind: 'copy', target: join(root, 'dest') }] });
+    await page.getByRole('button', { name: 'Jobs' }).click();
+    const card = page.getByTestId('alert-settings');
+    await card.getByTestId('alert-webhook').fill(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
+    await card.getByRole('button', { name: 'Save' }).click();
+    await expect(card).toContainText('Saved.');
+    await card.getByRole('button', { name: 'Send a test' }).click();
+    await expect(card).toContainText('The webhook answered (HTTP 204).');
+    expect(received).toEqual([expect.objectContaining({ source: 'reprise', title: 'Reprise test notification' })]);
+    await page.screenshot({ path: info.outputPath('alert-settings.png'), fullPage: true });
+  } finally {
+    server.close();
+  }
 });

@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import type { Job, RemoteInfo } from '../../../shared/model';
 import { CRON_PRESETS, checkCron, describeCron, nextRunTimes, normalizeCron } from '../../../shared/schedule';
 import type { AppError } from '../../../shared/result';
+import { AlertSettingsCard } from '../components/alert-settings';
 import { Icon } from '../components/icons';
 import { useUi } from '../store';
 
@@ -269,6 +270,7 @@ export function Jobs() {
           ))}
         </div>
       )}
+      {jobs.length > 0 && !editing && !showForm && <AlertSettingsCard />}
     </div>
   );
 }
