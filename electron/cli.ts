@@ -9,6 +9,8 @@ import { registerRemoteCommands } from './cli/commands/remotes.js';
 import { registerRunCommands } from './cli/commands/runs.js';
 import { registerServeCommand } from './cli/commands/serve.js';
 import { registerRestoreCommands } from './cli/commands/restore.js';
+import { registerScheduleCommands } from './cli/commands/schedule.js';
+import { registerAlertCommands } from './cli/commands/alerts.js';
 
 /** Builds the program; exported for tests. */
 export function buildProgram() {
@@ -26,6 +28,8 @@ export function buildProgram() {
   registerJobCommands(program, ctx);
   registerRunCommands(program, ctx);
   registerRestoreCommands(program, ctx);
+  registerScheduleCommands(program, ctx);
+  registerAlertCommands(program, ctx);
   registerServeCommand(program, ctx);
   for (const c of program.commands) c.exitOverride();
   return { program, ctx };

@@ -1,6 +1,6 @@
 // The Electron composition root: single instance, security hooks, the core, the IPC transport,
 // the tray and the window. Everything that does work lives in the core.
-import { BrowserWindow, app, shell } from 'electron';
+import { BrowserWindow, app, dialog, shell } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createCore } from './core/core.js';
@@ -41,10 +41,31 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     const dataDir = resolveDataDir(process.env.REPRISE_DATA_DIR);
-    const core = createCore({ dataDir, host: 'electron', settings: electronStoreSettings(dataDir) });
-    registerElectronTransport(core.handlers, core.events, pathToFileURL(indexHtml).href, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
+    const core = createCore({
+      dataDir,
+      host: 'electron',
+      settings: electronStoreSettings(dataDir),
+      startAtLogin: () => app.getLoginItemSettings().openAtLogin,
+    });
+    const handlers: typeof core.handlers = {
+      ...core.handlers,
+      // The job form's "Choose…" button: a native folder dialog over the main window.
+      'app:pick-folder': async (req) => {
+        const win = BrowserWindow.getFocusedWindow();
+        const options: Electron.OpenDialogOptions = { properties: ['openDirectory', 'createDirectory'], ...(req.title ? { title: req.title } : {}) };
+        const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+        return { ok: true, value: { path: r.canceled ? null : (r.filePaths[0] ?? null) } };
+      },
+    };
+    registerElectronTransport(handlers, core.events, pathToFileURL(indexHtml).href, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
     const disposeTray = createTray(core, {
       open,
+      // The window's store opens the run when it sees this page in the URL hash.
+      openRun: (runId) => {
+        open();
+        for (const w of BrowserWindow.getAllWindows()) void w.webContents.executeJavaScript(`location.hash = '#run=${Number(runId)}'`);
+      },
+      openRestore: open,
       quit: () => {
         state.isQuitting = true;
         app.quit();

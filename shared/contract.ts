@@ -12,7 +12,11 @@ import type { RestoreProgressEvent } from './restore.js';
 import { type RemoteCommands, remoteSchemas } from './contract/remotes.js';
 import type { AuthorizeUpdate, DownloadUpdate, MountView, RemoteSummary } from './remotes/types.js';
 
-export interface Commands extends AppCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands {}
+import { type SchedulerCommands, type SchedulerStatusDto, schedulerSchemas } from './contract/scheduler.js';
+import type { AppNotification } from './alerts.js';
+import type { TrayState } from './tray-state.js';
+
+export interface Commands extends AppCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands, SchedulerCommands {}
 
 export type CommandName = keyof Commands;
 export type Req<K extends CommandName> = Commands[K]['req'];
@@ -25,6 +29,7 @@ export const requestSchemas: { readonly [K in CommandName]: z.ZodType<Req<K>, un
   ...runSchemas,
   ...restoreSchemas,
   ...remoteSchemas,
+  ...schedulerSchemas,
 };
 
 /** The allowlist of command names, for the preload bridge and the transports. */
@@ -41,6 +46,9 @@ export interface Events {
   'remotes:authorize': AuthorizeUpdate;
   'browse:download': DownloadUpdate;
   'mounts:changed': { readonly mounts: readonly MountView[] };
+  'tray:state': TrayState;
+  'scheduler:changed': SchedulerStatusDto;
+  'notifications:raised': AppNotification;
 }
 export type EventName = keyof Events;
 
@@ -54,6 +62,9 @@ const eventTable: Record<EventName, true> = {
   'remotes:authorize': true,
   'browse:download': true,
   'mounts:changed': true,
+  'tray:state': true,
+  'scheduler:changed': true,
+  'notifications:raised': true,
 };
 /** The allowlist of event names. */
 export const eventNames = Object.keys(eventTable) as readonly EventName[];

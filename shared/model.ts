@@ -36,6 +36,13 @@ export interface Job {
   readonly bwlimit: string | null;
   /** Retention of snapshot and mirror restore points; missing or null keeps every one. */
   readonly retention?: RetentionPolicy | null;
+  /** Warn ("no successful backup for N days") after this many days; null: never. Default 3. */
+  readonly staleAfterDays?: number | null;
+  /** rclone --transfers / --checkers; null: rclone's defaults. */
+  readonly transfers?: number | null;
+  readonly checkers?: number | null;
+  /** After copying, compare every source file with the destination (rclone check --one-way). */
+  readonly verify?: boolean;
   readonly createdAt: string;
 }
 

@@ -3,6 +3,7 @@ import type { CommandName, Req, Res } from '../../shared/contract.js';
 import type { AppError } from '../../shared/result.js';
 import { type Core, createCore } from '../core/core.js';
 import { resolveDataDir } from '../core/data-dir.js';
+import { ManualClock } from '../core/scheduler/clock.js';
 import { dispatch } from '../ipc/dispatch.js';
 
 export interface GlobalOptions {
@@ -43,7 +44,14 @@ export function cliContext(options: () => GlobalOptions): CliContext {
     core(host = 'cli') {
       if (!core) {
         const o = options();
-        core = createCore({ dataDir: resolveDataDir(o.dataDir), host, rcloneConfig: o.rcloneConfig ?? null });
+        // Test-only: REPRISE_TEST_CLOCK=<epoch ms> runs the scheduler on a clock the e2e suite moves.
+        const testClock = process.env.REPRISE_TEST_CLOCK;
+        core = createCore({
+          dataDir: resolveDataDir(o.dataDir),
+          host,
+          rcloneConfig: o.rcloneConfig ?? null,
+          ...(testClock ? { clock: new ManualClock(Number(testClock) || Date.now()) } : {}),
+        });
       }
       return core;
     },

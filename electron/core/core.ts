@@ -1,10 +1,10 @@
 // The core's composition: settings, history, jobs, runs and tools behind the contract's handlers.
 // Runs in plain Node (CLI, serve) and in Electron's main process alike; never imports electron.
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Handlers } from '../../shared/contract.js';
 import type { JobStatus, ToolInfo } from '../../shared/model.js';
-import { ok } from '../../shared/result.js';
+import { fail, ok } from '../../shared/result.js';
 import { type EventBus, eventBus } from './events.js';
 import { type History, openHistory } from './history/history.js';
 import { type JobService, jobService } from './jobs/job-service.js';
@@ -22,6 +22,13 @@ import { type ToolPaths, detectTool, toolPathsFromEnv } from './tools/tools.js';
 import { repriseVersion } from './version.js';
 import { killAllChildren } from './process/child.js';
 import { type RemotesArea, remotesArea } from './remotes/remotes-area.js';
+import { type Clock, ManualClock, systemClock } from './scheduler/clock.js';
+import { guardRunners } from './scheduler/guarded-runner.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './scheduler/retry-policy.js';
+import { type SchedulerService, schedulerService } from './scheduler/scheduler-service.js';
+import { runChangeCounts, readRunChanges } from './history/run-changes.js';
+import { sendWebhook } from './alerts/webhook.js';
+import { type AlertSettings, DEFAULT_ALERT_SETTINGS } from '../../shared/alerts.js';
 
 export interface CoreOptions {
   readonly dataDir: string;
@@ -34,6 +41,14 @@ export interface CoreOptions {
   readonly now?: () => number;
   /** Test seams of the remotes area (stand-in authorize, FUSE check, home folder). */
   readonly remotes?: Parameters<typeof remotesArea>[0]['overrides'];
+  /** The scheduler's clock; a ManualClock also enables the test-only `scheduler:test-clock`. */
+  readonly clock?: Clock;
+  /** Retries of transient destination failures; default three attempts with backoff. */
+  readonly retry?: RetryPolicy;
+  /** IANA zone schedules are read in; default the process's zone. */
+  readonly timezone?: string;
+  /** Electron's start-at-login state, for the tray menu. */
+  readonly startAtLogin?: () => boolean | null;
 }
 
 export interface Core {
@@ -42,6 +57,7 @@ export interface Core {
   readonly jobs: JobService;
   readonly runs: RunManager;
   readonly history: History;
+  readonly scheduler: SchedulerService;
   readonly dataDir: string;
   readonly now: () => number;
   readonly rclone: () => RcloneSetup;
@@ -63,7 +79,8 @@ export const destinationRunners: DestinationRunners = {
 export function createCore(options: CoreOptions): Core {
   const dataDir = options.dataDir;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock();
+  const now = options.now ?? (() => clock.now());
   const settings = options.settings ?? jsonFileSettingsStore(join(dataDir, 'settings.json'));
   const tools = options.tools ?? toolPathsFromEnv();
   const history = openHistory(join(dataDir, 'history.db'));
@@ -82,14 +99,37 @@ export function createCore(options: CoreOptions): Core {
   });
   const rclone = (): RcloneSetup => rcloneSetup(tools, chosenConfig(), remotes.unlockedEnv());
   const jobs = jobService(settings, rclone);
-  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, rclone, runners: destinationRunners, now, redact });
+  // Every destination is checked for presence (absent drive: skipped) and retried on network errors.
+  const everSucceeded = history
+    .raw()
+    .prepare<[string, string], { n: number }>(`SELECT COUNT(*) AS n FROM run_destinations d JOIN runs r ON r.id = d.run_id WHERE r.job_id = ? AND d.dest_id = ? AND d.outcome = 'success' AND r.dry_run = 0`);
+  const runners = guardRunners(destinationRunners, {
+    clock,
+    retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    everSucceeded: (jobId, destId) => (everSucceeded.get(jobId, destId)?.n ?? 0) > 0,
+  });
+  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, rclone, runners, now, redact });
+  const scheduler = schedulerService({
+    dataDir,
+    clock,
+    events,
+    history,
+    jobs: () => jobs.list(),
+    runs,
+    settings,
+    lockLabel: options.host === 'electron' ? 'the Reprise app' : options.host === 'serve' ? 'reprise serve' : 'reprise run',
+    runSchedules: options.host !== 'cli',
+    ...(options.timezone ? { timezone: options.timezone } : {}),
+    ...(options.startAtLogin ? { startAtLogin: options.startAtLogin } : {}),
+    log: (line) => process.stderr.write(`reprise: ${line}\n`),
+  });
   let toolInfo: Promise<readonly ToolInfo[]> | null = null;
   const detect = () => (toolInfo ??= Promise.all([detectTool('rclone', tools.rclone), detectTool('rsync', tools.rsync)]));
 
   const statusOf = (jobId: string): JobStatus => {
     const job = jobs.list().find((j) => j.id === jobId)!;
     const l = runs.liveOf(job.id);
-    return { job, lastRun: history.lastRun(job.id), nextRun: null, live: l?.progress ?? null, runningId: l?.runId ?? null };
+    return { job, lastRun: history.lastRun(job.id), nextRun: scheduler.status().nextRuns[job.id] ?? null, live: l?.progress ?? null, runningId: l?.runId ?? null };
   };
 
   const handlers: Handlers = {
@@ -112,13 +152,85 @@ export function createCore(options: CoreOptions): Core {
       if (rcloneInfo && !rcloneInfo.ok) {
         return { ok: false, error: { kind: rcloneInfo.found ? 'tool-too-old' : 'tool-missing', message: rcloneInfo.problem ?? 'rclone is not usable.' } };
       }
-      const { runId } = runs.start(job, req.trigger, req.dryRun);
-      return ok({ runId });
+      const started = scheduler.start(job, req.trigger, req.dryRun);
+      if (!started.ok) return fail('busy', started.error.message, { hint: 'Wait for it to finish, or cancel it with "reprise cancel".' });
+      return ok({ runId: started.run.runId, queued: started.run.queued });
     },
     'runs:cancel': async (req) => ok({ cancelled: runs.cancel(req.runId) }),
     'runs:history': async (req) => {
       const job = req.name ? jobs.get(req.name) : undefined;
-      return ok(history.list(job?.id, req.limit));
+      return ok(history.query({ jobId: job?.id, outcome: req.outcome, since: req.since, until: req.until, limit: req.limit }));
+    },
+    'jobs:update': async (req) => {
+      const { id, ...input } = req;
+      const job = await jobs.update(id, input);
+      events.emit('jobs:changed', { jobs: jobs.list() });
+      return ok(job);
+    },
+    'jobs:cancel': async (req) => {
+      const job = jobs.get(req.name);
+      const where = scheduler.cancelJob(job.id);
+      return ok({ cancelled: where !== 'not-running', where });
+    },
+    'scheduler:status': async () => ok(scheduler.status()),
+    'scheduler:pause': async (req) => ok(scheduler.pause(req.choice)),
+    'scheduler:resume': async () => ok(scheduler.resume()),
+    'scheduler:test-clock': async (req) => {
+      if (!(clock instanceof ManualClock)) return fail('invalid-request', 'The clock can only be moved in test mode (REPRISE_TEST_CLOCK).');
+      if (req.advanceToMs < clock.now()) return fail('invalid-request', 'The test clock only moves forward.');
+      clock.advanceTo(req.advanceToMs);
+      scheduler.tick();
+      return ok({ now: clock.now() });
+    },
+    'tray:get': async () => ok(scheduler.trayState()),
+    'runs:changes': async (req) => {
+      if (!history.get(req.runId)) return fail('not-found', `There is no run ${req.runId}.`);
+      const counts = runChangeCounts(history.raw(), req.runId);
+      const destId = req.destId ?? counts[0]?.destId;
+      const page = destId ? readRunChanges(history.raw(), req.runId, destId, req) : { entries: [], total: 0 };
+      return ok({ counts, entries: page.entries, total: page.total });
+    },
+    'runs:log': async (req) => {
+      const run = history.get(req.runId);
+      if (!run) return fail('not-found', `There is no run ${req.runId}.`);
+      if (!run.logPath || !existsSync(run.logPath)) return ok({ text: '', truncated: false, available: false, path: run.logPath });
+      // The tail is what matters (the end says how it ended); never load a huge log whole.
+      const size = statSync(run.logPath).size;
+      const start = Math.max(0, size - req.maxBytes);
+      const buf = Buffer.alloc(size - start);
+      const fd = openSync(run.logPath, 'r');
+      try {
+        readSync(fd, buf, 0, buf.length, start);
+      } finally {
+        closeSync(fd);
+      }
+      return ok({ text: buf.toString('utf8'), truncated: start > 0, available: true, path: run.logPath });
+    },
+    'alerts:get': async () => ok(scheduler.alertSettings()),
+    'alerts:test': async () => {
+      const url = scheduler.alertSettings().webhookUrl;
+      if (!url) return fail('invalid-request', 'No webhook address is set.', { hint: 'Enter one and save it first.' });
+      const r = await sendWebhook(url, {
+        key: 'test',
+        kind: 'success',
+        severity: 'info',
+        jobId: 'test',
+        jobName: 'Reprise',
+        runId: null,
+        destination: null,
+        firstError: null,
+        title: 'Reprise test notification',
+        body: 'If you can read this, Reprise can reach you here.',
+        atMs: now(),
+      });
+      return r.ok ? ok({ status: r.status }) : fail('exit-code', r.error.message, { hint: 'Check the address, and that this machine can reach it.' });
+    },
+    // Only the Electron host can show a native dialog; it replaces this handler.
+    'app:pick-folder': async () => fail('invalid-request', 'Choosing a folder needs the desktop app; type the folder\'s path instead.'),
+    'alerts:set': async (req) => {
+      const next: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, ...req };
+      updateSettings(settings, (s) => ({ ...s, alerts: next }));
+      return ok(next);
     },
     'runs:get': async (req) => {
       const run = history.get(req.runId);
@@ -131,6 +243,7 @@ export function createCore(options: CoreOptions): Core {
   if (options.host !== 'cli' && existsSync(join(dataDir, 'mounts.json'))) {
     void remotes.start().catch(() => undefined);
   }
+  scheduler.startSchedules();
 
   return {
     handlers,
@@ -138,14 +251,18 @@ export function createCore(options: CoreOptions): Core {
     jobs,
     runs,
     history,
+    scheduler,
     dataDir,
     now,
     rclone,
     remotes,
     tools: detect,
     async close() {
+      scheduler.stop();
       await runs.cancelAll();
       await remotes.close();
+      await scheduler.idle();
+      scheduler.close();
       killAllChildren();
       history.close();
     },

@@ -1,7 +1,8 @@
 // The window: a sidebar of pages and a header that always shows the same state as the tray.
 import type { ReactElement } from 'react';
 import { Icon } from './components/icons';
-import { headerState } from '../../shared/status-line';
+import type { HeaderAction, PauseChoiceId, TrayIcon } from '../../shared/tray-state';
+import type { AppError } from '../../shared/result';
 import { Dashboard } from './pages/dashboard';
 import { History } from './pages/history';
 import { Jobs } from './pages/jobs';
@@ -9,7 +10,7 @@ import { Restore } from './pages/restore';
 import { Browser } from './pages/browser';
 import { Mounts } from './pages/mounts';
 import { Remotes } from './pages/remotes';
-import { type Page, useUi } from './store';
+import { type Page, enableNotifications, useUi } from './store';
 
 const pages: readonly { id: Page; label: string; icon: Parameters<typeof Icon>[0]['name']; view: () => ReactElement }[] = [
   { id: 'dashboard', label: 'Dashboard', icon: 'dashboard', view: Dashboard },
@@ -21,23 +22,57 @@ const pages: readonly { id: Page; label: string; icon: Parameters<typeof Icon>[0
   { id: 'history', label: 'History', icon: 'history', view: History },
 ];
 
+// The tray's icon states in the header's colours.
+const toneOf: Record<TrayIcon, string> = { 'idle-ok': 'ok', running: 'busy', warning: 'warn', error: 'bad' };
+
 function Header() {
-  const { jobs, live, now, call, connection } = useUi();
-  const state = headerState(jobs, live, now);
-  const retry = async () => {
-    if (!state.retryJob) return;
-    const r = await call('runs:start', { name: state.retryJob, dryRun: false, trigger: 'manual' });
+  const { tray, jobs, call, connection, openRun, notifyPermission } = useUi();
+  const header = tray?.header;
+  const act = async (action: HeaderAction) => {
+    let r: { ok: boolean; error?: AppError } = { ok: true };
+    if (action.type === 'retry') {
+      const job = jobs.find((j) => j.job.id === action.jobId)?.job;
+      if (job) r = await call('runs:start', { name: job.name, dryRun: false, trigger: 'manual' });
+    } else if (action.type === 'open-run') openRun(action.runId);
+    else if (action.type === 'resume') r = await call('scheduler:resume', {});
+    if (!r.ok && r.error) useUi.setState({ toast: r.error });
+  };
+  const pause = async (choice: PauseChoiceId | '') => {
+    if (!choice) return;
+    const r = await call('scheduler:pause', { choice });
     if (!r.ok) useUi.setState({ toast: r.error });
   };
+  // Nothing has run yet: a grey dot, not a green one that would promise a backup exists.
+  const tone = !tray || tray.jobs.every((j) => j.health === 'never-run' && !j.running) ? 'muted' : toneOf[tray.icon];
   return (
     <header className="topbar">
-      <div className={`state tone-${state.tone}`} data-testid="header-state" role="status">
+      <div className={`state tone-${tone}`} data-testid="header-state" data-icon={tray?.icon ?? ''} role="status" title={tray?.tooltip}>
         <span className="dot" aria-hidden="true" />
-        {state.text}
-        {state.retryJob && state.tone === 'bad' && (
-          <button className="button small" onClick={retry}>
-            Retry
+        <span>{header?.text ?? 'Connecting…'}</span>
+        {header?.action && (
+          <button className="button small" data-testid="header-action" onClick={() => void act(header.action!)}>
+            {header.action.label}
           </button>
+        )}
+      </div>
+      <div className="topbar-tools">
+        {header?.paused && (
+          <span className="badge tone-warn" data-testid="paused">
+            {header.paused}
+          </span>
+        )}
+        {notifyPermission === 'default' && !window.bridge && (
+          <button className="button ghost small" onClick={() => void enableNotifications()}>
+            Turn on notifications
+          </button>
+        )}
+        {tray && tray.jobs.length > 0 && !header?.paused && (
+          <select className="pause-select" aria-label="Pause schedules" value="" onChange={(e) => void pause(e.target.value as PauseChoiceId | '')}>
+            <option value="">Pause schedules…</option>
+            <option value="one-hour">For 1 hour</option>
+            <option value="until-tomorrow">Until tomorrow</option>
+            <option value="until-resumed">Until I resume</option>
+          </select>
         )}
       </div>
       {connection !== 'open' && (

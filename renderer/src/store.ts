@@ -5,6 +5,9 @@ import type { Bridge, CommandName, Req, Res } from '../../shared/contract';
 import type { AppInfo, JobStatus, RunProgress, RunSummary } from '../../shared/model';
 import type { AppError } from '../../shared/result';
 import type { RestoreProgressEvent } from '../../shared/restore';
+import type { AppNotification } from '../../shared/alerts';
+import type { SchedulerStatusDto } from '../../shared/contract/scheduler';
+import type { TrayState } from '../../shared/tray-state';
 import { type ConnectionState, pickBridge } from './transport';
 import { connectRemotesStore } from './remotes/remotes-store';
 
@@ -24,13 +27,24 @@ export interface UiState {
   readonly now: number;
   /** The latest progress of each restore started from this window, by restore id. */
   readonly restores: Readonly<Record<string, RestoreProgressEvent>>;
+  /** The tray's state as the core computes it: the header shows exactly this. */
+  readonly tray: TrayState | null;
+  readonly scheduler: SchedulerStatusDto | null;
+  /** A run to open on the History page (from a notification or the header). */
+  readonly focusRun: number | null;
+  /** Web Notifications: 'default' until the user answers the browser's question. */
+  readonly notifyPermission: NotificationPermission | 'unsupported';
   go(page: Page): void;
+  openRun(runId: number): void;
   refresh(): Promise<void>;
   call<K extends CommandName>(name: K, req: Req<K>): Promise<{ ok: true; value: Res<K> } | { ok: false; error: AppError }>;
   dismissToast(): void;
 }
 
 let bridge: Bridge | null = null;
+// Bumped by every tray/scheduler event: a refresh that started before one must not overwrite it
+// with the older answer it gets back.
+let pushed = 0;
 
 export const useUi = create<UiState>((set, get) => ({
   connection: 'connecting',
@@ -44,14 +58,26 @@ export const useUi = create<UiState>((set, get) => ({
   toast: null,
   now: Date.now(),
   restores: {},
+  tray: null,
+  scheduler: null,
+  focusRun: null,
+  notifyPermission: typeof Notification === 'undefined' ? 'unsupported' : Notification.permission,
   go: (page) => set({ page }),
+  openRun: (runId) => set({ page: 'history', focusRun: runId }),
   dismissToast: () => set({ toast: null }),
   async call(name, req) {
     if (!bridge) return { ok: false, error: { kind: 'internal', message: 'Not connected to Reprise yet.' } };
     return bridge.invoke(name, req);
   },
   async refresh() {
-    const [jobs, runs, info] = await Promise.all([get().call('jobs:list', {}), get().call('runs:history', { limit: 200 }), get().info ? null : get().call('app:info', {})]);
+    const seen = pushed;
+    const [jobs, runs, info, tray, scheduler] = await Promise.all([
+      get().call('jobs:list', {}),
+      get().call('runs:history', { limit: 200 }),
+      get().info ? null : get().call('app:info', {}),
+      get().call('tray:get', {}),
+      get().call('scheduler:status', {}),
+    ]);
     const patch: { -readonly [K in keyof UiState]?: UiState[K] } = { now: Date.now() };
     if (jobs.ok) {
       patch.jobs = jobs.value;
@@ -62,6 +88,8 @@ export const useUi = create<UiState>((set, get) => ({
     }
     if (runs.ok) patch.runs = runs.value;
     if (info?.ok) patch.info = info.value;
+    if (tray.ok && seen === pushed) patch.tray = tray.value;
+    if (scheduler.ok && seen === pushed) patch.scheduler = scheduler.value;
     set(patch);
   },
 }));
@@ -111,5 +139,43 @@ export function connectStore(): void {
     });
   });
   connectRemotesStore(bridge);
+  bridge.on('tray:state', (tray) => {
+    pushed++;
+    setState({ tray });
+  });
+  bridge.on('scheduler:changed', (scheduler) => {
+    pushed++;
+    setState({ scheduler });
+  });
+  bridge.on('notifications:raised', (n) => showNotification(n));
   setInterval(() => setState({ now: Date.now() }), 30_000);
+  // The Electron tray opens a run by setting "#run=ID" (a notification or a recent run clicked).
+  const fromHash = () => {
+    const m = /^#run=(\d+)$/.exec(location.hash);
+    if (!m) return;
+    getState().openRun(Number(m[1]));
+    history.replaceState(null, '', location.pathname + location.search);
+  };
+  window.addEventListener('hashchange', fromHash);
+  fromHash();
+}
+
+// Inside Electron the main process shows OS notifications itself; in a browser tab we use Web
+// Notifications (after the user allowed them). A click opens the run the notification is about.
+function showNotification(n: AppNotification): void {
+  if (window.bridge || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  const note = new Notification(n.title, { body: n.body, tag: n.key, requireInteraction: n.severity === 'error' });
+  note.onclick = () => {
+    window.focus();
+    if (n.runId !== null) useUi.getState().openRun(n.runId);
+    else useUi.getState().go('dashboard');
+    note.close();
+  };
+}
+
+/** Asks the browser for permission to show notifications (needs a click, browsers insist). */
+export async function enableNotifications(): Promise<void> {
+  if (typeof Notification === 'undefined') return;
+  const answer = await Notification.requestPermission();
+  useUi.setState({ notifyPermission: answer });
 }

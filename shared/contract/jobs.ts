@@ -31,15 +31,21 @@ export const jobInputSchema = z.object({
     .default(null),
   /** Optional so callers that predate retention keep compiling; missing means keep every restore point. */
   retention: retentionSchema.nullable().optional(),
+  staleAfterDays: z.number().int().min(1).max(365).nullable().default(3),
+  transfers: z.number().int().min(1).max(64).nullable().default(null),
+  checkers: z.number().int().min(1).max(256).nullable().default(null),
+  verify: z.boolean().default(false),
 });
 export type JobInput = z.input<typeof jobInputSchema>;
 
 export const jobRefSchema = z.object({ name: nameSchema });
+export const jobUpdateSchema = jobInputSchema.extend({ id: z.string().min(1).max(100) });
 
 export const jobSchemas = {
   'jobs:list': emptyRequest,
   'jobs:add': jobInputSchema,
   'jobs:remove': jobRefSchema,
+  'jobs:update': jobUpdateSchema,
 } as const;
 
 export interface JobCommands {
@@ -48,4 +54,6 @@ export interface JobCommands {
   'jobs:add': Command<z.infer<typeof jobInputSchema>, Job>;
   /** Removes the job; its backups stay where they are. */
   'jobs:remove': Command<z.infer<typeof jobRefSchema>, { readonly removed: string }>;
+  /** Replaces a job's settings, keeping its id, history and the ids of unchanged destinations. */
+  'jobs:update': Command<z.infer<typeof jobUpdateSchema>, Job>;
 }

@@ -12,6 +12,10 @@ export const runCancelSchema = z.object({ runId: z.number().int().positive() });
 export const historySchema = z.object({
   name: nameSchema.optional(),
   limit: z.number().int().min(1).max(1000).default(50),
+  outcome: z.enum(['running', 'success', 'partial', 'failed', 'cancelled', 'interrupted', 'skipped']).optional(),
+  /** Runs started at or after / before these epoch ms. */
+  since: z.number().int().nonnegative().optional(),
+  until: z.number().int().nonnegative().optional(),
 });
 export const runGetSchema = z.object({ runId: z.number().int().positive() });
 
@@ -24,7 +28,8 @@ export const runSchemas = {
 
 export interface RunCommands {
   /** Starts a run in the background; progress and the outcome arrive as events. */
-  'runs:start': Command<z.infer<typeof runStartSchema>, { readonly runId: number }>;
+  /** runId is null while the run waits in the queue for a free slot (queued: true). */
+  'runs:start': Command<z.infer<typeof runStartSchema>, { readonly runId: number | null; readonly queued: boolean }>;
   'runs:cancel': Command<z.infer<typeof runCancelSchema>, { readonly cancelled: boolean }>;
   'runs:history': Command<z.infer<typeof historySchema>, readonly RunSummary[]>;
   'runs:get': Command<z.infer<typeof runGetSchema>, RunSummary>;

@@ -141,12 +141,14 @@ describe('copy job against real rclone', () => {
     const config = join(root, 'rclone.conf');
     // A webdav remote on a port where nothing listens.
     await execa('sh', ['-c', `printf '[dead]\\ntype = webdav\\nurl = http://127.0.0.1:9/\\n' > "${config}"`]);
-    core = createCore({ dataDir: join(root, 'data'), host: 'cli', rcloneConfig: config });
+    // Connection refused is a network error: retried with backoff (short here), then reported.
+    core = createCore({ dataDir: join(root, 'data'), host: 'cli', rcloneConfig: config, retry: { maxAttempts: 2, initialDelayMs: 50, factor: 2, maxDelayMs: 50, jitterRatio: 0 } });
     await call('jobs:add', { name: 'Dead', sources: [music], destinations: [{ kind: 'copy', target: 'dead:x' }] });
     const { runId } = (await call('runs:start', { name: 'Dead' })) as { runId: number };
     const run = (await core.runs.wait(runId))!;
     expect(run.outcome).toBe('failed');
     expect(run.destinations[0]!.firstError).toMatch(/connection refused|connect/i);
+    expect(readFileSync(run.logPath!, 'utf8')).toMatch(/# attempt 1 failed \(.*connect.*\); retrying in 0 s/);
   });
 });
 

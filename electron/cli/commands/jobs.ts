@@ -20,6 +20,8 @@ interface JobAddOptions {
   keepDaily?: string;
   keepWeekly?: string;
   keepMonthly?: string;
+  verify?: boolean;
+  staleDays?: string;
 }
 
 /** Retention from the --keep-* options: the defaults (last 10, 14 daily, 8 weekly, 12 monthly) unless any is given. */
@@ -50,6 +52,8 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
     .option('--keep-daily <n>', 'retention: keep one a day for N days (defaults: last 10, 14 daily, 8 weekly, 12 monthly)')
     .option('--keep-weekly <n>', 'retention: keep one a week for N weeks (default 8)')
     .option('--keep-monthly <n>', 'retention: keep one a month for N months (default 12)')
+    .option('--verify', 'after copying, check every file arrived intact')
+    .option('--stale-days <n>', 'warn when no backup succeeded for N days (default 3)')
     .action(async (name: string, o: JobAddOptions) => {
       const destinations = [
         ...(o.snapshot ?? []).map((d) => ({ kind: 'snapshot' as const, target: destinationPath(d) })),
@@ -64,6 +68,8 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
         schedule: o.schedule ?? null,
         bwlimit: o.bwlimit ?? null,
         retention: retentionFrom(o, destinations.some((d) => d.kind !== 'copy')),
+        verify: o.verify ?? false,
+        ...(o.staleDays !== undefined ? { staleAfterDays: Number(o.staleDays) } : {}),
       });
       if (ctx.options().json) return printJson(created);
       process.stdout.write(`Created job "${created.name}": ${created.sources.join(', ')} → ${created.destinations.map((d) => `${d.target} (${d.kind})`).join(', ')}\n`);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { formatBytes, formatDuration } from '../../../shared/format.js';
 import type { RunSummary } from '../../../shared/model.js';
-import { type CliContext, exitCodes } from '../context.js';
+import { type CliContext, CliFailure, exitCodes } from '../context.js';
 import { printEvent, printJson, printTable } from '../output.js';
 import { progressPrinter } from '../progress-bar.js';
 
@@ -41,6 +41,8 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
         else bar.update(p);
       });
       const { runId: id } = await ctx.call('runs:start', { name, dryRun: o.dryRun ?? false, trigger: 'cli' });
+      // This process's queue is empty, so the run starts at once; null would mean a bug.
+      if (id === null) throw new CliFailure({ kind: 'internal', message: `The run of "${name}" did not start.` }, exitCodes.failed);
       runId = id;
       if (json) printEvent('started', { runId });
       else process.stderr.write(`Backing up "${name}" (run ${runId})…\n`);

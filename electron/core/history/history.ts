@@ -140,6 +140,17 @@ export function openHistory(path: string) {
       const row = getRun.get(id);
       return row ? toRun(row) : null;
     },
+    /** Runs matching a filter (job, outcome, start time range), newest first. */
+    query(f: { readonly jobId?: string; readonly outcome?: Outcome; readonly since?: number; readonly until?: number; readonly limit: number }): RunSummary[] {
+      const where: string[] = [];
+      const args: (string | number)[] = [];
+      if (f.jobId) (where.push('job_id = ?'), args.push(f.jobId));
+      if (f.outcome) (where.push('outcome = ?'), args.push(f.outcome));
+      if (f.since !== undefined) (where.push('started_at >= ?'), args.push(f.since));
+      if (f.until !== undefined) (where.push('started_at < ?'), args.push(f.until));
+      const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ?`;
+      return db.prepare<(string | number)[], RunRow>(sql).all(...args, f.limit).map(toRun);
+    },
     list(jobId: string | undefined, limit: number): RunSummary[] {
       const rows = jobId ? listJob.all(jobId, limit) : listAll.all(limit);
       return rows.map(toRun);

@@ -1,6 +1,7 @@
 // Numbered migrations of the history database. Append only: never edit one that has shipped.
 // Each runs in a transaction and bumps PRAGMA user_version; each has its own test.
 import type Database from 'better-sqlite3';
+import { createRunChangesTable } from './run-changes.js';
 
 export type Migration = (db: Database.Database) => void;
 
@@ -41,6 +42,8 @@ export const migrations: readonly Migration[] = [
       );
     `);
   },
+  // 2: what changed per run and destination (compressed lists), and an index for outcome filters.
+  (db) => createRunChangesTable(db),
 ];
 
 /** Brings a database up to the newest migration; returns the version it ended at. */

@@ -2,11 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { accessSync, constants, statSync } from 'node:fs';
 import { basename, isAbsolute, relative } from 'node:path';
-import cron from 'node-cron';
 import type { z } from 'zod';
 import type { jobInputSchema } from '../../../shared/contract/jobs.js';
 import type { Destination, Job } from '../../../shared/model.js';
 import { raise } from '../../../shared/result.js';
+import { checkCron } from '../../../shared/schedule.js';
 import { type RcloneSetup } from '../rclone/rclone-env.js';
 import { listRemotes } from '../rclone/remotes.js';
 import { isAbsoluteLocal, isValidRemoteName, parseTarget } from '../rclone/targets.js';
@@ -43,6 +43,68 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
   const list = (): readonly Job[] => settings.read().jobs;
   const find = (name: string): Job | undefined => list().find((j) => j.name.toLowerCase() === name.toLowerCase());
 
+  // Validates the input and builds the job; `old` keeps identity across an edit.
+  async function build(input: JobInput, old: Job | null): Promise<Job> {
+    const sources = input.sources.map((s) => s.replace(/(.)\/+$/, '$1'));
+    for (const s of sources) checkSourceFolder(s);
+    const bases = new Map<string, string>();
+    for (const s of sources) {
+      const b = basename(s) || s;
+      const other = bases.get(b);
+      if (other) raise('invalid-request', `Two sources share the folder name "${b}" (${other} and ${s}); each source lands at the destination under its folder name.`, { hint: 'Use one of them, or their common parent folder.' });
+      bases.set(b, s);
+    }
+    let schedule: string | null = null;
+    if (input.schedule !== null && input.schedule !== undefined) {
+      const checked = checkCron(input.schedule);
+      if (!checked.ok) raise('invalid-request', checked.error.message, { hint: checked.error.hint });
+      schedule = checked.expression;
+    }
+    let remotes: Set<string> | null = null;
+    const destinations: Destination[] = [];
+    for (const d of input.destinations) {
+      const t = parseTarget(d.target);
+      if (d.kind === 'snapshot' && t.type === 'remote') {
+        raise('invalid-request', `Snapshots need a local or NAS folder, and "${d.target}" is an rclone remote.`, { hint: 'Use --mirror REMOTE:PATH for a remote with restore points.' });
+      }
+      if (t.type === 'remote') {
+        if (!isValidRemoteName(t.remote)) raise('invalid-request', `"${t.remote}" is not a valid rclone remote name.`);
+        remotes ??= new Set((await listRemotes(rclone())).map((r) => r.name));
+        if (!remotes.has(t.remote)) {
+          raise('unknown-remote', `There is no rclone remote named "${t.remote}".`, {
+            hint: remotes.size ? `Configured remotes: ${[...remotes].join(', ')}.` : 'Add one with "reprise remote add" or "rclone config".',
+          });
+        }
+      } else {
+        if (!isAbsoluteLocal(t.path)) raise('invalid-request', `The destination "${d.target}" is not an absolute path.`);
+        for (const s of sources) {
+          if (isInside(t.path, s)) raise('invalid-request', `The destination "${d.target}" is inside the source "${s}": it would back itself up.`);
+        }
+      }
+      if (destinations.some((x) => x.kind === d.kind && x.target === d.target)) {
+        raise('invalid-request', `The destination "${d.target}" is listed twice.`);
+      }
+      // An unchanged destination keeps its id, so its history and presence marker still count.
+      const same = old?.destinations.find((x) => x.kind === d.kind && x.target === d.target);
+      destinations.push({ id: same?.id ?? randomUUID().slice(0, 8), kind: d.kind, target: d.target });
+    }
+    return {
+      id: old?.id ?? randomUUID(),
+      name: input.name,
+      sources,
+      destinations,
+      excludes: input.excludes ?? [],
+      schedule,
+      bwlimit: input.bwlimit ?? null,
+      staleAfterDays: input.staleAfterDays === undefined ? 3 : input.staleAfterDays,
+      transfers: input.transfers ?? null,
+      checkers: input.checkers ?? null,
+      verify: input.verify ?? false,
+      retention: input.retention === undefined ? (old?.retention ?? null) : input.retention,
+      createdAt: old?.createdAt ?? new Date().toISOString(),
+    };
+  }
+
   return {
     list,
     find,
@@ -59,59 +121,21 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
     },
     async add(input: JobInput): Promise<Job> {
       if (find(input.name)) raise('conflict', `A job named "${input.name}" already exists.`, { hint: 'Pick another name, or remove the old job first.' });
-      const sources = input.sources.map((s) => s.replace(/(.)\/+$/, '$1'));
-      for (const s of sources) checkSourceFolder(s);
-      const bases = new Map<string, string>();
-      for (const s of sources) {
-        const b = basename(s) || s;
-        const other = bases.get(b);
-        if (other) raise('invalid-request', `Two sources share the folder name "${b}" (${other} and ${s}); each source lands at the destination under its folder name.`, { hint: 'Use one of them, or their common parent folder.' });
-        bases.set(b, s);
-      }
-      if (input.schedule !== null && !cron.validate(input.schedule)) {
-        raise('invalid-request', `"${input.schedule}" is not a valid cron schedule.`, { hint: 'Example: "0 3 * * *" runs every day at 03:00.' });
-      }
-      let remotes: Set<string> | null = null;
-      const destinations: Destination[] = [];
-      for (const d of input.destinations) {
-        const t = parseTarget(d.target);
-        if (d.kind === 'snapshot' && t.type === 'remote') {
-          raise('invalid-request', `Snapshots need a local or NAS folder, and "${d.target}" is an rclone remote.`, { hint: 'Use --mirror REMOTE:PATH for a remote with restore points.' });
-        }
-        if (t.type === 'remote') {
-          if (!isValidRemoteName(t.remote)) raise('invalid-request', `"${t.remote}" is not a valid rclone remote name.`);
-          remotes ??= new Set((await listRemotes(rclone())).map((r) => r.name));
-          if (!remotes.has(t.remote)) {
-            raise('unknown-remote', `There is no rclone remote named "${t.remote}".`, {
-              hint: remotes.size ? `Configured remotes: ${[...remotes].join(', ')}.` : 'Add one with "reprise remote add" or "rclone config".',
-            });
-          }
-        } else {
-          if (!isAbsoluteLocal(t.path)) raise('invalid-request', `The destination "${d.target}" is not an absolute path.`);
-          for (const s of sources) {
-            if (isInside(t.path, s)) raise('invalid-request', `The destination "${d.target}" is inside the source "${s}": it would back itself up.`);
-          }
-        }
-        if (destinations.some((x) => x.kind === d.kind && x.target === d.target)) {
-          raise('invalid-request', `The destination "${d.target}" is listed twice.`);
-        }
-        destinations.push({ id: randomUUID().slice(0, 8), kind: d.kind, target: d.target });
-      }
-      const job: Job = {
-        id: randomUUID(),
-        name: input.name,
-        sources,
-        destinations,
-        excludes: input.excludes,
-        schedule: input.schedule,
-        bwlimit: input.bwlimit,
-        retention: input.retention ?? null,
-        createdAt: new Date().toISOString(),
-      };
+      const job = await build(input, null);
       updateSettings(settings, (s) => {
         if (s.jobs.some((j) => j.name.toLowerCase() === job.name.toLowerCase())) raise('conflict', `A job named "${job.name}" already exists.`);
         return { ...s, jobs: [...s.jobs, job] };
       });
+      return job;
+    },
+    /** Replaces a job's settings; its id, creation time and unchanged destinations' ids stay. */
+    async update(id: string, input: JobInput): Promise<Job> {
+      const old = list().find((j) => j.id === id);
+      if (!old) raise('not-found', 'That job no longer exists.', { hint: 'It may have been removed in another window.' });
+      const clash = find(input.name);
+      if (clash && clash.id !== id) raise('conflict', `A job named "${input.name}" already exists.`);
+      const job = await build(input, old);
+      updateSettings(settings, (s) => ({ ...s, jobs: s.jobs.map((j) => (j.id === id ? job : j)) }));
       return job;
     },
     /** Removes a job from settings; its backups and history stay. */

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import type { DestinationResult, Job, Outcome, RunProgress, RunSummary, RunTrigger } from '../../../shared/model.js';
 import { ReproError, raise } from '../../../shared/result.js';
 import type { EventBus } from '../events.js';
+import { ChangeRecorder } from '../history/change-log.js';
 import type { History } from '../history/history.js';
+import { rotateRunLogs } from '../history/log-rotation.js';
+import { saveRunChanges } from '../history/run-changes.js';
 import { checkSourceFolder } from '../jobs/job-service.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import type { ToolPaths } from '../tools/tools.js';
@@ -91,6 +94,7 @@ export function runManager(o: RunManagerOptions) {
           o.events.emit('runs:progress', progress);
         };
         let outcome: DestinationOutcome;
+        const changes = new ChangeRecorder();
         try {
           outcome = await o.runners[dest.kind]({
             job,
@@ -102,7 +106,7 @@ export function runManager(o: RunManagerOptions) {
             rclone: o.rclone(),
             log,
             progress: (p) => emit(p, p.fraction >= 1),
-            change: () => {},
+            change: (c) => changes.add(c),
             now: o.now,
           });
         } catch (e) {
@@ -112,6 +116,7 @@ export function runManager(o: RunManagerOptions) {
         log(`# destination ${dest.target}: ${outcome.outcome}${outcome.firstError ? ` — ${outcome.firstError}` : ''}`);
         const result: DestinationResult = { destId: dest.id, kind: dest.kind, target: dest.target, startedAt: destStart, endedAt: o.now(), ...outcome };
         o.history.recordDestination(runId, result);
+        saveRunChanges(o.history.raw(), runId, dest.id, changes.finish());
         results.push(result);
         outcomes.push(outcome.outcome);
         if (outcome.outcome === 'cancelled') break;
@@ -125,6 +130,8 @@ export function runManager(o: RunManagerOptions) {
     } finally {
       live.delete(job.id);
       await new Promise<void>((resolve) => logStream.end(resolve));
+      // One log per run adds up; keep the newest, never a live run's.
+      rotateRunLogs(o.logDir, undefined, new Set([...live.values()].map((l) => l.runId)));
     }
   }
 

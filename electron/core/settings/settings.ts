@@ -21,6 +21,10 @@ export const storedJobSchema = z.object({
     .object({ keepLast: z.number().optional(), keepDaily: z.number().optional(), keepWeekly: z.number().optional(), keepMonthly: z.number().optional() })
     .nullable()
     .default(null),
+  staleAfterDays: z.number().int().nullable().default(3),
+  transfers: z.number().int().nullable().default(null),
+  checkers: z.number().int().nullable().default(null),
+  verify: z.boolean().default(false),
   createdAt: z.string(),
 });
 

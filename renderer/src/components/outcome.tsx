@@ -8,7 +8,7 @@ const label: Record<Outcome, string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
   interrupted: 'Interrupted',
-  skipped: 'Skipped',
+  skipped: 'Destination missing',
 };
 const symbol: Record<Outcome, string> = { running: '…', success: '✓', partial: '!', failed: '✗', cancelled: '■', interrupted: '■', skipped: '–' };
 

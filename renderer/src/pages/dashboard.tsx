@@ -24,16 +24,18 @@ function ResultLine({ run, now }: { run: RunSummary; now: number }) {
 }
 
 function JobCard({ status, live, justFinished }: { status: JobStatus; live: RunProgress | undefined; justFinished: RunSummary | undefined }) {
-  const { call, now } = useUi();
+  const { call, now, scheduler } = useUi();
   const { job, lastRun } = status;
-  const running = Boolean(live || status.runningId);
+  const waiting = !live && !status.runningId && (scheduler?.queued.includes(job.id) ?? false);
+  const running = Boolean(live || status.runningId) || waiting;
   const start = async () => {
     const r = await call('runs:start', { name: job.name, dryRun: false, trigger: 'manual' });
     if (!r.ok) useUi.setState({ toast: r.error });
   };
+  // By name: cancels a waiting run too, and a run of this job in another process (a CLI run).
   const cancel = async () => {
-    const runId = live?.runId ?? status.runningId;
-    if (runId) await call('runs:cancel', { runId });
+    const r = await call('jobs:cancel', { name: job.name });
+    if (!r.ok) useUi.setState({ toast: r.error });
   };
   const destOutcome = (destId: string) => lastRun?.destinations.find((d) => d.destId === destId);
   const failedNow = justFinished && justFinished.outcome !== 'success' ? justFinished : null;
@@ -48,7 +50,7 @@ function JobCard({ status, live, justFinished }: { status: JobStatus; live: RunP
         </div>
         {running ? (
           <button className="button" onClick={cancel}>
-            <Icon name="stop" size={14} /> Cancel
+            <Icon name="stop" size={14} /> {waiting ? 'Waiting for a free slot… Cancel' : 'Cancel'}
           </button>
         ) : (
           <button className="button primary" onClick={start}>

@@ -1,8 +1,10 @@
 // Jobs: the list of jobs and the form that creates one (sources → destinations).
 import { type FormEvent, useEffect, useState } from 'react';
-import type { DestinationKind, RemoteInfo } from '../../../shared/model';
+import type { DestinationKind, Job, RemoteInfo } from '../../../shared/model';
 import { defaultRetention } from '../../../shared/restore';
+import { CRON_PRESETS, checkCron, describeCron, nextRunTimes, normalizeCron } from '../../../shared/schedule';
 import type { AppError } from '../../../shared/result';
+import { AlertSettingsCard } from '../components/alert-settings';
 import { Icon } from '../components/icons';
 import { useUi } from '../store';
 
@@ -12,14 +14,69 @@ const destinationKinds: readonly { kind: DestinationKind; label: string; help: s
   { kind: 'mirror', label: 'A versioned mirror on a remote (restore points)', help: 'current/ mirrors your folder; replaced and deleted files are kept in versions/.' },
 ];
 
-const schedulePresets: readonly { label: string; cron: string | null }[] = [
-  { label: 'Only when I click Back up now', cron: null },
-  { label: 'Every day at 03:00', cron: '0 3 * * *' },
-  { label: 'Every Sunday at 04:00', cron: '0 4 * * 0' },
-  { label: 'Every hour', cron: '0 * * * *' },
-];
+const CUSTOM = 'custom';
 
-function ListEditor({ label, values, onChange, placeholder, testId }: { label: string; values: string[]; onChange: (v: string[]) => void; placeholder: string; testId: string }) {
+/** The schedule editor: presets, a free cron field, its meaning in words and the next three runs. */
+function ScheduleEditor({ value, onChange }: { value: string | null; onChange: (v: string | null) => void }) {
+  const preset = value === null ? '' : (CRON_PRESETS.find((p) => p.expression === normalizeCron(value))?.expression ?? CUSTOM);
+  const [custom, setCustom] = useState(preset === CUSTOM);
+  const mode = custom ? CUSTOM : preset;
+  const check = value === null ? null : checkCron(value);
+  const next = check?.ok ? nextRunTimes(check.expression, Date.now(), 3) : [];
+  return (
+    <fieldset className="field">
+      <legend>When</legend>
+      <select
+        data-testid="job-schedule"
+        aria-label="When"
+        value={mode}
+        onChange={(e) => {
+          const v = e.target.value;
+          setCustom(v === CUSTOM);
+          if (v === CUSTOM) onChange(value ?? '0 3 * * *');
+          else onChange(v || null);
+        }}
+      >
+        <option value="">Only when I click Back up now</option>
+        {CRON_PRESETS.map((p) => (
+          <option key={p.id} value={p.expression}>
+            {p.label}
+          </option>
+        ))}
+        <option value={CUSTOM}>Custom (cron)…</option>
+      </select>
+      {mode === CUSTOM && (
+        <input data-testid="job-cron" aria-label="Cron schedule" value={value ?? ''} onChange={(e) => onChange(e.target.value)} placeholder="minute hour day month weekday, e.g. 30 2 * * 1-5" spellCheck={false} />
+      )}
+      {check && (
+        <div className="schedule-preview" data-testid="schedule-preview" aria-live="polite">
+          {check.ok ? (
+            <>
+              <strong>{check.description}</strong>
+              <span>Next: {next.map((t) => new Date(t).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })).join(' · ')}</span>
+              <span>Missed while the computer is off or asleep? It runs once when it is back.</span>
+            </>
+          ) : (
+            <span className="error-text" data-testid="schedule-error">
+              {check.error.message} {check.error.hint}
+            </span>
+          )}
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+const numberOrNull = (s: string): number | null => (s.trim() === '' ? null : Number(s));
+
+function ListEditor({ label, values, onChange, placeholder, testId, pickFolder }: { label: string; values: string[]; onChange: (v: string[]) => void; placeholder: string; testId: string; pickFolder?: boolean }) {
+  const { call, info } = useUi();
+  // Only the desktop app has a native folder dialog; in a browser the path is typed (and checked on save).
+  const canPick = pickFolder && info?.host === 'electron';
+  const pick = async (i: number) => {
+    const r = await call('app:pick-folder', { title: label });
+    if (r.ok && r.value.path) onChange(values.map((x, j) => (j === i ? r.value.path! : x)));
+  };
   return (
     <fieldset className="field">
       <legend>{label}</legend>
@@ -32,6 +89,11 @@ function ListEditor({ label, values, onChange, placeholder, testId }: { label: s
             placeholder={placeholder}
             onChange={(e) => onChange(values.map((x, j) => (j === i ? e.target.value : x)))}
           />
+          {canPick && (
+            <button type="button" className="button" onClick={() => void pick(i)}>
+              Choose…
+            </button>
+          )}
           {values.length > 1 && (
             <button type="button" className="button ghost" aria-label={`Remove ${label} ${i + 1}`} onClick={() => onChange(values.filter((_, j) => j !== i))}>
               <Icon name="trash" size={14} />
@@ -46,15 +108,19 @@ function ListEditor({ label, values, onChange, placeholder, testId }: { label: s
   );
 }
 
-function JobForm({ onDone }: { onDone: () => void }) {
+function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
   const { call } = useUi();
-  const [name, setName] = useState('');
-  const [sources, setSources] = useState<string[]>(['']);
-  const [targets, setTargets] = useState<string[]>(['']);
-  const [kind, setKind] = useState<DestinationKind>('copy');
-  const [schedule, setSchedule] = useState<string | null>(null);
-  const [excludes, setExcludes] = useState('');
-  const [bwlimit, setBwlimit] = useState('');
+  const [name, setName] = useState(initial?.name ?? '');
+  const [sources, setSources] = useState<string[]>(initial ? [...initial.sources] : ['']);
+  const [targets, setTargets] = useState<string[]>(initial ? initial.destinations.map((d) => d.target) : ['']);
+  const [schedule, setSchedule] = useState<string | null>(initial?.schedule ?? null);
+  const [excludes, setExcludes] = useState(initial?.excludes.join('\n') ?? '');
+  const [bwlimit, setBwlimit] = useState(initial?.bwlimit ?? '');
+  const [stale, setStale] = useState(initial === undefined ? '3' : initial.staleAfterDays == null ? '' : String(initial.staleAfterDays));
+  const [transfers, setTransfers] = useState(initial?.transfers ? String(initial.transfers) : '');
+  const [checkers, setCheckers] = useState(initial?.checkers ? String(initial.checkers) : '');
+  const [verify, setVerify] = useState(initial?.verify ?? false);
+  const [kind, setKind] = useState<DestinationKind>(initial?.destinations[0]?.kind ?? 'copy');
   const [remotes, setRemotes] = useState<readonly RemoteInfo[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -67,7 +133,7 @@ function JobForm({ onDone }: { onDone: () => void }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const r = await call('jobs:add', {
+    const input = {
       name,
       sources: sources.map((s) => s.trim()).filter(Boolean),
       destinations: targets
@@ -78,24 +144,29 @@ function JobForm({ onDone }: { onDone: () => void }) {
         .split('\n')
         .map((s) => s.trim())
         .filter(Boolean),
-      schedule,
+      schedule: schedule === null ? null : schedule.trim(),
       bwlimit: bwlimit.trim() || null,
       // Restore points are thinned out the way Time Machine does: recent runs, days, weeks, months.
-      retention: kind === 'copy' ? null : { ...defaultRetention },
-    });
+      retention: kind === 'copy' ? null : (initial?.retention ?? { ...defaultRetention }),
+      staleAfterDays: numberOrNull(stale),
+      transfers: numberOrNull(transfers),
+      checkers: numberOrNull(checkers),
+      verify,
+    };
+    const r = initial ? await call('jobs:update', { id: initial.id, ...input }) : await call('jobs:add', input);
     setBusy(false);
     if (r.ok) onDone();
     else setError(r.error);
   };
 
   return (
-    <form className="card form" onSubmit={submit} aria-label="New backup job">
-      <h2>New backup job</h2>
+    <form className="card form" onSubmit={submit} aria-label={initial ? `Edit ${initial.name}` : 'New backup job'}>
+      <h2>{initial ? `Edit “${initial.name}”` : 'New backup job'}</h2>
       <label className="field">
         <span>Name</span>
         <input data-testid="job-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Music" autoFocus />
       </label>
-      <ListEditor label="Source folder" values={sources} onChange={setSources} placeholder="/home/me/Music" testId="job-source" />
+      <ListEditor label="Source folder" values={sources} onChange={setSources} placeholder="/home/me/Music" testId="job-source" pickFolder />
       <label className="field">
         <span>Keep the backup as</span>
         <select data-testid="job-kind" value={kind} onChange={(e) => setKind(e.target.value as DestinationKind)}>
@@ -107,7 +178,7 @@ function JobForm({ onDone }: { onDone: () => void }) {
         </select>
       </label>
       <p className="help">{destinationKinds.find((k) => k.kind === kind)!.help}</p>
-      <ListEditor label={kind === 'copy' ? 'Copy to' : 'Back up to'} values={targets} onChange={setTargets} placeholder="/media/backup or remote:path" testId="job-target" />
+      <ListEditor label={kind === 'copy' ? 'Copy to' : 'Back up to'} values={targets} onChange={setTargets} placeholder="/media/backup or remote:path" testId="job-target" pickFolder />
       {remotes.length > 0 && (
         <p className="help">
           Your rclone remotes:{' '}
@@ -124,16 +195,7 @@ function JobForm({ onDone }: { onDone: () => void }) {
         </p>
       )}
       <p className="help">Each source folder lands in the destination under its own name.</p>
-      <label className="field">
-        <span>When</span>
-        <select data-testid="job-schedule" value={schedule ?? ''} onChange={(e) => setSchedule(e.target.value || null)}>
-          {schedulePresets.map((p) => (
-            <option key={p.label} value={p.cron ?? ''}>
-              {p.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ScheduleEditor value={schedule} onChange={setSchedule} />
       <label className="field">
         <span>Leave out (one pattern a line)</span>
         <textarea value={excludes} onChange={(e) => setExcludes(e.target.value)} placeholder={'*.tmp\n.DS_Store'} rows={2} />
@@ -143,6 +205,25 @@ function JobForm({ onDone }: { onDone: () => void }) {
         <label className="field">
           <span>Bandwidth limit</span>
           <input data-testid="job-bwlimit" value={bwlimit} onChange={(e) => setBwlimit(e.target.value)} placeholder='none, "4M", or "08:00,512k 23:00,off"' />
+        </label>
+        <p className="help">A timetable changes the limit during the day: "08:00,512k 23:00,off" is slow in working hours and unlimited at night.</p>
+        <div className="grid-2">
+          <label className="field">
+            <span>Files in parallel</span>
+            <input data-testid="job-transfers" type="number" min={1} max={64} value={transfers} onChange={(e) => setTransfers(e.target.value)} placeholder="rclone default (4)" />
+          </label>
+          <label className="field">
+            <span>Checkers</span>
+            <input data-testid="job-checkers" type="number" min={1} max={256} value={checkers} onChange={(e) => setCheckers(e.target.value)} placeholder="rclone default (8)" />
+          </label>
+        </div>
+        <label className="check">
+          <input type="checkbox" data-testid="job-verify" checked={verify} onChange={(e) => setVerify(e.target.checked)} />
+          <span>Verify after each backup (reads every file again; slower, catches silent corruption)</span>
+        </label>
+        <label className="field">
+          <span>Warn when no backup succeeded for (days)</span>
+          <input data-testid="job-stale" type="number" min={1} max={365} value={stale} onChange={(e) => setStale(e.target.value)} placeholder="never warn" />
         </label>
       </details>
       {error && (
@@ -156,7 +237,7 @@ function JobForm({ onDone }: { onDone: () => void }) {
           Cancel
         </button>
         <button type="submit" className="button primary" disabled={busy}>
-          {busy ? 'Checking…' : 'Create job'}
+          {busy ? 'Checking…' : initial ? 'Save changes' : 'Create job'}
         </button>
       </div>
     </form>
@@ -167,6 +248,7 @@ function JobForm({ onDone }: { onDone: () => void }) {
 export function Jobs() {
   const { jobs, loaded, call } = useUi();
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Job | null>(null);
   const showForm = creating || (loaded && jobs.length === 0);
   const remove = async (name: string) => {
     if (!window.confirm(`Remove the job "${name}"? Its backups stay where they are.`)) return;
@@ -175,7 +257,9 @@ export function Jobs() {
   };
   return (
     <div className="stack">
-      {showForm ? (
+      {editing ? (
+        <JobForm key={editing.id} initial={editing} onDone={() => setEditing(null)} />
+      ) : showForm ? (
         <JobForm onDone={() => setCreating(false)} />
       ) : (
         <div className="toolbar">
@@ -194,7 +278,12 @@ export function Jobs() {
                   {job.sources.join(', ')} → {job.destinations.map((d) => d.target).join(', ')}
                 </div>
               </div>
-              <span className="muted small">{job.schedule ?? 'manual'}</span>
+              <span className="muted small" title={job.schedule ?? undefined}>
+                {job.schedule ? describeCron(job.schedule) : 'Manual only'}
+              </span>
+              <button className="button ghost" aria-label={`Edit job ${job.name}`} onClick={() => setEditing(job)}>
+                Edit
+              </button>
               <button className="button ghost" aria-label={`Remove job ${job.name}`} onClick={() => remove(job.name)}>
                 <Icon name="trash" size={14} />
               </button>
@@ -202,6 +291,7 @@ export function Jobs() {
           ))}
         </div>
       )}
+      {jobs.length > 0 && !editing && !showForm && <AlertSettingsCard />}
     </div>
   );
 }

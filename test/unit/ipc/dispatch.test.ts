@@ -42,7 +42,7 @@ describe('dispatch validates every request once, for every transport', () => {
     const r = await dispatch(handlers, 'jobs:add', { name: ' Music ', sources: ['/m'], destinations: [{ kind: 'copy', target: 'b2:bucket' }], bwlimit: '08:00,512k 23:00,off' });
     expect(r).toEqual({
       ok: true,
-      value: { echoed: { name: 'Music', sources: ['/m'], destinations: [{ kind: 'copy', target: 'b2:bucket' }], excludes: [], schedule: null, bwlimit: '08:00,512k 23:00,off' } },
+      value: { echoed: { name: 'Music', sources: ['/m'], destinations: [{ kind: 'copy', target: 'b2:bucket' }], excludes: [], schedule: null, bwlimit: '08:00,512k 23:00,off', staleAfterDays: 3, transfers: null, checkers: null, verify: false } },
     });
   });
 

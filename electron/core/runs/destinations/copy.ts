@@ -27,6 +27,8 @@ export async function runCopyDestination(ctx: DestinationContext): Promise<Desti
       'copy',
       ...ctx.job.excludes.map((e) => `--exclude=${e}`),
       ...(ctx.job.bwlimit ? [`--bwlimit=${ctx.job.bwlimit}`] : []),
+      ...(ctx.job.transfers ? [`--transfers=${ctx.job.transfers}`] : []),
+      ...(ctx.job.checkers ? [`--checkers=${ctx.job.checkers}`] : []),
       ...(ctx.dryRun ? ['--dry-run'] : []),
       '--',
       source,
@@ -62,7 +64,33 @@ export async function runCopyDestination(ctx: DestinationContext): Promise<Desti
     errors += r.stats?.errors ?? (r.verdict === 'failed' ? 1 : 0);
     firstError ??= r.firstError;
     if (r.verdict === 'cancelled') return { outcome: 'cancelled', bytes, files, errors, firstError };
+    if (ctx.job.verify && !ctx.dryRun && r.verdict !== 'failed') {
+      // Verify reads both sides again: every source file must be at the destination, same size
+      // and hash where the remote has one. --one-way because copy never deletes extra files there.
+      const v = await verifyCopy(ctx, source, target);
+      if (v.verdict === 'cancelled') return { outcome: 'cancelled', bytes, files, errors, firstError };
+      if (v.verdict !== 'success') {
+        errors += Math.max(1, v.stats?.errors ?? 0);
+        firstError ??= `Verification found differences: ${v.firstError ?? 'see the log'}`;
+        verdicts.push('failed');
+        continue;
+      }
+    }
     verdicts.push(r.verdict);
   }
   return { outcome: sourcesOutcome(verdicts), bytes, files, errors, firstError };
+}
+
+// `rclone check --one-way` of one source against its copy; differences are errors in the log.
+async function verifyCopy(ctx: DestinationContext, source: string, target: string) {
+  ctx.log(`# verify: rclone check --one-way "${source}" "${target}"`);
+  const v = await runRcloneTransfer({
+    rclone: ctx.rclone,
+    args: ['check', '--one-way', ...ctx.job.excludes.map((e) => `--exclude=${e}`), ...(ctx.job.checkers ? [`--checkers=${ctx.job.checkers}`] : []), '--', source, target],
+    signal: ctx.signal,
+    log: ctx.log,
+    onStats: () => {},
+  });
+  ctx.log(`# verify: ${v.verdict === 'success' ? 'every file matches' : v.verdict}`);
+  return v;
 }
