@@ -1,6 +1,6 @@
 // `reprise run NAME` and `reprise history [NAME]`.
 import type { Command } from 'commander';
-import { formatBytes, formatDuration } from '../../../shared/format.js';
+import { formatBytes, formatDuration, plural } from '../../../shared/format.js';
 import type { RunSummary } from '../../../shared/model.js';
 import { type CliContext, CliFailure, exitCodes } from '../context.js';
 import { printEvent, printJson, printTable } from '../output.js';
@@ -57,7 +57,7 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       if (json) printEvent('finished', run);
       else {
         for (const d of run.destinations) {
-          process.stdout.write(`${symbol[d.outcome] ?? '?'} ${d.target}: ${d.outcome} — ${formatBytes(d.bytes)}, ${d.files} files${d.firstError ? ` — ${d.firstError}` : ''}\n`);
+          process.stdout.write(`${symbol[d.outcome] ?? '?'} ${d.target}: ${d.outcome} — ${formatBytes(d.bytes)}, ${plural(d.files, 'file')}${d.firstError ? ` — ${d.firstError}` : ''}\n`);
         }
         const took = run.endedAt ? formatDuration((run.endedAt - run.startedAt) / 1000) : '';
         process.stdout.write(`${symbol[run.outcome] ?? '?'} ${run.jobName}: ${run.outcome}${o.dryRun ? ' (dry run)' : ''} in ${took}. Log: ${run.logPath}\n`);

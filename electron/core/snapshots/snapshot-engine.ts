@@ -7,6 +7,7 @@ import { CarriageReturnSplitter, parseRsyncProgressLine, parseRsyncStats } from 
 import type { RsyncProgress } from '../progress/rsync-progress.js';
 import { type SnapshotManifest, type SnapshotOutcome, type SqliteCopyRecord, isComplete, readManifest, writeManifest } from './manifest.js';
 import { createRsyncRunner, type RsyncRunner } from './rsync-child.js';
+import { checkLocalDestination } from '../scheduler/destination-presence.js';
 import { SnapshotError } from './snapshot-errors.js';
 import { type SnapshotEntry, listSnapshots, newestComplete, readLatest } from './snapshot-list.js';
 import { DELETING_PREFIX, LATEST_NAME, STAGING_NAME, uniqueSnapshotId } from './snapshot-names.js';
@@ -54,7 +55,7 @@ export async function runSnapshot(options: SnapshotRunOptions): Promise<Snapshot
   const clock = options.clock ?? (() => new Date());
   const runRsync = options.runRsync ?? createRsyncRunner();
   const startedAt = clock();
-  const destination = await checkDestination(options.destination);
+  const destination = await checkDestination(options.destination, true);
   const sources = await checkSources(options.sources);
   const excludes = options.excludes ?? [];
 
@@ -209,13 +210,18 @@ export function outcomeFor(exitCode: number): SnapshotOutcome | undefined {
   return undefined;
 }
 
-async function checkDestination(destination: string): Promise<string> {
+// A first snapshot may create its folder, but only where that cannot mean "the drive is not
+// plugged in": never under /media, /mnt, /Volumes… (an empty mount point would fill the system disk).
+async function checkDestination(destination: string, createIfNew = false): Promise<string> {
   if (!isAbsolute(destination)) throw new SnapshotError('destination-missing', `The destination must be an absolute path: ${destination}`);
   const abs = resolve(destination);
   try {
     if ((await stat(abs)).isDirectory()) return abs;
   } catch {
-    // fall through
+    if (createIfNew && checkLocalDestination(abs, { everUsed: false }).present) {
+      await mkdir(abs, { recursive: true });
+      return abs;
+    }
   }
   throw new SnapshotError(
     'destination-missing',

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readManifest } from '../../../electron/core/snapshots/manifest.js';
@@ -211,13 +211,23 @@ describe('snapshot engine (real rsync)', () => {
   });
 
   it('refuses a missing destination, a missing source and two sources with the same name', async () => {
-    await expectError(run({ destination: join(work, 'unplugged') }), 'destination-missing');
+    // Under /media a missing folder means an unplugged drive: refused, nothing created there.
+    const unplugged = join('/media', `reprise-test-unplugged-${process.pid}`, 'snapshots');
+    await expectError(run({ destination: unplugged }), 'destination-missing');
+    expect(existsSync(dirname(unplugged))).toBe(false);
     await expectError(run({ sources: [join(work, 'nope')] }), 'source-missing');
     const other = join(work, 'other', 'music');
     mkdirSync(other, { recursive: true });
     await expectError(run({ sources: [music, other] }), 'source-name-clash');
     await expectError(run({ sources: ['relative/music'] }), 'invalid-source');
     expect(readdirSync(dest)).toEqual([]);
+  });
+
+  it('creates a brand-new destination folder on an attached disk for the first snapshot', async () => {
+    const fresh = join(work, 'new disk folder', 'snapshots');
+    const first = await run({ destination: fresh });
+    expect(first.kind).toBe('created');
+    expect(existsSync(join(fresh, 'latest'))).toBe(true);
   });
 
   it('a full destination (2 MB tmpfs) gives a clear error and no snapshot', async (ctx) => {
