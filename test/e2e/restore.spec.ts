@@ -107,3 +107,20 @@ test('the Restore page says what to do when no job keeps restore points', async 
   await page.getByRole('button', { name: 'Restore' }).click();
   await expect(page.getByRole('heading', { name: 'Nothing to restore from yet' })).toBeVisible();
 });
+
+test('a snapshot job that has not run yet says so calmly, and Back up now makes its first restore point', async ({ page }) => {
+  const music = join(root, 'music');
+  generateLibrary(music, undefined, 20_000);
+  const data = join(root, 'data');
+  // A destination folder that does not exist yet, on an attached disk: the first snapshot creates it.
+  expect((await reprise(data, ['job', 'add', 'Music', '--source', music, '--snapshot', join(root, 'New Backups', 'snapshots')])).exitCode).toBe(0);
+
+  await page.goto(serve.url);
+  await page.getByRole('button', { name: 'Restore' }).click();
+  const empty = page.getByTestId('no-restore-points');
+  await expect(empty).toContainText('No restore points for Music yet');
+  await expect(page.locator('.error-box')).toHaveCount(0);
+  await empty.getByRole('button', { name: 'Back up now' }).click();
+  await expect(page.getByTestId('artist-row').filter({ hasText: 'Pink Floyd' })).toBeVisible({ timeout: 60_000 });
+  expect(readdirSync(join(root, 'New Backups', 'snapshots'))).toContain('latest');
+});

@@ -294,7 +294,8 @@ export function Restore() {
   const [sourceIndex, setSourceIndex] = useState(0);
   const [artistPath, setArtistPath] = useState<string | null>(null);
   const [item, setItem] = useState<Item | null>(null);
-  const lastRun = status?.lastRun?.id ?? null;
+  // The last run's id and end: a run that has only started has no restore point yet, so read again when it ends.
+  const lastRun = status?.lastRun ? `${status.lastRun.id}:${status.lastRun.endedAt ?? 'running'}` : null;
 
   useEffect(() => {
     if (!job) return;
@@ -324,6 +325,26 @@ export function Restore() {
         <p>Back up to snapshots in a local or NAS folder, or to a versioned mirror, and every run becomes a restore point.</p>
         <button className="button primary" onClick={() => go('jobs')}>
           Set up a backup with restore points
+        </button>
+      </div>
+    );
+  }
+
+  // A job whose first backup has not written a restore point yet: say what happens next, calmly.
+  if (job && !browse && error?.kind === 'not-found') {
+    const backUp = async () => {
+      const r = await call('runs:start', { name: job.name, dryRun: false, trigger: 'manual' });
+      if (!r.ok) useUi.setState({ toast: r.error });
+    };
+    return (
+      <div className="empty" data-testid="no-restore-points">
+        <div className="empty-art">
+          <Icon name="restore" size={44} />
+        </div>
+        <h2>No restore points for {job.name} yet</h2>
+        <p>Each successful backup to a snapshot folder or a versioned mirror becomes a restore point you can pick albums from.</p>
+        <button className="button primary" onClick={backUp}>
+          Back up now
         </button>
       </div>
     );
