@@ -1,6 +1,6 @@
 // Runs jobs: one at a time per job, each destination in turn (one failing never stops the others),
 // history rows kept current, one log file per run, progress throttled before it leaves the core.
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DestinationResult, Job, Outcome, RunProgress, RunSummary, RunTrigger } from '../../../shared/model.js';
 import { ReproError, raise } from '../../../shared/result.js';
@@ -10,6 +10,7 @@ import type { History } from '../history/history.js';
 import { rotateRunLogs } from '../history/log-rotation.js';
 import { saveRunChanges } from '../history/run-changes.js';
 import { checkSourceFolder } from '../jobs/job-service.js';
+import { openRunLog } from './run-log.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import type { ToolPaths } from '../tools/tools.js';
 import type { DestinationOutcome, DestinationRunners, StepProgress } from './destination-runner.js';
@@ -55,8 +56,8 @@ export function runManager(o: RunManagerOptions) {
   async function execute(entry: LiveRun, dryRun: boolean, logPath: string, startedAt: number): Promise<RunSummary> {
     const { runId, job, controller } = entry;
     mkdirSync(o.logDir, { recursive: true });
-    const logStream = createWriteStream(logPath, { flags: 'a', mode: 0o600 });
-    const log = (line: string) => logStream.write(o.redact(line) + '\n');
+    const runLog = openRunLog(logPath);
+    const log = (line: string) => runLog.line(o.redact(line));
     const results: DestinationResult[] = [];
     const outcomes: DestinationOutcome['outcome'][] = [];
     let lastEmit = 0;
@@ -129,7 +130,7 @@ export function runManager(o: RunManagerOptions) {
       return finish(runId, 'failed', results, message);
     } finally {
       live.delete(job.id);
-      await new Promise<void>((resolve) => logStream.end(resolve));
+      await runLog.close();
       // One log per run adds up; keep the newest, never a live run's.
       rotateRunLogs(o.logDir, undefined, new Set([...live.values()].map((l) => l.runId)));
     }

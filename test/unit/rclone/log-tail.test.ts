@@ -1,0 +1,27 @@
+import { appendFileSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tailLogFile } from '../../../electron/core/rclone/log-tail.js';
+import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
+
+afterAll(cleanupTempDirs);
+
+describe('log tail', () => {
+  it('delivers every appended line, whole characters across reads, then removes the private file', async () => {
+    const file = join(tempDir(), 'rclone.log');
+    const lines: string[] = [];
+    const tail = tailLogFile(file, (l) => lines.push(l), 5);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const bjork = Buffer.from('{"object":"Björk/Homogenic/01 Hunter.flac"}\n');
+    // Append "ö" split across two writes, with a read possibly in between.
+    const cut = bjork.indexOf(0xc3) + 1;
+    appendFileSync(file, bjork.subarray(0, cut));
+    tail.drain();
+    expect(lines).toEqual([]);
+    appendFileSync(file, bjork.subarray(cut));
+    appendFileSync(file, 'second line\nno newline at the end');
+    tail.finish();
+    expect(lines).toEqual(['{"object":"Björk/Homogenic/01 Hunter.flac"}', 'second line', 'no newline at the end']);
+    expect(existsSync(file)).toBe(false);
+  });
+});
