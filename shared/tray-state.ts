@@ -3,6 +3,8 @@
 // this. "Errors stay until that job's next success" falls out of looking at every run since the
 // job's last success rather than only at the last run.
 
+import { formatAgo, formatDuration } from './format.js';
+
 export type TrayIcon = 'idle-ok' | 'running' | 'warning' | 'error';
 export type TrayOutcome = 'running' | 'success' | 'partial' | 'failed' | 'cancelled' | 'interrupted' | 'skipped';
 
@@ -102,20 +104,8 @@ export interface TrayState {
 const DAY = 24 * 3600 * 1000;
 const ICON_RANK: Record<TrayIcon, number> = { 'idle-ok': 0, warning: 1, running: 2, error: 3 };
 
-// Same words as shared/format.ts (kept local so this file stands alone in the tray bundle).
-function duration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
-  return `${Math.round(h / 24)} days`;
-}
-
-function ago(thenMs: number, nowMs: number): string {
-  return nowMs - thenMs < 45_000 ? 'just now' : `${duration(nowMs - thenMs)} ago`;
-}
+const duration = (ms: number): string => formatDuration(Math.max(0, ms) / 1000);
+const ago = (thenMs: number, nowMs: number): string => formatAgo(thenMs, nowMs);
 
 function percentText(p: number | null): string {
   return p === null ? 'Backing up…' : `Backing up… ${Math.floor(p)} %`;

@@ -1,25 +1,14 @@
 // What every destination kind implements. The run manager calls one runner per destination and
 // aggregates their outcomes; kinds differ only in how they move the files.
-import type { Destination, DestinationKind, Job, Outcome, TransferringFile } from '../../../shared/model.js';
+import type { Destination, DestinationKind, Job, Outcome, RunProgress } from '../../../shared/model.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import type { ToolPaths } from '../tools/tools.js';
 
-/** One progress sample from a destination runner, for one source step. */
-export interface StepProgress {
-  readonly step: number;
-  readonly steps: number;
-  readonly bytes: number;
-  readonly totalBytes: number;
-  readonly files: number;
-  readonly totalFiles: number;
-  readonly speed: number;
-  readonly eta: number | null;
-  /** 0–1 within this destination. */
+/** One progress sample from a destination runner: the run's progress fields it knows, plus how far
+ * (0–1) it is within this destination; the run manager adds run, job, destination and percent. */
+export type StepProgress = Omit<RunProgress, 'runId' | 'jobId' | 'destId' | 'target' | 'percent'> & {
   readonly fraction: number;
-  readonly current: readonly TransferringFile[];
-  readonly errors: number;
-  readonly elapsed: number;
-}
+};
 
 /** What a changed file did in a run (per destination). */
 export interface FileChange {
