@@ -2,6 +2,10 @@
 // stdout collected (lsjson, cat), stderr streamed line by line (JSON log). A small execa-based
 // implementation lives here; the host can pass the foundation's child runner instead.
 import { execa } from 'execa';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tailLogFile } from '../rclone/log-tail.js';
 
 /** One rclone invocation. */
 export interface RcloneCall {
@@ -31,7 +35,18 @@ export interface RcloneExecSetup {
 /** Builds an RcloneExec on execa with process-group cancel. */
 export function createRcloneExec(setup: RcloneExecSetup = {}): RcloneExec {
   return async (call) => {
-    const args = [...(setup.configFile ? ['--config', setup.configFile] : []), ...call.args];
+    const tail: string[] = [];
+    const take = (line: string): void => {
+      if (!line) return;
+      tail.push(line);
+      if (tail.length > 30) tail.shift();
+      call.onStderrLine?.(line);
+    };
+    // A streamed log goes through a private file we follow, not the pipe: a pipe wakes us for every
+    // line, which on two cores slows rclone itself (see rclone/log-tail.ts and scripts/bench.js).
+    const logFile = call.onStderrLine ? join(tmpdir(), `reprise-rclone-${process.pid}-${randomBytes(6).toString('hex')}.log`) : null;
+    const logTail = logFile ? tailLogFile(logFile, take) : null;
+    const args = [...(setup.configFile ? ['--config', setup.configFile] : []), ...(logFile ? [`--log-file=${logFile}`] : []), ...call.args];
     const child = execa(setup.bin ?? 'rclone', args, {
       reject: false,
       stdin: 'ignore',
@@ -42,7 +57,6 @@ export function createRcloneExec(setup: RcloneExecSetup = {}): RcloneExec {
       buffer: { stdout: true, stderr: false },
       maxBuffer: 512 * 1024 * 1024,
     });
-    const tail: string[] = [];
     let pending = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
@@ -50,12 +64,6 @@ export function createRcloneExec(setup: RcloneExecSetup = {}): RcloneExec {
       pending = parts.pop() ?? '';
       for (const line of parts) take(line);
     });
-    const take = (line: string): void => {
-      if (!line) return;
-      tail.push(line);
-      if (tail.length > 30) tail.shift();
-      call.onStderrLine?.(line);
-    };
     let cancelled = false;
     let timer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
@@ -78,7 +86,7 @@ export function createRcloneExec(setup: RcloneExecSetup = {}): RcloneExec {
     };
     if (call.signal?.aborted) onAbort();
     else call.signal?.addEventListener('abort', onAbort, { once: true });
-    const result = await child;
+    const result = await child.finally(() => logTail?.finish());
     take(pending);
     if (timer) clearTimeout(timer);
     call.signal?.removeEventListener('abort', onAbort);
