@@ -15,16 +15,21 @@ if (!existsSync(join(root, 'out/electron/main.js')) || !existsSync(join(root, 'o
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 
-// Resolving the electron package fetches its binary on first use; do it in a child we can time out.
+// Resolving the electron package fetches its binary on first use; do it in a child we can time out,
+// and keep its stack traces to ourselves: the user gets one plain line either way.
 function electronBinary() {
+  const fetched = existsSync(join(root, 'node_modules/electron/path.txt'));
+  if (!fetched) process.stdout.write('Fetching the Electron desktop runtime (first start only)…\n');
   const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {
     cwd: root,
     encoding: 'utf8',
     timeout: 300_000,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const path = probe.stdout?.trim().split('\n').pop();
-  return probe.status === 0 && path && existsSync(path) ? path : null;
+  if (probe.status === 0 && path && existsSync(path)) return { path };
+  const why = /fetch failed|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|certificate/i.exec(probe.stderr ?? '')?.[0];
+  return { error: why ? `downloading Electron failed (${why}), probably no internet connection` : probe.error ? `resolving Electron timed out` : 'the Electron binary is not available' };
 }
 
 function serveInstead(reason) {
@@ -41,9 +46,10 @@ function serveInstead(reason) {
 }
 
 
-const binary = process.env.REPRISE_NO_ELECTRON ? null : electronBinary();
+const electron = process.env.REPRISE_NO_ELECTRON ? { error: 'REPRISE_NO_ELECTRON is set' } : electronBinary();
+const binary = electron.path;
 if (!binary) {
-  serveInstead('the Electron binary is not available (its download failed or was skipped).');
+  serveInstead(`${electron.error}.`);
 } else {
   let ready = false;
   const app = spawn(binary, [root], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
