@@ -8,6 +8,7 @@ import type { RestoreProgressEvent } from '../../shared/restore';
 import type { AppNotification } from '../../shared/alerts';
 import type { SchedulerStatusDto } from '../../shared/contract/scheduler';
 import type { TrayState } from '../../shared/tray-state';
+import { frameBatch } from './frame-batch';
 import { type ConnectionState, pickBridge } from './transport';
 import { connectRemotesStore } from './remotes/remotes-store';
 
@@ -102,21 +103,11 @@ export function connectStore(): void {
     if (connection === 'open') void getState().refresh();
   });
 
-  let pendingProgress: Record<string, RunProgress> = {};
-  let frame = 0;
-  bridge.on('runs:progress', (p) => {
-    pendingProgress[p.jobId] = p;
-    if (frame) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      const batch = pendingProgress;
-      pendingProgress = {};
-      setState((s) => ({ live: { ...s.live, ...batch } }));
-    });
-  });
+  const progress = frameBatch<RunProgress>((batch) => setState((s) => ({ live: { ...s.live, ...batch } })));
+  bridge.on('runs:progress', (p) => progress.add(p.jobId, p));
   bridge.on('runs:started', () => void getState().refresh());
   bridge.on('runs:finished', (run) => {
-    delete pendingProgress[run.jobId];
+    progress.drop(run.jobId);
     setState((s) => {
       const live = { ...s.live };
       delete live[run.jobId];
@@ -125,19 +116,8 @@ export function connectStore(): void {
     void getState().refresh();
   });
   bridge.on('jobs:changed', () => void getState().refresh());
-  // Restore progress is coalesced per animation frame like run progress.
-  let pendingRestores: Record<string, RestoreProgressEvent> = {};
-  let restoreFrame = 0;
-  bridge.on('restore:progress', (p) => {
-    pendingRestores[p.restoreId] = p;
-    if (restoreFrame) return;
-    restoreFrame = requestAnimationFrame(() => {
-      restoreFrame = 0;
-      const batch = pendingRestores;
-      pendingRestores = {};
-      setState((s) => ({ restores: { ...s.restores, ...batch } }));
-    });
-  });
+  const restores = frameBatch<RestoreProgressEvent>((batch) => setState((s) => ({ restores: { ...s.restores, ...batch } })));
+  bridge.on('restore:progress', (p) => restores.add(p.restoreId, p));
   connectRemotesStore(bridge);
   bridge.on('tray:state', (tray) => {
     pushed++;

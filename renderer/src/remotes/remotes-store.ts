@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { Bridge } from '../../../shared/contract';
 import type { AuthorizeUpdate, DownloadUpdate, MountView, RemoteSummary } from '../../../shared/remotes/types';
+import { frameBatch } from '../frame-batch';
 
 export interface RemotesState {
   /** Latest list pushed by the core (null until the first event or load). */
@@ -38,16 +39,6 @@ export function connectRemotesStore(bridge: Pick<Bridge, 'on'>): void {
   bridge.on('remotes:changed', ({ remotes }) => setState({ remotes }));
   bridge.on('mounts:changed', ({ mounts }) => setState({ mounts }));
   bridge.on('remotes:authorize', (u) => setState((s) => ({ authorize: { ...s.authorize, [u.sessionId]: u } })));
-  let pending: Record<string, DownloadUpdate> = {};
-  let frame = 0;
-  bridge.on('browse:download', (d) => {
-    pending[d.id] = d;
-    if (frame) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      const batch = pending;
-      pending = {};
-      setState((s) => ({ downloads: { ...s.downloads, ...batch } }));
-    });
-  });
+  const downloads = frameBatch<DownloadUpdate>((batch) => setState((s) => ({ downloads: { ...s.downloads, ...batch } })));
+  bridge.on('browse:download', (d) => downloads.add(d.id, d));
 }
