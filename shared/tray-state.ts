@@ -231,7 +231,8 @@ export function computeTrayState(input: TrayInput): TrayState {
     header = { tone: 'warning', text: worst.problem!, action, paused };
   } else {
     const last = Math.max(...jobs.map((j) => j.lastSuccessAt ?? -Infinity));
-    const text = Number.isFinite(last) ? `All backups OK · last ${ago(last, now)}` : 'No backups yet';
+    const when = Number.isFinite(last) ? ago(last, now) : null;
+    const text = when === null ? 'No backups yet' : `All backups OK · ${when === 'just now' ? 'backed up just now' : `last ${when}`}`;
     header = { tone: 'idle-ok', text, action: null, paused };
   }
   if (paused && header.action === null) header = { ...header, action: { type: 'resume', label: 'Resume' } };

@@ -81,7 +81,7 @@ test('a scheduled job runs by itself at its time; history and header follow', as
 
   await expect(header).toContainText('Backing up Music');
   await expect(header).toHaveAttribute('data-icon', 'running');
-  await expect(header).toContainText('All backups OK · last just now', { timeout: 60_000 });
+  await expect(header).toContainText('All backups OK · backed up just now', { timeout: 60_000 });
   await expect(header).toHaveAttribute('data-icon', 'idle-ok');
   expect(sameTree(music, join(dest, 'Music'))).toBe(true);
 

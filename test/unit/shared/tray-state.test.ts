@@ -25,6 +25,7 @@ describe('computeTrayState, one job', () => {
       { icon: 'warning', tooltip: 'No backup yet\nMusic: never backed up (created 30 days ago)', header: 'Music: never backed up (created 30 days ago)', health: 'overdue', action: 'retry' },
     ],
     ['ok', { runs: [run('m', 2, 'success')] }, { icon: 'idle-ok', tooltip: 'Last backup: 2 h ago ✓', header: 'All backups OK · last 2 h ago', health: 'ok' }],
+    ['ok, just now', { runs: [run('m', 0, 'success')] }, { icon: 'idle-ok', tooltip: 'Last backup: just now ✓', header: 'All backups OK · backed up just now', health: 'ok' }],
     [
       'overdue (no success for more than its 3 days)',
       { runs: [run('m', 4 * 24, 'success')] },
