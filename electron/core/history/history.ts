@@ -1,9 +1,8 @@
 // The history of runs in SQLite: opened by the core only, WAL so the CLI and the app can share it.
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { DestinationResult, Outcome, RunSummary, RunTrigger } from '../../../shared/model.js';
 import { migrate } from './migrations.js';
+import { openSqlite } from './open-sqlite.js';
 
 interface RunRow {
   id: number;
@@ -57,10 +56,7 @@ export type History = ReturnType<typeof openHistory>;
 
 /** Opens (creating and migrating) the history database at path. */
 export function openHistory(path: string) {
-  mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
+  const db = openSqlite(path, { busyTimeoutMs: 5000 });
   db.pragma('foreign_keys = ON');
   migrate(db);
 

@@ -46,18 +46,24 @@ export const migrations: readonly Migration[] = [
   (db) => createRunChangesTable(db),
 ];
 
-/** Brings a database up to the newest migration; returns the version it ended at. */
+/**
+ * Brings a database up to the newest migration; returns the version it ended at. Each step reads
+ * the version inside its own write transaction (BEGIN IMMEDIATE), so two processes opening the same
+ * file at once apply each step exactly once: the second waits, then sees it done.
+ */
 export function migrate(db: Database.Database, list: readonly Migration[] = migrations): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > list.length) {
-    throw new Error(`The history database is from a newer Reprise (schema ${current}, this version knows ${list.length}).`);
-  }
-  for (let v = current; v < list.length; v++) {
-    const step = list[v]!;
-    db.transaction(() => {
-      step(db);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+  const step = db.transaction((): boolean => {
+    const v = db.pragma('user_version', { simple: true }) as number;
+    if (v > list.length) {
+      throw new Error(`The history database is from a newer Reprise (schema ${v}, this version knows ${list.length}).`);
+    }
+    if (v === list.length) return false;
+    list[v]!(db);
+    db.pragma(`user_version = ${v + 1}`);
+    return true;
+  });
+  while (step.immediate()) {
+    // one migration applied; look again
   }
   return list.length;
 }

@@ -2,14 +2,10 @@
 // terminal and a second `reprise serve` all share this lock table in the data dir. SQLite gives
 // us what an O_EXCL lock file cannot do race-free: "check whether the holder is dead, then take
 // over" as one atomic step (BEGIN IMMEDIATE serialises writers across processes).
-//
-// Kept free of relative imports so two plain `node --experimental-strip-types` processes can
-// load it directly in the race test.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { openSqlite } from '../history/open-sqlite.js';
 
 export interface LockHolder {
   readonly jobId: string;
@@ -80,11 +76,8 @@ export class JobLocks {
   private readonly pid: number;
 
   constructor(file: string, opts: JobLocksOptions = {}) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
     // Two processes starting at the same instant wait for each other instead of failing.
-    this.db.pragma('busy_timeout = 10000');
+    this.db = openSqlite(file, { busyTimeoutMs: 10_000 });
     this.db.exec('CREATE TABLE IF NOT EXISTS job_locks (job_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, token TEXT NOT NULL, label TEXT NOT NULL, since INTEGER NOT NULL, cancel_requested INTEGER NOT NULL DEFAULT 0)');
     this.isAlive = opts.isAlive ?? pidIsAlive;
     this.now = opts.now ?? Date.now;

@@ -4,6 +4,7 @@
 import { createInterface } from 'node:readline';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import '../../../support/strip-types-resolve.mjs';
 
 const [dbFile, jobId, markerDir] = process.argv.slice(2);
 const { JobLocks } = await import('../../../../electron/core/scheduler/job-lock.ts');
