@@ -130,9 +130,14 @@ export async function pruneMirrorVersions(
   };
   const manifestPath = (name: string): string => joinRemote(target, MIRROR_MANIFESTS, name);
   const versionsPath = (id: string): string => joinRemote(target, MIRROR_VERSIONS, id);
-  // lsjson exits 3 for a folder that does not exist: it holds nothing.
-  const listFiles = async (remote: string): Promise<Set<string>> =>
-    new Set((JSON.parse((await step(['lsjson', '-R', '--files-only', '--', remote], `list ${remote}`, [0, 3])) || '[]') as Array<{ Path: string }>).map((f) => f.Path));
+  // lsjson exits 3 (and prints half a list) for a folder that does not exist: it holds nothing.
+  const list = async (args: readonly string[], remote: string): Promise<string[]> => {
+    const r = await exec({ args: [...NO_RETRY, 'lsjson', ...args, '--', remote] });
+    if (r.exitCode === 3) return [];
+    if (r.exitCode !== 0) throw new MirrorPruneError(`Retention could not list ${remote}: ${r.stderrTail.at(-1) ?? `exit ${r.exitCode}`}`);
+    return (JSON.parse(r.stdout || '[]') as Array<{ Path: string }>).map((f) => f.Path);
+  };
+  const listFiles = async (remote: string): Promise<Set<string>> => new Set(await list(['-R', '--files-only'], remote));
 
   /** Steps b–f of a fold whose merged manifest is already uploaded (step a). */
   const finishFold = async (j: MirrorManifest | undefined, merged: MirrorManifest): Promise<void> => {
@@ -196,8 +201,9 @@ export async function pruneMirrorVersions(
     await step(['deletefile', '--', manifestPath(`${id}.json`)], `delete the manifest of ${id}`);
     gone(id, '');
   }
-  const versionDirs = JSON.parse((await step(['lsjson', '--dirs-only', '--', joinRemote(target, MIRROR_VERSIONS)], 'list the version folders', [0, 3])) || '[]') as Array<{ Path: string }>;
-  for (const d of versionDirs) if (d.Path <= plan.oldestKept) await step(['purge', '--', versionsPath(d.Path)], `remove versions/${d.Path}`, [0, 3]);
+  for (const dir of await list(['--dirs-only'], joinRemote(target, MIRROR_VERSIONS))) {
+    if (dir <= plan.oldestKept) await step(['purge', '--', versionsPath(dir)], `remove versions/${dir}`, [0, 3]);
+  }
 
   // 4. Middle runs: fold each into the next, oldest first (n's manifest may be one just merged).
   const current = new Map(manifests.map((m) => [m.id, m]));
