@@ -10,6 +10,7 @@ import { createRcloneExec, type RcloneExec } from '../../../electron/core/snapsh
 import type { DeletionGuardPolicy } from '../../../electron/core/snapshots/mirror-guard.js';
 import { selectRetention } from '../../../electron/core/snapshots/retention.js';
 import { parseSnapshotId } from '../../../electron/core/snapshots/snapshot-names.js';
+import { reprise } from '../../support/cli.js';
 import { type WebDavServer, startWebDav, writeWebDavConfig } from '../../support/servers.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 
@@ -277,5 +278,45 @@ describe('mirror retention thins the middle on rclone serve webdav (loopback)', 
     expect(readdirSync(join(served, 'backup', 'manifests')).sort()).toEqual([`${r1}.json`, `${r3}.json`]);
     await s.expectRestores(r1);
     await s.expectRestores(r3);
+  });
+});
+
+describe('reprise run applies the policy to a mirror; reprise snapshots and restore see the result', () => {
+  it('folds the run the policy drops and restores the older kept point byte for byte', async () => {
+    const exec = createRcloneExec({ configFile: '/dev/null' });
+    const target = join(tempDir(), 'mirror');
+    const s = new Scenario(exec, target);
+    // Three runs made earlier (two on one day, a minute apart), then `reprise run` now: with
+    // keep-daily 3, the first of the two same-day runs is the one that goes.
+    const noon = (daysAgo: number, minute: number): Date => {
+      const d = new Date(Date.now() - daysAgo * 86_400_000);
+      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 12, minute));
+    };
+    s.write('a.flac', 'a1');
+    s.write('b.flac', 'b-one');
+    await s.run(noon(3, 0));
+    s.write('n.flac', 'n created, then dropped');
+    s.remove('b.flac');
+    await s.run(noon(2, 0));
+    s.write('n.flac', 'n changed by the kept run');
+    s.write('a.flac', 'a changed by the kept run');
+    await s.run(noon(2, 1));
+    const [rA, rB, rC] = s.ids as [string, string, string];
+    s.write('a.flac', 'a changed today');
+
+    const data = tempDir();
+    const cli = (args: string[]) => reprise(data, ['--rclone-config', '/dev/null', ...args]);
+    expect((await cli(['job', 'add', 'T', '--source', s.music, '--mirror', target, '--keep-daily', '3'])).exitCode).toBe(0);
+    const run = await cli(['run', 'T']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const points = (JSON.parse((await cli(['snapshots', 'T', '--json'])).stdout) as Array<{ points: Array<{ id: string }> }>)[0]!.points.map((p) => p.id);
+    expect(points).toHaveLength(3);
+    expect(points.slice(1)).toEqual([rC, rA]);
+    expect(points).not.toContain(rB);
+
+    const to = tempDir();
+    const restored = await cli(['restore', 'T', '--path', 'music', '--at', rA, '--from', target, '--to', to]);
+    expect(restored.exitCode, restored.stderr).toBe(0);
+    expect(tree(join(to, 'music'))).toEqual(s.states.get(rA));
   });
 });
