@@ -22,7 +22,9 @@
 //                     a file in versions/<R_n> is j's version, not the state before j)
 // Runs are folded oldest first, so a chain of dropped runs folds into the first kept one after it.
 // The newest complete point and points being restored from (protectedIds) are always kept; a run
-// after the newest point (a failed one) has no later run to fold into and stays as it is.
+// after the newest point (a failed one) has no later run to fold into and stays as it is. A restore
+// from point p reads the version folders of runs after p as it copies, so while p is in use no fold
+// goes into a run after p: those points stay until a prune with no restore under way.
 //
 // Crash safety. Nothing in rclone 1.60 replaces a file atomically (copyto and moveto onto an
 // existing file delete or truncate it first), so a fold never overwrites n's manifest in place:
@@ -62,6 +64,8 @@ export interface MirrorPrunePlan {
   readonly fold: ReadonlyArray<{ readonly id: string; readonly into: string }>;
   /** Restore points that go (in dropOld or fold). */
   readonly removedPoints: readonly string[];
+  /** Points the policy drops but that stay for now: folding them would move files a point being restored from reads. */
+  readonly deferred: readonly string[];
 }
 
 /** Decides, from the manifests alone, which runs go and how. Pure. */
@@ -69,18 +73,31 @@ export function planMirrorPrune(manifests: readonly MirrorManifest[], policy: Re
   const points = mirrorPoints(manifests);
   const candidates = points.map((m) => ({ id: m.id, time: parseSnapshotId(m.id) ?? new Date(m.startedAt), complete: true }));
   const keep = new Set(selectRetention(candidates, policy, options).keep.map((k) => k.id));
-  if (keep.size === 0) return { keep: [], oldestKept: null, dropOld: [], fold: [], removedPoints: [] };
+  if (keep.size === 0) return { keep: [], oldestKept: null, dropOld: [], fold: [], removedPoints: [], deferred: [] };
   const oldestKept = [...keep].sort()[0]!;
   const dropOld = manifests.filter((m) => m.id < oldestKept).map((m) => m.id);
   const after = manifests.filter((m) => m.id > oldestKept);
+  // A restore from point p reads the version folders of the runs after p while it copies: folding
+  // into a run after the oldest point in use waits for a later prune.
+  const inUse = points.map((m) => m.id).filter((id) => options.protectedIds?.has(id));
+  const foldLimit = inUse.length > 0 ? inUse.sort()[0]! : null;
   const fold: Array<{ id: string; into: string }> = [];
-  for (let i = 0; i < after.length - 1; i++) if (!keep.has(after[i]!.id)) fold.push({ id: after[i]!.id, into: after[i + 1]!.id });
+  const deferred: string[] = [];
+  for (let i = 0; i < after.length - 1; i++) {
+    const { id } = after[i]!;
+    const into = after[i + 1]!.id;
+    if (keep.has(id)) continue;
+    if (foldLimit !== null && into > foldLimit) deferred.push(id);
+    else fold.push({ id, into });
+  }
+  const pointIds = new Set(points.map((m) => m.id));
   return {
     keep: [...keep].sort(),
     oldestKept,
     dropOld,
     fold,
-    removedPoints: points.map((m) => m.id).filter((id) => !keep.has(id)),
+    removedPoints: points.map((m) => m.id).filter((id) => !keep.has(id) && !deferred.includes(id)),
+    deferred: deferred.filter((id) => pointIds.has(id)),
   };
 }
 
@@ -186,6 +203,7 @@ export async function pruneMirrorVersions(
   const manifests = await readMirrorManifests(exec, target);
   const plan = planMirrorPrune(manifests, policy, { protectedIds, ...options });
   if (plan.oldestKept === null) return [];
+  if (plan.deferred.length > 0) log(`# retention: ${plan.deferred.length} restore point(s) stay until the restore in progress ends: ${plan.deferred.join(', ')}`);
   const points = new Set(plan.removedPoints);
   const removed: string[] = [];
   const gone = (id: string, how: string): void => {

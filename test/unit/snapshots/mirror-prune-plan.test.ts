@@ -69,9 +69,30 @@ describe('mirror prune plan', () => {
     const ms = [manifest(ids[0]!), manifest(ids[1]!), manifest(ids[2]!), manifest(ids[3]!, 'failed')];
     const plan = planMirrorPrune(ms, { keepLast: 1 }, { protectedIds: new Set([ids[0]!]) });
     expect(plan.keep).toEqual([ids[0], ids[2]]);
-    expect(plan.fold).toEqual([{ id: ids[1], into: ids[2] }]);
+    // Restoring from the first point reads versions/ of the runs after it: the second one waits.
+    expect(plan.fold).toEqual([]);
+    expect(plan.deferred).toEqual([ids[1]]);
     expect(plan.dropOld).toEqual([]);
-    expect(plan.removedPoints).toEqual([ids[1]]);
+    expect(plan.removedPoints).toEqual([]);
+    const unprotected = planMirrorPrune(ms, { keepLast: 1 });
+    expect(unprotected.keep).toEqual([ids[2]]);
+    expect(unprotected.dropOld).toEqual([ids[0], ids[1]]);
+    expect(unprotected.fold).toEqual([]); // the failed fourth run has nothing to fold into
+  });
+
+  it('folds nothing into a run after a point being restored from: those points wait', () => {
+    const ids = ['2026-01-01T030000Z', '2026-01-02T030000Z', '2026-01-03T030000Z', '2026-01-04T030000Z', '2026-01-05T030000Z'];
+    const ms = ids.map((id) => manifest(id));
+    // Restoring from the second point: the first may fold into it, the fourth may not fold into the fifth.
+    const plan = planMirrorPrune(ms, { keepLast: 1, keepMonthly: 1, keepDaily: 0 }, { protectedIds: new Set([ids[2]!]) });
+    expect(plan.keep).toEqual([ids[2], ids[4]]);
+    expect(plan.dropOld).toEqual([ids[0], ids[1]]);
+    expect(plan.fold).toEqual([]);
+    expect(plan.deferred).toEqual([ids[3]]);
+    expect(plan.removedPoints).toEqual([ids[0], ids[1]]);
+    const restoringFirst = planMirrorPrune(ms, { keepLast: 1 }, { protectedIds: new Set([ids[1]!]) });
+    expect(restoringFirst.fold).toEqual([]);
+    expect(restoringFirst.deferred).toEqual([ids[2], ids[3]]);
   });
 });
 
