@@ -110,10 +110,9 @@ export function foldedManifest(j: MirrorManifest, n: MirrorManifest, versionedBy
     ...s,
     added: [...new Set([...s.added.filter((p) => !versionedByJ.has(p)), ...createdByJ.filter((p) => baseOf(p) === s.base)])].sort(),
   });
-  // A source j synced that n did not (it left the job in between) keeps j's record of what it created.
-  const orphans = j.sources
-    .filter((s) => !bases.has(s.base))
-    .map((s) => ({ ...s, files: 0, bytes: 0, transferred: 0, versioned: 0, added: createdByJ.filter((p) => baseOf(p) === s.base) }));
+  // A source j synced that n did not (it left the job in between) keeps j's record: current/ still
+  // holds it as j left it, and what j created must stay recorded.
+  const orphans = j.sources.filter((s) => !bases.has(s.base)).map((s) => ({ ...s, transferred: 0, versioned: 0, added: createdByJ.filter((p) => baseOf(p) === s.base) }));
   return { ...n, sources: [...n.sources.map(merge), ...orphans], revision: (n.revision ?? 0) + 1, absorbs: j.id };
 }
 

@@ -108,6 +108,15 @@ describe('folding one run into the next', () => {
     expect(merged.sources[0]!.added).toEqual(['music/made-by-j-and-changed-by-n.flac', 'music/new-in-j.flac', 'music/new-in-n.flac']);
     expect(foldedManifest(j, merged, new Set()).revision).toBe(2);
   });
+
+  it('keeps the record of a source j synced and n did not', () => {
+    const other = { ...j.sources[0]!, path: '/m/podcasts', base: 'podcasts', files: 7, bytes: 70, added: ['podcasts/ep1.mp3'] };
+    const merged = foldedManifest({ ...j, sources: [...j.sources, other] }, n, new Set());
+    expect(merged.sources.map((s) => [s.base, s.files, s.added])).toEqual([
+      ['music', 1, ['music/deleted-by-j-recreated-by-n.flac', 'music/made-by-j-and-changed-by-n.flac', 'music/new-in-j.flac', 'music/new-in-n.flac']],
+      ['podcasts', 7, ['podcasts/ep1.mp3']],
+    ]);
+  });
 });
 
 describe('manifests of a fold under way', () => {
