@@ -12,7 +12,7 @@ import { frameBatch } from './frame-batch';
 import { type ConnectionState, pickBridge } from './transport';
 import { connectRemotesStore } from './remotes/remotes-store';
 
-export type Page = 'dashboard' | 'restore' | 'jobs' | 'remotes' | 'browser' | 'mounts' | 'history';
+export type Page = 'dashboard' | 'restore' | 'jobs' | 'remotes' | 'browser' | 'mounts' | 'history' | 'settings';
 
 export interface UiState {
   readonly connection: ConnectionState;
