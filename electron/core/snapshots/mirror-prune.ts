@@ -194,6 +194,11 @@ export async function pruneMirrorVersions(
     }
     const all = await readMirrorManifests(exec, target);
     const j = merged.absorbs ? all.find((m) => m.id === merged.absorbs) : undefined;
+    // Half done is a state every point rebuilds from: it can wait for a restore from an older point.
+    if (j && mirrorPoints(all).some((m) => m.id < merged.id && protectedIds.has(m.id))) {
+      log(`# retention: folding ${j.id} into ${merged.id} resumes after the restore in progress`);
+      continue;
+    }
     await finishFold(j, merged);
     if (j) log(`# retention: finished folding ${j.id} into ${merged.id} (an earlier prune was interrupted)`);
   }

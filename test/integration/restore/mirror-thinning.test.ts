@@ -232,6 +232,15 @@ describe('an interrupted fold never breaks a kept point, and the next prune fini
       expect(outcome).toBe('crash');
       crashedAt = limit;
       await checkPoints(target, `stopped at step ${limit}`);
+      if (limit === 3) {
+        // Half folded (merged manifest written, nothing moved yet) while r1 is being restored from:
+        // the fold waits, nothing under r1's feet moves.
+        const before = tree(target);
+        const log: string[] = [];
+        expect(await pruneMirrorVersions(exec, target, policy, (l) => log.push(l), new Set([r1]))).toEqual([]);
+        expect(tree(target)).toEqual(before);
+        expect(log.join('\n')).toMatch(/resumes after the restore in progress/);
+      }
       // The next prune finishes the job: the mirror ends up as if nothing had been interrupted.
       await pruneMirrorVersions(exec, target, policy);
       expect(tree(target), `resumed after step ${limit}`).toEqual(cleanTree);
