@@ -22,6 +22,14 @@ interface Item {
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 function ErrorBox({ error }: { error: AppError }) {
+  // Stopped by the user: said calmly, not as a failure.
+  if (error.kind === 'cancelled') {
+    return (
+      <div className="result" role="status" data-testid="restore-stopped">
+        <Icon name="stop" /> {error.message}
+      </div>
+    );
+  }
   return (
     <div className="error-box" role="alert">
       <strong>{error.message}</strong>
@@ -251,6 +259,11 @@ function RestorePanel({ job, item, browse, onBack }: { job: Job; item: Item; bro
               <div className="progress-line">
                 <strong>{progress?.phase === 'verifying' ? 'Verifying…' : progress?.phase === 'copying' ? `${progress.percent} %` : 'Preparing…'}</strong>
                 {progress && progress.bytes > 0 && <span>{formatBytes(progress.bytes)}</span>}
+                {restoreId && (
+                  <button type="button" className="button small" onClick={() => void call('restore:cancel', { restoreId })}>
+                    <Icon name="stop" size={12} /> Stop
+                  </button>
+                )}
               </div>
             </div>
           )}
