@@ -11,8 +11,11 @@ export async function encryptConfig(configPath: string, password: string): Promi
   const steps: { prompt: RegExp; answer: string }[] = [
     { prompt: /e\/n\/d\/r\/c\/s\/q> $/, answer: 's' },
     { prompt: /a\/q> $/, answer: 'a' },
-    { prompt: /password:\s*$/, answer: password },
-    { prompt: /password:\s*$/, answer: password },
+    // The bare "password:" prompt, not the "Enter NEW configuration password:" line before it:
+    // answering that line early puts both passwords in the pipe before rclone reads the first,
+    // and rclone reads each through a fresh buffered reader, which swallows the second (a hang).
+    { prompt: /(?:^|\n)password:$/, answer: password },
+    { prompt: /(?:^|\n)password:$/, answer: password },
     { prompt: /c\/u\/q> $/, answer: 'q' },
     { prompt: /e\/n\/d\/r\/c\/s\/q> $/, answer: 'q' },
   ];
