@@ -10,6 +10,7 @@
 // restore commands refuse them too), so a folder there is reported as `kind: 'copy'` — the Browser
 // says why it cannot open it in Restore instead of offering a link that leads nowhere.
 import type { DestinationKind, Job } from './model.js';
+import type { AlbumEntry, SourceIndex } from './restore.js';
 
 /** A folder as the Browser shows it: `remote:path`, or a local folder. */
 export type BrowsedPlace = { readonly remote: string; readonly path: string } | { readonly local: string };
@@ -181,4 +182,29 @@ export function versionIndexFor(versions: readonly VersionLike[], destId: string
     if (at.kind === 'snapshot') return v.pointId === at.id;
     return comparePointIds(v.pointId, at.run) < 0;
   });
+}
+
+/** Where an item path leads in the picker's index of a restore point. */
+export interface PickerSpot {
+  /** Index into `sources`, or -1 when no source folder of the index has that name. */
+  readonly sourceIndex: number;
+  /** The artist (or top folder) to select, when the item is one or lies inside one. */
+  readonly artistPath: string | null;
+  /** The album (or second-level folder) when the item is exactly one. */
+  readonly album: AlbumEntry | null;
+  /** `source`: the whole source folder; `artist`: an artist; `album`; `deeper`: anything below an album (a disc folder, a file) or not in the index. */
+  readonly level: 'source' | 'artist' | 'album' | 'deeper';
+}
+
+/** Finds an item path (`music/Artist/Album/…`) in the picker's index. */
+export function findInPicker(sources: readonly SourceIndex[], itemPath: string): PickerSpot {
+  const parts = itemPath.split('/');
+  const sourceIndex = sources.findIndex((s) => s.source === parts[0]);
+  const source = sources[sourceIndex];
+  if (parts.length === 1) return { sourceIndex, artistPath: null, album: null, level: 'source' };
+  const artistPath = parts.slice(0, 2).join('/');
+  const artist = source?.artists.find((a) => a.path === artistPath);
+  if (parts.length === 2) return artist ? { sourceIndex, artistPath, album: null, level: 'artist' } : { sourceIndex, artistPath: null, album: null, level: 'deeper' };
+  const album = artist?.albums.find((al) => al.path === parts.slice(0, 3).join('/')) ?? null;
+  return { sourceIndex, artistPath: artist ? artistPath : null, album: parts.length === 3 ? album : null, level: parts.length === 3 && album ? 'album' : 'deeper' };
 }

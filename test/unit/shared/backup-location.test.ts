@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type BrowsedPlace, comparePointIds, locateInBackup, versionIndexFor } from '../../../shared/backup-location.js';
+import { type BrowsedPlace, comparePointIds, findInPicker, locateInBackup, versionIndexFor } from '../../../shared/backup-location.js';
+import type { SourceIndex } from '../../../shared/restore.js';
 import type { Destination, Job } from '../../../shared/model.js';
 
 const job = (id: string, name: string, destinations: Destination[]): Job => ({
@@ -108,4 +109,21 @@ describe('versionIndexFor', () => {
     expect(comparePointIds('2026-11-22T030000Z-10', '2026-11-22T030000Z-2')).toBeGreaterThan(0);
     expect(comparePointIds('2026-11-22T030000Z', '2026-11-22T030000Z-2')).toBeLessThan(0);
   });
+});
+
+describe('findInPicker', () => {
+  const wall = { name: 'The Wall (1979)', path: WALL, cover: null, tracks: 4, bytes: 10 };
+  const sources: SourceIndex[] = [
+    { source: 'music', layout: 'music', artists: [{ name: 'Pink Floyd', path: 'music/Pink Floyd', bytes: 10, albums: [wall] }] },
+    { source: 'Podcasts', layout: 'plain', artists: [] },
+  ];
+  it.each<[string, string, unknown]>([
+    ['an album', WALL, { sourceIndex: 0, artistPath: 'music/Pink Floyd', album: wall, level: 'album' }],
+    ['an artist', 'music/Pink Floyd', { sourceIndex: 0, artistPath: 'music/Pink Floyd', album: null, level: 'artist' }],
+    ['a source folder', 'Podcasts', { sourceIndex: 1, artistPath: null, level: 'source' }],
+    ['a disc folder inside an album', `${WALL}/CD1`, { sourceIndex: 0, artistPath: 'music/Pink Floyd', album: null, level: 'deeper' }],
+    ['an album not in this restore point', 'music/Pink Floyd/Animals (1977)', { sourceIndex: 0, artistPath: 'music/Pink Floyd', album: null, level: 'deeper' }],
+    ['an artist not in this restore point', 'music/Björk', { sourceIndex: 0, artistPath: null, level: 'deeper' }],
+    ['a source no longer backed up', 'Old/Thing', { sourceIndex: -1, artistPath: null, level: 'deeper' }],
+  ])('%s', (_name, path, expected) => expect(findInPicker(sources, path)).toMatchObject(expected as object));
 });
