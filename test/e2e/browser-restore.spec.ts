@@ -41,6 +41,8 @@ test('Open in Restore from a mirror folder in the Browser lands on the album and
   const album = join(music, ARTIST, ALBUM);
   writeFileSync(join(album, '02 Track 2.flac'), 'a re-encoded track two');
   expect((await reprise(data, ['run', 'Music'], env)).exitCode).toBe(0);
+  // A copy job on the same remote: its folder is part of a backup, but has no restore points.
+  expect((await reprise(data, ['job', 'add', 'Photos', '--source', music, '--copy', 'nas:elsewhere'], env)).exitCode).toBe(0);
   // Only the second run replaced anything, so only it has a versions/ folder.
   const runs = readdirSync(join(root, 'dav', 'backup', 'versions'));
   expect(runs).toHaveLength(1);
@@ -54,6 +56,11 @@ test('Open in Restore from a mirror folder in the Browser lands on the album and
   await expect(rows.filter({ hasText: 'elsewhere' })).toBeVisible();
   // The remote's root is not part of the backup: nothing to open.
   await expect(inBackup).toHaveCount(0);
+  await rows.filter({ hasText: 'elsewhere' }).dblclick();
+  await expect(inBackup).toContainText('Part of a plain copy made by Photos');
+  await expect(inBackup.getByRole('button')).toBeDisabled();
+  await page.screenshot({ path: info.outputPath('browser-copy-destination.png') });
+  await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'nas:' }).click();
   await rows.filter({ hasText: 'backup' }).dblclick();
   await expect(inBackup).toContainText('This folder is the mirror of Music');
   for (const name of ['current', 'music', ARTIST, ALBUM]) await rows.filter({ hasText: name }).first().dblclick();
@@ -84,10 +91,13 @@ test('Open in Restore from a mirror folder in the Browser lands on the album and
   // versions/<second run>/…: the files that run replaced, i.e. the version before it.
   await page.getByRole('button', { name: 'Browser' }).click();
   await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'backup' }).click();
-  for (const name of ['versions', second, 'music', ARTIST, ALBUM]) await rows.filter({ hasText: name }).first().dblclick();
-  await expect(rows).toHaveText([/02 Track 2\.flac/]);
-  await expect(inBackup).toContainText('what the backup of');
-  await page.getByTestId('open-in-restore').click();
+  for (const name of ['versions', second, 'music', ARTIST]) await rows.filter({ hasText: name }).first().dblclick();
+  // This time from the selected row, without opening the album folder.
+  await rows.filter({ hasText: ALBUM }).click();
+  await expect(inBackup).toContainText(`${ARTIST} is in the backup of Music · what the backup of`);
+  await expect(page.getByTestId('open-selected-in-restore')).toHaveText(`Open “${ALBUM}” in Restore`);
+  await page.screenshot({ path: info.outputPath('browser-versions-selected.png') });
+  await page.getByTestId('open-selected-in-restore').click();
   await expect(page.getByTestId('item-title')).toHaveText(ALBUM);
   await expect(versions).toHaveCount(2);
   await expect(versions.nth(1).locator('input')).toBeChecked();

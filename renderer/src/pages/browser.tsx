@@ -108,13 +108,13 @@ function InBackup({ here, onOpen }: { here: BackupLocation; onOpen: (l: Restorab
         <Icon name="folder" size={15} />
         <span className="grow">
           Part of a plain copy made by <strong>{here.jobName}</strong> <span className="muted small">({here.target})</span>
+          <span className="muted small in-backup-why">{why}</span>
         </span>
         <span title={why}>
           <button className="button small" disabled aria-label="Open in Restore (not available for copies)">
             <Icon name="restore" size={13} /> Open in Restore
           </button>
         </span>
-        <span className="muted small in-backup-why">{why}</span>
       </div>
     );
   }
@@ -332,14 +332,17 @@ export function Browser() {
             Download
           </button>
           {selected.isDir && (
-            <button className="button" type="button" onClick={() => void open(remote, child(selected.name))}>
-              Open
-            </button>
-          )}
-          {selectedIn && (
-            <button className="button" type="button" data-testid="open-selected-in-restore" onClick={() => toRestore(selectedIn)}>
-              <Icon name="restore" size={13} /> Open “{selected.name}” in Restore
-            </button>
+            // Kept together, so when the row wraps the folder's actions move as one.
+            <span className="inline">
+              <button className="button" type="button" onClick={() => void open(remote, child(selected.name))}>
+                Open
+              </button>
+              {selectedIn && (
+                <button className="button" type="button" data-testid="open-selected-in-restore" onClick={() => toRestore(selectedIn)}>
+                  <Icon name="restore" size={13} /> Open “{selected.name}” in Restore
+                </button>
+              )}
+            </span>
           )}
         </form>
       )}
