@@ -50,3 +50,14 @@ export function formatIn(thenMs: number, nowMs: number): string {
 export function plural(n: number, noun: string): string {
   return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * Which part of a run the byte counts belong to, for a run with several destinations or sources:
+ * "to NAS:backup · 2 of 3 destinations · source 1 of 2". Empty for a single-destination, single-source run.
+ */
+export function progressWhere(p: { readonly target: string; readonly destIndex: number; readonly destCount: number; readonly step: number; readonly steps: number }): string {
+  const parts: string[] = [];
+  if (p.destCount > 1) parts.push(`to ${p.target}`, `${p.destIndex} of ${p.destCount} destinations`);
+  if (p.steps > 1) parts.push(`source ${p.step} of ${p.steps}`);
+  return parts.join(' · ');
+}

@@ -95,6 +95,10 @@ export interface RunProgress {
   /** Which source of the job is being copied (1-based) and how many there are. */
   readonly step: number;
   readonly steps: number;
+  /** Which destination is being written (1-based) and how many the job has. */
+  readonly destIndex: number;
+  readonly destCount: number;
+  /** bytes/totalBytes/files/speed/eta are this destination's; percent is the whole run's. */
   readonly bytes: number;
   readonly totalBytes: number;
   readonly files: number;

@@ -1,5 +1,5 @@
 // A one-line terminal progress bar for `reprise run`, redrawn in place on a TTY.
-import { formatBytes, formatDuration, formatSpeed } from '../../shared/format.js';
+import { formatBytes, formatDuration, formatSpeed, progressWhere } from '../../shared/format.js';
 import type { RunProgress } from '../../shared/model.js';
 
 /** Renders one progress sample as a line that fits the given width. */
@@ -12,6 +12,7 @@ export function renderProgressLine(p: RunProgress, width: number): string {
     `${formatBytes(p.bytes)} / ${formatBytes(p.totalBytes)}`,
     formatSpeed(p.speed),
     p.eta !== null ? `ETA ${formatDuration(p.eta)}` : '',
+    progressWhere(p),
     p.current[0]?.name ?? '',
   ].filter(Boolean);
   const line = parts.join(' · ');

@@ -227,6 +227,11 @@ export function createCore(options: CoreOptions): Core {
     },
     // Only the Electron host can show a native dialog; it replaces this handler.
     'app:pick-folder': async () => fail('invalid-request', 'Choosing a folder needs the desktop app; type the folder\'s path instead.'),
+    'scheduler:set-concurrency': async (req) => {
+      updateSettings(settings, (s) => ({ ...s, concurrency: req.concurrency }));
+      scheduler.setConcurrency(req.concurrency);
+      return ok({ concurrency: req.concurrency });
+    },
     'alerts:set': async (req) => {
       const next: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, ...req };
       updateSettings(settings, (s) => ({ ...s, alerts: next }));

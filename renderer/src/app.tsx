@@ -10,6 +10,7 @@ import { Restore } from './pages/restore';
 import { Browser } from './pages/browser';
 import { Mounts } from './pages/mounts';
 import { Remotes } from './pages/remotes';
+import { Settings } from './pages/settings';
 import { type Page, enableNotifications, useUi } from './store';
 
 const pages: readonly { id: Page; label: string; icon: Parameters<typeof Icon>[0]['name']; view: () => ReactElement }[] = [
@@ -20,6 +21,7 @@ const pages: readonly { id: Page; label: string; icon: Parameters<typeof Icon>[0
   { id: 'browser', label: 'Browser', icon: 'folder', view: Browser },
   { id: 'mounts', label: 'Mounts', icon: 'disk', view: Mounts },
   { id: 'history', label: 'History', icon: 'history', view: History },
+  { id: 'settings', label: 'Settings', icon: 'settings', view: Settings },
 ];
 
 // The tray's icon states in the header's colours.

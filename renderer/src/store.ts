@@ -13,7 +13,7 @@ import { frameBatch } from './frame-batch';
 import { type ConnectionState, pickBridge } from './transport';
 import { connectRemotesStore } from './remotes/remotes-store';
 
-export type Page = 'dashboard' | 'restore' | 'jobs' | 'remotes' | 'browser' | 'mounts' | 'history';
+export type Page = 'dashboard' | 'restore' | 'jobs' | 'remotes' | 'browser' | 'mounts' | 'history' | 'settings';
 
 /** What the Restore page opens on: a job's destination, a restore point and an item inside it. */
 export type RestoreFocus = Pick<RestorableLocation, 'jobId' | 'destId' | 'target' | 'at' | 'itemPath'>;

@@ -76,6 +76,10 @@ export const alertSettingsSchema = z.object({
     .nullable(),
 });
 
+/** How many backups may run at the same time (the rest wait in the queue). */
+export const MAX_CONCURRENCY = 8;
+export const concurrencySchema = z.object({ concurrency: z.number().int().min(1, 'at least one backup must be allowed to run').max(MAX_CONCURRENCY, `at most ${MAX_CONCURRENCY} backups at once`) });
+
 export const pickFolderSchema = z.object({ title: z.string().max(200).optional() });
 
 export const schedulerSchemas = {
@@ -91,6 +95,7 @@ export const schedulerSchemas = {
   'alerts:set': alertSettingsSchema,
   'app:pick-folder': pickFolderSchema,
   'alerts:test': emptyRequest,
+  'scheduler:set-concurrency': concurrencySchema,
 } as const;
 
 export interface SchedulerCommands {
@@ -110,6 +115,8 @@ export interface SchedulerCommands {
   'alerts:set': Command<z.infer<typeof alertSettingsSchema>, AlertSettings>;
   /** The desktop app's folder picker for the job form; the browser host types paths instead. */
   'app:pick-folder': Command<z.infer<typeof pickFolderSchema>, { readonly path: string | null }>;
+  /** Sets (and saves) how many backups run at once; queued runs start at once if the limit rose. */
+  'scheduler:set-concurrency': Command<z.infer<typeof concurrencySchema>, { readonly concurrency: number }>;
   /** Sends a test notification to the configured webhook and says whether it arrived. */
   'alerts:test': Command<EmptyRequest, { readonly status: number }>;
 }

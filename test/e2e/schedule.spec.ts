@@ -192,7 +192,7 @@ test('a webhook for headless use: saved in the UI, a test notification arrives a
     makeLibrary(music, { artists: ['Björk'] });
     await page.goto(serve.url);
     await invoke(page, 'jobs:add', { name: 'Music', sources: [music], destinations: [{ kind: 'copy', target: join(root, 'dest') }] });
-    await page.getByRole('button', { name: 'Jobs' }).click();
+    await page.getByRole('button', { name: 'Settings' }).click();
     const card = page.getByTestId('alert-settings');
     await card.getByTestId('alert-webhook').fill(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
     await card.getByRole('button', { name: 'Save' }).click();
@@ -204,4 +204,23 @@ test('a webhook for headless use: saved in the UI, a test notification arrives a
   } finally {
     server.close();
   }
+});
+
+test('Settings: how many backups run at once is chosen, kept after a reload, and the tools are named', async ({ page }, info) => {
+  await page.goto(serve.url);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const select = page.getByTestId('concurrency');
+  await expect(select).toHaveValue('2');
+  await select.selectOption('1');
+  await expect(page.getByRole('region', { name: 'Backups at once' })).toContainText('backup at a time');
+  await expect(page.getByRole('region', { name: 'Backups at once' })).toContainText('Saved.');
+  expect(await invoke<{ concurrency: number }>(page, 'scheduler:status', {})).toMatchObject({ concurrency: 1 });
+
+  await page.reload();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByTestId('concurrency')).toHaveValue('1');
+  await expect(page.getByTestId('tool-rclone')).toContainText('version 1.60');
+  await expect(page.getByTestId('tool-rsync')).toContainText('version 3.');
+  await expect(page.getByTestId('data-dir')).toHaveText(join(root, 'data'));
+  await page.screenshot({ path: info.outputPath('settings.png'), fullPage: true });
 });

@@ -53,6 +53,26 @@ describe('copy job against real rclone', () => {
     expect(log).toContain('Sigur Rós');
   });
 
+  it('a job with two destinations says in its progress which one the bytes belong to', async () => {
+    const root = tempDir();
+    const music = join(root, 'Music');
+    makeLibrary(music, { artists: ['A'] });
+    core = createCore({ dataDir: join(root, 'data'), host: 'cli' });
+    const progress: RunProgress[] = [];
+    core.events.on('runs:progress', (p) => progress.push(p));
+    const [one, two] = [join(root, 'one'), join(root, 'two')];
+    await call('jobs:add', { name: 'Twice', sources: [music], destinations: [{ kind: 'copy', target: one }, { kind: 'copy', target: two }] });
+    const { runId } = (await call('runs:start', { name: 'Twice' })) as { runId: number };
+    expect((await core.runs.wait(runId))!.outcome).toBe('success');
+
+    const seen = [...new Set(progress.map((p) => `${p.destIndex}/${p.destCount} ${p.target}`))];
+    expect(seen).toEqual([`1/2 ${one}`, `2/2 ${two}`]);
+    // Each destination's bytes run up to its own total; the percent covers the whole run.
+    const endOfFirst = progress.filter((p) => p.destIndex === 1).at(-1)!;
+    expect(endOfFirst).toMatchObject({ percent: 50, bytes: endOfFirst.totalBytes });
+    expect(progress.at(-1)).toMatchObject({ destIndex: 2, percent: 100 });
+  });
+
   it('copies to rclone serve webdav on loopback through a remote', async () => {
     const root = tempDir();
     const music = join(root, 'Music');

@@ -11,7 +11,7 @@ export interface CliRun {
 }
 
 /** Runs `reprise --data-dir DIR ...args` and returns its exit code and output. */
-export async function reprise(dataDir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  const r = await execa(process.execPath, [repriseBin, '--data-dir', dataDir, ...args], { reject: false, env, timeout: 120_000 });
+export async function reprise(dataDir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliRun> {
+  const r = await execa(process.execPath, [repriseBin, '--data-dir', dataDir, ...args], { reject: false, env, timeout: 120_000, ...(input !== undefined ? { input } : {}) });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { AuthorizeUpdate } from '../../../shared/remotes/types.js';
 import { type CliContext, CliFailure, exitCodes } from '../context.js';
 import { printJson, printTable } from '../output.js';
+import { fillDashValues } from '../secret-input.js';
 
 // Splits KEY=VALUE arguments; the value may itself contain "=".
 export function parseOptionPairs(pairs: readonly string[]): Record<string, string> {
@@ -10,7 +11,7 @@ export function parseOptionPairs(pairs: readonly string[]): Record<string, strin
   for (const pair of pairs) {
     const i = pair.indexOf('=');
     if (i <= 0) {
-      throw new CliFailure({ kind: 'invalid-request', message: `"${pair}" is not KEY=VALUE.`, hint: 'Example: reprise remote add nas sftp host=nas.local user=me pass=secret' }, exitCodes.usage);
+      throw new CliFailure({ kind: 'invalid-request', message: `"${pair}" is not KEY=VALUE.`, hint: 'Example: reprise remote add nas sftp host=nas.local user=me pass=-' }, exitCodes.usage);
     }
     out[pair.slice(0, i)] = pair.slice(i + 1);
   }
@@ -38,12 +39,12 @@ export function registerRemoteCommands(program: Command, ctx: CliContext): void 
 
   remote
     .command('add')
-    .description('add a remote: reprise remote add NAME TYPE [KEY=VALUE…] (passwords are obscured for you)')
+    .description('add a remote: reprise remote add NAME TYPE [KEY=VALUE…] (passwords are obscured for you; KEY=- asks for the value, or reads it from stdin)')
     .argument('<name>', 'the remote name')
     .argument('<type>', 'the storage type, as in "rclone config providers" (s3, b2, drive, sftp, webdav …)')
     .argument('[options...]', 'KEY=VALUE options of that type')
     .action(async (name: string, type: string, pairs: string[]) => {
-      const options = parseOptionPairs(pairs);
+      const options = await fillDashValues(parseOptionPairs(pairs), `remote "${name}"`);
       const core = ctx.core();
       const updates: AuthorizeUpdate[] = [];
       let wake: (() => void) | null = null;

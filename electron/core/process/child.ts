@@ -13,6 +13,10 @@ export interface ChildOptions {
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Grace period between SIGTERM and SIGKILL. */
   readonly killAfterMs?: number;
+  /** Collect stdout whole (lsjson, cat) instead of passing it to onLine. */
+  readonly keepStdout?: boolean;
+  /** Called with the child's pid once it has started (tests kill children mid-run with it). */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 export interface ChildResult {
@@ -23,6 +27,8 @@ export interface ChildResult {
   readonly spawnError: { readonly code: string; readonly message: string } | null;
   /** The last stderr lines, for error messages. */
   readonly stderrTail: readonly string[];
+  /** All of stdout when keepStdout was set, else ''. */
+  readonly stdout: string;
 }
 
 const live = new Set<number>();
@@ -54,7 +60,7 @@ export async function runChild(options: ChildOptions): Promise<ChildResult> {
   const tail: string[] = [];
   let cancelled = false;
   if (options.signal?.aborted) {
-    return { exitCode: null, signal: null, cancelled: true, spawnError: null, stderrTail: [] };
+    return { exitCode: null, signal: null, cancelled: true, spawnError: null, stderrTail: [], stdout: '' };
   }
   const child = execa(options.command, [...options.args], {
     env: options.env,
@@ -70,7 +76,10 @@ export async function runChild(options: ChildOptions): Promise<ChildResult> {
     cleanup: true,
   });
   const pid = child.pid;
-  if (pid !== undefined) live.add(pid);
+  if (pid !== undefined) {
+    live.add(pid);
+    options.onSpawn?.(pid);
+  }
 
   let killTimer: NodeJS.Timeout | undefined;
   const onAbort = () => {
@@ -95,7 +104,13 @@ export async function runChild(options: ChildOptions): Promise<ChildResult> {
     stream.on('data', (chunk: string) => splitter.push(chunk));
     stream.on('end', () => splitter.flush());
   };
-  wire(child.stdout, 'stdout');
+  let stdout = '';
+  if (options.keepStdout) {
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => (stdout += chunk));
+  } else {
+    wire(child.stdout, 'stdout');
+  }
   wire(child.stderr, 'stderr');
 
   const result = await child;
@@ -115,5 +130,6 @@ export async function runChild(options: ChildOptions): Promise<ChildResult> {
     cancelled,
     spawnError,
     stderrTail: tail,
+    stdout,
   };
 }

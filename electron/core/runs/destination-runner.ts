@@ -6,7 +6,7 @@ import type { ToolPaths } from '../tools/tools.js';
 
 /** One progress sample from a destination runner: the run's progress fields it knows, plus how far
  * (0–1) it is within this destination; the run manager adds run, job, destination and percent. */
-export type StepProgress = Omit<RunProgress, 'runId' | 'jobId' | 'destId' | 'target' | 'percent'> & {
+export type StepProgress = Omit<RunProgress, 'runId' | 'jobId' | 'destId' | 'target' | 'percent' | 'destIndex' | 'destCount'> & {
   readonly fraction: number;
 };
 

@@ -80,6 +80,8 @@ export function runManager(o: RunManagerOptions) {
             target: dest.target,
             step: p.step,
             steps: p.steps,
+            destIndex: d + 1,
+            destCount,
             bytes: p.bytes,
             totalBytes: p.totalBytes,
             files: p.files,

@@ -1,10 +1,10 @@
 // The seam through which mirrors and mirror restores run rclone: one call, argument array,
-// stdout collected (lsjson, cat), stderr streamed line by line (JSON log). A small execa-based
-// implementation lives here; the host can pass the foundation's child runner instead.
-import { execa } from 'execa';
+// stdout collected (lsjson, cat), stderr streamed line by line (JSON log), started through the
+// core's one child runner (process-group cancel, killed on quit).
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runChild } from '../process/child.js';
 import { tailLogFile } from '../rclone/log-tail.js';
 
 /** One rclone invocation. */
@@ -32,7 +32,7 @@ export interface RcloneExecSetup {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** Builds an RcloneExec on execa with process-group cancel. */
+/** Builds an RcloneExec on the core's child runner. */
 export function createRcloneExec(setup: RcloneExecSetup = {}): RcloneExec {
   return async (call) => {
     const tail: string[] = [];
@@ -47,54 +47,16 @@ export function createRcloneExec(setup: RcloneExecSetup = {}): RcloneExec {
     const logFile = call.onStderrLine ? join(tmpdir(), `reprise-rclone-${process.pid}-${randomBytes(6).toString('hex')}.log`) : null;
     const logTail = logFile ? tailLogFile(logFile, take) : null;
     const args = [...(setup.configFile ? ['--config', setup.configFile] : []), ...(logFile ? [`--log-file=${logFile}`] : []), ...call.args];
-    const child = execa(setup.bin ?? 'rclone', args, {
-      reject: false,
-      stdin: 'ignore',
-      detached: true,
+    const result = await runChild({
+      command: setup.bin ?? 'rclone',
+      args,
       env: { ...process.env, ...setup.env },
-      extendEnv: false,
-      encoding: 'utf8',
-      buffer: { stdout: true, stderr: false },
-      maxBuffer: 512 * 1024 * 1024,
-    });
-    let pending = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      const parts = (pending + chunk).split('\n');
-      pending = parts.pop() ?? '';
-      for (const line of parts) take(line);
-    });
-    let cancelled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = (): void => {
-      cancelled = true;
-      if (child.pid === undefined) return;
-      const pid = child.pid;
-      try {
-        process.kill(-pid, 'SIGTERM');
-      } catch {
-        /* gone */
-      }
-      timer = setTimeout(() => {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }, 5000);
-      timer.unref();
-    };
-    if (call.signal?.aborted) onAbort();
-    else call.signal?.addEventListener('abort', onAbort, { once: true });
-    const result = await child.finally(() => logTail?.finish());
-    take(pending);
-    if (timer) clearTimeout(timer);
-    call.signal?.removeEventListener('abort', onAbort);
-    return {
-      exitCode: typeof result.exitCode === 'number' ? result.exitCode : null,
-      cancelled,
-      stdout: typeof result.stdout === 'string' ? result.stdout : '',
-      stderrTail: tail,
-    };
+      keepStdout: true,
+      ...(call.signal ? { signal: call.signal } : {}),
+      onLine: (line) => take(line),
+    }).finally(() => logTail?.finish());
+    // Could not start at all (ENOENT): a failed call whose reason is the last line.
+    if (result.spawnError) take(`could not start rclone: ${result.spawnError.message}`);
+    return { exitCode: result.exitCode, cancelled: result.cancelled, stdout: result.stdout, stderrTail: tail };
   };
 }

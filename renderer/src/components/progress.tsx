@@ -1,10 +1,11 @@
 // A live progress block: bar, percent, bytes, speed, ETA and the file being copied.
-import { formatBytes, formatDuration, formatSpeed } from '../../../shared/format';
+import { formatBytes, formatDuration, formatSpeed, progressWhere } from '../../../shared/format';
 import type { RunProgress } from '../../../shared/model';
 
 /** Shows one run's live progress. */
 export function RunProgressView({ p }: { p: RunProgress }) {
   const current = p.current[0];
+  const where = progressWhere(p);
   return (
     <div className="progress" data-testid="progress">
       <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={p.percent} aria-label="Backup progress">
@@ -17,11 +18,7 @@ export function RunProgressView({ p }: { p: RunProgress }) {
         </span>
         <span>{formatSpeed(p.speed)}</span>
         <span>{p.eta !== null ? `${formatDuration(p.eta)} left` : 'estimating…'}</span>
-        {p.steps > 1 && (
-          <span>
-            source {p.step} of {p.steps}
-          </span>
-        )}
+        {where && <span data-testid="progress-where">{where}</span>}
       </div>
       {current && (
         <div className="progress-file" title={current.name}>

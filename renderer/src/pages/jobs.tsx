@@ -4,7 +4,6 @@ import type { DestinationKind, Job, RemoteInfo } from '../../../shared/model';
 import { defaultRetention } from '../../../shared/restore';
 import { CRON_PRESETS, checkCron, describeCron, nextRunTimes, normalizeCron } from '../../../shared/schedule';
 import type { AppError } from '../../../shared/result';
-import { AlertSettingsCard } from '../components/alert-settings';
 import { Icon } from '../components/icons';
 import { useUi } from '../store';
 
@@ -291,7 +290,6 @@ export function Jobs() {
           ))}
         </div>
       )}
-      {jobs.length > 0 && !editing && !showForm && <AlertSettingsCard />}
     </div>
   );
 }

@@ -26,9 +26,9 @@ afterAll(async () => {
   cleanupTempDirs();
 });
 
-async function run(args: string[]) {
+async function run(args: string[], input?: string) {
   const config = join(root, 'rclone.conf');
-  const r = await reprise(join(root, 'data'), ['--rclone-config', config, ...args]);
+  const r = await reprise(join(root, 'data'), ['--rclone-config', config, ...args], {}, input);
   outputs.push(r.stdout, r.stderr);
   return r;
 }
@@ -73,6 +73,22 @@ describe('reprise remote …', { timeout: 120_000 }, () => {
     const forced = await run(['remote', 'remove', 'nas', '--force']);
     expect(forced.exitCode).toBe(0);
     expect((await run(['remote', 'list', '--json'])).stdout).not.toContain('"nas"');
+  });
+
+  it('reads a password given as "-" from standard input, so it never appears on the command line', async () => {
+    const missing = await run(['remote', 'add', 'piped', 'webdav', `url=${dav.url}`, 'user=bob', 'pass=-'], '');
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('Expected 1 line(s) on standard input for pass');
+
+    const add = await run(['remote', 'add', 'piped', 'webdav', `url=${dav.url}`, 'user=bob', 'pass=-', 'vendor=other'], `${DAV_PASS}\n`);
+    expect(add.stderr).toBe('');
+    expect(add.stdout).toContain('Added remote "piped" (webdav)');
+    expect(readFileSync(join(root, 'rclone.conf'), 'utf8')).not.toContain(DAV_PASS);
+    // The server checks the password: the remote works only if the piped one was saved.
+    const test = await run(['remote', 'test', 'piped']);
+    expect(test.exitCode).toBe(0);
+    expect(test.stdout).toMatch(/"piped" works/);
+    expect((await run(['remote', 'remove', 'piped'])).exitCode).toBe(0);
   });
 
   it('left the password in no output, log file or history row', () => {

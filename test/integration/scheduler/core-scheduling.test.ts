@@ -198,3 +198,38 @@ describe('verify after backup', () => {
     expect(log).toContain('# verify: every file matches');
   });
 });
+
+describe('the run queue', () => {
+  it('the concurrency limit set in Settings makes a second job wait its turn, and is kept across restarts', async () => {
+    const root = tempDir();
+    const [one, two] = [join(root, 'One'), join(root, 'Two')];
+    makeLibrary(one, { artists: ['Björk'] });
+    makeLibrary(two, { artists: ['Sigur Rós'] });
+    const dataDir = join(root, 'data');
+    const core = start({ dataDir });
+    await expect(call(core, 'scheduler:set-concurrency', { concurrency: 0 })).rejects.toThrow(/at least one backup/);
+    expect(await call(core, 'scheduler:set-concurrency', { concurrency: 1 })).toEqual({ concurrency: 1 });
+    // The first job is slowed down so it is surely still running when the second is asked for.
+    await call(core, 'jobs:add', { name: 'One', sources: [one], destinations: [{ kind: 'copy', target: join(root, 'b1') }], bwlimit: '200k' });
+    await call(core, 'jobs:add', { name: 'Two', sources: [two], destinations: [{ kind: 'copy', target: join(root, 'b2') }] });
+    const order: string[] = [];
+    core.events.on('runs:started', (r) => order.push(`started ${r.jobName}`));
+    core.events.on('runs:finished', (r) => order.push(`finished ${r.jobName} ${r.outcome}`));
+
+    expect(await call(core, 'runs:start', { name: 'One' })).toMatchObject({ queued: false });
+    expect(await call(core, 'runs:start', { name: 'Two' })).toEqual({ runId: null, queued: true });
+    const status = await call<{ running: string[]; queued: string[]; concurrency: number }>(core, 'scheduler:status', {});
+    expect(status).toMatchObject({ concurrency: 1, running: [expect.any(String)], queued: [expect.any(String)] });
+    await new Promise<void>((resolve) => {
+      const off = core.events.on('runs:finished', (r) => r.jobName === 'Two' && (off(), resolve()));
+    });
+    expect(order).toEqual(['started One', 'finished One success', 'started Two', 'finished Two success']);
+
+    // Raising the limit again lets both run side by side.
+    expect(await call(core, 'scheduler:set-concurrency', { concurrency: 2 })).toEqual({ concurrency: 2 });
+    await core.close();
+    cores.splice(cores.indexOf(core), 1);
+    const again = start({ dataDir });
+    expect((await call<{ concurrency: number }>(again, 'scheduler:status', {})).concurrency).toBe(2);
+  });
+});

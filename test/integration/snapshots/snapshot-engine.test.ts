@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { killAllChildren, liveChildCount } from '../../../electron/core/process/child.js';
 import { readManifest } from '../../../electron/core/snapshots/manifest.js';
 import { createRsyncRunner, type RsyncRunner } from '../../../electron/core/snapshots/rsync-child.js';
 import { outcomeFor, runSnapshot } from '../../../electron/core/snapshots/snapshot-engine.js';
@@ -193,6 +194,28 @@ describe('snapshot engine (real rsync)', () => {
     expect(readFileSync(join(next.path, 'music', 'Big', 'Long (2024)', '03 Long.flac')).equals(Buffer.alloc(2_000_000, 4))).toBe(true);
     expect(readlinkSync(join(dest, 'latest'))).toBe(next.manifest.id);
     expect(existsSync(join(dest, STAGING_NAME))).toBe(false);
+  });
+
+  it('quitting Reprise mid-snapshot ends rsync with every other child; nothing is left running', async () => {
+    const first = await run();
+    if (first.kind !== 'created') throw new Error('expected a new snapshot');
+    writeFileSync(join(music, 'big.bin'), Buffer.alloc(4_000_000, 7));
+    const real = createRsyncRunner();
+    const slow: RsyncRunner = (args, o) => real(['--bwlimit=1m', ...args], o);
+    let running = 0;
+    const quit = run({
+      runRsync: slow,
+      onProgress: (e) => {
+        if (e.phase !== 'copying' || e.rsync.bytes === 0 || running) return;
+        running = liveChildCount();
+        killAllChildren(); // what the core does on quit
+      },
+    });
+    await expectError(quit, 'cancelled');
+    expect(running).toBe(1);
+    expect(liveChildCount()).toBe(0);
+    expect(readlinkSync(join(dest, 'latest'))).toBe(first.manifest.id);
+    expect((await listSnapshots(dest)).map((s) => s.id)).toEqual([first.manifest.id]);
   });
 
   it('cancel through an AbortSignal stops rsync and takes no snapshot', async () => {

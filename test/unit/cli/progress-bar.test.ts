@@ -3,7 +3,7 @@ import { renderProgressLine } from '../../../electron/cli/progress-bar.js';
 
 describe('terminal progress line', () => {
   it('shows percent, bytes, speed, ETA and the current file, cut to the width', () => {
-    const p = { runId: 1, jobId: 'j', destId: 'd', target: '/b', step: 1, steps: 1, bytes: 1_200_000_000, totalBytes: 3_400_000_000, files: 3, totalFiles: 9, speed: 12_000_000, eta: 180, percent: 43, current: [{ name: 'Björk/Homogenic/01 Hunter.flac', percent: 50, size: 1 }], errors: 0, elapsed: 9 };
+    const p = { runId: 1, jobId: 'j', destId: 'd', target: '/b', step: 1, steps: 1, destIndex: 1, destCount: 1, bytes: 1_200_000_000, totalBytes: 3_400_000_000, files: 3, totalFiles: 9, speed: 12_000_000, eta: 180, percent: 43, current: [{ name: 'Björk/Homogenic/01 Hunter.flac', percent: 50, size: 1 }], errors: 0, elapsed: 9 };
     const line = renderProgressLine(p, 200);
     expect(line).toContain(' 43%');
     expect(line).toContain('1.2 GB / 3.4 GB');
@@ -11,5 +11,11 @@ describe('terminal progress line', () => {
     expect(line).toContain('ETA 3 min');
     expect(line).toContain('Björk/Homogenic/01 Hunter.flac');
     expect([...renderProgressLine(p, 40)].length).toBe(40);
+    expect(line).not.toContain('destination');
+  });
+
+  it('says which destination the byte counts belong to when a job has several', () => {
+    const p = { runId: 1, jobId: 'j', destId: 'd2', target: 'NAS:backup', step: 2, steps: 2, destIndex: 2, destCount: 3, bytes: 5_000_000, totalBytes: 10_000_000, files: 1, totalFiles: 2, speed: 1_000_000, eta: 5, percent: 50, current: [], errors: 0, elapsed: 9 };
+    expect(renderProgressLine(p, 200)).toBe('████████████░░░░░░░░░░░░  50% · 5.0 MB / 10.0 MB · 1.0 MB/s · ETA 5 s · to NAS:backup · 2 of 3 destinations · source 2 of 2');
   });
 });
