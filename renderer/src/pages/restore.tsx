@@ -345,7 +345,9 @@ export function Restore() {
     if (!job) return;
     let live = true;
     setError(null);
-    void call('restore:browse', { name: job.name, at: 'latest', ...(from ? { from } : {}) }).then((r) => {
+    // Only a destination of this job (the one asked for may have been removed meanwhile).
+    const dest = job.destinations.some((d) => d.id === from) ? from : undefined;
+    void call('restore:browse', { name: job.name, at: 'latest', ...(dest ? { from: dest } : {}) }).then((r) => {
       if (!live) return;
       if (r.ok) setBrowse(r.value);
       else {
