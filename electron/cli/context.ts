@@ -58,7 +58,7 @@ export function cliContext(options: () => GlobalOptions): CliContext {
     async call<K extends CommandName>(name: K, req: Req<K> | unknown): Promise<Res<K>> {
       const result = await dispatch(ctx.core().handlers, name, req);
       if (!result.ok) {
-        const code = badInput.has(result.error.kind) ? exitCodes.usage : exitCodes.failed;
+        const code = badInput.has(result.error.kind) ? exitCodes.usage : result.error.kind === 'cancelled' ? exitCodes.cancelled : exitCodes.failed;
         throw new CliFailure(result.error, code);
       }
       return result.value as Res<K>;

@@ -24,6 +24,7 @@ export const restoreRunSchema = z.object({
   restoreId: z.string().trim().min(1).max(64).optional(),
 });
 export const verifySchema = z.object({ name: nameSchema });
+export const restoreCancelSchema = z.object({ restoreId: z.string().trim().min(1).max(64) });
 
 export const restoreSchemas = {
   'restore:points': restorePointsSchema,
@@ -31,6 +32,7 @@ export const restoreSchemas = {
   'restore:versions': restoreVersionsSchema,
   'restore:cover': restoreCoverSchema,
   'restore:run': restoreRunSchema,
+  'restore:cancel': restoreCancelSchema,
   'verify:run': verifySchema,
 } as const;
 
@@ -45,6 +47,8 @@ export interface RestoreCommands {
   'restore:cover': Command<z.infer<typeof restoreCoverSchema>, { readonly dataUrl: string | null }>;
   /** Restores (or previews) one item into a folder. */
   'restore:run': Command<z.infer<typeof restoreRunSchema>, RestoreOutcome>;
+  /** Stops a running restore; files restored so far stay where they are. */
+  'restore:cancel': Command<z.infer<typeof restoreCancelSchema>, { readonly cancelled: boolean }>;
   /** Compares the newest restore point of each destination with the sources. */
   'verify:run': Command<z.infer<typeof verifySchema>, readonly VerifyDestination[]>;
 }

@@ -67,6 +67,10 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
           process.stderr.write(`\r  restoring… ${p.percent}% (${formatBytes(p.bytes)})`);
         } else if (p.phase === 'verifying') process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}  verifying…            \n`);
       });
+      // Ctrl-C stops rclone/rsync (in their own process groups, so the terminal's signal misses them).
+      const onSignal = () => void ctx.call('restore:cancel', { restoreId });
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       try {
         const r = await ctx.call('restore:run', { name, path: o.path, at: o.at, from: o.from, to: localPath(o.to), policy: o.conflict, dryRun: o.dryRun ?? false, restoreId });
         if (json) {
@@ -90,6 +94,8 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
           process.exitCode = exitCodes.failed;
         }
       } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
         off();
       }
     });

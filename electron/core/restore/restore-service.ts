@@ -7,7 +7,7 @@ import { basename, extname, join } from 'node:path';
 import type { Handlers } from '../../../shared/contract.js';
 import type { Destination, Job } from '../../../shared/model.js';
 import type { DestinationPoints, ItemVersionInfo, RestoreOutcome, SourceIndex, VerifyDestination } from '../../../shared/restore.js';
-import { ok, raise } from '../../../shared/result.js';
+import { fail, ok, raise } from '../../../shared/result.js';
 import type { EventBus } from '../events.js';
 import type { JobService } from '../jobs/job-service.js';
 import { type RcloneSetup, configArgs } from '../rclone/rclone-env.js';
@@ -37,7 +37,7 @@ export interface RestoreServiceDeps {
   readonly events: EventBus;
 }
 
-type RestoreHandlers = Pick<Handlers, 'restore:points' | 'restore:browse' | 'restore:versions' | 'restore:cover' | 'restore:run' | 'verify:run'>;
+type RestoreHandlers = Pick<Handlers, 'restore:points' | 'restore:browse' | 'restore:versions' | 'restore:cover' | 'restore:run' | 'restore:cancel' | 'verify:run'>;
 
 const MAX_COVER = 2 * 1024 * 1024;
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif']);
@@ -57,6 +57,8 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
     const r = deps.rclone();
     return createRcloneExec({ bin: r.bin, configFile: configArgs(r)[1] ?? null, env: r.env });
   };
+  // Restores running in this process, by restore id, so restore:cancel can stop them.
+  const running = new Map<string, AbortController>();
   // Snapshots never change once written, so their listings are cached by path.
   const indexCache = new Map<string, SourceIndex>();
 
@@ -197,12 +199,17 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
 
     'restore:run': async (req) => {
       const job = deps.jobs.get(req.name);
-      const d = await chooseSource(job, req.from, req.at);
       const restoreId = req.restoreId ?? randomUUID();
+      if (running.has(restoreId)) return fail('invalid-request', `A restore with id ${restoreId} is already running.`);
+      const controller = new AbortController();
+      running.set(restoreId, controller);
+      const signal = controller.signal;
       const emit = (phase: 'planning' | 'copying' | 'verifying', percent: number, bytes = 0, speed = 0) =>
         deps.events.emit('restore:progress', { restoreId, phase, percent, bytes, speed });
       let release = () => {};
       try {
+        const d = await chooseSource(job, req.from, req.at);
+        if (signal.aborted) throw new RestoreError('cancelled', 'The restore was stopped before it began.');
         if (d.kind === 'snapshot') {
           const snap = await resolveSnapshot(d.target, req.at);
           release = holdRestorePoint(d.target, snap.id);
@@ -214,6 +221,7 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
             policy: req.policy,
             dryRun: req.dryRun,
             runRsync: createRsyncRunner(deps.tools.rsync),
+            signal,
             onProgress: (p) => (p.phase === 'copying' ? emit('copying', p.rsync.percent, p.rsync.bytes, p.rsync.speed) : emit(p.phase, p.phase === 'verifying' ? 100 : 0)),
           });
           return ok(outcomeOf(d, r.snapshotId, r.restoredTo, r.dryRun, r.plan, r.verification));
@@ -226,14 +234,22 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
           to: req.to,
           policy: req.policy,
           dryRun: req.dryRun,
+          signal,
           onProgress: (p) => emit(p.phase, p.filesTotal ? Math.round(((p.filesDone ?? 0) / p.filesTotal) * 100) : p.phase === 'verifying' ? 100 : 0),
         });
         return ok(outcomeOf(d, r.pointId, r.restoredTo, r.dryRun, r.plan, r.verification));
       } catch (e) {
         rethrow(e);
       } finally {
+        running.delete(restoreId);
         release();
       }
+    },
+
+    'restore:cancel': async (req) => {
+      const controller = running.get(req.restoreId);
+      controller?.abort();
+      return ok({ cancelled: controller !== undefined });
     },
 
     'verify:run': async (req) => {
