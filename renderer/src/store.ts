@@ -113,9 +113,17 @@ export function connectStore(): void {
   });
 
   const progress = frameBatch<RunProgress>((batch) => setState((s) => ({ live: { ...s.live, ...batch } })));
-  bridge.on('runs:progress', (p) => progress.add(p.jobId, p));
+  // When a run moves on to its next destination, the one before has its result: read it.
+  const destOf = new Map<string, string>();
+  bridge.on('runs:progress', (p) => {
+    progress.add(p.jobId, p);
+    const before = destOf.get(p.jobId);
+    destOf.set(p.jobId, p.destId);
+    if (before !== undefined && before !== p.destId) void getState().refresh();
+  });
   bridge.on('runs:started', () => void getState().refresh());
   bridge.on('runs:finished', (run) => {
+    destOf.delete(run.jobId);
     progress.drop(run.jobId);
     setState((s) => {
       const live = { ...s.live };

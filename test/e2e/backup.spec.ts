@@ -54,3 +54,36 @@ test('a page without the token says how to get in', async ({ page }) => {
   await page.goto(u.toString());
   await expect(page.getByRole('alert')).toContainText('needs the link printed by "reprise serve"');
 });
+
+test('a job with two destinations: the progress says which one, and the first turns green while the second copies', async ({ page }, info) => {
+  const music = join(root, 'Music');
+  makeLibrary(music, { tracksPerAlbum: 2, trackBytes: 300_000 });
+  const [usb, nas] = [join(root, 'USB'), join(root, 'NAS')];
+  await page.goto(serve.url);
+  await page.getByRole('button', { name: 'Create a backup job' }).click();
+  await page.getByTestId('job-name').fill('Music');
+  await page.getByTestId('job-source-0').fill(music);
+  await page.getByTestId('job-target-0').fill(usb);
+  await page.getByRole('group', { name: 'Copy to' }).getByRole('button', { name: 'Add another' }).click();
+  await page.getByTestId('job-target-1').fill(nas);
+  await page.getByText('More options').click();
+  // About 3.6 s per destination: several progress samples of each (rclone reports every second).
+  await page.getByTestId('job-bwlimit').fill('1M');
+  await page.getByRole('button', { name: 'Create job' }).click();
+  await expect(page.getByTestId('job-row').filter({ hasText: 'Music' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Dashboard' }).click();
+  const card = page.getByTestId('job-card').filter({ hasText: 'Music' });
+  await card.getByRole('button', { name: 'Back up now' }).click();
+  const chips = card.getByTestId('dest-chip');
+  await expect(card.getByTestId('progress-where')).toContainText(`to ${usb} · 1 of 2 destinations`);
+  await expect(chips.nth(0)).toHaveAttribute('data-tone', 'busy');
+  await expect(card.getByTestId('progress-where')).toContainText(`to ${nas} · 2 of 2 destinations`, { timeout: 60_000 });
+  await expect(chips.nth(0)).toHaveAttribute('data-tone', 'ok');
+  await expect(chips.nth(1)).toHaveAttribute('data-tone', 'busy');
+  await page.screenshot({ path: info.outputPath('two-destinations-running.png') });
+  await expect(card.getByTestId('last-result')).toContainText('Succeeded', { timeout: 60_000 });
+  await expect(chips.nth(1)).toHaveAttribute('data-tone', 'ok');
+  expect(sameTree(music, join(usb, 'Music'))).toBe(true);
+  expect(sameTree(music, join(nas, 'Music'))).toBe(true);
+});

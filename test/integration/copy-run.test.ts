@@ -168,7 +168,8 @@ describe('copy job against real rclone', () => {
     const run = (await core.runs.wait(runId))!;
     expect(run.outcome).toBe('failed');
     expect(run.destinations[0]!.firstError).toMatch(/connection refused|connect/i);
-    expect(readFileSync(run.logPath!, 'utf8')).toMatch(/# attempt 1 failed \(.*connect.*\); retrying in 0 s/);
+    // The policy sees rclone's exit code, not only its words.
+    expect(readFileSync(run.logPath!, 'utf8')).toMatch(/# attempt 1 failed \(rclone exit \d+: .*connect.*\); retrying in 0 s/);
   });
 });
 

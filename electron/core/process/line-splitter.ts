@@ -6,13 +6,16 @@ export function lineSplitter(onLine: (line: string) => void): { push(chunk: stri
   return {
     push(chunk: string) {
       rest += chunk;
+      // indexOf runs in native code; a char-by-char loop here cost more than rclone's JSON parsing.
       let start = 0;
-      for (let i = 0; i < rest.length; i++) {
-        const c = rest.charCodeAt(i);
-        if (c === 10 || c === 13) {
-          if (i > start) onLine(rest.slice(start, i));
-          start = i + 1;
-        }
+      let nl = rest.indexOf('\n');
+      let cr = rest.indexOf('\r');
+      while (nl !== -1 || cr !== -1) {
+        const end = nl === -1 ? cr : cr === -1 ? nl : Math.min(nl, cr);
+        if (end > start) onLine(rest.slice(start, end));
+        start = end + 1;
+        if (nl !== -1 && nl < start) nl = rest.indexOf('\n', start);
+        if (cr !== -1 && cr < start) cr = rest.indexOf('\r', start);
       }
       rest = rest.slice(start);
     },

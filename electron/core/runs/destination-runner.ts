@@ -38,6 +38,8 @@ export interface DestinationOutcome {
   readonly files: number;
   readonly errors: number;
   readonly firstError: string | null;
+  /** For a failure: which tool failed and its exit code, so the retry policy need not guess from words. */
+  readonly failure?: { readonly tool: 'rclone' | 'rsync'; readonly exitCode: number | null; readonly kind?: string };
 }
 
 export type DestinationRunner = (ctx: DestinationContext) => Promise<DestinationOutcome>;

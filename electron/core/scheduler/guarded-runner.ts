@@ -27,14 +27,16 @@ export function guardRunner(runner: DestinationRunner, o: GuardOptions): Destina
     const result = await runWithRetry<DestinationOutcome>(
       async () => {
         const out = await runner(ctx);
-        return out.outcome === 'failed' ? { ok: false, value: out, failure: { kind: 'exit-code', message: out.firstError } } : { ok: true, value: out };
+        if (out.outcome !== 'failed') return { ok: true, value: out };
+        const f = out.failure;
+        return { ok: false, value: out, failure: { kind: f?.kind ?? 'exit-code', message: out.firstError, ...(f ? { tool: f.tool, exitCode: f.exitCode } : {}) } };
       },
       {
         policy: o.retry,
         clock: o.clock,
         signal: ctx.signal,
         onRetry: ({ attempt, delayMs, failure }) =>
-          ctx.log(`# attempt ${attempt} failed (${failure.message ?? 'error'}); retrying in ${Math.round(delayMs / 1000)} s`),
+          ctx.log(`# attempt ${attempt} failed (${failure.tool && failure.exitCode != null ? `${failure.tool} exit ${failure.exitCode}: ` : ''}${failure.message ?? 'error'}); retrying in ${Math.round(delayMs / 1000)} s`),
       },
     );
     if (local && !ctx.dryRun && result.value.outcome === 'success') {

@@ -26,6 +26,9 @@ export interface FailureInfo {
 
 // rclone 1.60: 5 = "temporary error, more retries might fix it" (see RCLONE-1.60.md).
 const RCLONE_TRANSIENT_EXIT = new Set([5]);
+// 2 syntax/usage, 3 directory not found, 4 file not found, 7 fatal ("account suspended"): trying
+// again cannot help, whatever words the error happens to contain.
+const RCLONE_PERMANENT_EXIT = new Set([2, 3, 4, 7]);
 // rsync(1) EXIT VALUES: 10 socket I/O, 12 protocol stream, 30 timeout in data send/receive,
 // 35 timeout waiting for daemon connection; 255 is ssh failing to connect.
 const RSYNC_TRANSIENT_EXIT = new Set([10, 12, 30, 35, 255]);
@@ -38,6 +41,7 @@ export function isTransient(failure: FailureInfo): boolean {
   if (NEVER_RETRY.has(failure.kind)) return false;
   const code = failure.exitCode ?? null;
   if (code !== null && failure.tool === 'rclone' && RCLONE_TRANSIENT_EXIT.has(code)) return true;
+  if (code !== null && failure.tool === 'rclone' && RCLONE_PERMANENT_EXIT.has(code)) return false;
   if (code !== null && failure.tool === 'rsync' && RSYNC_TRANSIENT_EXIT.has(code)) return true;
   return NETWORK_WORDS.test(failure.message ?? '');
 }

@@ -61,8 +61,9 @@ function JobCard({ status, live, justFinished }: { status: JobStatus; live: RunP
       <div className="chips">
         {job.destinations.map((d) => {
           const r = destOutcome(d.id);
+          const tone = live?.destId === d.id ? 'busy' : toneOf(r?.outcome ?? null);
           return (
-            <span key={d.id} className={`chip tone-${toneOf(r?.outcome ?? null)}`} title={r?.firstError ?? d.target}>
+            <span key={d.id} className={`chip tone-${tone}`} data-testid="dest-chip" data-tone={tone} title={r?.firstError ?? d.target}>
               <Icon name={d.target.includes(':') && !d.target.startsWith('/') ? 'cloud' : 'folder'} size={13} />
               {d.target}
               <small>{d.kind}</small>

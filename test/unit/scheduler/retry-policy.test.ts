@@ -9,6 +9,9 @@ describe('isTransient', () => {
     [{ kind: 'exit-code', tool: 'rclone', exitCode: 1, message: 'couldn\'t list directory: 503 Service Unavailable' }, true],
     [{ kind: 'exit-code', tool: 'rclone', exitCode: 3, message: 'directory not found' }, false],
     [{ kind: 'exit-code', tool: 'rclone', exitCode: 7, message: 'fatal error' }, false],
+    // The exit code decides over the words: a fatal error that mentions the network is still fatal.
+    [{ kind: 'exit-code', tool: 'rclone', exitCode: 7, message: 'account suspended after connection reset' }, false],
+    [{ kind: 'exit-code', message: 'account suspended after connection reset' }, true],
     [{ kind: 'exit-code', tool: 'rsync', exitCode: 10 }, true],
     [{ kind: 'exit-code', tool: 'rsync', exitCode: 30 }, true],
     [{ kind: 'exit-code', tool: 'rsync', exitCode: 23, message: 'some files could not be transferred' }, false],

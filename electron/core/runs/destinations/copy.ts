@@ -19,6 +19,7 @@ export async function runCopyDestination(ctx: DestinationContext): Promise<Desti
   let files = 0;
   let errors = 0;
   let firstError: string | null = null;
+  let failure: DestinationOutcome['failure'];
   const verdicts: Exclude<Verdict, 'cancelled'>[] = [];
   for (let i = 0; i < steps; i++) {
     const source = ctx.job.sources[i]!;
@@ -63,6 +64,7 @@ export async function runCopyDestination(ctx: DestinationContext): Promise<Desti
     files += r.stats?.transfers ?? 0;
     errors += r.stats?.errors ?? (r.verdict === 'failed' ? 1 : 0);
     firstError ??= r.firstError;
+    if (r.verdict === 'failed') failure ??= { tool: 'rclone', exitCode: r.exitCode };
     if (r.verdict === 'cancelled') return { outcome: 'cancelled', bytes, files, errors, firstError };
     if (ctx.job.verify && !ctx.dryRun && r.verdict !== 'failed') {
       // Verify reads both sides again: every source file must be at the destination, same size
@@ -78,7 +80,8 @@ export async function runCopyDestination(ctx: DestinationContext): Promise<Desti
     }
     verdicts.push(r.verdict);
   }
-  return { outcome: sourcesOutcome(verdicts), bytes, files, errors, firstError };
+  const outcome = sourcesOutcome(verdicts);
+  return { outcome, bytes, files, errors, firstError, ...(outcome === 'failed' && failure ? { failure } : {}) };
 }
 
 // `rclone check --one-way` of one source against its copy; differences are errors in the log.

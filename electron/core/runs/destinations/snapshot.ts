@@ -72,7 +72,7 @@ export async function runSnapshotDestination(ctx: DestinationContext): Promise<D
       case 'destination-missing':
         return { outcome: 'skipped', bytes: 0, files: 0, errors: 0, firstError: e.message };
       default:
-        return { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: e.message };
+        return { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: e.message, failure: { tool: 'rsync', exitCode: e.exitCode ?? null, kind: e.kind } };
     }
   }
 }
