@@ -5,7 +5,8 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RcloneRunner } from '../../electron/core/remotes/rclone-runner.js';
 
-const STAND_IN = `
+/** The stand-in's source (CommonJS; reads the token to hand back from FAKE_TOKEN). */
+export const AUTHORIZE_STAND_IN = `
 const http = require('node:http');
 const token = process.env.FAKE_TOKEN;
 const ts = () => new Date().toISOString().replace('T', ' ').replace(/-/g, '/').slice(0, 19);
@@ -27,7 +28,7 @@ server.listen(0, '127.0.0.1', () => {
 /** A runner whose rclone binary is the stand-in script (written into dir). */
 export async function standInRunner(dir: string, token: string, real: RcloneRunner): Promise<RcloneRunner> {
   const script = join(dir, 'rclone-authorize-standin');
-  await writeFile(script, `#!${process.execPath}\n${STAND_IN}`);
+  await writeFile(script, `#!${process.execPath}\n${AUTHORIZE_STAND_IN}`);
   await chmod(script, 0o755);
   return new RcloneRunner({ rclone: script, configPath: real.configPath, redactor: real.redactor, env: { ...process.env, FAKE_TOKEN: token } });
 }

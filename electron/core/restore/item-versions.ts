@@ -2,7 +2,6 @@
 // first, with what differs from the next older version. Unchanged files are hard links, so
 // comparing inode numbers tells "same file" without reading any bytes.
 import { lstat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { listSnapshots } from '../snapshots/snapshot-list.js';
 import { listLocalTree } from './music-index.js';
 import { resolveInsideRoot, splitBackupPath } from './safe-path.js';
@@ -34,12 +33,12 @@ export async function snapshotItemVersions(destination: string, rel: string): Pr
     const files = new Map<string, string>();
     let bytes = 0;
     const info = await lstat(root);
-    const entries = info.isDirectory() ? await listLocalTree(root) : [{ path: '', size: info.size, isDir: false }];
+    // One listing per snapshot, its stats included: a whole-library item is 100k files per snapshot.
+    const entries = info.isDirectory() ? await listLocalTree(root) : [{ path: '', size: info.size, isDir: false, ino: info.ino, mtimeMs: info.mtimeMs }];
     for (const e of entries) {
       if (e.isDir) continue;
-      const s = await lstat(e.path ? join(root, e.path) : root);
-      files.set(e.path, `${s.ino}:${s.size}:${s.mtimeMs}`);
-      bytes += s.size;
+      files.set(e.path, `${e.ino}:${e.size}:${e.mtimeMs}`);
+      bytes += e.size;
     }
     found.push({
       v: {
