@@ -26,6 +26,14 @@ const pointTime = (id: string) => new Date(id.replace(/^(\d{4}-\d\d-\d\d)T(\d\d)
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 function ErrorBox({ error }: { error: AppError }) {
+  // Stopped by the user: said calmly, not as a failure.
+  if (error.kind === 'cancelled') {
+    return (
+      <div className="result" role="status" data-testid="restore-stopped">
+        <Icon name="stop" /> {error.message}
+      </div>
+    );
+  }
   return (
     <div className="error-box" role="alert">
       <strong>{error.message}</strong>
@@ -285,6 +293,11 @@ function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: It
               <div className="progress-line">
                 <strong>{progress?.phase === 'verifying' ? 'Verifying…' : progress?.phase === 'copying' ? `${progress.percent} %` : 'Preparing…'}</strong>
                 {progress && progress.bytes > 0 && <span>{formatBytes(progress.bytes)}</span>}
+                {restoreId && (
+                  <button type="button" className="button small" onClick={() => void call('restore:cancel', { restoreId })}>
+                    <Icon name="stop" size={12} /> Stop
+                  </button>
+                )}
               </div>
             </div>
           )}
