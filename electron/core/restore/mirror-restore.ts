@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { MIRROR_CURRENT, MIRROR_VERSIONS, joinRemote } from '../snapshots/mirror-layout.js';
-import { type MirrorManifest, mirrorRunUsable } from '../snapshots/mirror-manifest.js';
+import { type MirrorManifest, mirrorPoints } from '../snapshots/mirror-manifest.js';
 import { readMirrorManifests } from '../snapshots/mirror-run.js';
 import type { RcloneExec } from '../snapshots/rclone-exec.js';
 import type { ListingEntry } from './music-index.js';
@@ -20,7 +20,7 @@ import { assertWritableInside, splitBackupPath } from './safe-path.js';
 
 /** Lists the usable runs of a mirror as restore points, newest first. */
 export async function listMirrorRestorePoints(exec: RcloneExec, target: string): Promise<RestorePoint[]> {
-  const manifests = (await readMirrorManifests(exec, target)).filter((m) => mirrorRunUsable(m.outcome));
+  const manifests = mirrorPoints(await readMirrorManifests(exec, target));
   return manifests
     .map((m, i) => ({
       kind: 'mirror' as const,
@@ -62,12 +62,9 @@ async function statFile(exec: RcloneExec, remotePath: string): Promise<number | 
 
 /** Resolves a restore point id ('latest' or a run id) to its index among the manifests. */
 function pointIndex(manifests: readonly MirrorManifest[], at: string): number {
-  if (at === 'latest') {
-    for (let i = manifests.length - 1; i >= 0; i--) if (mirrorRunUsable(manifests[i]!.outcome)) return i;
-  } else {
-    const i = manifests.findIndex((m) => m.id === at);
-    if (i >= 0 && mirrorRunUsable(manifests[i]!.outcome)) return i;
-  }
+  const points = mirrorPoints(manifests);
+  const point = at === 'latest' ? points.at(-1) : points.find((m) => m.id === at);
+  if (point) return manifests.indexOf(point);
   throw new RestoreError('restore-point-missing', `There is no restore point "${at}" in the mirror.`);
 }
 
@@ -272,8 +269,9 @@ export async function mirrorItemVersions(exec: RcloneExec, target: string, rel: 
   for (const m of manifests) versions.set(m.id, await lsFiles(exec, joinRemote(target, MIRROR_VERSIONS, m.id, relPath)));
   const prefix = `${relPath}/`;
   const states: Array<{ m: MirrorManifest; files: Map<string, string> }> = [];
+  const points = new Set(mirrorPoints(manifests));
   for (let k = 0; k < manifests.length; k++) {
-    if (!mirrorRunUsable(manifests[k]!.outcome)) continue;
+    if (!points.has(manifests[k]!)) continue;
     const claimed = new Map<string, string | null>();
     for (const run of manifests.slice(k + 1)) {
       for (const [p, size] of versions.get(run.id)!) if (!claimed.has(p)) claimed.set(p, `${run.id}:${size}`);

@@ -13,6 +13,7 @@ import type { JobService } from '../jobs/job-service.js';
 import { type RcloneSetup, configArgs } from '../rclone/rclone-env.js';
 import { joinTarget } from '../rclone/targets.js';
 import { MIRROR_CURRENT, joinRemote } from '../snapshots/mirror-layout.js';
+import { mirrorPoints } from '../snapshots/mirror-manifest.js';
 import { readMirrorManifests } from '../snapshots/mirror-run.js';
 import { type RcloneExec, createRcloneExec } from '../snapshots/rclone-exec.js';
 import { createRsyncRunner } from '../snapshots/rsync-child.js';
@@ -124,7 +125,7 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
           return ok({ destId: d.id, kind: d.kind, target: d.target, pointId: snap.id, sources });
         }
         const x = exec();
-        const manifests = await readMirrorManifests(x, d.target);
+        const manifests = mirrorPoints(await readMirrorManifests(x, d.target));
         const point = req.at === 'latest' ? manifests.at(-1) : manifests.find((m) => m.id === req.at);
         if (!point) raise('not-found', `There is no restore point "${req.at}" in ${d.target}.`);
         const sources: SourceIndex[] = [];
@@ -226,10 +227,14 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
           });
           return ok(outcomeOf(d, r.snapshotId, r.restoredTo, r.dryRun, r.plan, r.verification));
         }
+        const x = exec();
+        // Hold the point (resolved from 'latest') so a run's retention does not fold it mid-restore.
+        const at = req.at === 'latest' ? (mirrorPoints(await readMirrorManifests(x, d.target)).at(-1)?.id ?? req.at) : req.at;
+        release = holdRestorePoint(d.target, at);
         const r = await restoreFromMirror({
-          exec: exec(),
+          exec: x,
           target: d.target,
-          at: req.at,
+          at,
           path: req.path,
           to: req.to,
           policy: req.policy,

@@ -33,6 +33,13 @@ export interface MirrorManifest {
   readonly repriseVersion: string;
   /** Set on the returned manifest (never stored) when nothing changed and no new restore point was written. */
   readonly unchanged?: boolean;
+  /**
+   * Bumped each time retention folds an earlier run into this one (absent = 0). While a fold is
+   * under way two files hold this id; the higher revision is the one in force.
+   */
+  readonly revision?: number;
+  /** The run retention is folding (or folded) into this one; while that run's manifest still exists it is no restore point. */
+  readonly absorbs?: string;
 }
 
 /** Whether a run left `current/` in a state that counts as a restore point. */
@@ -40,19 +47,41 @@ export function mirrorRunUsable(outcome: MirrorOutcome): boolean {
   return outcome === 'ok' || outcome === 'warning';
 }
 
-/** Parses the output of `rclone cat TARGET/manifests` (one manifest a line); ignores foreign lines. */
+/** Where each stored manifest starts (JSON.stringify keeps `format` as the first key). */
+const MANIFEST_START = /(?=\{"format":"reprise-mirror")/;
+
+/**
+ * Parses the output of `rclone cat TARGET/manifests` (one manifest a line); ignores foreign lines.
+ * `cat` concatenates files as they are, so a half-written file (no newline at its end) is cut off at
+ * the next manifest's start and dropped instead of taking that manifest with it. Of two manifests
+ * with one id (a retention fold under way) the higher revision wins.
+ */
 export function parseMirrorManifests(text: string): MirrorManifest[] {
-  const out: MirrorManifest[] = [];
+  const byId = new Map<string, MirrorManifest>();
   for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const m = JSON.parse(line) as Partial<MirrorManifest>;
-      if (m.format === 'reprise-mirror' && m.formatVersion === 1 && typeof m.id === 'string') out.push(m as MirrorManifest);
-    } catch {
-      // not ours
+    for (const part of line.split(MANIFEST_START)) {
+      if (!part.trim()) continue;
+      try {
+        const m = JSON.parse(part) as Partial<MirrorManifest>;
+        if (m.format !== 'reprise-mirror' || m.formatVersion !== 1 || typeof m.id !== 'string') continue;
+        const seen = byId.get(m.id);
+        if (!seen || (m.revision ?? 0) > (seen.revision ?? 0)) byId.set(m.id, m as MirrorManifest);
+      } catch {
+        // not ours, or cut off
+      }
     }
   }
-  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The runs offered as restore points, oldest first: usable ones, except a run retention has begun
+ * folding into a later one (its version folder may already be half moved, so it no longer rebuilds).
+ */
+export function mirrorPoints(manifests: readonly MirrorManifest[]): MirrorManifest[] {
+  const ids = new Set(manifests.map((m) => m.id));
+  const folding = new Set(manifests.map((m) => m.absorbs).filter((id): id is string => id !== undefined && ids.has(id)));
+  return manifests.filter((m) => mirrorRunUsable(m.outcome) && !folding.has(m.id));
 }
 
 /**

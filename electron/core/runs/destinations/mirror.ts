@@ -2,7 +2,8 @@
 // kept in TARGET/versions/<run>/<source>, a manifest per run, the deletion guard, then retention.
 import { parseRcloneLine } from '../../progress/rclone-json.js';
 import { configArgs } from '../../rclone/rclone-env.js';
-import { pruneMirrorVersions } from '../../snapshots/mirror-prune.js';
+import { restorePointsInUse } from '../../restore/in-use.js';
+import { MirrorPruneError, pruneMirrorVersions } from '../../snapshots/mirror-prune.js';
 import { MirrorError, runMirror } from '../../snapshots/mirror-run.js';
 import { createRcloneExec } from '../../snapshots/rclone-exec.js';
 import { repriseVersion } from '../../version.js';
@@ -56,8 +57,16 @@ export async function runMirrorDestination(ctx: DestinationContext): Promise<Des
     if (manifest.unchanged) ctx.log('# nothing changed since the newest restore point: no new one written');
     else ctx.log(`# mirror run ${manifest.id}: ${manifest.outcome}; ${files} files copied, ${manifest.sources.reduce((n, s) => n + s.versioned, 0)} kept in versions/${manifest.id}`);
     if (!ctx.dryRun && ctx.job.retention && (manifest.outcome === 'ok' || manifest.outcome === 'warning')) {
-      const pruned = await pruneMirrorVersions(exec, ctx.dest.target, ctx.job.retention, (line) => ctx.log(line));
-      if (pruned.length) ctx.log(`# retention: removed ${pruned.length} old restore point(s)`);
+      try {
+        const pruned = await pruneMirrorVersions(exec, ctx.dest.target, ctx.job.retention, (line) => ctx.log(line), restorePointsInUse(ctx.dest.target), {
+          utcOffsetMinutes: -new Date(ctx.now()).getTimezoneOffset(),
+        });
+        if (pruned.length) ctx.log(`# retention: removed ${pruned.length} restore point(s) the policy does not keep`);
+      } catch (e) {
+        // The backup itself is done; an interrupted prune leaves every kept point whole and the next run finishes it.
+        if (!(e instanceof MirrorPruneError)) throw e;
+        ctx.log(`# retention: ${e.message}`);
+      }
     }
     switch (manifest.outcome) {
       case 'ok':
