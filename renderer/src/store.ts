@@ -8,11 +8,15 @@ import type { RestoreProgressEvent } from '../../shared/restore';
 import type { AppNotification } from '../../shared/alerts';
 import type { SchedulerStatusDto } from '../../shared/contract/scheduler';
 import type { TrayState } from '../../shared/tray-state';
+import type { RestorableLocation } from '../../shared/backup-location';
 import { frameBatch } from './frame-batch';
 import { type ConnectionState, pickBridge } from './transport';
 import { connectRemotesStore } from './remotes/remotes-store';
 
 export type Page = 'dashboard' | 'restore' | 'jobs' | 'remotes' | 'browser' | 'mounts' | 'history' | 'settings';
+
+/** What the Restore page opens on: a job's destination, a restore point and an item inside it. */
+export type RestoreFocus = Pick<RestorableLocation, 'jobId' | 'destId' | 'target' | 'at' | 'itemPath'>;
 
 export interface UiState {
   readonly connection: ConnectionState;
@@ -33,10 +37,13 @@ export interface UiState {
   readonly scheduler: SchedulerStatusDto | null;
   /** A run to open on the History page (from a notification or the header). */
   readonly focusRun: number | null;
+  /** An item to open on the Restore page (the Browser's "Open in Restore"); the page takes it once. */
+  readonly restoreFocus: RestoreFocus | null;
   /** Web Notifications: 'default' until the user answers the browser's question. */
   readonly notifyPermission: NotificationPermission | 'unsupported';
   go(page: Page): void;
   openRun(runId: number): void;
+  openRestore(focus: RestoreFocus): void;
   refresh(): Promise<void>;
   call<K extends CommandName>(name: K, req: Req<K>): Promise<{ ok: true; value: Res<K> } | { ok: false; error: AppError }>;
   dismissToast(): void;
@@ -62,9 +69,11 @@ export const useUi = create<UiState>((set, get) => ({
   tray: null,
   scheduler: null,
   focusRun: null,
+  restoreFocus: null,
   notifyPermission: typeof Notification === 'undefined' ? 'unsupported' : Notification.permission,
   go: (page) => set({ page }),
   openRun: (runId) => set({ page: 'history', focusRun: runId }),
+  openRestore: (focus) => set({ page: 'restore', restoreFocus: focus }),
   dismissToast: () => set({ toast: null }),
   async call(name, req) {
     if (!bridge) return { ok: false, error: { kind: 'internal', message: 'Not connected to Reprise yet.' } };

@@ -173,7 +173,15 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
           const dir = await mkdtemp(join(tmpdir(), 'reprise-cover-'));
           try {
             const local = join(dir, basename(req.path));
-            const r = await exec()({ args: ['copyto', '--max-size', String(MAX_COVER), '--', joinRemote(d.target, MIRROR_CURRENT, splitBackupPath(req.path).join('/')), local] });
+            const remote = joinRemote(d.target, MIRROR_CURRENT, splitBackupPath(req.path).join('/'));
+            // Size first: rclone 1.60 refuses filters such as --max-size on a single-file copyto
+            // ("can't limit to single files when using filters"), which left every mirror cover blank.
+            const x = exec();
+            const st = await x({ args: ['lsjson', '--stat', '--', remote] });
+            if (st.exitCode !== 0) return ok({ dataUrl: null });
+            const item = JSON.parse(st.stdout) as { IsDir: boolean; Size: number };
+            if (item.IsDir || item.Size > MAX_COVER) return ok({ dataUrl: null });
+            const r = await x({ args: ['copyto', '--', remote, local] });
             if (r.exitCode !== 0) return ok({ dataUrl: null });
             bytes = await readFile(local).catch(() => Buffer.alloc(0));
           } finally {

@@ -1,5 +1,6 @@
 // Browser: any remote and path — breadcrumbs, sort, quick filter, folder sizes on demand, quota,
-// downloads with progress. The list is virtualised so a 50,000-entry folder scrolls smoothly.
+// downloads with progress, and "Open in Restore" for folders inside a job's snapshot or mirror
+// destination. The list is virtualised so a 50,000-entry folder scrolls smoothly.
 import '../remotes/remotes.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -10,6 +11,7 @@ import { Icon } from '../components/icons';
 import { useUi } from '../store';
 import { useRemotes } from '../remotes/remotes-store';
 import { sortEntries, type SortKey } from '../../../shared/remotes/sort-entries';
+import { type BackupLocation, type PointRef, type RestorableLocation, locateInBackup } from '../../../shared/backup-location';
 
 const ROW = 34;
 
@@ -88,9 +90,62 @@ function Downloads() {
   );
 }
 
+/** A restore point id (`2026-11-22T030000Z`) as a local time. */
+const pointTime = (id: string) => new Date(id.replace(/^(\d{4}-\d\d-\d\d)T(\d\d)(\d\d)(\d\d)Z.*$/, '$1T$2:$3:$4Z')).toLocaleString();
+
+function describePoint(at: PointRef): string {
+  if (at.kind === 'snapshot') return `the snapshot of ${pointTime(at.id)}`;
+  if (at.kind === 'replaced-by') return `what the backup of ${pointTime(at.run)} replaced`;
+  return 'the newest version';
+}
+
+/** Where the folder on screen sits in the backups, with the way into Restore (or why there is none). */
+function InBackup({ here, onOpen }: { here: BackupLocation; onOpen: (l: RestorableLocation) => void }) {
+  if (here.kind === 'copy') {
+    const why = 'Copy destinations keep no restore points, so Restore has no versions of this folder. Download it instead.';
+    return (
+      <div className="card row in-backup" data-testid="in-backup">
+        <Icon name="folder" size={15} />
+        <span className="grow">
+          Part of a plain copy made by <strong>{here.jobName}</strong> <span className="muted small">({here.target})</span>
+          <span className="muted small in-backup-why">{why}</span>
+        </span>
+        <span title={why}>
+          <button className="button small" disabled aria-label="Open in Restore (not available for copies)">
+            <Icon name="restore" size={13} /> Open in Restore
+          </button>
+        </span>
+      </div>
+    );
+  }
+  const name = here.itemPath?.split('/').at(-1);
+  return (
+    <div className="card row in-backup" data-testid="in-backup">
+      <Icon name="restore" size={15} />
+      <span className="grow">
+        {name ? (
+          <>
+            <strong>{name}</strong> is in the backup of <strong>{here.jobName}</strong> · {describePoint(here.at)}
+          </>
+        ) : (
+          <>
+            This folder is the {here.destKind} of <strong>{here.jobName}</strong>
+          </>
+        )}{' '}
+        <span className="muted small">
+          ({here.destKind === 'mirror' ? 'mirror' : 'snapshots'} {here.target})
+        </span>
+      </span>
+      <button className="button primary small" data-testid="open-in-restore" onClick={() => onOpen(here)}>
+        <Icon name="restore" size={13} /> Open in Restore
+      </button>
+    </div>
+  );
+}
+
 /** The Browser page. */
 export function Browser() {
-  const { call } = useUi();
+  const { call, jobs, openRestore } = useUi();
   const { remotes, setRemotes, browseTarget } = useRemotes();
   const [remote, setRemote] = useState(browseTarget?.remote ?? '');
   const [path, setPath] = useState(browseTarget?.path ?? '');
@@ -145,6 +200,17 @@ export function Browser() {
     return sortEntries(filtered, sort.key, sort.desc);
   }, [listing, filter, sort]);
 
+  // Which job's destination (if any) the folder on screen and the selected folder belong to.
+  const jobList = useMemo(() => jobs.map((j) => j.job), [jobs]);
+  const aliases = useMemo(() => Object.fromEntries((remotes ?? []).flatMap((r) => (r.type === 'alias' && r.wraps ? [[r.name, r.wraps]] : []))), [remotes]);
+  const here = useMemo(() => (listing ? locateInBackup(jobList, { remote: listing.remote, path: listing.path }, aliases) : null), [jobList, listing, aliases]);
+  const selectedIn = useMemo(() => {
+    if (!listing || !selected?.isDir) return null;
+    const l = locateInBackup(jobList, { remote: listing.remote, path: listing.path ? `${listing.path}/${selected.name}` : selected.name }, aliases);
+    return l?.kind === 'restorable' && l.itemPath ? l : null;
+  }, [jobList, listing, selected, aliases]);
+  const toRestore = (l: RestorableLocation) => openRestore({ jobId: l.jobId, destId: l.destId, target: l.target, at: l.at, itemPath: l.itemPath });
+
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
   const child = (name: string) => (path ? `${path}/${name}` : name);
   const sizeOf = async (e: BrowseEntry) => {
@@ -190,6 +256,7 @@ export function Browser() {
         <Quota quota={quota} />
       </div>
       {remote && <Breadcrumbs remote={remote} path={path} onGo={(p) => void open(remote, p)} />}
+      {here && listing?.remote === remote && <InBackup here={here} onOpen={toRestore} />}
       {error && (
         <div className="error-box" role="alert">
           <strong>{error.message}</strong>
@@ -265,9 +332,17 @@ export function Browser() {
             Download
           </button>
           {selected.isDir && (
-            <button className="button" type="button" onClick={() => void open(remote, child(selected.name))}>
-              Open
-            </button>
+            // Kept together, so when the row wraps the folder's actions move as one.
+            <span className="inline">
+              <button className="button" type="button" onClick={() => void open(remote, child(selected.name))}>
+                Open
+              </button>
+              {selectedIn && (
+                <button className="button" type="button" data-testid="open-selected-in-restore" onClick={() => toRestore(selectedIn)}>
+                  <Icon name="restore" size={13} /> Open “{selected.name}” in Restore
+                </button>
+              )}
+            </span>
           )}
         </form>
       )}

@@ -7,8 +7,9 @@ import { formatBytes, plural } from '../../../shared/format';
 import type { Job } from '../../../shared/model';
 import type { AlbumEntry, ArtistEntry, ConflictPolicy, ItemVersionInfo, RestoreBrowse, RestoreOutcome } from '../../../shared/restore';
 import type { AppError } from '../../../shared/result';
+import { findInPicker, versionIndexFor } from '../../../shared/backup-location';
 import { Icon } from '../components/icons';
-import { useUi } from '../store';
+import { type RestoreFocus, useUi } from '../store';
 
 /** What the user picked to restore: an album, or a whole artist. */
 interface Item {
@@ -17,6 +18,9 @@ interface Item {
   readonly subtitle: string;
   readonly album?: AlbumEntry;
 }
+
+/** A restore point id (`2026-11-22T030000Z`) as a local time. */
+const pointTime = (id: string) => new Date(id.replace(/^(\d{4}-\d\d-\d\d)T(\d\d)(\d\d)(\d\d)Z.*$/, '$1T$2:$3:$4Z')).toLocaleString();
 
 // Diacritics-insensitive matching, so "bjork" finds "Björk" and "sigur ros" finds "Sigur Rós".
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -74,6 +78,11 @@ function ArtistList({ artists, selected, onSelect, label }: { artists: readonly 
   }, [artists, query]);
   const parent = useRef<HTMLDivElement>(null);
   const rows = useVirtualizer({ count: shown.length, getScrollElement: () => parent.current, estimateSize: () => 46, overscan: 12 });
+  // The artist may be chosen from outside (the Browser's "Open in Restore"): keep it in view.
+  useEffect(() => {
+    const i = shown.findIndex((a) => a.path === selected);
+    if (i >= 0) rows.scrollToIndex(i, { align: 'auto' });
+  }, [selected]);
   return (
     <div className="card artist-pane">
       <label className="search">
@@ -123,11 +132,30 @@ function originalFolder(job: Job, path: string): string | null {
   return [source, ...rest.slice(0, -1)].join('/');
 }
 
-function RestorePanel({ job, item, browse, onBack }: { job: Job; item: Item; browse: RestoreBrowse; onBack: () => void }) {
+/** Says which version an "Open in Restore" selected, and why, when it is not simply the newest. */
+function FromBrowser({ start, found, versions }: { start: RestoreFocus; found: number; versions: readonly ItemVersionInfo[] }) {
+  const where = start.at.kind === 'replaced-by' ? `versions/${start.at.run}` : start.at.kind === 'snapshot' ? start.at.id : null;
+  if (!where) return null;
+  const text =
+    found < 0
+      ? `${where} of ${start.target} holds no version of this item any more (pruned, or it was not backed up then): the newest version is selected.`
+      : start.at.kind === 'replaced-by'
+        ? `Opened from ${where} of ${start.target}: the files the backup of ${pointTime(start.at.run)} replaced or deleted. Selected: the version they belong to, from ${new Date(versions[found]!.time).toLocaleString()}.`
+        : `Opened from the snapshot ${where} of ${start.target}.`;
+  return (
+    <p className="muted small" data-testid="restore-from-browser">
+      <Icon name="folder" size={12} /> {text}
+    </p>
+  );
+}
+
+function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: Item; browse: RestoreBrowse; onBack: () => void; start?: RestoreFocus | undefined }) {
   const { call, restores } = useUi();
   const [versions, setVersions] = useState<readonly ItemVersionInfo[] | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [choice, setChoice] = useState(0);
+  // Opened from the Browser: the version its folder stands for (-1: not found, the newest is chosen).
+  const [found, setFound] = useState<number | null>(null);
   const original = originalFolder(job, item.path);
   const [where, setWhere] = useState<'original' | 'elsewhere'>(original ? 'original' : 'elsewhere');
   const [elsewhere, setElsewhere] = useState('');
@@ -142,13 +170,18 @@ function RestorePanel({ job, item, browse, onBack }: { job: Job; item: Item; bro
     setVersions(null);
     void call('restore:versions', { name: job.name, path: item.path }).then((r) => {
       if (!live) return;
-      if (r.ok) setVersions(r.value);
-      else setError(r.error);
+      if (!r.ok) return setError(r.error);
+      setVersions(r.value);
+      if (start) {
+        const i = versionIndexFor(r.value, start.destId, start.at);
+        setFound(i);
+        setChoice(Math.max(i, 0));
+      }
     });
     return () => {
       live = false;
     };
-  }, [call, job.name, item.path]);
+  }, [call, job.name, item.path]); // `start` only matters for the first answer
 
   const version = versions?.[choice];
   const to = where === 'original' ? original ?? '' : elsewhere.trim();
@@ -192,6 +225,7 @@ function RestorePanel({ job, item, browse, onBack }: { job: Job; item: Item; bro
         <h3>Versions</h3>
         {!versions && !error && <p className="muted">Looking through every snapshot and mirror…</p>}
         {versions && versions.length === 0 && <p className="muted">No restore point holds this item.</p>}
+        {versions && start && found !== null && <FromBrowser start={start} found={found} versions={versions} />}
         {versions && versions.length > 0 && (
           <div className="versions" role="radiogroup" aria-label="Versions">
             {versions.map((v, i) => (
@@ -299,7 +333,17 @@ function RestorePanel({ job, item, browse, onBack }: { job: Job; item: Item; bro
 export function Restore() {
   const { jobs, loaded, call, go } = useUi();
   const restorable = jobs.filter((j) => j.job.destinations.some((d) => d.kind !== 'copy'));
-  const [jobId, setJobId] = useState<string | null>(null);
+  // The Browser's "Open in Restore": taken once when the page opens, then cleared from the store.
+  const [focus] = useState(() => useUi.getState().restoreFocus);
+  useEffect(() => {
+    if (focus) useUi.setState({ restoreFocus: null });
+  }, [focus]);
+  // Waits for the index of its destination, then selects the item; `opened` keeps it for the versions.
+  const [pending, setPending] = useState(focus);
+  const [opened, setOpened] = useState<RestoreFocus | null>(null);
+  const [jobId, setJobId] = useState<string | null>(focus?.jobId ?? null);
+  // The destination to browse; undefined: the one with the newest restore point.
+  const [from, setFrom] = useState<string | undefined>(focus?.destId);
   const status = restorable.find((j) => j.job.id === jobId) ?? restorable[0];
   const job = status?.job;
   const [browse, setBrowse] = useState<RestoreBrowse | null>(null);
@@ -314,7 +358,9 @@ export function Restore() {
     if (!job) return;
     let live = true;
     setError(null);
-    void call('restore:browse', { name: job.name, at: 'latest' }).then((r) => {
+    // Only a destination of this job (the one asked for may have been removed meanwhile).
+    const dest = job.destinations.some((d) => d.id === from) ? from : undefined;
+    void call('restore:browse', { name: job.name, at: 'latest', ...(dest ? { from: dest } : {}) }).then((r) => {
       if (!live) return;
       if (r.ok) setBrowse(r.value);
       else {
@@ -326,7 +372,22 @@ export function Restore() {
       live = false;
     };
     // A finished run may add restore points: read again.
-  }, [call, job?.name, lastRun]);
+  }, [call, job?.name, from, lastRun]);
+
+  useEffect(() => {
+    if (!pending || !browse || browse.destId !== pending.destId) return;
+    setPending(null);
+    setOpened(pending);
+    const path = pending.itemPath;
+    if (!path) return;
+    const spot = findInPicker(browse.sources, path);
+    if (spot.sourceIndex >= 0) setSourceIndex(spot.sourceIndex);
+    setArtistPath(spot.artistPath);
+    const parts = path.split('/');
+    if (spot.level === 'album' && spot.album) setItem({ path, name: spot.album.name, subtitle: parts[1]!, album: spot.album });
+    // Below an album, or not in the newest point's index: its versions are still found by path.
+    else if (spot.level === 'deeper') setItem({ path, name: parts.at(-1)!, subtitle: parts.slice(0, -1).join(' / ') });
+  }, [pending, browse]);
 
   if (loaded && restorable.length === 0) {
     return (
@@ -373,7 +434,7 @@ export function Restore() {
         {restorable.length > 1 && (
           <label className="field inline">
             <span>Job</span>
-            <select data-testid="restore-job" value={job.id} onChange={(e) => { setJobId(e.target.value); setArtistPath(null); setItem(null); }}>
+            <select data-testid="restore-job" value={job.id} onChange={(e) => { setJobId(e.target.value); setFrom(undefined); setPending(null); setArtistPath(null); setItem(null); }}>
               {restorable.map((j) => (
                 <option key={j.job.id} value={j.job.id}>
                   {j.job.name}
@@ -401,13 +462,13 @@ export function Restore() {
         )}
         {browse && (
           <span className="muted small">
-            Browsing the newest restore point ({new Date(browse.pointId.replace(/^(\d{4}-\d\d-\d\d)T(\d\d)(\d\d)(\d\d)Z.*$/, '$1T$2:$3:$4Z')).toLocaleString()}) of {browse.target}; older versions are listed per album.
+            Browsing the newest restore point ({pointTime(browse.pointId)}) of {browse.target}; older versions are listed per album.
           </span>
         )}
       </div>
       {error && <ErrorBox error={error} />}
       {!browse && !error && <p className="muted">Reading the backup…</p>}
-      {source && item && <RestorePanel key={item.path} job={job} item={item} browse={browse!} onBack={() => setItem(null)} />}
+      {source && item && <RestorePanel key={item.path} job={job} item={item} browse={browse!} onBack={() => setItem(null)} start={opened?.itemPath === item.path ? opened : undefined} />}
       {source && !item && (
         <div className="restore-grid">
           <ArtistList artists={source.artists} selected={artistPath} onSelect={(a) => setArtistPath(a.path)} label={music ? 'Artists' : 'Folders'} />
