@@ -54,7 +54,9 @@ export class ChangeRecorder {
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    this.chunks.push(gzipSync(`${this.pending.join('\n')}\n`));
+    // Level 3: measured on 20k music paths, 6 ms instead of 28 ms at the default 6 for a 2 % larger
+    // blob; the last batch is compressed after rclone has exited, so this is time the user waits.
+    this.chunks.push(gzipSync(`${this.pending.join('\n')}\n`, { level: 3 }));
     this.pending = [];
     this.pendingChars = 0;
   }
