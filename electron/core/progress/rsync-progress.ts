@@ -53,29 +53,6 @@ export function parseRsyncProgressLine(line: string): RsyncProgress | undefined 
   };
 }
 
-/**
- * Splits a byte stream into lines on `\r` and `\n` while keeping the unfinished tail, so a chunk
- * boundary in the middle of a redraw never produces a half line.
- */
-export class CarriageReturnSplitter {
-  private tail = '';
-
-  /** Feeds a chunk and returns the complete pieces it finished. */
-  push(chunk: string): string[] {
-    const text = this.tail + chunk;
-    const parts = text.split(/\r\n|\r|\n/);
-    this.tail = parts.pop() ?? '';
-    return parts.filter((p) => p.length > 0);
-  }
-
-  /** Returns whatever is left once the stream has ended. */
-  end(): string[] {
-    const rest = this.tail;
-    this.tail = '';
-    return rest.length > 0 ? [rest] : [];
-  }
-}
-
 /** Totals printed by `rsync --stats` at the end of a run. */
 export interface RsyncStats {
   readonly files?: number;

@@ -18,7 +18,6 @@ import { readMirrorManifests } from '../snapshots/mirror-run.js';
 import { type RcloneExec, createRcloneExec } from '../snapshots/rclone-exec.js';
 import { createRsyncRunner } from '../snapshots/rsync-child.js';
 import { listSnapshots } from '../snapshots/snapshot-list.js';
-import { CarriageReturnSplitter } from '../progress/rsync-progress.js';
 import type { ToolPaths } from '../tools/tools.js';
 import { holdRestorePoint } from './in-use.js';
 import { snapshotItemVersions } from './item-versions.js';
@@ -307,7 +306,6 @@ async function verifySnapshot(job: Job, d: Destination, rsync: string): Promise<
   const ignored = new Set(latest.manifest.sqlite.flatMap((r) => [r.path, `${r.path}-wal`, `${r.path}-shm`, `${r.path}-journal`]));
   const sample: string[] = [];
   let differences = 0;
-  const splitter = new CarriageReturnSplitter();
   const look = (line: string) => {
     const m = /^(\S+)\|(.*)$/.exec(line);
     if (!m || ignored.has(m[2]!)) return;
@@ -321,9 +319,8 @@ async function verifySnapshot(job: Job, d: Destination, rsync: string): Promise<
   };
   const exit = await createRsyncRunner(rsync)(
     ['-a', '--numeric-ids', '--delete', '--dry-run', '--checksum', '--out-format=%i|%n', ...job.excludes.map((e) => `--exclude=${e}`), '--', ...job.sources, `${latest.path}/`],
-    { onStdout: (c) => splitter.push(c).forEach(look) },
+    { onLine: look },
   );
-  splitter.end().forEach(look);
   const error = exit.exitCode === 0 ? null : `rsync exited with code ${exit.exitCode}: ${exit.stderrTail.split('\n').filter(Boolean).at(-1) ?? ''}`;
   return { destId: d.id, kind: d.kind, target: d.target, pointId: latest.id, ok: error === null && differences === 0, differences, sample, error };
 }

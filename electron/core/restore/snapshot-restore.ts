@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { lstat, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { CarriageReturnSplitter, parseRsyncProgressLine, type RsyncProgress } from '../progress/rsync-progress.js';
+import { parseRsyncProgressLine, type RsyncProgress } from '../progress/rsync-progress.js';
 import { createRsyncRunner, type RsyncRunner } from '../snapshots/rsync-child.js';
 import { listSnapshots, readLatest } from '../snapshots/snapshot-list.js';
 import type { SnapshotEntry } from '../snapshots/snapshot-list.js';
@@ -127,7 +127,6 @@ async function collect(
   signal: AbortSignal | undefined,
   onProgress?: (p: RsyncProgress) => void,
 ): Promise<{ lines: string[]; exitCode: number | null; stderrTail: string }> {
-  const splitter = new CarriageReturnSplitter();
   const lines: string[] = [];
   const take = (line: string): void => {
     const p = parseRsyncProgressLine(line);
@@ -136,11 +135,10 @@ async function collect(
   };
   let exit;
   try {
-    exit = await runRsync(args, { onStdout: (c) => splitter.push(c).forEach(take), ...(signal ? { signal } : {}) });
+    exit = await runRsync(args, { onLine: take, ...(signal ? { signal } : {}) });
   } catch (cause) {
     throw new RestoreError('spawn-failed', 'rsync could not be started. Install rsync 3.x and make sure it is on the PATH.', { cause });
   }
-  splitter.end().forEach(take);
   if (exit.cancelled || exit.exitCode === null) throw new RestoreError('cancelled', 'The restore was stopped. Files restored so far are kept.');
   return { lines, exitCode: exit.exitCode, stderrTail: exit.stderrTail };
 }

@@ -14,8 +14,8 @@ export interface RsyncExit {
 /** Options for one rsync child. */
 export interface RsyncRunOptions {
   readonly signal?: AbortSignal;
-  /** stdout, one line per call with its newline (progress2 redraws, itemized lines, --stats). */
-  readonly onStdout?: (chunk: string) => void;
+  /** Each line of stdout, \r-redraws split as lines (progress2, itemized lines, --stats). */
+  readonly onLine?: (line: string) => void;
   /** Called with the child's pid once it has started (tests use it to kill rsync mid-run). */
   readonly onSpawn?: (pid: number) => void;
 }
@@ -34,7 +34,7 @@ export function createRsyncRunner(rsyncPath = 'rsync'): RsyncRunner {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
       onLine: (line, stream) => {
-        if (stream === 'stdout') options.onStdout?.(`${line}\n`);
+        if (stream === 'stdout') options.onLine?.(line);
       },
     });
     if (result.spawnError) {

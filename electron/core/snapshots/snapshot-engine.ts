@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, readdir, rename, rm, stat, symlink, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { CarriageReturnSplitter, parseRsyncProgressLine, parseRsyncStats } from '../progress/rsync-progress.js';
+import { parseRsyncProgressLine, parseRsyncStats } from '../progress/rsync-progress.js';
 import type { RsyncProgress } from '../progress/rsync-progress.js';
 import { type SnapshotManifest, type SnapshotOutcome, type SqliteCopyRecord, isComplete, readManifest, writeManifest } from './manifest.js';
 import { createRsyncRunner, type RsyncRunner } from './rsync-child.js';
@@ -94,7 +94,6 @@ export async function runSnapshot(options: SnapshotRunOptions): Promise<Snapshot
     ...sources.map((s) => s.path),
     `${staging}/`,
   ];
-  const splitter = new CarriageReturnSplitter();
   const lines: string[] = [];
   const collect = (line: string): void => {
     const p = parseRsyncProgressLine(line);
@@ -104,14 +103,13 @@ export async function runSnapshot(options: SnapshotRunOptions): Promise<Snapshot
   let exit;
   try {
     exit = await runRsync(args, {
-      onStdout: (chunk) => splitter.push(chunk).forEach(collect),
+      onLine: collect,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onRsyncSpawn ? { onSpawn: options.onRsyncSpawn } : {}),
     });
   } catch (cause) {
     throw new SnapshotError('spawn-failed', 'rsync could not be started. Install rsync 3.x and make sure it is on the PATH.', { cause });
   }
-  splitter.end().forEach(collect);
 
   if (/No space left on device/i.test(exit.stderrTail)) {
     // Nothing half-written may ever pass for a snapshot, and the space is better given back now.
@@ -175,7 +173,6 @@ export async function previewSnapshot(
   const destination = await checkDestination(options.destination);
   const sources = await checkSources(options.sources);
   const base = newestComplete(await listSnapshots(destination));
-  const splitter = new CarriageReturnSplitter();
   let files = 0;
   let bytes = 0;
   let deletions = 0;
@@ -192,9 +189,8 @@ export async function previewSnapshot(
   const against = base ? `${base.path}/` : `${join(destination, '.reprise-preview-empty')}/`;
   const exit = await runRsync(
     ['-a', '--numeric-ids', '--delete', '--dry-run', '--out-format=%i|%l|%n', ...(options.excludes ?? []).map((e) => `--exclude=${e}`), '--', ...sources.map((s) => s.path), against],
-    { onStdout: (c) => splitter.push(c).forEach(look), ...(options.signal ? { signal: options.signal } : {}) },
+    { onLine: look, ...(options.signal ? { signal: options.signal } : {}) },
   );
-  splitter.end().forEach(look);
   if (exit.cancelled) throw new SnapshotError('cancelled', 'The preview was stopped.');
   if (exit.exitCode !== 0 && exit.exitCode !== 24 && exit.exitCode !== 23) {
     throw new SnapshotError('rsync-failed', `rsync failed with exit code ${exit.exitCode} while previewing.`, { ...(exit.exitCode !== null ? { exitCode: exit.exitCode } : {}), stderrTail: exit.stderrTail });
@@ -304,7 +300,6 @@ async function isUnchanged(
     for (const s of SQLITE_SIDECARS) ignored.add(record.path + s);
     dbFolders.add(record.path.split('/').slice(0, -1).join('/'));
   }
-  const splitter = new CarriageReturnSplitter();
   let changed = false;
   const look = (line: string): void => {
     const m = /^(\S+) (.*)$/.exec(line);
@@ -325,9 +320,8 @@ async function isUnchanged(
       ...sources.map((s) => s.path),
       `${base.path}/`,
     ],
-    { onStdout: (chunk) => splitter.push(chunk).forEach(look), ...(signal ? { signal } : {}) },
+    { onLine: look, ...(signal ? { signal } : {}) },
   );
-  splitter.end().forEach(look);
   if (exit.cancelled) throw new SnapshotError('cancelled', 'The snapshot was stopped while comparing with the newest snapshot.');
   // Anything but a clean comparison is treated as "changed": a full run will report the problem.
   return exit.exitCode === 0 && !changed;

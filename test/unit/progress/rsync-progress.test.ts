@@ -3,11 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  CarriageReturnSplitter,
-  parseRsyncProgressLine,
-  parseRsyncStats,
-} from '../../../electron/core/progress/rsync-progress.js';
+import { lineSplitter } from '../../../electron/core/process/line-splitter.js';
+import { parseRsyncProgressLine, parseRsyncStats } from '../../../electron/core/progress/rsync-progress.js';
 
 const work = mkdtempSync(join(tmpdir(), 'reprise-progress-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -29,11 +26,12 @@ describe('rsync progress2 parser', () => {
   const output = captureRealOutput();
 
   it('splits carriage-return redraws even when chunks cut a line in half', () => {
-    const splitter = new CarriageReturnSplitter();
+    // rsync's stdout goes through the core's one line splitter (runChild).
     const lines: string[] = [];
+    const splitter = lineSplitter((l) => lines.push(l));
     // Feed 7 characters at a time so every redraw is cut somewhere.
-    for (let i = 0; i < output.length; i += 7) lines.push(...splitter.push(output.slice(i, i + 7)));
-    lines.push(...splitter.end());
+    for (let i = 0; i < output.length; i += 7) splitter.push(output.slice(i, i + 7));
+    splitter.flush();
     const whole = output.split(/\r|\n/).filter((l) => l.length > 0);
     expect(lines).toEqual(whole);
   });
