@@ -12,6 +12,7 @@ import { useUi } from '../store';
 import { useRemotes } from '../remotes/remotes-store';
 import { sortEntries, type SortKey } from '../../../shared/remotes/sort-entries';
 import { type BackupLocation, type PointRef, type RestorableLocation, locateInBackup } from '../../../shared/backup-location';
+import { ErrorBox } from '../components/error-box';
 
 const ROW = 34;
 
@@ -257,12 +258,7 @@ export function Browser() {
       </div>
       {remote && <Breadcrumbs remote={remote} path={path} onGo={(p) => void open(remote, p)} />}
       {here && listing?.remote === remote && <InBackup here={here} onOpen={toRestore} />}
-      {error && (
-        <div className="error-box" role="alert">
-          <strong>{error.message}</strong>
-          {error.hint && <div>{error.hint}</div>}
-        </div>
-      )}
+      {error && <ErrorBox error={error} />}
       <div className="file-table card" role="grid" aria-label="Folder contents" aria-rowcount={rows.length}>
         <div className="file-row file-head" role="row">
           {header('name', 'Name')}

@@ -6,6 +6,7 @@ import { CRON_PRESETS, checkCron, describeCron, nextRunTimes, normalizeCron } fr
 import type { AppError } from '../../../shared/result';
 import { Icon } from '../components/icons';
 import { useUi } from '../store';
+import { ErrorBox } from '../components/error-box';
 
 const destinationKinds: readonly { kind: DestinationKind; label: string; help: string }[] = [
   { kind: 'copy', label: 'A copy (adds and updates, never deletes)', help: 'Copy adds and updates files at the destination and never deletes.' },
@@ -225,12 +226,7 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
           <input data-testid="job-stale" type="number" min={1} max={365} value={stale} onChange={(e) => setStale(e.target.value)} placeholder="never warn" />
         </label>
       </details>
-      {error && (
-        <div className="error-box" role="alert" data-testid="form-error">
-          <strong>{error.message}</strong>
-          {error.hint && <div>{error.hint}</div>}
-        </div>
-      )}
+      {error && <ErrorBox error={error} testId="form-error" />}
       <div className="actions">
         <button type="button" className="button" onClick={onDone}>
           Cancel

@@ -7,6 +7,7 @@ import type { AppError } from '../../../shared/result';
 import { Icon } from '../components/icons';
 import { useUi } from '../store';
 import { useRemotes } from '../remotes/remotes-store';
+import { ErrorBox } from '../components/error-box';
 
 function StateLine({ mount }: { mount: MountView }) {
   switch (mount.state.kind) {
@@ -85,12 +86,7 @@ function NewMount({ overview, onDone }: { overview: MountsOverview; onDone: () =
           </select>
         </label>
       </details>
-      {error && (
-        <div className="error-box" role="alert">
-          <strong>{error.message}</strong>
-          {error.hint && <div>{error.hint}</div>}
-        </div>
-      )}
+      {error && <ErrorBox error={error} />}
       <div className="actions">
         <button type="button" className="button" onClick={onDone}>
           Cancel
@@ -162,11 +158,7 @@ export function Mounts() {
         </button>
         <span className="muted small">Mounted remotes appear as folders; Reprise unmounts them all when it quits.</span>
       </div>
-      {error && (
-        <div className="error-box" role="alert">
-          <strong>{error.message}</strong>
-        </div>
-      )}
+      {error && <ErrorBox error={error} />}
       {list.length === 0 && (
         <div className="empty">
           <h2>No mounts</h2>

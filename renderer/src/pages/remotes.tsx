@@ -12,6 +12,7 @@ import { AddRemote } from '../remotes/add-remote';
 import { CryptWizard } from '../remotes/crypt-wizard';
 import { FieldInput } from '../remotes/field-input';
 import { useRemotes } from '../remotes/remotes-store';
+import { ErrorBox } from '../components/error-box';
 
 function Unlock({ state, onUnlocked }: { state: RcloneConfigState; onUnlocked: () => void }) {
   const { call } = useUi();
@@ -32,7 +33,7 @@ function Unlock({ state, onUnlocked }: { state: RcloneConfigState; onUnlocked: (
         <span>Config password</span>
         <input type="password" data-testid="config-password" value={password} onChange={(e) => setPassword(e.target.value)} autoFocus />
       </label>
-      {error && <div className="error-box" role="alert">{error.message}</div>}
+      {error && <ErrorBox error={error} />}
       <div className="actions">
         <button type="submit" className="button primary" disabled={!password}>
           Unlock
@@ -110,7 +111,7 @@ function EditRemote({ name, onDone }: { name: string; onDone: () => void }) {
     if (r.ok) onDone();
     else setError(r.error);
   };
-  if (!detail || !form) return <div className="card">{error ? <div className="error-box">{error.message}</div> : <p className="muted">Loading…</p>}</div>;
+  if (!detail || !form) return <div className="card">{error ? <ErrorBox error={error} /> : <p className="muted">Loading…</p>}</div>;
   const set = (k: string) => (v: string) => setValues((s) => ({ ...s, [k]: v }));
   const shown = [...form.required, ...form.optional];
   return (
@@ -126,7 +127,7 @@ function EditRemote({ name, onDone }: { name: string; onDone: () => void }) {
           <FieldInput key={f.name} field={f} value={values[f.name] ?? ''} onChange={set(f.name)} />
         ))}
       </details>
-      {error && <div className="error-box" role="alert">{error.message}</div>}
+      {error && <ErrorBox error={error} />}
       <div className="actions">
         <button type="button" className="button" onClick={onDone}>
           Cancel
@@ -216,12 +217,7 @@ export function Remotes() {
         </button>
         {config && <ConfigChooser state={config} onChanged={() => void load()} />}
       </div>
-      {error && (
-        <div className="error-box" role="alert">
-          <strong>{error.message}</strong>
-          {error.hint && <div>{error.hint}</div>}
-        </div>
-      )}
+      {error && <ErrorBox error={error} />}
       {confirm && (
         <div className="warn-box" role="alertdialog" aria-label="Confirm delete">
           <p>{confirm.message}</p>

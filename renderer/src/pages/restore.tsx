@@ -10,6 +10,7 @@ import type { AppError } from '../../../shared/result';
 import { findInPicker, versionIndexFor } from '../../../shared/backup-location';
 import { Icon } from '../components/icons';
 import { type RestoreFocus, useUi } from '../store';
+import { ErrorBox } from '../components/error-box';
 
 /** What the user picked to restore: an album, or a whole artist. */
 interface Item {
@@ -25,7 +26,7 @@ const pointTime = (id: string) => new Date(id.replace(/^(\d{4}-\d\d-\d\d)T(\d\d)
 // Diacritics-insensitive matching, so "bjork" finds "Björk" and "sigur ros" finds "Sigur Rós".
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
-function ErrorBox({ error }: { error: AppError }) {
+function RestoreError({ error }: { error: AppError }) {
   // Stopped by the user: said calmly, not as a failure.
   if (error.kind === 'cancelled') {
     return (
@@ -34,18 +35,7 @@ function ErrorBox({ error }: { error: AppError }) {
       </div>
     );
   }
-  return (
-    <div className="error-box" role="alert">
-      <strong>{error.message}</strong>
-      {error.hint && <div>{error.hint}</div>}
-      {error.detail && (
-        <details>
-          <summary>Details</summary>
-          <pre className="small">{error.detail}</pre>
-        </details>
-      )}
-    </div>
-  );
+  return <ErrorBox error={error} />;
 }
 
 /** A cover image read from the backup, or a quiet placeholder. */
@@ -268,7 +258,7 @@ function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: It
               <option value="overwrite">Replace it with the version from the backup</option>
             </select>
           </label>
-          {error && <ErrorBox error={error} />}
+          {error && <RestoreError error={error} />}
           {preview && (
             <div className="preview" data-testid="restore-preview">
               <strong>
@@ -466,7 +456,7 @@ export function Restore() {
           </span>
         )}
       </div>
-      {error && <ErrorBox error={error} />}
+      {error && <RestoreError error={error} />}
       {!browse && !error && <p className="muted">Reading the backup…</p>}
       {source && item && <RestorePanel key={item.path} job={job} item={item} browse={browse!} onBack={() => setItem(null)} start={opened?.itemPath === item.path ? opened : undefined} />}
       {source && !item && (

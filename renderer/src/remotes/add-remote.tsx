@@ -9,6 +9,7 @@ import type { AppError } from '../../../shared/result';
 import { useUi } from '../store';
 import { FieldInput } from './field-input';
 import { useRemotes } from './remotes-store';
+import { ErrorBox } from '../components/error-box';
 
 function ProviderPicker({ model, onPick }: { model: WizardModel; onPick: (e: WizardEntry) => void }) {
   const [query, setQuery] = useState('');
@@ -129,7 +130,7 @@ export function AddRemote({ onDone }: { onDone: (saved: string | null) => void }
   };
 
   if (!model) {
-    return <div className="card">{error ? <div className="error-box">{error.message}</div> : <p className="muted">Reading the providers of your rclone…</p>}</div>;
+    return <div className="card">{error ? <ErrorBox error={error} /> : <p className="muted">Reading the providers of your rclone…</p>}</div>;
   }
   if (!entry || !form) {
     return (
@@ -175,18 +176,7 @@ export function AddRemote({ onDone }: { onDone: (saved: string | null) => void }
       )}
       {entry.oauth && !sessionId && <p className="help">After you click Save, your browser asks you to sign in to {entry.label} and allow Reprise (through rclone) to access your files.</p>}
       {sessionId && <AuthorizePanel update={session} onCancel={() => void call('remotes:authorize-cancel', { sessionId })} />}
-      {error && (
-        <div className="error-box" role="alert" data-testid="remote-error">
-          <strong>{error.message}</strong>
-          {error.hint && <div>{error.hint}</div>}
-          {error.detail && (
-            <details>
-              <summary>Details</summary>
-              <pre>{error.detail}</pre>
-            </details>
-          )}
-        </div>
-      )}
+      {error && <ErrorBox error={error} testId="remote-error" />}
       <div className="actions">
         <button type="button" className="button" onClick={() => onDone(null)} disabled={Boolean(sessionId)}>
           Cancel

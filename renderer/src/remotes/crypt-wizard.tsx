@@ -6,6 +6,7 @@ import { remoteNameProblem } from '../../../shared/remotes/names';
 import type { RemoteSummary } from '../../../shared/remotes/types';
 import type { AppError } from '../../../shared/result';
 import { useUi } from '../store';
+import { ErrorBox } from '../components/error-box';
 
 /** Creates a crypt remote; calls onDone with its name (or null when cancelled). */
 export function CryptWizard({ remotes, onDone }: { remotes: readonly RemoteSummary[]; onDone: (saved: string | null) => void }) {
@@ -106,11 +107,7 @@ export function CryptWizard({ remotes, onDone }: { remotes: readonly RemoteSumma
         <input type="checkbox" data-testid="crypt-saved" checked={saved} onChange={(e) => setSaved(e.target.checked)} /> I have saved both passwords somewhere safe
       </label>
       {problem && <div className="error-text">{problem}</div>}
-      {error && (
-        <div className="error-box" role="alert">
-          <strong>{error.message}</strong>
-        </div>
-      )}
+      {error && <ErrorBox error={error} />}
       <div className="actions">
         <button type="button" className="button" onClick={() => onDone(null)}>
           Cancel
