@@ -3,7 +3,6 @@
 import { useEffect, useState } from 'react';
 import { MAX_CONCURRENCY } from '../../../shared/contract/scheduler';
 import type { RcloneConfigState } from '../../../shared/remotes/types';
-import type { AppError } from '../../../shared/result';
 import { AlertSettingsCard } from '../components/alert-settings';
 import { useUi } from '../store';
 
@@ -19,7 +18,7 @@ function ConcurrencyCard() {
   if (!scheduler) return null;
   const change = async (value: number) => {
     const r = await call('scheduler:set-concurrency', { concurrency: value });
-    setMessage(r.ok ? { ok: true, text: 'Saved.' } : { ok: false, text: (r.error as AppError).message });
+    setMessage(r.ok ? { ok: true, text: 'Saved.' } : { ok: false, text: r.error.message });
   };
   const waiting = scheduler.queued.length;
   return (
