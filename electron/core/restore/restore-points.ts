@@ -12,7 +12,7 @@ export interface RestorePoint {
   readonly outcome: SnapshotOutcome;
   readonly files: number;
   readonly bytes: number;
-  /** Data this point added on disk (rsync copied it instead of hard-linking); null for mirrors. */
+  /** Data this point added on disk over the older points still there; null for mirrors. */
   readonly newBytes: number | null;
   readonly latest: boolean;
   /** The last time a run found the sources unchanged and confirmed this point. */
@@ -25,7 +25,7 @@ export async function listSnapshotRestorePoints(destination: string): Promise<Re
   const latest = await readLatest(destination);
   const snaps = await listSnapshots(destination);
   return snaps
-    .map((s) => ({
+    .map((s, i) => ({
       kind: 'snapshot' as const,
       destination,
       id: s.id,
@@ -33,7 +33,9 @@ export async function listSnapshotRestorePoints(destination: string): Promise<Re
       outcome: s.manifest.outcome,
       files: s.manifest.files,
       bytes: s.manifest.bytes,
-      newBytes: s.manifest.transferredBytes,
+      // What rsync copied rather than linked, measured against the snapshot before it. Nothing is
+      // older than the oldest one (its predecessors may have been pruned since): all of it is its own.
+      newBytes: i === 0 ? s.manifest.bytes : s.manifest.transferredBytes,
       latest: s.id === latest,
       confirmedThrough: s.manifest.confirmations.at(-1) ?? null,
       jobName: s.manifest.job.name,

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listSnapshotRestorePoints } from '../../../electron/core/restore/restore-points.js';
 import { measureDestination } from '../../../electron/core/snapshots/disk-usage.js';
 import { type PruneProgress, pruneSnapshots } from '../../../electron/core/snapshots/prune.js';
 import { runSnapshot } from '../../../electron/core/snapshots/snapshot-engine.js';
@@ -48,6 +49,11 @@ describe('real vs apparent size, and pruning with progress', () => {
     // Files of the pruned snapshot that later ones link to are still there.
     const still = await listSnapshots(dest);
     expect(existsSync(join(still[0]!.path, 'music', 'Pink Floyd', 'The Wall (1979)', '01 Track 1.flac'))).toBe(true);
+    // The oldest point left now holds its data alone; its restore point says so, close to what du counts.
+    const [oldest] = (await listSnapshotRestorePoints(dest)).reverse();
+    expect(oldest!.newBytes).toBe(oldest!.bytes);
+    const measured = (await measureDestination(dest)).snapshots[0]!.newBytes;
+    expect(Math.abs(measured - oldest!.newBytes!)).toBeLessThan(oldest!.bytes * 0.1);
     const newest = still.at(-1)!.id;
     await expect(pruneSnapshots(dest, [newest])).rejects.toSatisfy((e: unknown) => e instanceof SnapshotError && e.kind === 'protected-snapshot');
     await expect(pruneSnapshots(dest, [still[0]!.id], { protectedIds: new Set([still[0]!.id]) })).rejects.toBeInstanceOf(SnapshotError);
