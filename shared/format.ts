@@ -46,9 +46,9 @@ export function formatIn(thenMs: number, nowMs: number): string {
   return `in ${formatDuration(s)}`;
 }
 
-/** A count with its noun: "1 file", "3 files". */
-export function plural(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+/** A count with its noun: "1 file", "3 files" ("1 entry", "2 entries" with the plural given). */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : nouns}`;
 }
 
 /**

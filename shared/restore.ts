@@ -24,6 +24,8 @@ export interface RestorePointInfo {
   readonly latest: boolean;
   /** The last time a run found nothing changed and confirmed this point. */
   readonly confirmedThrough: string | null;
+  /** Files and folders whose content this point does not hold (unreadable at backup time). */
+  readonly lacking: number;
 }
 
 /** The restore points of one destination of a job, newest first. */
@@ -34,6 +36,8 @@ export interface DestinationPoints {
   readonly points: readonly RestorePointInfo[];
   /** Set when the destination could not be read (drive not connected, remote down). */
   readonly error: string | null;
+  /** Files on the destination that look like records but could not be read; the other points are fine. */
+  readonly warnings: readonly string[];
 }
 
 /** An album as the picker shows it. */
@@ -84,9 +88,9 @@ export interface ItemVersionInfo {
   readonly confirmedThrough: string | null;
 }
 
-/** One file of a restore preview. */
+/** One file of a restore preview. keep-both: restored next to the existing file under a new name. */
 export interface RestorePreviewItem {
-  readonly action: 'create' | 'overwrite' | 'skip';
+  readonly action: 'create' | 'overwrite' | 'skip' | 'keep-both';
   readonly path: string;
   readonly size: number;
 }
@@ -101,12 +105,19 @@ export interface RestoreOutcome {
   readonly createFiles: number;
   readonly overwriteFiles: number;
   readonly skipFiles: number;
+  readonly keepBothFiles: number;
   readonly bytes: number;
   /** At most 500 entries of the preview. */
   readonly items: readonly RestorePreviewItem[];
+  /** Checked against the point's record: true only when every entry matches it; null for a dry run. */
   readonly verified: boolean | null;
+  /** Restored entries that differ from the record, with what differs. */
   readonly mismatches: readonly string[];
   readonly keptExisting: readonly string[];
+  /** Entries of the point that could not be restored (lacking in the point, or bytes not found), with why. */
+  readonly missing: readonly string[];
+  /** Entries compared with the record. */
+  readonly checked: number;
 }
 
 /** Live progress of a restore, pushed as the `restore:progress` event. */
@@ -126,7 +137,11 @@ export interface VerifyDestination {
   readonly pointId: string | null;
   readonly ok: boolean;
   readonly differences: number;
-  /** The first differences, `* path` (differs), `+ path` (only in the source), `- path` (only in the backup). */
+  /** The first differences: `* path: why` (differs from the record), `- path` (in the record, missing from the destination), `+ path` (on the destination, not in the record). */
   readonly sample: readonly string[];
   readonly error: string | null;
+  /** Entries compared with the record (absent for copy destinations, which keep no record). */
+  readonly checked?: number;
+  /** Whether every byte was read and hashed. */
+  readonly deep?: boolean;
 }

@@ -10,10 +10,7 @@ import { type History, openHistory } from './history/history.js';
 import { type JobService, jobService } from './jobs/job-service.js';
 import { type RcloneSetup, rcloneSetup } from './rclone/rclone-env.js';
 import { redact } from './redact.js';
-import type { DestinationRunners } from './runs/destination-runner.js';
-import { runCopyDestination } from './runs/destinations/copy.js';
-import { runMirrorDestination } from './runs/destinations/mirror.js';
-import { runSnapshotDestination } from './runs/destinations/snapshot.js';
+import { destinationRunners } from './destinations/kinds.js';
 import { restoreHandlers } from './restore/restore-service.js';
 import { type RunManager, runManager } from './runs/run-manager.js';
 import { jsonFileSettingsStore } from './settings/json-file-store.js';
@@ -67,13 +64,6 @@ export interface Core {
   /** Cancels runs, kills children and closes the database. */
   close(): Promise<void>;
 }
-
-/** The runner for each destination kind. */
-export const destinationRunners: DestinationRunners = {
-  copy: runCopyDestination,
-  snapshot: runSnapshotDestination,
-  mirror: runMirrorDestination,
-};
 
 /** Builds the core on a data dir. */
 export function createCore(options: CoreOptions): Core {
@@ -241,7 +231,7 @@ export function createCore(options: CoreOptions): Core {
       const run = history.get(req.runId);
       return run ? ok(run) : { ok: false, error: { kind: 'not-found', message: `There is no run ${req.runId}.` } };
     },
-    ...restoreHandlers({ jobs, rclone, tools, events }),
+    ...restoreHandlers({ jobs, rclone, tools, events, now }),
   };
 
   // Hosts that stay up bring back the mounts marked "at start" (and clean stale ones).

@@ -23,7 +23,7 @@ export const restoreRunSchema = z.object({
   /** Chosen by the client so it can match `restore:progress` events to this restore. */
   restoreId: z.string().trim().min(1).max(64).optional(),
 });
-export const verifySchema = z.object({ name: nameSchema });
+export const verifySchema = z.object({ name: nameSchema, deep: z.boolean().default(false) });
 export const restoreCancelSchema = z.object({ restoreId: z.string().trim().min(1).max(64) });
 
 export const restoreSchemas = {
@@ -49,6 +49,6 @@ export interface RestoreCommands {
   'restore:run': Command<z.infer<typeof restoreRunSchema>, RestoreOutcome>;
   /** Stops a running restore; files restored so far stay where they are. */
   'restore:cancel': Command<z.infer<typeof restoreCancelSchema>, { readonly cancelled: boolean }>;
-  /** Compares the newest restore point of each destination with the sources. */
+  /** Checks the newest restore point of each destination against its record (deep: reads and hashes every byte). */
   'verify:run': Command<z.infer<typeof verifySchema>, readonly VerifyDestination[]>;
 }

@@ -1,7 +1,7 @@
 // `reprise snapshots NAME`, `reprise restore NAME --path REL …` and `reprise verify NAME`.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { formatBytes } from '../../../shared/format.js';
+import { formatBytes, plural } from '../../../shared/format.js';
 import { type CliContext, exitCodes } from '../context.js';
 import { printEvent, printJson, printTable } from '../output.js';
 import { localPath } from '../paths.js';
@@ -21,6 +21,7 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
       }
       for (const d of dests) {
         process.stdout.write(`${d.kind} ${d.target}${d.error ? ` — ${d.error}` : ''}\n`);
+        for (const w of d.warnings) process.stdout.write(`  warning: ${w}\n`);
         if (d.points.length === 0 && !d.error) process.stdout.write('  no restore points yet\n');
         if (d.points.length === 0) continue;
         printTable(
@@ -28,7 +29,7 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
           d.points.map((p) => [
             `  ${p.id}`,
             new Date(p.time).toLocaleString(),
-            p.outcome,
+            p.lacking > 0 ? `${p.outcome} (lacks ${p.lacking})` : p.outcome,
             String(p.files),
             formatBytes(p.bytes),
             p.newBytes === null ? '—' : formatBytes(p.newBytes),
@@ -51,7 +52,7 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
     .requiredOption('--path <rel>', 'the path inside the backup, e.g. "music/Pink Floyd/The Wall (1979)"')
     .option('--at <id>', 'restore point id, or "latest"', 'latest')
     .option('--from <dest>', 'which destination (its target, id or number); default: the newest point of any')
-    .requiredOption('--to <dir>', 'an existing folder the item lands in')
+    .requiredOption('--to <dir>', 'the folder the item lands in (created when missing)')
     .option('--conflict <policy>', 'when a file exists with other content: skip, overwrite or keep-both', 'skip')
     .option('--dry-run', 'show what would be restored, change nothing')
     .action(async (name: string, o: { path: string; at: string; from?: string; to: string; conflict: string; dryRun?: boolean }) => {
@@ -81,16 +82,22 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
         }
         const verb = r.dryRun ? 'Would restore' : 'Restored';
         process.stdout.write(`${verb} "${o.path}" from ${r.target} @ ${r.pointId} to ${r.restoredTo}\n`);
-        process.stdout.write(`  ${r.createFiles} new, ${r.overwriteFiles} overwritten, ${r.skipFiles} kept as they were (${formatBytes(r.bytes)})\n`);
+        process.stdout.write(`  ${r.createFiles} new, ${r.overwriteFiles} overwritten, ${r.skipFiles} kept as they were${r.keepBothFiles ? `, ${r.keepBothFiles} restored beside a different existing file` : ''} (${formatBytes(r.bytes)})\n`);
         if (r.dryRun) {
           for (const i of r.items.slice(0, 200)) process.stdout.write(`  ${i.action.padEnd(9)} ${i.path} (${formatBytes(i.size)})\n`);
           if (r.items.length > 200) process.stdout.write(`  … and ${r.items.length - 200} more\n`);
           return;
         }
-        if (r.verified) process.stdout.write(`✓ verified: the restored files match the backup${r.keptExisting.length ? ` (${r.keptExisting.length} existing files kept by the skip policy)` : ''}\n`);
+        if (r.verified) process.stdout.write(`✓ verified: ${plural(r.checked, 'entry', 'entries')} match the restore point's record${r.keptExisting.length ? ` (${r.keptExisting.length} existing files kept by the skip policy)` : ''}\n`);
         else {
-          process.stdout.write(`✗ verification found ${r.mismatches.length} files that differ from the backup:\n`);
-          for (const m of r.mismatches.slice(0, 50)) process.stdout.write(`  ${m}\n`);
+          if (r.missing.length > 0) {
+            process.stdout.write(`✗ incomplete: ${plural(r.missing.length, 'entry', 'entries')} of the restore point could not be restored:\n`);
+            for (const m of r.missing.slice(0, 50)) process.stdout.write(`  ${m}\n`);
+          }
+          if (r.mismatches.length > 0) {
+            process.stdout.write(`✗ ${plural(r.mismatches.length, 'entry', 'entries')} differ from the restore point's record:\n`);
+            for (const m of r.mismatches.slice(0, 50)) process.stdout.write(`  ${m}\n`);
+          }
           process.exitCode = exitCodes.failed;
         }
       } finally {
@@ -102,15 +109,18 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
 
   program
     .command('verify')
-    .description('compare the newest restore point of each destination with the sources')
+    .description('check the newest restore point of each destination against its record')
     .argument('<name>')
-    .action(async (name: string) => {
-      const results = await ctx.call('verify:run', { name });
+    .option('--deep', 'also read every stored file back and compare its content hash with the record')
+    .action(async (name: string, o: { deep?: boolean }) => {
+      const results = await ctx.call('verify:run', { name, deep: o.deep ?? false });
       if (ctx.options().json) printJson(results);
       else {
         for (const r of results) {
           const head = r.ok ? '✓' : '✗';
-          process.stdout.write(`${head} ${r.kind} ${r.target}${r.pointId ? ` @ ${r.pointId}` : ''}: ${r.error ?? (r.differences === 0 ? 'matches the sources' : `${r.differences} differences`)}\n`);
+          const what = r.kind === 'copy' ? 'the sources' : 'its record';
+          const matched = r.checked !== undefined ? `${plural(r.checked, 'entry', 'entries')} match ${what}${r.deep ? ', content hashes included' : ''}` : `matches ${what}`;
+          process.stdout.write(`${head} ${r.kind} ${r.target}${r.pointId ? ` @ ${r.pointId}` : ''}: ${r.error ?? (r.differences === 0 ? matched : `${plural(r.differences, 'difference')} from ${what}`)}\n`);
           for (const s of r.sample) process.stdout.write(`    ${s}\n`);
         }
       }

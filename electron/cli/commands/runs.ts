@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { formatBytes, formatDuration, plural } from '../../../shared/format.js';
 import type { RunSummary } from '../../../shared/model.js';
 import { type CliContext, CliFailure, exitCodes } from '../context.js';
-import { printEvent, printJson, printTable } from '../output.js';
+import { printError, printEvent, printJson, printTable } from '../output.js';
 import { progressPrinter } from '../progress-bar.js';
 
 /** The process exit code for a run's outcome: 0 only when every destination succeeded. */
@@ -63,6 +63,39 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
         process.stdout.write(`${symbol[run.outcome] ?? '?'} ${run.jobName}: ${run.outcome}${o.dryRun ? ' (dry run)' : ''} in ${took}. Log: ${run.logPath}\n`);
       }
       process.exitCode = exitCodeFor(run);
+    });
+
+  program
+    .command('changes')
+    .description('what a run added, changed and deleted, per destination (default: the newest run)')
+    .argument('<name>')
+    .argument('[run]', 'run number (from "reprise history")')
+    .option('--limit <n>', 'paths listed per destination', '200')
+    .action(async (name: string, runArg: string | undefined, o: { limit: string }) => {
+      const runs = await ctx.call('runs:history', { name, limit: 1000 });
+      const wanted = runArg === undefined ? runs.find((r) => !r.dryRun && r.outcome !== 'running') : runs.find((r) => String(r.id) === runArg);
+      if (!wanted) {
+        printError({ kind: 'not-found', message: runArg === undefined ? `"${name}" has no finished runs yet.` : `"${name}" has no run ${runArg}.`, hint: 'List the runs with "reprise history NAME".' }, ctx.options().json ?? false);
+        process.exitCode = exitCodes.usage;
+        return;
+      }
+      const limit = Math.max(1, Math.min(1000, Number(o.limit) || 200));
+      const first = await ctx.call('runs:changes', { runId: wanted.id, limit: 1 });
+      const destinations = [];
+      for (const c of first.counts) {
+        const page = await ctx.call('runs:changes', { runId: wanted.id, destId: c.destId, limit });
+        const d = wanted.destinations.find((x) => x.destId === c.destId);
+        destinations.push({ ...c, target: d?.target ?? c.destId, kind: d?.kind ?? null, total: page.total, entries: page.entries });
+      }
+      if (ctx.options().json) return printJson({ runId: wanted.id, job: wanted.jobName, startedAt: wanted.startedAt, outcome: wanted.outcome, destinations });
+      process.stdout.write(`Run ${wanted.id} of "${wanted.jobName}", ${new Date(wanted.startedAt).toLocaleString()} (${wanted.outcome})\n`);
+      if (destinations.length === 0) process.stdout.write('  Nothing changed in this run.\n');
+      const mark = { added: '+', changed: '~', deleted: '-' } as const;
+      for (const d of destinations) {
+        process.stdout.write(`${d.target}: ${d.added} added, ${d.changed} changed, ${d.deleted} deleted (${formatBytes(d.bytes)} new data)\n`);
+        for (const e of d.entries) process.stdout.write(`  ${mark[e.action]} ${e.path}\n`);
+        if (d.total > d.entries.length) process.stdout.write(`  … and ${d.total - d.entries.length} more (--limit, or --json)\n`);
+      }
     });
 
   program

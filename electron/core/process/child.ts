@@ -15,6 +15,8 @@ export interface ChildOptions {
   readonly killAfterMs?: number;
   /** Collect stdout whole (lsjson, cat) instead of passing it to onLine. */
   readonly keepStdout?: boolean;
+  /** How kept stdout is decoded; latin1 keeps file names that are not UTF-8 byte for byte. Default utf8. */
+  readonly stdoutEncoding?: BufferEncoding;
   /** Called with the child's pid once it has started (tests kill children mid-run with it). */
   readonly onSpawn?: (pid: number) => void;
 }
@@ -106,7 +108,7 @@ export async function runChild(options: ChildOptions): Promise<ChildResult> {
   };
   let stdout = '';
   if (options.keepStdout) {
-    child.stdout?.setEncoding('utf8');
+    child.stdout?.setEncoding(options.stdoutEncoding ?? 'utf8');
     child.stdout?.on('data', (chunk: string) => (stdout += chunk));
   } else {
     wire(child.stdout, 'stdout');

@@ -1,33 +1,27 @@
 // The restore commands of the contract: restore points, the picker's index and versions, covers,
-// restores with progress events, and verification — for snapshot and mirror destinations alike.
+// restores with progress events, and verification. Everything is read from the points' records and
+// asked of the destination kind (kinds.ts); no command here knows which kind it has.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { Handlers } from '../../../shared/contract.js';
 import type { Destination, Job } from '../../../shared/model.js';
 import type { DestinationPoints, ItemVersionInfo, RestoreOutcome, SourceIndex, VerifyDestination } from '../../../shared/restore.js';
 import { fail, ok, raise } from '../../../shared/result.js';
 import type { EventBus } from '../events.js';
 import type { JobService } from '../jobs/job-service.js';
-import { type RcloneSetup, configArgs } from '../rclone/rclone-env.js';
-import { joinTarget } from '../rclone/targets.js';
-import { MIRROR_CURRENT, joinRemote } from '../snapshots/mirror-layout.js';
-import { mirrorPoints } from '../snapshots/mirror-manifest.js';
-import { readMirrorManifests } from '../snapshots/mirror-run.js';
-import { type RcloneExec, createRcloneExec } from '../snapshots/rclone-exec.js';
-import { createRsyncRunner } from '../snapshots/rsync-child.js';
-import { listSnapshots } from '../snapshots/snapshot-list.js';
+import type { RcloneSetup } from '../rclone/rclone-env.js';
 import type { ToolPaths } from '../tools/tools.js';
+import type { KindEnv, OpenedDestination, PointInfo } from '../destinations/kind.js';
+import { destinationKinds } from '../destinations/kinds.js';
+import { type RecordEntry, binFromText, isUnder, textOf } from '../destinations/record/entry.js';
+import { RecordFormatError } from '../destinations/record/entry.js';
+import { restoreTree } from '../destinations/restore/restore-tree.js';
 import { holdRestorePoint } from './in-use.js';
-import { snapshotItemVersions } from './item-versions.js';
-import { listMirrorRestorePoints, mirrorItemVersions, mirrorListing, restoreFromMirror } from './mirror-restore.js';
-import { buildMusicIndex, listLocalTree } from './music-index.js';
+import { type ListingEntry, buildMusicIndex } from './music-index.js';
 import { RestoreError } from './restore-errors.js';
-import type { RestorePoint } from './restore-points.js';
-import { listSnapshotRestorePoints } from './restore-points.js';
-import { resolveInsideRoot, splitBackupPath } from './safe-path.js';
-import { resolveSnapshot, restoreFromSnapshot } from './snapshot-restore.js';
+import { splitBackupPath } from './safe-path.js';
 
 /** What the restore commands need from the core. */
 export interface RestoreServiceDeps {
@@ -35,6 +29,7 @@ export interface RestoreServiceDeps {
   readonly rclone: () => RcloneSetup;
   readonly tools: ToolPaths;
   readonly events: EventBus;
+  readonly now?: () => number;
 }
 
 type RestoreHandlers = Pick<Handlers, 'restore:points' | 'restore:browse' | 'restore:versions' | 'restore:cover' | 'restore:run' | 'restore:cancel' | 'verify:run'>;
@@ -48,21 +43,38 @@ function rethrow(e: unknown): never {
     const kind = e.kind === 'not-found' || e.kind === 'restore-point-missing' ? 'not-found' : e.kind === 'cancelled' ? 'cancelled' : e.kind === 'spawn-failed' ? 'spawn-failed' : e.kind === 'copy-failed' ? 'exit-code' : 'invalid-request';
     raise(kind, e.message, e.stderrTail ? { detail: e.stderrTail.slice(-2000) } : {});
   }
+  if (e instanceof RecordFormatError) raise('exit-code', `A record on the destination is damaged: ${e.message}`, { hint: 'Other restore points may still be whole; list them with "reprise snapshots NAME".' });
+  if ((e as Error)?.name === 'AbortError') raise('cancelled', 'The restore was stopped. Files restored so far are kept.');
   throw e;
 }
 
+const pointInfo = (p: PointInfo) => ({
+  id: p.summary.id,
+  time: p.summary.startedAt,
+  outcome: p.summary.outcome ?? 'partial',
+  files: p.summary.totals.files,
+  bytes: p.summary.totals.bytes,
+  newBytes: p.newBytes,
+  latest: p.latest,
+  confirmedThrough: p.summary.confirmations.at(-1) ?? null,
+  lacking: p.summary.lacking.count,
+});
+
 /** Builds the restore handlers over the core's jobs, tools and events. */
 export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
-  const exec = (): RcloneExec => {
-    const r = deps.rclone();
-    return createRcloneExec({ bin: r.bin, configFile: configArgs(r)[1] ?? null, env: r.env });
-  };
+  const env = (): KindEnv => ({ rclone: deps.rclone(), tools: deps.tools, now: deps.now ?? Date.now });
   // Restores running in this process, by restore id, so restore:cancel can stop them.
   const running = new Map<string, AbortController>();
-  // Snapshots never change once written, so their listings are cached by path.
-  const indexCache = new Map<string, SourceIndex>();
+  // A point's tree never changes once written: the picker's index is cached per point.
+  const indexCache = new Map<string, SourceIndex[]>();
 
-  const restorable = (job: Job): Destination[] => job.destinations.filter((d) => d.kind === 'snapshot' || d.kind === 'mirror');
+  const restorable = (job: Job): Destination[] => job.destinations.filter((d) => destinationKinds[d.kind].open !== null);
+
+  const open = async (d: Destination, signal?: AbortSignal): Promise<OpenedDestination> => {
+    const kind = destinationKinds[d.kind];
+    if (!kind.open) raise('invalid-request', `${d.target} is a copy destination; it keeps no restore points.`);
+    return kind.open(d, env(), signal);
+  };
 
   const pickDest = (job: Job, from: string | undefined): Destination => {
     const dests = restorable(job);
@@ -74,17 +86,18 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
     return found;
   };
 
-  const pointsOf = async (d: Destination): Promise<RestorePoint[]> =>
-    d.kind === 'snapshot' ? listSnapshotRestorePoints(d.target) : listMirrorRestorePoints(exec(), d.target);
-
   const allPoints = async (job: Job): Promise<DestinationPoints[]> =>
     Promise.all(
-      restorable(job).map(async (d) => {
+      restorable(job).map(async (d): Promise<DestinationPoints> => {
         try {
-          const points = await pointsOf(d);
-          return { destId: d.id, kind: d.kind, target: d.target, error: null, points: points.map(({ id, time, outcome, files, bytes, newBytes, latest, confirmedThrough }) => ({ id, time, outcome, files, bytes, newBytes, latest, confirmedThrough })) };
+          const o = await open(d);
+          try {
+            return { destId: d.id, kind: d.kind, target: d.target, error: null, warnings: o.warnings, points: [...o.points].reverse().map(pointInfo) };
+          } finally {
+            await o.close();
+          }
         } catch (e) {
-          return { destId: d.id, kind: d.kind, target: d.target, points: [], error: `This destination cannot be read: ${(e as Error).message}` };
+          return { destId: d.id, kind: d.kind, target: d.target, points: [], warnings: [], error: `This destination cannot be read: ${(e as Error).message}` };
         }
       }),
     );
@@ -92,14 +105,36 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
   /** Without --from, `latest` means the newest point across destinations. */
   const chooseSource = async (job: Job, from: string | undefined, at: string): Promise<Destination> => {
     if (from !== undefined) return pickDest(job, from);
-    const all = await allPoints(job);
-    let best: { d: DestinationPoints; time: string } | undefined;
-    for (const d of all) {
-      const p = at === 'latest' ? d.points.find((x) => x.latest) ?? d.points[0] : d.points.find((x) => x.id === at);
-      if (p && (!best || p.time > best.time)) best = { d, time: p.time };
+    let best: { destId: string; time: string } | undefined;
+    for (const d of await allPoints(job)) {
+      const p = at === 'latest' ? d.points.find((x) => x.latest) : d.points.find((x) => x.id === at);
+      if (p && (!best || p.time > best.time)) best = { destId: d.destId, time: p.time };
     }
     if (!best) raise('not-found', at === 'latest' ? `"${job.name}" has no restore points yet.` : `No destination of "${job.name}" has the restore point "${at}".`, { hint: 'List them with "reprise snapshots NAME".' });
-    return job.destinations.find((d) => d.id === best.d.destId)!;
+    return job.destinations.find((d) => d.id === best.destId)!;
+  };
+
+  const resolvePoint = (o: OpenedDestination, d: Destination, at: string): PointInfo => {
+    const p = at === 'latest' ? o.points.at(-1) : o.points.find((x) => x.summary.id === at);
+    if (!p) throw new RestoreError('restore-point-missing', at === 'latest' ? `${d.target} has no restore points yet.` : `There is no restore point "${at}" in ${d.target}.`);
+    return p;
+  };
+
+  /** The entries of an item in a point; not found gets a suggestion when only the case differs. */
+  const itemEntries = async (o: OpenedDestination, pointId: string, path: string, signal?: AbortSignal): Promise<{ item: string; entries: RecordEntry[] }> => {
+    const item = binFromText(splitBackupPath(path).join('/'));
+    const entries: RecordEntry[] = [];
+    for await (const e of o.reader.tree(pointId, item, signal)) entries.push(e);
+    if (entries.length > 0) return { item, entries };
+    const wanted = textOf(item).toLocaleLowerCase();
+    let suggestion: string | null = null;
+    for await (const e of o.reader.tree(pointId, undefined, signal)) {
+      if (textOf(e.path).toLocaleLowerCase() === wanted) {
+        suggestion = textOf(e.path);
+        break;
+      }
+    }
+    throw new RestoreError('not-found', `"${path}" is not in restore point ${pointId}.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`);
   };
 
   return {
@@ -109,27 +144,28 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
       const job = deps.jobs.get(req.name);
       const d = req.from === undefined ? await chooseSource(job, undefined, req.at) : pickDest(job, req.from);
       try {
-        if (d.kind === 'snapshot') {
-          const snap = await resolveSnapshot(d.target, req.at);
-          const sources: SourceIndex[] = [];
-          for (const s of snap.manifest.sources) {
-            const key = join(snap.path, s.base);
-            let index = indexCache.get(key);
-            if (!index) {
-              index = buildMusicIndex(s.base, await listLocalTree(key));
-              indexCache.set(key, index);
+        const o = await open(d);
+        try {
+          const point = resolvePoint(o, d, req.at);
+          const key = `${d.target}\0${point.summary.id}`;
+          let sources = indexCache.get(key);
+          if (!sources) {
+            sources = [];
+            for (const s of point.summary.sources) {
+              const base = binFromText(s.base);
+              const listing: ListingEntry[] = [];
+              for await (const e of o.reader.tree(point.summary.id, base)) {
+                if (e.path === base || e.type === 'l' || e.type === 'o') continue;
+                listing.push({ path: textOf(e.path.slice(base.length + 1)), size: e.size, isDir: e.type === 'd' });
+              }
+              sources.push(buildMusicIndex(s.base, listing));
             }
-            sources.push(index);
+            indexCache.set(key, sources);
           }
-          return ok({ destId: d.id, kind: d.kind, target: d.target, pointId: snap.id, sources });
+          return ok({ destId: d.id, kind: d.kind, target: d.target, pointId: point.summary.id, sources });
+        } finally {
+          await o.close();
         }
-        const x = exec();
-        const manifests = mirrorPoints(await readMirrorManifests(x, d.target));
-        const point = req.at === 'latest' ? manifests.at(-1) : manifests.find((m) => m.id === req.at);
-        if (!point) raise('not-found', `There is no restore point "${req.at}" in ${d.target}.`);
-        const sources: SourceIndex[] = [];
-        for (const s of point.sources) sources.push(buildMusicIndex(s.base, await mirrorListing(x, d.target, s.base)));
-        return ok({ destId: d.id, kind: d.kind, target: d.target, pointId: point.id, sources });
       } catch (e) {
         rethrow(e);
       }
@@ -137,21 +173,49 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
 
     'restore:versions': async (req) => {
       const job = deps.jobs.get(req.name);
-      splitBackupPath(req.path);
+      const item = binFromText(splitBackupPath(req.path).join('/'));
       const out: ItemVersionInfo[] = [];
       for (const d of restorable(job)) {
+        let o: OpenedDestination;
         try {
-          if (d.kind === 'snapshot') {
-            for (const v of await snapshotItemVersions(d.target, req.path)) {
-              out.push({ destId: d.id, kind: d.kind, target: d.target, pointId: v.snapshotId, time: v.time, files: v.files, bytes: v.bytes, changes: v.changes, confirmedThrough: v.confirmedThrough });
+          o = await open(d);
+        } catch {
+          continue; // an unreadable destination contributes no versions; restore:points says why
+        }
+        try {
+          let older: Map<string, string> | null = null;
+          for (const p of o.points) {
+            const files = new Map<string, string>();
+            let bytes = 0;
+            for await (const e of o.reader.tree(p.summary.id, item)) {
+              if (e.type !== 'f') continue;
+              files.set(e.path, e.lack ? `lack:${e.path}` : (e.hash ?? `${e.size}:${e.mtime}`));
+              bytes += e.size;
             }
-          } else {
-            for (const v of await mirrorItemVersions(exec(), d.target, req.path)) {
-              out.push({ destId: d.id, kind: d.kind, target: d.target, pointId: v.pointId, time: v.time, files: v.files, bytes: v.bytes, changes: v.changes, confirmedThrough: null });
+            if (files.size === 0) {
+              older = null;
+              continue;
             }
+            let changes: ItemVersionInfo['changes'] = null;
+            if (older) {
+              let added = 0;
+              let changed = 0;
+              let removed = 0;
+              for (const [path, id] of files) {
+                const before = older.get(path);
+                if (before === undefined) added++;
+                else if (before !== id) changed++;
+              }
+              for (const path of older.keys()) if (!files.has(path)) removed++;
+              changes = { added, removed, changed };
+            }
+            out.push({ destId: d.id, kind: d.kind, target: d.target, pointId: p.summary.id, time: p.summary.startedAt, files: files.size, bytes, changes, confirmedThrough: p.summary.confirmations.at(-1) ?? null });
+            older = files;
           }
         } catch {
-          // An unreadable destination contributes no versions; restore:points reports why.
+          // a damaged record hides this destination's versions; restore:points reports it
+        } finally {
+          await o.close();
         }
       }
       return ok(out.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0)));
@@ -159,39 +223,28 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
 
     'restore:cover': async (req) => {
       const job = deps.jobs.get(req.name);
-      const d = pickDest(job, req.from);
       if (!IMAGE_EXT.has(extname(req.path).toLowerCase())) return ok({ dataUrl: null });
       try {
-        let bytes: Buffer;
-        if (d.kind === 'snapshot') {
-          const snap = await resolveSnapshot(d.target, req.at);
-          const file = await resolveInsideRoot(snap.path, splitBackupPath(req.path));
-          if ((await stat(file)).size > MAX_COVER) return ok({ dataUrl: null });
-          bytes = await readFile(file);
-        } else {
-          const dir = await mkdtemp(join(tmpdir(), 'reprise-cover-'));
-          try {
-            const local = join(dir, basename(req.path));
-            const remote = joinRemote(d.target, MIRROR_CURRENT, splitBackupPath(req.path).join('/'));
-            // Size first: rclone 1.60 refuses filters such as --max-size on a single-file copyto
-            // ("can't limit to single files when using filters"), which left every mirror cover blank.
-            const x = exec();
-            const st = await x({ args: ['lsjson', '--stat', '--', remote] });
-            if (st.exitCode !== 0) return ok({ dataUrl: null });
-            const item = JSON.parse(st.stdout) as { IsDir: boolean; Size: number };
-            if (item.IsDir || item.Size > MAX_COVER) return ok({ dataUrl: null });
-            const r = await x({ args: ['copyto', '--', remote, local] });
-            if (r.exitCode !== 0) return ok({ dataUrl: null });
-            bytes = await readFile(local).catch(() => Buffer.alloc(0));
-          } finally {
-            await rm(dir, { recursive: true, force: true });
-          }
-          if (bytes.length === 0) return ok({ dataUrl: null });
+        const d = pickDest(job, req.from);
+        const o = await open(d);
+        const stage = await mkdtemp(join(tmpdir(), 'reprise-cover-'));
+        try {
+          const point = resolvePoint(o, d, req.at);
+          const { item, entries } = await itemEntries(o, point.summary.id, req.path);
+          const file = entries[0];
+          if (!file || file.path !== item || file.type !== 'f' || file.lack || file.size > MAX_COVER) return ok({ dataUrl: null });
+          const got = await o.bytes(point.summary.id).fetch([file], Buffer.from(stage), undefined, () => {});
+          const staged = got.staged.get(file.path);
+          if (!staged) return ok({ dataUrl: null });
+          const bytes = await readFile(staged);
+          // Go by the bytes, not the name: plenty of cover.jpg files are PNGs.
+          const sniffed = bytes[0] === 0xff && bytes[1] === 0xd8 ? 'image/jpeg' : bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])) ? 'image/png' : bytes.subarray(8, 12).toString('latin1') === 'WEBP' ? 'image/webp' : bytes.subarray(0, 3).toString('latin1') === 'GIF' ? 'image/gif' : null;
+          if (!sniffed) return ok({ dataUrl: null });
+          return ok({ dataUrl: `data:${sniffed};base64,${bytes.toString('base64')}` });
+        } finally {
+          await rm(stage, { recursive: true, force: true });
+          await o.close();
         }
-        // Go by the bytes, not the name: plenty of cover.jpg files are PNGs.
-        const sniffed = bytes[0] === 0xff && bytes[1] === 0xd8 ? 'image/jpeg' : bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])) ? 'image/png' : bytes.subarray(8, 12).toString('latin1') === 'WEBP' ? 'image/webp' : bytes.subarray(0, 3).toString('latin1') === 'GIF' ? 'image/gif' : null;
-        if (!sniffed) return ok({ dataUrl: null });
-        return ok({ dataUrl: `data:${sniffed};base64,${bytes.toString('base64')}` });
       } catch {
         return ok({ dataUrl: null });
       }
@@ -204,49 +257,56 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
       const controller = new AbortController();
       running.set(restoreId, controller);
       const signal = controller.signal;
-      const emit = (phase: 'planning' | 'copying' | 'verifying', percent: number, bytes = 0, speed = 0) =>
-        deps.events.emit('restore:progress', { restoreId, phase, percent, bytes, speed });
       let release = () => {};
+      let opened: OpenedDestination | null = null;
       try {
         const d = await chooseSource(job, req.from, req.at);
         if (signal.aborted) throw new RestoreError('cancelled', 'The restore was stopped before it began.');
-        if (d.kind === 'snapshot') {
-          const snap = await resolveSnapshot(d.target, req.at);
-          release = holdRestorePoint(d.target, snap.id);
-          const r = await restoreFromSnapshot({
-            destination: d.target,
-            at: snap.id,
-            path: req.path,
-            to: req.to,
-            policy: req.policy,
-            dryRun: req.dryRun,
-            runRsync: createRsyncRunner(deps.tools.rsync),
-            signal,
-            onProgress: (p) => (p.phase === 'copying' ? emit('copying', p.rsync.percent, p.rsync.bytes, p.rsync.speed) : emit(p.phase, p.phase === 'verifying' ? 100 : 0)),
-          });
-          return ok(outcomeOf(d, r.snapshotId, r.restoredTo, r.dryRun, r.plan, r.verification));
-        }
-        const x = exec();
-        // Hold the point (resolved from 'latest') so a run's retention does not fold it mid-restore.
-        const at = req.at === 'latest' ? (mirrorPoints(await readMirrorManifests(x, d.target)).at(-1)?.id ?? req.at) : req.at;
-        release = holdRestorePoint(d.target, at);
-        const r = await restoreFromMirror({
-          exec: x,
-          target: d.target,
-          at,
-          path: req.path,
+        opened = await open(d, signal);
+        const point = resolvePoint(opened, d, req.at);
+        const pointId = point.summary.id;
+        // Retention never removes a point while it is being restored from.
+        release = holdRestorePoint(d.target, pointId);
+        deps.events.emit('restore:progress', { restoreId, phase: 'planning', percent: 0, bytes: 0, speed: 0 });
+        const { item, entries } = await itemEntries(opened, pointId, req.path, signal);
+        const started = Date.now();
+        const r = await restoreTree({
+          entries,
+          item,
           to: req.to,
           policy: req.policy,
           dryRun: req.dryRun,
+          fetcher: opened.bytes(pointId),
           signal,
-          onProgress: (p) => emit(p.phase, p.filesTotal ? Math.round(((p.filesDone ?? 0) / p.filesTotal) * 100) : p.phase === 'verifying' ? 100 : 0),
+          onProgress: (p) => deps.events.emit('restore:progress', { restoreId, phase: p.phase, percent: p.percent, bytes: p.bytes, speed: p.bytes > 0 ? Math.round(p.bytes / Math.max(0.001, (Date.now() - started) / 1000)) : 0 }),
         });
-        return ok(outcomeOf(d, r.pointId, r.restoredTo, r.dryRun, r.plan, r.verification));
+        const v = r.verification;
+        const outcome: RestoreOutcome = {
+          destId: d.id,
+          target: d.target,
+          pointId,
+          restoredTo: r.restoredTo,
+          dryRun: r.dryRun,
+          createFiles: r.createFiles,
+          overwriteFiles: r.overwriteFiles,
+          skipFiles: r.skipFiles,
+          keepBothFiles: r.keepBothFiles,
+          bytes: r.bytes,
+          items: r.items.slice(0, 500),
+          verified: v ? v.ok : null,
+          mismatches: v?.mismatches ?? [],
+          keptExisting: v?.keptExisting ?? [],
+          missing: v?.missing ?? [],
+          checked: v?.checked ?? 0,
+        };
+        return ok(outcome);
       } catch (e) {
+        if (signal.aborted) raise('cancelled', 'The restore was stopped. Files restored so far are kept.');
         rethrow(e);
       } finally {
         running.delete(restoreId);
         release();
+        await opened?.close();
       }
     },
 
@@ -261,7 +321,7 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
       const out: VerifyDestination[] = [];
       for (const d of job.destinations) {
         try {
-          out.push(d.kind === 'snapshot' ? await verifySnapshot(job, d, deps.tools.rsync) : await verifyRclone(job, d, exec()));
+          out.push(await destinationKinds[d.kind].verify(job, d, env(), { deep: req.deep }));
         } catch (e) {
           out.push({ destId: d.id, kind: d.kind, target: d.target, pointId: null, ok: false, differences: 0, sample: [], error: (e as Error).message });
         }
@@ -271,80 +331,5 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
   };
 }
 
-function outcomeOf(
-  d: Destination,
-  pointId: string,
-  restoredTo: string,
-  dryRun: boolean,
-  plan: { items: readonly { action: 'create' | 'overwrite' | 'skip'; path: string; size: number }[]; createFiles: number; overwriteFiles: number; skipFiles: number; bytes: number },
-  verification: { ok: boolean; mismatches: readonly string[]; keptExisting: readonly string[] } | undefined,
-): RestoreOutcome {
-  return {
-    destId: d.id,
-    target: d.target,
-    pointId,
-    restoredTo,
-    dryRun,
-    createFiles: plan.createFiles,
-    overwriteFiles: plan.overwriteFiles,
-    skipFiles: plan.skipFiles,
-    bytes: plan.bytes,
-    items: plan.items.slice(0, 500).map((i) => ({ action: i.action, path: i.path, size: i.size })),
-    verified: verification ? verification.ok : null,
-    mismatches: verification?.mismatches ?? [],
-    keptExisting: verification?.keptExisting ?? [],
-  };
-}
-
-const SAMPLE = 50;
-
-/** Checksums the sources against the newest complete snapshot (an rsync --checksum dry run). */
-async function verifySnapshot(job: Job, d: Destination, rsync: string): Promise<VerifyDestination> {
-  const snaps = await listSnapshots(d.target);
-  const latest = [...snaps].reverse().find((s) => s.complete);
-  if (!latest) return { destId: d.id, kind: d.kind, target: d.target, pointId: null, ok: false, differences: 0, sample: [], error: 'There is no snapshot yet.' };
-  const ignored = new Set(latest.manifest.sqlite.flatMap((r) => [r.path, `${r.path}-wal`, `${r.path}-shm`, `${r.path}-journal`]));
-  const sample: string[] = [];
-  let differences = 0;
-  const look = (line: string) => {
-    const m = /^(\S+)\|(.*)$/.exec(line);
-    if (!m || ignored.has(m[2]!)) return;
-    const code = m[1]!;
-    let mark: string | null = null;
-    if (code.startsWith('*deleting')) mark = '-';
-    else if (code[1] === 'f' || code[1] === 'L') mark = code.slice(2).startsWith('+') ? '+' : '*';
-    if (!mark) return;
-    differences++;
-    if (sample.length < SAMPLE) sample.push(`${mark} ${m[2]}`);
-  };
-  const exit = await createRsyncRunner(rsync)(
-    ['-a', '--numeric-ids', '--delete', '--dry-run', '--checksum', '--out-format=%i|%n', ...job.excludes.map((e) => `--exclude=${e}`), '--', ...job.sources, `${latest.path}/`],
-    { onLine: look },
-  );
-  const error = exit.exitCode === 0 ? null : `rsync exited with code ${exit.exitCode}: ${exit.stderrTail.split('\n').filter(Boolean).at(-1) ?? ''}`;
-  return { destId: d.id, kind: d.kind, target: d.target, pointId: latest.id, ok: error === null && differences === 0, differences, sample, error };
-}
-
-/** `rclone check` of each source against the mirror's current/ (or the copy destination). */
-async function verifyRclone(job: Job, d: Destination, exec: RcloneExec): Promise<VerifyDestination> {
-  const sample: string[] = [];
-  let differences = 0;
-  let error: string | null = null;
-  let pointId: string | null = null;
-  if (d.kind === 'mirror') pointId = (await readMirrorManifests(exec, d.target)).at(-1)?.id ?? null;
-  for (const source of job.sources) {
-    const base = basename(source);
-    const remote = d.kind === 'mirror' ? joinRemote(d.target, MIRROR_CURRENT, base) : joinTarget(d.target, base);
-    // A copy destination is additive: files only in the backup are not a difference there.
-    const r = await exec({ args: ['check', '--combined', '-', ...(d.kind === 'copy' ? ['--one-way'] : []), ...job.excludes.map((e) => `--exclude=${e}`), '--', source, remote] });
-    for (const line of r.stdout.split('\n')) {
-      const m = /^([*+!-]) (.*)$/.exec(line);
-      if (!m) continue;
-      differences++;
-      if (sample.length < SAMPLE) sample.push(`${m[1]} ${base}/${m[2]}`);
-    }
-    if (r.exitCode !== 0 && r.exitCode !== 1) error ??= `rclone check failed: ${r.stderrTail.at(-1) ?? `exit ${r.exitCode}`}`;
-    if (r.exitCode === 1 && differences === 0) error ??= `rclone check failed: ${r.stderrTail.at(-1) ?? 'exit 1'}`;
-  }
-  return { destId: d.id, kind: d.kind, target: d.target, pointId, ok: error === null && differences === 0, differences, sample, error };
-}
+/** Whether a record path lies in an item (exported for tests of the picker). */
+export const inItem = (path: string, item: string): boolean => isUnder(path, item);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sourcesOutcome } from '../../../electron/core/runs/destinations/copy.js';
+import { sourcesOutcome } from '../../../electron/core/destinations/copy/copy-kind.js';
 import { combineOutcomes } from '../../../electron/core/runs/run-manager.js';
 
 describe('outcomes', () => {

@@ -1,0 +1,267 @@
+// One versioned-mirror run: walk the sources into the new point's record, refuse what the deletion
+// guard forbids, store the record as an intent, then `rclone sync` each source into current/<source>
+// with everything it replaces or deletes moved to versions/<run>/<source>. rclone retries nothing
+// itself (--retries 1): a retry is a new run with its own version folder, so a partial file can never
+// be moved over an original saved by an earlier attempt. Symlinks, empty folders, modes, owners,
+// times, hard links and xattrs live in the record; the remote only needs the files' bytes.
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseRcloneLine } from '../../progress/rclone-json.js';
+import { configArgs } from '../../rclone/rclone-env.js';
+import { createRcloneExec, type RcloneExec } from '../../snapshots/rclone-exec.js';
+import { joinRemote } from '../../snapshots/mirror-layout.js';
+import { uniqueSnapshotId } from '../../snapshots/snapshot-names.js';
+import { SnapshotError } from '../../snapshots/snapshot-errors.js';
+import { isLocalTarget } from '../../scheduler/destination-presence.js';
+import { repriseVersion } from '../../version.js';
+import type { DestinationContext, DestinationOutcome } from '../../runs/destination-runner.js';
+import { binFromText, bytesOf, textOf } from '../record/entry.js';
+import { startPointRun } from '../record/point-run.js';
+import { localRecordStorage, remoteRecordStorage, type RecordStorage } from '../record/record-storage.js';
+import { loadSourceFilter } from '../record/source-filter.js';
+import { walkSources } from '../record/tree-walk.js';
+import { jobTransferFlags, escapeGlob } from '../rclone-flags.js';
+import { checkSources } from '../snapshot/snapshot-backup.js';
+import { MIRROR_CURRENT, MIRROR_VERSIONS, type MirrorStore, localMirrorStore, remoteMirrorStore } from './mirror-store.js';
+import { pruneMirror } from './mirror-prune.js';
+
+/** Flags that make rclone log JSON, stats every second and one line per file. */
+const LOG_ARGS = ['--use-json-log', '--stats', '1s', '--stats-log-level', 'NOTICE', '-v'];
+/** Share of the last complete point's files a run may delete without the user confirming; small libraries may always delete MIN_DELETE. */
+const MAX_DELETE_SHARE = 0.5;
+const MIN_DELETE = 20;
+/** rclone's words for a file the source could not give: the point lacks it, the run is partial. */
+const SOURCE_SIDE = /failed to open source object|source file is being updated|can't read source|error reading source|permission denied/i;
+/** Consequences rclone reports after per-file errors, not problems of their own. */
+const AFTERMATH = /^(not deleting (files|directories) as there were IO errors|Attempt \d+\/\d+ failed)/;
+
+/** The store, records and rclone of one mirror target. */
+export function mirrorParts(target: string, exec: RcloneExec): { store: MirrorStore; storage: RecordStorage } {
+  return isLocalTarget(target) ? { store: localMirrorStore(target), storage: localRecordStorage(target) } : { store: remoteMirrorStore(exec, target), storage: remoteRecordStorage(exec, target) };
+}
+
+/** A mirror run refused or failed before or while rclone ran. */
+class MirrorRunError extends Error {
+  constructor(
+    readonly kind: 'refused' | 'failed' | 'cancelled',
+    message: string,
+    readonly exitCode: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs one versioned-mirror backup of every source of the job, then retention. */
+export async function backupMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
+  try {
+    return await runMirror(ctx);
+  } catch (e) {
+    if (e instanceof SnapshotError) {
+      ctx.log(`# mirror refused (${e.kind}): ${e.message}`);
+      return { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: e.message };
+    }
+    if (!(e instanceof MirrorRunError)) throw e;
+    ctx.log(`# mirror ${e.kind}: ${e.message}`);
+    if (e.kind === 'cancelled') return { outcome: 'cancelled', bytes: 0, files: 0, errors: 0, firstError: e.message };
+    return { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: e.message, ...(e.kind === 'failed' ? { failure: { tool: 'rclone' as const, exitCode: e.exitCode } } : { failure: { tool: 'rclone' as const, exitCode: null, kind: 'refused' } }) };
+  }
+}
+
+async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
+  const exec = createRcloneExec({ bin: ctx.rclone.bin, configFile: configArgs(ctx.rclone)[1] ?? null, env: ctx.rclone.env });
+  const target = ctx.dest.target;
+  const { store, storage } = mirrorParts(target, exec);
+  const sources = await checkSources(ctx.job.sources);
+  const startedAt = new Date(ctx.now());
+  const work = await mkdtemp(join(tmpdir(), 'reprise-mirror-'));
+  try {
+    const index = await storage.index(ctx.signal).catch((e: Error) => {
+      throw new MirrorRunError('failed', `The mirror at ${target} cannot be read: ${e.message}`);
+    });
+    const layers = await store.layers(ctx.signal);
+    const id = uniqueSnapshotId(startedAt, new Set([...index.names.map((n) => n.split('.')[0]!), ...layers]));
+    const run = await startPointRun({ storage, kind: 'mirror', job: ctx.job, sources, id, startedAt, workDir: work, repriseVersion: repriseVersion(), signal: ctx.signal });
+    for (const w of run.warnings) ctx.log(`# warning: ${w}`);
+    const features = await store.features(ctx.signal);
+    const filter = await loadSourceFilter(exec, ctx.job.excludes, work, ctx.signal);
+
+    // Names rclone shows differently (bytes that are not UTF-8 become U+FFFD): its words → record paths.
+    const oddNames = new Map<string, string>();
+    const deletedFiles: string[] = [];
+    const sameSizeChanges = new Map<number, string[]>();
+    const walkProblems: string[] = [];
+    ctx.progress({ step: 1, steps: sources.length, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last restore point…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
+    const built = await run.build(walkSources({ sources, filter, xattrs: true, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
+      onEntry: (e) => {
+        const shown = textOf(e.path);
+        if (binFromText(shown) !== e.path) oddNames.set(shown, e.path);
+      },
+      onChange: (item) => {
+        const e = item.entry ?? item.before!;
+        if (item.change === 'deleted' && item.before?.type === 'f') deletedFiles.push(item.before.path);
+        // A new version with the size of the old one: a remote without times or hashes cannot tell them apart.
+        if (item.entry?.type === 'f' && item.content && item.before?.type === 'f' && item.before.size === item.entry.size && !item.entry.sqlite) {
+          const list = sameSizeChanges.get(item.entry.source) ?? [];
+          list.push(item.entry.rel);
+          sameSizeChanges.set(item.entry.source, list);
+        }
+        if (e.type !== 'd') ctx.change({ action: item.change === 'same' ? 'changed' : item.change, path: textOf(e.path), size: item.entry?.type === 'f' ? item.entry.size : null });
+      },
+    });
+    for (const p of walkProblems.slice(0, 20)) ctx.log(`# could not read ${p}`);
+    const c = built.changes;
+    ctx.log(`# compared with ${run.base ? `restore point ${run.base.id}` : 'nothing (first run)'}: ${c.added} added, ${c.changed} changed, ${c.deleted} deleted`);
+
+    // The deletion guard, before anything moves: an empty source (an unplugged disk) or one that
+    // lost most of its files must never drain the mirror. It compares with the last complete point.
+    if (built.totals.files === 0 && (run.lastComplete?.totals.files ?? 0) > 0) {
+      throw new MirrorRunError('refused', `The sources hold no files, but the last complete restore point (${run.lastComplete!.id}) has ${run.lastComplete!.totals.files}. Syncing would empty the mirror, so nothing was changed. Is the disk connected?`);
+    }
+    const previousFiles = run.lastComplete?.totals.files;
+    if (previousFiles !== undefined) {
+      const limit = Math.max(MIN_DELETE, Math.floor(previousFiles * MAX_DELETE_SHARE));
+      if (deletedFiles.length > limit) {
+        throw new MirrorRunError('refused', `This run would delete ${deletedFiles.length} of the ${previousFiles} files of restore point ${run.lastComplete!.id} (more than ${Math.round(MAX_DELETE_SHARE * 100)}%), so nothing was changed. Check the sources; if the files really are gone, delete them from the mirror by hand or start a new mirror.`);
+      }
+    }
+    if (ctx.dryRun) return { outcome: 'success', bytes: c.bytes, files: c.added + c.changed, errors: 0, firstError: null };
+
+    const interruptedIds = run.interrupted.map((s) => s.id);
+    for (const s of interruptedIds) ctx.log(`# run ${s} did not finish; what it moved stays in versions/${s} for the points before it, and this run puts current/ right`);
+    const nothingToDo = run.base !== null && c.added + c.changed + c.deleted === 0 && interruptedIds.length === 0;
+    if (nothingToDo) {
+      ctx.log(`# nothing changed since restore point ${run.base!.id}: no new point, the mirror is not listed (reprise verify checks it)`);
+      await pruneMirror(ctx, store, storage);
+      return { outcome: 'success', bytes: 0, files: 0, errors: 0, firstError: null };
+    }
+
+    await run.writeIntent(built);
+    for (const s of run.interrupted) await storage.remove(`${s.id}.intent.json`, ctx.signal).catch(() => {});
+
+    const lack = new Map<string, string>();
+    const problems: string[] = [];
+    let fatal: string | null = null;
+    let transferredFiles = 0;
+    let transferredBytes = 0;
+    const databases = run.sqliteRecords();
+    for (let i = 0; i < sources.length; i++) {
+      const src = sources[i]!;
+      const baseText = textOf(src.base);
+      const real = await realpath(src.path);
+      const dbExcludes = databases
+        .filter((d) => d.path.startsWith(`${baseText}/`))
+        .flatMap((d) => {
+          const rel = `/${escapeGlob(d.path.slice(baseText.length + 1))}`;
+          return [rel, `${rel}-wal`, `${rel}-shm`, `${rel}-journal`].map((p) => `--exclude=${p}`);
+        });
+      const backupDir = joinRemote(target, MIRROR_VERSIONS, id, baseText);
+      const dest = joinRemote(target, MIRROR_CURRENT, baseText);
+      const common = ['--retries', '1', '--no-unicode-normalization', '--backup-dir', backupDir, ...jobTransferFlags(ctx.job)];
+      const onLine = (line: string): void => {
+        ctx.log(line);
+        const parsed = parseRcloneLine(line);
+        if (parsed.type === 'stats') {
+          const s = parsed.stats;
+          const fraction = s.totalBytes > 0 ? s.bytes / s.totalBytes : s.totalTransfers > 0 ? s.transfers / s.totalTransfers : 0;
+          ctx.progress({ step: i + 1, steps: sources.length, bytes: transferredBytes + s.bytes, totalBytes: transferredBytes + s.totalBytes, files: transferredFiles + s.transfers, totalFiles: transferredFiles + s.totalTransfers, speed: s.speed, eta: s.eta, fraction: (i + Math.min(1, fraction)) / sources.length, current: s.transferring.map((t) => ({ name: t.name, percent: t.percentage, size: t.size })), errors: s.errors + lack.size, elapsed: s.elapsedTime });
+          return;
+        }
+        if (parsed.type !== 'error') return;
+        const json = safeJson(line);
+        const isObject = typeof json?.objectType === 'string' && json.objectType.endsWith('Object') && parsed.object !== null;
+        if (isObject && SOURCE_SIDE.test(parsed.message)) {
+          const rel = oddNames.get(`${baseText}/${parsed.object}`) ?? binFromText(`${baseText}/${parsed.object}`);
+          lack.set(rel, `could not be read from the source: ${parsed.message.replace(/^Failed to copy: /, '')}`);
+        } else if (!AFTERMATH.test(parsed.message)) {
+          fatal ??= `${parsed.object && isObject ? `${parsed.object}: ` : ''}${parsed.message}`;
+          problems.push(parsed.message);
+        }
+      };
+      const synced = await rcloneStep(exec, [...LOG_ARGS, 'sync', ...common, ...ctx.job.excludes.map((e) => `--exclude=${e}`), ...dbExcludes, '--', real, dest], ctx.signal, onLine);
+      transferredFiles += synced.files;
+      transferredBytes += synced.bytes;
+      if (synced.cancelled) throw new MirrorRunError('cancelled', 'The mirror run was stopped. Every earlier restore point is intact; the next run finishes the job.');
+      if (synced.exitCode === null) throw new MirrorRunError('failed', `rclone was stopped by a signal. Every earlier restore point is intact; the next run finishes the job.`, null);
+      if (fatal) throw new MirrorRunError('failed', `${fatal}. Every earlier restore point is intact.`, synced.exitCode);
+      if (synced.exitCode !== 0 && lack.size === 0) throw new MirrorRunError('failed', `rclone failed (exit ${synced.exitCode}): ${synced.tail ?? 'see the log'}. Every earlier restore point is intact.`, synced.exitCode);
+
+      // A remote without modification times or hashes compares by size alone: a same-size edit would
+      // never be uploaded. Reprise knows from the record which files changed, and sends those again.
+      const forced = sameSizeChanges.get(i) ?? [];
+      if (forced.length > 0 && !features.modtimes && features.hashes.length === 0) {
+        const list = join(work, `forced-${i}`);
+        await writeFile(list, Buffer.concat(forced.flatMap((r) => [bytesOf(r), Buffer.from('\n')])));
+        ctx.log(`# ${forced.length} changed file(s) have their old size and this remote keeps no times or hashes: uploading them again`);
+        const again = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...common, '--ignore-times', '--no-traverse', '--files-from-raw', list, '--', real, dest], ctx.signal, onLine);
+        if (again.cancelled) throw new MirrorRunError('cancelled', 'The mirror run was stopped. Every earlier restore point is intact; the next run finishes the job.');
+        if (fatal || again.exitCode !== 0) throw new MirrorRunError('failed', `${fatal ?? `rclone failed (exit ${again.exitCode})`}. Every earlier restore point is intact.`, again.exitCode);
+        transferredFiles += again.files;
+        transferredBytes += again.bytes;
+      }
+    }
+
+    // Databases went around the sync: their consistent copies are uploaded one by one.
+    for (const db of databases) {
+      const recPath = binFromText(db.path);
+      const copy = run.sqliteCopies.get(recPath);
+      if (!copy) continue;
+      const dir = db.path.includes('/') ? db.path.slice(0, db.path.lastIndexOf('/')) : '';
+      const r = await rcloneStep(exec, [...LOG_ARGS, 'copyto', '--retries', '1', '--backup-dir', joinRemote(target, MIRROR_VERSIONS, id, dir), '--', copy.file, joinRemote(target, MIRROR_CURRENT, db.path)], ctx.signal, (l) => ctx.log(l));
+      if (r.cancelled) throw new MirrorRunError('cancelled', 'The mirror run was stopped. Every earlier restore point is intact; the next run finishes the job.');
+      if (r.exitCode !== 0) throw new MirrorRunError('failed', `The database ${db.path} could not be uploaded: ${r.tail ?? `exit ${r.exitCode}`}. Every earlier restore point is intact.`, r.exitCode);
+      transferredFiles++;
+    }
+    // …and a database deleted from the source leaves current/ the same way (the sync did not see it).
+    for (const gone of deletedFiles) {
+      const text = textOf(gone);
+      if (!/\.(db|sqlite|sqlite3|db3)$/i.test(text) || !run.base?.sqlite.some((d) => d.path === text)) continue;
+      const dir = text.includes('/') ? text.slice(0, text.lastIndexOf('/')) : '';
+      await rcloneStep(exec, [...LOG_ARGS, 'moveto', '--retries', '1', '--', joinRemote(target, MIRROR_CURRENT, text), joinRemote(target, MIRROR_VERSIONS, id, dir, text.slice(dir.length + (dir ? 1 : 0)))], ctx.signal, (l) => ctx.log(l));
+    }
+
+    const outcome = built.lacking.count > 0 || lack.size > 0 ? 'partial' : 'ok';
+    const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes }, warnings: [...walkProblems.slice(0, 50), ...problems.slice(0, 50)] });
+    ctx.log(`# mirror restore point ${id}: ${outcome}; ${transferredFiles} files copied; replaced and deleted files kept in versions/${id}`);
+    for (const l of summary.lacking.sample.slice(0, 20)) ctx.log(`# lacking: ${l}`);
+    await pruneMirror(ctx, store, storage);
+    const lackingCount = summary.lacking.count;
+    return {
+      outcome: outcome === 'ok' ? 'success' : 'partial',
+      bytes: transferredBytes,
+      files: transferredFiles,
+      errors: lackingCount,
+      firstError: outcome === 'ok' ? null : `${lackingCount} file${lackingCount === 1 ? '' : 's'} could not be backed up: ${summary.lacking.sample[0] ?? ''}`,
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function safeJson(line: string): Record<string, unknown> | null {
+  try {
+    const v = JSON.parse(line) as unknown;
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs one rclone step with its log streamed; returns the exit and the totals of its last stats. */
+async function rcloneStep(exec: RcloneExec, args: readonly string[], signal: AbortSignal, onLine: (line: string) => void): Promise<{ exitCode: number | null; cancelled: boolean; files: number; bytes: number; tail: string | null }> {
+  let files = 0;
+  let bytes = 0;
+  const r = await exec({
+    args,
+    signal,
+    onStderrLine: (line) => {
+      const parsed = parseRcloneLine(line);
+      if (parsed.type === 'stats') {
+        files = parsed.stats.transfers;
+        bytes = parsed.stats.bytes;
+      }
+      onLine(line);
+    },
+  });
+  return { exitCode: r.exitCode, cancelled: r.cancelled, files, bytes, tail: r.stderrTail.at(-1) ?? null };
+}

@@ -1,0 +1,166 @@
+// Builds the record of a new point from the walk of the sources and the tree of the point it builds
+// on: both a full record and a delta are written while the comparison streams past, and the smaller
+// sensible one is kept (a full one every MAX_DEPTH runs, so no chain grows without end).
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type RecordEntry, comparePaths, decodeLine, encodeLine, isDeleted, textOf } from './entry.js';
+import { type RecordWriter, createRecordWriter, openRecordFile } from './record-file.js';
+import type { PointSummary } from './point-summary.js';
+import type { RecordReader } from './record-chain.js';
+import { type DiffItem, type Hasher, diffTrees } from './tree-diff.js';
+import type { WalkedEntry } from './tree-walk.js';
+
+/** Deltas allowed on top of a full record before the next one is full again. */
+export const MAX_DEPTH = 16;
+
+export interface Totals {
+  files: number;
+  dirs: number;
+  links: number;
+  others: number;
+  bytes: number;
+}
+
+export interface ChangeTotals {
+  added: number;
+  changed: number;
+  deleted: number;
+  bytes: number;
+}
+
+export interface BuildOptions {
+  readonly id: string;
+  readonly walked: AsyncIterable<WalkedEntry>;
+  /** The point this run builds on, or null for the first. */
+  readonly base: { readonly reader: RecordReader; readonly summary: PointSummary } | null;
+  readonly hasher: Hasher;
+  /** A local folder for the files being written. */
+  readonly workDir: string;
+  /** Every path that is not the same as in the base point, in record order. */
+  readonly onChange?: (item: DiffItem) => void | Promise<void>;
+  readonly signal?: AbortSignal;
+}
+
+/** The record of a new point, written locally, ready to be stored. */
+export interface BuiltRecord {
+  /** The entries file to store (full or delta). */
+  readonly file: string;
+  readonly kind: 'full' | 'delta';
+  readonly base: string | null;
+  readonly depth: number;
+  readonly lines: number;
+  readonly totals: Totals;
+  readonly changes: ChangeTotals;
+  /** Entries the point lacks already at the walk (unreadable files and folders). */
+  readonly lacking: { count: number; sample: string[] };
+}
+
+const SAMPLE = 100;
+
+/** Walks, compares, hashes and writes; returns the record to store. */
+export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
+  const fullFile = join(o.workDir, `${o.id}.full.gz`);
+  const deltaFile = join(o.workDir, `${o.id}.delta.gz`);
+  const full = await createRecordWriter(fullFile, { format: 'reprise-record', version: 1, id: o.id, kind: 'full', base: null });
+  let delta: RecordWriter | null = null;
+  if (o.base) delta = await createRecordWriter(deltaFile, { format: 'reprise-record', version: 1, id: o.id, kind: 'delta', base: o.base.summary.id });
+  const totals: Totals = { files: 0, dirs: 0, links: 0, others: 0, bytes: 0 };
+  const changes: ChangeTotals = { added: 0, changed: 0, deleted: 0, bytes: 0 };
+  const lacking = { count: 0, sample: [] as string[] };
+  try {
+    const base = o.base ? o.base.reader.tree(o.base.summary.id, undefined, o.signal) : null;
+    for await (const item of diffTrees(o.walked, base, o.hasher)) {
+      o.signal?.throwIfAborted();
+      const e = item.entry;
+      if (e) {
+        const record = recordOnly(e);
+        await full.add(record);
+        if (e.type === 'f') {
+          totals.files++;
+          totals.bytes += e.size;
+        } else if (e.type === 'd') totals.dirs++;
+        else if (e.type === 'l') totals.links++;
+        else totals.others++;
+        if (e.lack) {
+          lacking.count++;
+          if (lacking.sample.length < SAMPLE) lacking.sample.push(`${textOf(e.path)}: ${e.lack}`);
+        }
+        if (item.change !== 'same') await delta?.add(record);
+      } else await delta?.add({ path: item.before!.path, deleted: true });
+      if (item.change === 'same') continue;
+      changes[item.change]++;
+      if (item.change !== 'deleted' && item.content && e) changes.bytes += e.size;
+      await o.onChange?.(item);
+    }
+  } catch (e) {
+    full.abort();
+    delta?.abort();
+    throw e;
+  }
+  const fullLines = await full.finish();
+  const deltaLines = delta ? await delta.finish() : 0;
+  const depth = o.base ? o.base.summary.record.depth + 1 : 0;
+  const useDelta = delta !== null && depth <= MAX_DEPTH && deltaLines * 2 <= fullLines;
+  await rm(useDelta ? fullFile : deltaFile, { force: true });
+  return {
+    file: useDelta ? deltaFile : fullFile,
+    kind: useDelta ? 'delta' : 'full',
+    base: useDelta ? o.base!.summary.id : null,
+    depth: useDelta ? depth : 0,
+    lines: useDelta ? deltaLines : fullLines,
+    totals,
+    changes,
+    lacking,
+  };
+}
+
+/** Only the record's own fields of a walked entry. */
+export function recordOnly(e: RecordEntry): RecordEntry {
+  return {
+    path: e.path,
+    type: e.type,
+    size: e.size,
+    mtime: e.mtime,
+    mode: e.mode,
+    uid: e.uid,
+    gid: e.gid,
+    ...(e.link !== undefined ? { link: e.link } : {}),
+    ...(e.hardlink !== undefined ? { hardlink: e.hardlink } : {}),
+    ...(e.hash !== undefined ? { hash: e.hash } : {}),
+    ...(e.xattrs !== undefined ? { xattrs: e.xattrs } : {}),
+    ...(e.lack !== undefined ? { lack: e.lack } : {}),
+  };
+}
+
+/**
+ * Rewrites an entries file marking some entries as lacking (after the copy: what could not be
+ * stored). Returns the line count and the paths that were found and marked.
+ */
+export async function amendRecord(file: string, out: string, lack: ReadonlyMap<string, string>): Promise<{ lines: number; marked: Set<string> }> {
+  const rec = await openRecordFile(file);
+  const w = await createRecordWriter(out, rec.header);
+  const marked = new Set<string>();
+  try {
+    for await (const line of rec.lines) {
+      const why = lack.get(line.path);
+      if (why !== undefined && !isDeleted(line) && !line.lack) {
+        marked.add(line.path);
+        await w.add({ ...line, lack: why });
+      } else await w.add(line);
+    }
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+  return { lines: await w.finish(), marked };
+}
+
+/** Sorts entries into record order (for small lists built out of order). */
+export function sortEntries<T extends { readonly path: string }>(list: T[]): T[] {
+  return list.sort((a, b) => comparePaths(a.path, b.path));
+}
+
+/** Round-trips an entry through the stored format (tests and fixes). */
+export function normalized(e: RecordEntry): RecordEntry {
+  return decodeLine(encodeLine(e)) as RecordEntry;
+}

@@ -1,0 +1,193 @@
+// Where a destination keeps its records: the records/ folder beside the data, on a local disk (read
+// and written with the file system, atomically) or on an rclone remote (read and written with rclone).
+// Both answer the same questions, so the rest of the code never asks which one it has.
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RcloneExec } from '../../snapshots/rclone-exec.js';
+import { joinRemote } from '../../snapshots/mirror-layout.js';
+import { type PointSummary, RECORDS_DIR, parsePointSummary } from './point-summary.js';
+
+/** What a destination's records/ folder holds, read in one go. */
+export interface RecordIndex {
+  /** Final summaries (restore points unless dropped), oldest first. */
+  readonly finals: readonly PointSummary[];
+  /** Intents without a final summary: runs under way or interrupted. */
+  readonly intents: readonly PointSummary[];
+  /** Points retention removed whose records stay for later points. */
+  readonly dropped: ReadonlySet<string>;
+  /** Every file name in records/. */
+  readonly names: readonly string[];
+  /** Summary files that could not be read, with why (reported, never fatal). */
+  readonly damaged: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
+}
+
+/** The records/ folder of one destination. */
+export interface RecordStorage {
+  /** Where the folder is, for messages. */
+  readonly where: string;
+  index(signal?: AbortSignal): Promise<RecordIndex>;
+  /** A local file with the named file's bytes (downloaded from a remote); release() when done. */
+  fetch(name: string, signal?: AbortSignal): Promise<{ readonly file: string; release(): Promise<void> }>;
+  /** Stores a local file under `name`; a name is written once, so no reader ever sees it half done. */
+  put(localFile: string, name: string, signal?: AbortSignal): Promise<void>;
+  putText(name: string, text: string, signal?: AbortSignal): Promise<void>;
+  remove(name: string, signal?: AbortSignal): Promise<void>;
+}
+
+const byId = (a: PointSummary, b: PointSummary): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Sorts summaries read from a folder into an index. */
+function buildIndex(names: readonly string[], texts: ReadonlyMap<string, string>, unreadable: ReadonlyMap<string, string>): RecordIndex {
+  const finals: PointSummary[] = [];
+  const intents: PointSummary[] = [];
+  const damaged: Array<{ name: string; reason: string }> = [...unreadable].map(([name, reason]) => ({ name, reason }));
+  for (const [name, text] of texts) {
+    const parsed = parsePointSummary(text);
+    if (!parsed.ok) {
+      damaged.push({ name, reason: parsed.reason });
+      continue;
+    }
+    const s = parsed.value;
+    const expected = s.state === 'final' ? `${s.id}.json` : `${s.id}.intent.json`;
+    if (name !== expected) {
+      damaged.push({ name, reason: `it describes ${s.id} (${s.state}), not its own name` });
+      continue;
+    }
+    (s.state === 'final' ? finals : intents).push(s);
+  }
+  const finalIds = new Set(finals.map((s) => s.id));
+  const dropped = new Set(names.filter((n) => n.endsWith('.dropped')).map((n) => n.slice(0, -'.dropped'.length)));
+  return { finals: finals.sort(byId), intents: intents.filter((s) => !finalIds.has(s.id)).sort(byId), dropped, names: [...names].sort(), damaged };
+}
+
+const isSummaryName = (n: string): boolean => n.endsWith('.json');
+
+/** Records on a local disk. */
+export function localRecordStorage(destination: string): RecordStorage {
+  const dir = join(destination, RECORDS_DIR);
+  return {
+    where: dir,
+    async index() {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return buildIndex([], new Map(), new Map());
+        throw e;
+      }
+      const texts = new Map<string, string>();
+      const unreadable = new Map<string, string>();
+      for (const n of names.filter(isSummaryName)) {
+        try {
+          texts.set(n, await readFile(join(dir, n), 'utf8'));
+        } catch (e) {
+          unreadable.set(n, (e as Error).message);
+        }
+      }
+      return buildIndex(names, texts, unreadable);
+    },
+    async fetch(name) {
+      return { file: join(dir, name), release: async () => {} };
+    },
+    async put(localFile, name) {
+      await mkdir(dir, { recursive: true });
+      const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
+      await copyFile(localFile, temp);
+      await rename(temp, join(dir, name));
+    },
+    async putText(name, text) {
+      await mkdir(dir, { recursive: true });
+      const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
+      await writeFile(temp, text, { flush: true });
+      await rename(temp, join(dir, name));
+    },
+    async remove(name) {
+      await unlink(join(dir, name)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+      });
+    },
+  };
+}
+
+/** A step rclone could not do on the records folder. */
+export class RecordStorageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecordStorageError';
+  }
+}
+
+const NO_RETRY = ['--retries', '1', '--low-level-retries', '3'];
+
+/** Records on an rclone remote (`REMOTE:PATH` target). */
+export function remoteRecordStorage(exec: RcloneExec, target: string): RecordStorage {
+  const dir = joinRemote(target, RECORDS_DIR);
+  const withTemp = async <T>(fn: (tempDir: string) => Promise<T>): Promise<T> => {
+    const t = await mkdtemp(join(tmpdir(), 'reprise-record-'));
+    try {
+      return await fn(t);
+    } finally {
+      await rm(t, { recursive: true, force: true });
+    }
+  };
+  const run = async (args: readonly string[], what: string, signal?: AbortSignal, okCodes: readonly number[] = [0]) => {
+    const r = await exec({ args: [...NO_RETRY, ...args], ...(signal ? { signal } : {}) });
+    if (r.cancelled) throw new RecordStorageError(`stopped while trying to ${what}`);
+    if (r.exitCode === null || !okCodes.includes(r.exitCode)) throw new RecordStorageError(`could not ${what} in ${dir}: ${r.stderrTail.at(-1) ?? `rclone exit ${r.exitCode}`}`);
+    return r;
+  };
+  return {
+    where: dir,
+    async index(signal) {
+      // lsf exits 3 for a folder that does not exist yet: no records.
+      const listed = await run(['lsf', '--files-only', '--', dir], 'list the records', signal, [0, 3]);
+      if (listed.exitCode === 3) return buildIndex([], new Map(), new Map());
+      const names = listed.stdout.split('\n').filter((n) => n.length > 0);
+      const summaries = names.filter(isSummaryName);
+      const texts = new Map<string, string>();
+      const unreadable = new Map<string, string>();
+      if (summaries.length > 0) {
+        // One download for all summaries: each is one line, so the concatenation splits back into them.
+        await withTemp(async (t) => {
+          const local = join(t, 'summaries');
+          await run(['copy', '--include', '*.json', '--', dir, local], 'read the record summaries', signal);
+          for (const n of summaries) {
+            try {
+              texts.set(n, await readFile(join(local, n), 'utf8'));
+            } catch (e) {
+              unreadable.set(n, (e as Error).message);
+            }
+          }
+        });
+      }
+      return buildIndex(names, texts, unreadable);
+    },
+    async fetch(name, signal) {
+      const t = await mkdtemp(join(tmpdir(), 'reprise-record-'));
+      const file = join(t, name);
+      try {
+        await run(['copyto', '--', joinRemote(dir, name), file], `download ${name}`, signal);
+      } catch (e) {
+        await rm(t, { recursive: true, force: true });
+        throw e;
+      }
+      return { file, release: () => rm(t, { recursive: true, force: true }) };
+    },
+    async put(localFile, name, signal) {
+      await run(['copyto', '--', localFile, joinRemote(dir, name)], `write ${name}`, signal);
+    },
+    async putText(name, text, signal) {
+      await withTemp(async (t) => {
+        const file = join(t, name);
+        await writeFile(file, text);
+        await run(['copyto', '--', file, joinRemote(dir, name)], `write ${name}`, signal);
+      });
+    },
+    async remove(name, signal) {
+      // deletefile exits 4 (not found) for a file another run already removed: that is done too.
+      await run(['deletefile', '--', joinRemote(dir, name)], `delete ${name}`, signal, [0, 3, 4]);
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// Compares the walked sources with the tree of the point a run builds on, in one pass over two
+// sorted streams: what was added, changed (content or metadata) or deleted, and which files need
+// their content read (hashed, then copied). Unchanged files keep the hash the earlier point recorded.
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { type RecordEntry, comparePaths, sameEntry } from './entry.js';
+import type { WalkedEntry } from './tree-walk.js';
+
+/** One path of the comparison. */
+export interface DiffItem {
+  /** The new state; null for a deleted path. */
+  readonly entry: WalkedEntry | null;
+  /** The state in the base point; null for a new path. */
+  readonly before: RecordEntry | null;
+  readonly change: 'same' | 'added' | 'changed' | 'deleted';
+  /** The file's bytes differ from the base point's (or it is new): they must be copied. */
+  readonly content: boolean;
+}
+
+/** What reading a file's content gave: its hash, or why it could not be read (then the point lacks it). */
+export type HashResult = { readonly hash: string; readonly size?: number } | { readonly lack: string } | { readonly vanished: true };
+
+/** Reads (hashes) one file that needs it; sqlite databases and odd cases are the caller's to decide. */
+export type Hasher = (entry: WalkedEntry, before: RecordEntry | null) => Promise<HashResult>;
+
+/** MD5 of a file's content. */
+export async function md5File(path: Buffer | string, signal?: AbortSignal): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const h = createHash('md5');
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      signal?.throwIfAborted();
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      h.update(buf.subarray(0, bytesRead));
+    }
+    return h.digest('hex');
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The default hasher: MD5 of the file on disk, "lack" when it cannot be read. */
+export const hashFromDisk =
+  (signal?: AbortSignal): Hasher =>
+  async (e) => {
+    try {
+      return { hash: await md5File(e.abs, signal) };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { vanished: true };
+      if (code === 'EACCES' || code === 'EPERM') return { lack: 'not readable (permission denied)' };
+      if (signal?.aborted) throw err;
+      return { lack: `could not be read: ${(err as Error).message}` };
+    }
+  };
+
+/** Pairs two sorted streams by path. */
+async function* joinByPath(walked: AsyncIterable<WalkedEntry>, base: AsyncIterable<RecordEntry> | null): AsyncGenerator<[WalkedEntry | null, RecordEntry | null]> {
+  const wi = walked[Symbol.asyncIterator]();
+  const bi = base ? base[Symbol.asyncIterator]() : null;
+  let w = await wi.next();
+  let b = bi ? await bi.next() : ({ done: true, value: undefined } as IteratorResult<RecordEntry>);
+  while (!w.done || !b.done) {
+    if (w.done) {
+      yield [null, b.value as RecordEntry];
+      b = await bi!.next();
+    } else if (b.done) {
+      yield [w.value, null];
+      w = await wi.next();
+    } else {
+      const c = comparePaths(w.value.path, (b.value as RecordEntry).path);
+      if (c === 0) {
+        yield [w.value, b.value as RecordEntry];
+        w = await wi.next();
+        b = await bi!.next();
+      } else if (c < 0) {
+        yield [w.value, null];
+        w = await wi.next();
+      } else {
+        yield [null, b.value as RecordEntry];
+        b = await bi!.next();
+      }
+    }
+  }
+}
+
+/** Whether the base point's content can be taken for this file without reading it. */
+function sameContentByStat(w: WalkedEntry, b: RecordEntry | null): boolean {
+  return b !== null && b.type === 'f' && !b.lack && b.hash !== undefined && b.size === w.size && b.mtime === w.mtime;
+}
+
+/**
+ * Compares the walk with the base tree; files whose content may have changed are hashed (up to
+ * `concurrency` at a time), results come out in record order.
+ */
+export async function* diffTrees(walked: AsyncIterable<WalkedEntry>, base: AsyncIterable<RecordEntry> | null, hasher: Hasher, concurrency = 4): AsyncGenerator<DiffItem> {
+  const window: Array<Promise<DiffItem | null>> = [];
+  const decide = async (w: WalkedEntry | null, b: RecordEntry | null): Promise<DiffItem | null> => {
+    if (!w) return { entry: null, before: b, change: 'deleted', content: false };
+    let entry: WalkedEntry = w;
+    let content = false;
+    if (w.type === 'f' && !w.lack) {
+      if (!w.sqlite && sameContentByStat(w, b)) entry = { ...w, hash: b!.hash! };
+      else {
+        const r = await hasher(w, b);
+        if ('vanished' in r) return b ? { entry: null, before: b, change: 'deleted', content: false } : null;
+        if ('lack' in r) entry = { ...w, lack: r.lack };
+        else {
+          entry = { ...w, hash: r.hash, ...(r.size !== undefined ? { size: r.size } : {}) };
+          content = !(b && b.type === 'f' && !b.lack && b.hash === r.hash && b.size === entry.size);
+        }
+      }
+    }
+    if (!b) return { entry, before: null, change: 'added', content: entry.type === 'f' && !entry.lack };
+    return { entry, before: b, change: sameEntry(entry, b) ? 'same' : 'changed', content };
+  };
+  for await (const [w, b] of joinByPath(walked, base)) {
+    const pending = decide(w, b);
+    // Awaited in order below; this only keeps a later failure from counting as unhandled meanwhile.
+    pending.catch(() => {});
+    window.push(pending);
+    if (window.length >= concurrency) {
+      const item = await window.shift()!;
+      if (item) yield item;
+    }
+  }
+  while (window.length > 0) {
+    const item = await window.shift()!;
+    if (item) yield item;
+  }
+}

@@ -1,0 +1,201 @@
+// Walks the job's source folders into record entries, in record order (depth first, each folder's
+// names sorted by their bytes), streaming: a million-file library never sits in memory. Names are
+// read as bytes, so nothing is lost to decoding. Symlinks are recorded, never followed.
+import { lstat, open, readdir, readlink, realpath } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import { basename } from 'node:path';
+import { type EntryType, type RecordEntry, bin, bytesOf, comparePaths, textOf } from './entry.js';
+import { type SourceFilter, includeAll } from './source-filter.js';
+import { type XattrMap, readXattrs } from './xattrs.js';
+
+/** A source folder of the job: the folder given, and the name it has in the backup. */
+export interface WalkSource {
+  /** Absolute path as the user gave it (text). */
+  readonly path: string;
+  /** Its name in the backup (binary string of the folder's base name). */
+  readonly base: string;
+}
+
+/** A walked entry: a record entry plus what the run needs to know about the file on disk. */
+export interface WalkedEntry extends RecordEntry {
+  /** Absolute path on disk (bytes). */
+  readonly abs: Buffer;
+  /** Path relative to its source folder ('' for the folder itself), binary string. */
+  readonly rel: string;
+  /** Index of the source in the job's (sorted) source list. */
+  readonly source: number;
+  /** A SQLite database (by name and header): copied through the backup API, not byte for byte. */
+  readonly sqlite?: boolean;
+}
+
+export interface WalkOptions {
+  readonly sources: readonly WalkSource[];
+  readonly filter?: SourceFilter;
+  /** Record extended attributes (and ACLs) with getfattr. */
+  readonly xattrs?: boolean;
+  readonly signal?: AbortSignal;
+  /** Something the walk could not read, in plain words (the entry is recorded as lacking). */
+  readonly onProblem?: (message: string) => void;
+}
+
+const SQLITE_NAME = /\.(db|sqlite|sqlite3|db3)$/i;
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+/** Files next to a database that only make sense together with the live original. */
+export const SQLITE_SIDECARS = ['-wal', '-shm', '-journal'] as const;
+const STAT_BATCH = 64;
+
+/** The sources in record order, with their backup names; throws for two sources with one name. */
+export function orderSources(paths: readonly string[]): WalkSource[] {
+  const out = paths.map((p) => ({ path: p, base: bin(Buffer.from(basename(p), 'utf8')) }));
+  out.sort((a, b) => comparePaths(a.base, b.base));
+  for (let i = 1; i < out.length; i++) if (out[i]!.base === out[i - 1]!.base) throw new Error(`Two sources share the folder name "${textOf(out[i]!.base)}"; rename one so each has its own place in the backup.`);
+  return out;
+}
+
+function typeOf(s: BigIntStats): EntryType {
+  if (s.isFile()) return 'f';
+  if (s.isDirectory()) return 'd';
+  if (s.isSymbolicLink()) return 'l';
+  return 'o';
+}
+
+async function isSqlite(abs: Buffer): Promise<boolean> {
+  try {
+    const fh = await open(abs, 'r');
+    try {
+      const buf = Buffer.alloc(16);
+      const { bytesRead } = await fh.read(buf, 0, 16, 0);
+      return bytesRead === 16 && buf.equals(SQLITE_HEADER);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+function describe(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'not readable (permission denied)';
+  if (code === 'ENOENT') return 'vanished while being read';
+  return (e as Error).message;
+}
+
+/** Streams the entries of every source, in record order. */
+export async function* walkSources(o: WalkOptions): AsyncGenerator<WalkedEntry> {
+  const filter = o.filter ?? includeAll;
+  const sources = [...o.sources].sort((a, b) => comparePaths(a.base, b.base));
+  for (let index = 0; index < sources.length; index++) {
+    const src = sources[index]!;
+    // A source given as a link (~/Music -> /data/Music) is backed up as the folder it leads to.
+    const real = await realpath(src.path);
+    const xattrs: XattrMap | null = o.xattrs ? ((await readXattrs(real, o.signal))?.map ?? null) : null;
+    const hardlinks = new Map<string, string>();
+    const rootStat = await lstat(real, { bigint: true });
+    const root = entryOf(src.base, '', Buffer.from(real), rootStat, index, xattrs, hardlinks);
+    yield* walkDir(root, { filter, xattrs, hardlinks, index, o });
+  }
+}
+
+interface WalkState {
+  readonly filter: SourceFilter;
+  readonly xattrs: XattrMap | null;
+  readonly hardlinks: Map<string, string>;
+  readonly index: number;
+  readonly o: WalkOptions;
+}
+
+function entryOf(path: string, rel: string, abs: Buffer, s: BigIntStats, source: number, xattrs: XattrMap | null, hardlinks: Map<string, string>, link?: string): WalkedEntry {
+  const type = typeOf(s);
+  let hardlink: string | undefined;
+  if (type === 'f' && s.nlink > 1n) {
+    const key = `${s.dev}:${s.ino}`;
+    const first = hardlinks.get(key);
+    if (first === undefined) hardlinks.set(key, path);
+    else hardlink = first;
+  }
+  const x = xattrs?.get(bin(abs));
+  return {
+    path,
+    rel,
+    abs,
+    source,
+    type,
+    size: type === 'f' ? Number(s.size) : 0,
+    mtime: s.mtimeNs.toString(),
+    mode: Number(s.mode & 0o7777n),
+    uid: Number(s.uid),
+    gid: Number(s.gid),
+    ...(link !== undefined ? { link } : {}),
+    ...(hardlink !== undefined ? { hardlink } : {}),
+    ...(x ? { xattrs: x } : {}),
+  };
+}
+
+async function* walkDir(dir: WalkedEntry, st: WalkState): AsyncGenerator<WalkedEntry> {
+  st.o.signal?.throwIfAborted();
+  let names: Buffer[];
+  try {
+    names = await readdir(dir.abs, { encoding: 'buffer' });
+  } catch (e) {
+    const why = describe(e);
+    st.o.onProblem?.(`${textOf(dir.path)}: folder ${why}`);
+    yield { ...dir, lack: `folder ${why}` };
+    return;
+  }
+  yield dir;
+  names.sort(Buffer.compare);
+  // Databases in this folder: their -wal/-shm/-journal files are not backed up on their own.
+  const nameSet = new Set(names.map(bin));
+  const sidecars = new Set<string>();
+  const dbCandidates = new Set<string>();
+  for (const n of nameSet) {
+    if (SQLITE_NAME.test(n)) {
+      dbCandidates.add(n);
+      for (const s of SQLITE_SIDECARS) sidecars.add(n + s);
+    }
+  }
+  for (let i = 0; i < names.length; i += STAT_BATCH) {
+    const batch = names.slice(i, i + STAT_BATCH);
+    const stats = await Promise.all(
+      batch.map(async (n) => {
+        const abs = Buffer.concat([dir.abs, Buffer.from('/'), n]);
+        try {
+          return { n, abs, s: await lstat(abs, { bigint: true }) };
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') st.o.onProblem?.(`${textOf(bin(abs))}: ${describe(e)}`);
+          return { n, abs, s: null };
+        }
+      }),
+    );
+    for (const { n, abs, s } of stats) {
+      if (!s) continue; // vanished between listing and stat: not part of this point
+      const name = bin(n);
+      const rel = dir.rel === '' ? name : `${dir.rel}/${name}`;
+      const path = `${dir.path}/${name}`;
+      const isDir = s.isDirectory();
+      const relText = textOf(rel);
+      if (isDir ? !st.filter.includeDir(relText) : !st.filter.includeFile(relText)) continue;
+      let link: string | undefined;
+      if (s.isSymbolicLink()) {
+        try {
+          link = bin(await readlink(abs, { encoding: 'buffer' }));
+        } catch (e) {
+          st.o.onProblem?.(`${textOf(path)}: link ${describe(e)}`);
+          continue;
+        }
+      }
+      if (s.isFile() && sidecars.has(name)) {
+        const db = name.slice(0, name.lastIndexOf('-'));
+        if (dbCandidates.has(db) && (await isSqlite(Buffer.concat([dir.abs, Buffer.from('/'), bytesOf(db)])))) continue;
+      }
+      const entry = entryOf(path, rel, abs, s, st.index, st.xattrs, st.hardlinks, link);
+      if (isDir) {
+        yield* walkDir(entry, st);
+        continue;
+      }
+      if (entry.type === 'f' && dbCandidates.has(name) && (await isSqlite(abs))) yield { ...entry, sqlite: true };
+      else yield entry;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+// Extended attributes (ACLs are the system.posix_acl_* ones) read and written with getfattr and
+// setfattr from the attr package: one child for a whole tree each way, since Node has no xattr API
+// and a child per file would cost more than the backup. Where the tools are missing, xattrs are not
+// recorded, and the run says so once.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runChild } from '../../process/child.js';
+
+/** Attributes per absolute path (binary string): name → base64 value. */
+export type XattrMap = Map<string, Record<string, string>>;
+
+/** getfattr writes control characters and backslashes in file names as \ooo octal escapes. */
+function unescapeName(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
+
+function escapeName(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += c < 0x20 || c === 0x5c || c === 0x7f ? `\\${c.toString(8).padStart(3, '0')}` : s[i];
+  }
+  return out;
+}
+
+/** Parses `getfattr -d -m - -e base64 --absolute-names` output (read as latin1). */
+export function parseGetfattrDump(text: string): XattrMap {
+  const out: XattrMap = new Map();
+  let current: Record<string, string> | null = null;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('# file: ')) {
+      current = {};
+      out.set(unescapeName(line.slice(8)), current);
+      continue;
+    }
+    if (!current || line === '') continue;
+    const eq = line.indexOf('=');
+    const name = eq === -1 ? line : line.slice(0, eq);
+    const raw = eq === -1 ? '' : line.slice(eq + 1);
+    let value: string;
+    if (raw.startsWith('0s')) value = raw.slice(2);
+    else if (raw.startsWith('0x')) value = Buffer.from(raw.slice(2), 'hex').toString('base64');
+    else value = Buffer.from(raw.replace(/^"|"$/g, ''), 'latin1').toString('base64');
+    current[name] = value;
+  }
+  for (const [k, v] of out) if (Object.keys(v).length === 0) out.delete(k);
+  return out;
+}
+
+/** Reads every extended attribute under `root` (not following links). null when getfattr is missing. */
+export async function readXattrs(root: string, signal?: AbortSignal): Promise<{ readonly map: XattrMap; readonly problems: readonly string[] } | null> {
+  const r = await runChild({
+    command: 'getfattr',
+    args: ['-R', '-d', '-m', '-', '-e', 'base64', '--absolute-names', '-h', '-P', '--', root],
+    keepStdout: true,
+    stdoutEncoding: 'latin1',
+    ...(signal ? { signal } : {}),
+  });
+  if (r.spawnError) return null;
+  const text = r.stdout;
+  // getfattr exits 1 when some file could not be read; the rest of the dump is still good.
+  return { map: parseGetfattrDump(text), problems: r.exitCode === 0 ? [] : r.stderrTail.slice(-5) };
+}
+
+/** Which attributes a process may set: user.* always; ACLs, trusted.* and security.* only as root. */
+export function settableXattr(name: string, isRoot: boolean): boolean {
+  return name.startsWith('user.') || name.startsWith('system.posix_acl_') || isRoot;
+}
+
+/**
+ * Sets the attributes of many paths with one `setfattr --restore`. Returns the complaints (one per
+ * attribute that could not be set, e.g. on a file system without xattr support); null when setfattr is missing.
+ */
+export async function writeXattrs(items: ReadonlyArray<{ readonly path: string; readonly xattrs: Readonly<Record<string, string>> }>, signal?: AbortSignal): Promise<readonly string[] | null> {
+  if (items.length === 0) return [];
+  const isRoot = process.getuid?.() === 0;
+  const dir = await mkdtemp(join(tmpdir(), 'reprise-xattrs-'));
+  try {
+    let dump = '';
+    for (const it of items) {
+      const names = Object.keys(it.xattrs).filter((n) => settableXattr(n, isRoot));
+      if (names.length === 0) continue;
+      dump += `# file: ${escapeName(it.path)}\n`;
+      for (const n of names) dump += `${n}=0s${it.xattrs[n]}\n`;
+      dump += '\n';
+    }
+    if (dump === '') return [];
+    const file = join(dir, 'dump');
+    await writeFile(file, Buffer.from(dump, 'latin1'));
+    const r = await runChild({ command: 'setfattr', args: ['-h', `--restore=${file}`], ...(signal ? { signal } : {}) });
+    if (r.spawnError) return null;
+    return r.exitCode === 0 ? [] : r.stderrTail.length > 0 ? r.stderrTail : [`setfattr exited with code ${r.exitCode}`];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,311 @@
+// One snapshot run: walk the sources into the new point's record (hashing only what changed), store
+// it as an intent, let rsync build the tree in a staging folder with hard links to earlier points
+// (-H -A -X -S: hard links, ACLs, xattrs, sparse files), copy databases consistently, then write the
+// final record, rename the staging folder into place and point `latest` at it.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { chmod, link, lstat, mkdir, readdir, realpath, rename, rm, stat, symlink, unlink, utimes } from 'node:fs/promises';
+import { once } from 'node:events';
+import { isAbsolute, join, resolve } from 'node:path';
+import { runChild } from '../../process/child.js';
+import { parseRsyncProgressLine, parseRsyncStats } from '../../progress/rsync-progress.js';
+import { checkLocalDestination } from '../../scheduler/destination-presence.js';
+import { createRcloneExec } from '../../snapshots/rclone-exec.js';
+import { SnapshotError } from '../../snapshots/snapshot-errors.js';
+import { parseSnapshotId, uniqueSnapshotId } from '../../snapshots/snapshot-names.js';
+import { configArgs } from '../../rclone/rclone-env.js';
+import { repriseVersion } from '../../version.js';
+import type { DestinationContext, DestinationOutcome } from '../../runs/destination-runner.js';
+import { bytesOf, textOf } from '../record/entry.js';
+import { summaryName } from '../record/point-summary.js';
+import { startPointRun } from '../record/point-run.js';
+import { localRecordStorage } from '../record/record-storage.js';
+import { loadSourceFilter } from '../record/source-filter.js';
+import { type WalkSource, orderSources, walkSources } from '../record/tree-walk.js';
+import { DELETING_PREFIX, LATEST_NAME, PREVIOUS_STAGING_PREFIX, STAGING_NAME, WORK_PREFIX, readLatest, snapshotFolderExists } from './snapshot-layout.js';
+import { pruneSnapshotPoints } from './snapshot-prune.js';
+
+/** Runs one snapshot of the job into the destination folder and applies retention. */
+export async function backupSnapshot(ctx: DestinationContext): Promise<DestinationOutcome> {
+  try {
+    return await runSnapshot(ctx);
+  } catch (e) {
+    if (!(e instanceof SnapshotError)) throw e;
+    ctx.log(`# snapshot failed (${e.kind}): ${e.message}`);
+    if (e.stderrTail) for (const l of e.stderrTail.split('\n').slice(-10)) if (l) ctx.log(`# rsync: ${l}`);
+    switch (e.kind) {
+      case 'cancelled':
+        return { outcome: 'cancelled', bytes: 0, files: 0, errors: 0, firstError: e.message };
+      case 'destination-missing':
+        return { outcome: 'skipped', bytes: 0, files: 0, errors: 0, firstError: e.message };
+      default:
+        return { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: e.message, failure: { tool: 'rsync', exitCode: e.exitCode ?? null, kind: e.kind } };
+    }
+  }
+}
+
+// rsync's words for a file it could not take; the path is the first quoted part.
+const UNREADABLE = /^rsync: \[sender\] (?:send_files failed to open|read errors mapping|opendir) "(.+?)"(?: failed)?: (.*)$/;
+const VANISHED = /^file has vanished: "(.+)"$/;
+
+async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome> {
+  const dest = await checkDestination(ctx.dest.target);
+  const sources = await checkSources(ctx.job.sources);
+  await cleanLeftovers(dest, ctx.log);
+  const startedAt = new Date(ctx.now());
+  const storage = localRecordStorage(dest);
+  const taken = new Set((await readdir(dest)).filter((n) => parseSnapshotId(n)));
+  for (const n of (await storage.index()).names) taken.add(n.split('.')[0]!);
+  const id = uniqueSnapshotId(startedAt, taken);
+  const work = join(dest, `${WORK_PREFIX}${id}`);
+  await mkdir(work, { recursive: true });
+  const lists: WriteStream[] = [];
+  try {
+    const run = await startPointRun({
+      storage,
+      kind: 'snapshot',
+      job: ctx.job,
+      sources,
+      id,
+      startedAt,
+      workDir: work,
+      repriseVersion: repriseVersion(),
+      signal: ctx.signal,
+      isPoint: (s) => snapshotFolderExists(dest, s.id),
+    });
+    for (const w of run.warnings) ctx.log(`# warning: ${w}`);
+    for (const s of run.interrupted) {
+      ctx.log(`# run ${s.id} was interrupted before it finished; it never became a restore point, and what it copied is reused`);
+      if (!ctx.dryRun) await run.reader.storage.remove(`${s.id}.intent.json`).catch(() => {});
+    }
+    const exec = createRcloneExec({ bin: ctx.rclone.bin, configFile: configArgs(ctx.rclone)[1] ?? null, env: ctx.rclone.env });
+    await mkdir(join(work, 'empty'), { recursive: true });
+    const filter = await loadSourceFilter(exec, ctx.job.excludes, join(work, 'empty'), ctx.signal);
+
+    // rsync gets exactly the files the record lists (NUL-separated, bytes as they are).
+    for (let i = 0; i < sources.length; i++) {
+      const s = createWriteStream(join(work, `list-${i}`));
+      lists.push(s);
+    }
+    const writeList = async (i: number, rel: Buffer): Promise<void> => {
+      const s = lists[i]!;
+      if (!s.write(Buffer.concat([rel, Buffer.from([0])]))) await once(s, 'drain');
+    };
+    const walkProblems: string[] = [];
+    ctx.progress({ step: 1, steps: 2, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last snapshot…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
+    const built = await run.build(walkSources({ sources, filter, xattrs: true, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
+      onEntry: (e) => (e.sqlite ? undefined : writeList(e.source, e.rel === '' ? Buffer.from('.') : bytesOf(e.rel))),
+      onChange: (item) => {
+        const e = item.entry ?? item.before!;
+        if (e.type === 'd') return;
+        ctx.change({ action: item.change === 'same' ? 'changed' : item.change, path: textOf(e.path), size: item.entry?.type === 'f' ? item.entry.size : null });
+      },
+    });
+    for (const s of lists) s.end();
+    await Promise.all(lists.map((s) => once(s, 'close')));
+    for (const p of walkProblems.slice(0, 20)) ctx.log(`# could not read ${p}`);
+    const c = built.changes;
+    ctx.log(`# compared with ${run.base ? `snapshot ${run.base.id}` : 'nothing (first snapshot)'}: ${c.added} added, ${c.changed} changed, ${c.deleted} deleted`);
+
+    if (ctx.dryRun) return { outcome: 'success', bytes: c.bytes, files: c.added + c.changed, errors: 0, firstError: null };
+
+    const latest = await readLatest(dest);
+    if (run.base && c.added + c.changed + c.deleted === 0 && run.sqliteCopies.size === 0) {
+      // Nothing changed: the newest snapshot is confirmed instead of building an identical tree.
+      const confirmedAt = new Date(ctx.now()).toISOString();
+      await storage.putText(summaryName(run.base.id), `${JSON.stringify({ ...run.base, confirmations: [...run.base.confirmations, confirmedAt] })}\n`);
+      if (!latest || !('id' in latest) || latest.id !== run.base.id) await swapLatest(dest, run.base.id, ctx.log);
+      ctx.log(`# nothing changed since snapshot ${run.base.id}: confirmed at ${confirmedAt}, no new tree built`);
+      await pruneSnapshotPoints(ctx, dest);
+      return { outcome: 'success', bytes: 0, files: 0, errors: 0, firstError: null };
+    }
+
+    await run.writeIntent(built);
+    const staging = join(dest, STAGING_NAME);
+    const linkDests: string[] = [];
+    if (run.base) linkDests.push(join(dest, run.base.id));
+    if (run.lastComplete && run.lastComplete.id !== run.base?.id) linkDests.push(join(dest, run.lastComplete.id));
+    // An interrupted run's staging folder: what it already copied is linked, not copied again.
+    if (await exists(staging)) {
+      const previous = join(dest, `${PREVIOUS_STAGING_PREFIX}${randomBytes(4).toString('hex')}`);
+      await rename(staging, previous);
+      linkDests.push(previous);
+    }
+    await mkdir(staging);
+
+    const lack = new Map<string, string>();
+    const warnings: string[] = [];
+    let vanished = 0;
+    let transferredFiles = 0;
+    let transferredBytes = 0;
+    const started = ctx.now();
+    for (let i = 0; i < sources.length; i++) {
+      const src = sources[i]!;
+      const real = await realpath(src.path);
+      const into = join(staging, textOf(src.base));
+      await mkdir(into, { recursive: true });
+      const stdout: string[] = [];
+      const r = await runChild({
+        command: ctx.tools.rsync,
+        args: [
+          '-aHAXS',
+          '--numeric-ids',
+          '--from0',
+          `--files-from=${join(work, `list-${i}`)}`,
+          '--info=progress2',
+          '--stats',
+          ...linkDests.map((d) => `--link-dest=${join(d, textOf(src.base))}`),
+          '--',
+          `${real}/`,
+          `${into}/`,
+        ],
+        env: { ...process.env, LC_ALL: 'C' },
+        signal: ctx.signal,
+        onLine: (line, stream) => {
+          if (stream === 'stdout') {
+            const p = parseRsyncProgressLine(line);
+            if (!p) return void stdout.push(line);
+            const fraction = Math.min(1, p.percent / 100);
+            ctx.progress({ step: i + 1, steps: sources.length, bytes: p.bytes, totalBytes: fraction > 0 ? Math.round(p.bytes / fraction) : p.bytes, files: p.transfers ?? 0, totalFiles: p.totalFiles ?? 0, speed: p.speed, eta: p.etaSeconds, fraction: (i + fraction) / sources.length, current: [], errors: lack.size, elapsed: (ctx.now() - started) / 1000 });
+            return;
+          }
+          const u = UNREADABLE.exec(line);
+          const v = VANISHED.exec(line);
+          const abs = u?.[1] ?? v?.[1];
+          if (abs !== undefined && abs.startsWith(`${real}/`)) {
+            const rel = Buffer.from(abs.slice(real.length + 1), 'utf8').toString('latin1');
+            lack.set(`${src.base}/${rel}`, v ? 'vanished while the snapshot was taken' : `rsync could not read it: ${u![2]}`);
+            if (v) vanished++;
+          } else if (line.startsWith('rsync') || line.startsWith('file has')) {
+            if (warnings.length < 100) warnings.push(line);
+          }
+        },
+      });
+      if (r.spawnError) throw new SnapshotError('spawn-failed', 'rsync could not be started. Install rsync 3.x and make sure it is on the PATH.');
+      const tail = r.stderrTail.join('\n');
+      if (/No space left on device/i.test(tail)) {
+        // Nothing half-written may ever pass for a snapshot, and the space is better given back now.
+        await rm(staging, { recursive: true, force: true });
+        throw new SnapshotError('destination-full', `The destination ${dest} is full. No snapshot was taken; free some space (or prune old snapshots) and run again.`, { ...(r.exitCode !== null ? { exitCode: r.exitCode } : {}), stderrTail: tail });
+      }
+      if (r.cancelled) throw new SnapshotError('cancelled', 'The snapshot was stopped before it finished. The previous snapshots are untouched; the next run picks up where this one stopped.', { stderrTail: tail });
+      if (r.exitCode === null) throw new SnapshotError('rsync-failed', `rsync was stopped by a signal (${r.signal ?? 'unknown'}). The previous snapshots are untouched; the next run picks up where this one stopped.`, { stderrTail: tail });
+      if (r.exitCode !== 0 && r.exitCode !== 23 && r.exitCode !== 24) {
+        throw new SnapshotError('rsync-failed', `rsync failed with exit code ${r.exitCode}. The previous snapshots are untouched.`, { exitCode: r.exitCode, stderrTail: tail });
+      }
+      const stats = parseRsyncStats(stdout);
+      transferredFiles += stats.transferredFiles ?? 0;
+      transferredBytes += stats.transferredFileSize ?? 0;
+    }
+
+    // Databases: the consistent copies made while hashing, or the unchanged copy of the base point.
+    for (const db of run.sqliteRecords()) {
+      const recPath = Buffer.from(db.path, 'utf8').toString('latin1');
+      const target = join(staging, db.path);
+      const copy = run.sqliteCopies.get(recPath);
+      try {
+        if (copy) await rename(copy.file, target);
+        else if (run.base) await link(join(dest, run.base.id, db.path), target);
+        await chmod(target, db.mode);
+        const t = Number(BigInt(db.mtime) / 1000n) / 1e6;
+        await utimes(target, t, t);
+      } catch (e) {
+        lack.set(recPath, `the database copy could not be placed: ${(e as Error).message}`);
+      }
+    }
+
+    const walkLacking = built.lacking.count;
+    const outcome = walkLacking > 0 || lack.size > vanished ? 'partial' : lack.size > 0 ? 'warning' : 'ok';
+    const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes }, warnings: [...walkProblems.slice(0, 50), ...warnings] });
+    await rename(staging, join(dest, id));
+    await swapLatest(dest, id, ctx.log);
+    for (const name of await readdir(dest)) if (name.startsWith(PREVIOUS_STAGING_PREFIX)) await rm(join(dest, name), { recursive: true, force: true });
+    ctx.log(`# snapshot ${id}: ${outcome}, ${summary.totals.files} files, ${transferredFiles} copied (${transferredBytes} bytes), the rest hard-linked to ${run.base?.id ?? 'nothing'}`);
+    for (const l of summary.lacking.sample.slice(0, 20)) ctx.log(`# lacking: ${l}`);
+    await pruneSnapshotPoints(ctx, dest);
+    const lackingCount = summary.lacking.count;
+    const firstError = outcome === 'ok' ? null : lackingCount > 0 ? `${lackingCount} file${lackingCount === 1 ? '' : 's'} could not be backed up: ${summary.lacking.sample[0] ?? ''}` : 'Some files vanished while the snapshot was taken.';
+    return { outcome: outcome === 'ok' ? 'success' : 'partial', bytes: transferredBytes, files: transferredFiles, errors: outcome === 'ok' ? 0 : Math.max(1, lackingCount), firstError };
+  } finally {
+    for (const s of lists) s.destroy();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A first snapshot may create its folder, but only where that cannot mean "the drive is not
+ * plugged in": never under /media, /mnt, /Volumes… (an empty mount point would fill the system disk).
+ */
+async function checkDestination(destination: string): Promise<string> {
+  if (!isAbsolute(destination)) throw new SnapshotError('destination-missing', `The destination must be an absolute path: ${destination}`);
+  const abs = resolve(destination);
+  try {
+    if ((await stat(abs)).isDirectory()) return abs;
+  } catch {
+    if (checkLocalDestination(abs, { everUsed: false }).present) {
+      await mkdir(abs, { recursive: true });
+      return abs;
+    }
+  }
+  throw new SnapshotError('destination-missing', `The destination folder ${abs} is not there. If it is on an external drive or NAS, connect it and run again.`);
+}
+
+/** The job's sources, checked: absolute, existing folders with distinct names. */
+export async function checkSources(paths: readonly string[]): Promise<WalkSource[]> {
+  if (paths.length === 0) throw new SnapshotError('invalid-source', 'A backup needs at least one source folder.');
+  for (const raw of paths) {
+    if (!isAbsolute(raw)) throw new SnapshotError('invalid-source', `Source folders must be absolute paths: ${raw}`);
+    try {
+      if (!(await stat(raw)).isDirectory()) throw new Error('not a folder');
+    } catch {
+      throw new SnapshotError('source-missing', `The source folder ${raw} is missing or unreadable. Is its disk connected? Nothing was changed in the backup.`);
+    }
+  }
+  try {
+    return orderSources(paths.map((p) => resolve(p)));
+  } catch (e) {
+    throw new SnapshotError('source-name-clash', (e as Error).message);
+  }
+}
+
+/** Removes what an earlier prune or run left half done; such folders are never restore points. */
+async function cleanLeftovers(destination: string, log: (line: string) => void): Promise<void> {
+  for (const name of await readdir(destination)) {
+    if (name.startsWith(DELETING_PREFIX) || name.startsWith(WORK_PREFIX) || /^\.reprise-latest-/.test(name)) {
+      await rm(join(destination, name), { recursive: true, force: true });
+    }
+  }
+  const latest = await readLatest(destination);
+  if (latest && 'problem' in latest) log(`# warning: ${latest.problem}`);
+}
+
+/**
+ * Points `latest` at a snapshot atomically: a new link under a temp name renamed over the old one.
+ * A `latest` that is not a link (someone made a folder there) is moved aside first, never deleted.
+ */
+export async function swapLatest(destination: string, id: string, log: (line: string) => void = () => {}): Promise<void> {
+  const path = join(destination, LATEST_NAME);
+  const current = await readLatest(destination);
+  if (current && 'problem' in current) {
+    const aside = join(destination, `${LATEST_NAME}.not-a-link-${randomBytes(3).toString('hex')}`);
+    await rename(path, aside);
+    log(`# ${current.problem}: moved it to ${aside} and made the link again`);
+  }
+  const temp = join(destination, `.reprise-latest-${randomBytes(4).toString('hex')}`);
+  await symlink(id, temp);
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,148 @@
+// The snapshot kind behind the destination interface: backup (snapshot-backup.ts), its restore
+// points and their bytes (the snapshot folders), and verification of the newest point against its
+// record by walking its folder.
+import { lstat, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Destination, Job } from '../../../../shared/model.js';
+import type { VerifyDestination } from '../../../../shared/restore.js';
+import { runChild } from '../../process/child.js';
+import { parseRsyncProgressLine } from '../../progress/rsync-progress.js';
+import type { DestinationKindImpl, KindEnv, OpenedDestination, PointInfo } from '../kind.js';
+import { type RecordEntry, bin, bytesOf, textOf } from '../record/entry.js';
+import { openRecords } from '../record/record-chain.js';
+import { localRecordStorage } from '../record/record-storage.js';
+import { compareWithRecord, type HeldEntry } from '../record/tree-compare.js';
+import { md5File } from '../record/tree-diff.js';
+import { walkSources } from '../record/tree-walk.js';
+import type { ByteFetcher } from '../restore/restore-tree.js';
+import { backupSnapshot } from './snapshot-backup.js';
+import { readLatest, snapshotFolderExists } from './snapshot-layout.js';
+
+/** A destination that cannot be read right now (drive not connected). */
+export class DestinationUnreadable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DestinationUnreadable';
+  }
+}
+
+async function openSnapshotDestination(dest: Destination, env: KindEnv): Promise<OpenedDestination> {
+  try {
+    if (!(await stat(dest.target)).isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new DestinationUnreadable(`${dest.target} cannot be read; is the drive connected?`);
+  }
+  const reader = await openRecords(localRecordStorage(dest.target));
+  const summaries = [];
+  for (const s of reader.points) if (await snapshotFolderExists(dest.target, s.id)) summaries.push(s);
+  const warnings = reader.index.damaged.map((d) => `${d.name} cannot be read (${d.reason}); it is skipped`);
+  const latest = await readLatest(dest.target);
+  if (latest && 'problem' in latest) warnings.push(latest.problem);
+  const points: PointInfo[] = summaries.map((s, i) => ({
+    summary: s,
+    latest: i === summaries.length - 1,
+    // What rsync copied rather than linked. Nothing is older than the oldest point (its
+    // predecessors may have been pruned since): all of it is its own.
+    newBytes: i === 0 ? s.totals.bytes : s.transferred.bytes,
+  }));
+  return {
+    reader,
+    points,
+    warnings,
+    bytes: (pointId) => snapshotBytes(dest.target, pointId, env.tools.rsync),
+    close: () => reader.close(),
+  };
+}
+
+/** The bytes of a point's files are in its folder; rsync copies them (sparse files stay sparse). */
+function snapshotBytes(destination: string, pointId: string, rsync: string): ByteFetcher {
+  const root = join(destination, pointId);
+  return {
+    async fetch(files, stage, signal, onProgress) {
+      const staged = new Map<string, Buffer>();
+      const missing = new Map<string, string>();
+      if (files.length === 0) return { staged, missing };
+      // Never read through a link planted in the snapshot: every folder on the way must be a real folder.
+      const goodDirs = new Set<string>();
+      const usable: RecordEntry[] = [];
+      for (const f of files) {
+        const parts = f.path.split('/');
+        let ok = true;
+        for (let i = 1; i < parts.length && ok; i++) {
+          const dir = parts.slice(0, i).join('/');
+          if (goodDirs.has(dir)) continue;
+          const s = await lstat(Buffer.concat([Buffer.from(`${root}/`), bytesOf(dir)])).catch(() => null);
+          if (s?.isDirectory()) goodDirs.add(dir);
+          else ok = false;
+        }
+        if (!ok) missing.set(f.path, `not found in snapshot ${pointId}`);
+        else usable.push(f);
+      }
+      const work = await mkdtemp(join(tmpdir(), 'reprise-restore-list-'));
+      try {
+        const list = join(work, 'files');
+        await writeFile(list, Buffer.concat(usable.flatMap((f) => [bytesOf(f.path), Buffer.from([0])])));
+        const r = await runChild({
+          command: rsync,
+          args: ['-aS', '--from0', `--files-from=${list}`, '--info=progress2', '--', `${root}/`, `${stage.toString()}/`],
+          env: { ...process.env, LC_ALL: 'C' },
+          ...(signal ? { signal } : {}),
+          onLine: (line, stream) => {
+            if (stream !== 'stdout') return;
+            const p = parseRsyncProgressLine(line);
+            if (p) onProgress(p.transfers ?? 0, p.bytes);
+          },
+        });
+        if (r.cancelled) throw Object.assign(new Error('The restore was stopped. Files restored so far are kept.'), { name: 'AbortError' });
+        if (r.spawnError) throw new Error('rsync could not be started. Install rsync 3.x and make sure it is on the PATH.');
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
+      for (const f of usable) {
+        const p = Buffer.concat([stage, Buffer.from('/'), bytesOf(f.path)]);
+        const s = await lstat(p).catch(() => null);
+        if (!s?.isFile()) missing.set(f.path, `not found in snapshot ${pointId}`);
+        else if (s.size !== f.size) missing.set(f.path, `snapshot ${pointId} holds ${s.size} bytes for it, the record says ${f.size}`);
+        else staged.set(f.path, p);
+      }
+      return { staged, missing };
+    },
+  };
+}
+
+async function* heldIn(pointDir: string, bases: readonly string[], deep: boolean, signal?: AbortSignal): AsyncGenerator<HeldEntry> {
+  const sources = [...bases].sort().map((b) => ({ path: join(pointDir, textOf(b)), base: b }));
+  for (const s of sources) {
+    if (!(await stat(s.path).catch(() => null))) continue;
+    for await (const e of walkSources({ sources: [s], signal })) {
+      const held: HeldEntry = { path: e.path, type: e.type, size: e.size, mtime: e.mtime, mode: e.mode, uid: e.uid, gid: e.gid, ...(e.link !== undefined ? { link: e.link } : {}), ...(e.hardlink !== undefined ? { hardlink: e.hardlink } : {}) };
+      yield deep && e.type === 'f' ? { ...held, hash: () => md5File(e.abs, signal) } : held;
+    }
+  }
+}
+
+async function verifySnapshot(_job: Job, dest: Destination, env: KindEnv, options: { readonly deep: boolean; readonly signal?: AbortSignal }): Promise<VerifyDestination> {
+  const opened = await openSnapshotDestination(dest, env);
+  try {
+    const newest = opened.points.at(-1);
+    if (!newest) return { destId: dest.id, kind: dest.kind, target: dest.target, pointId: null, ok: false, differences: 0, sample: [], error: 'There is no snapshot to verify yet.' };
+    const id = newest.summary.id;
+    const bases = newest.summary.sources.map((s) => bin(Buffer.from(s.base)));
+    const r = await compareWithRecord(opened.reader.tree(id, undefined, options.signal), heldIn(join(dest.target, id), bases, options.deep, options.signal), {
+      deep: options.deep,
+      keeps: { modes: true, owners: process.getuid?.() === 0, links: true, dirs: true, mtimes: 'exact' },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { destId: dest.id, kind: dest.kind, target: dest.target, pointId: id, ok: r.differences === 0, differences: r.differences, sample: r.sample, error: null, checked: r.checked, deep: options.deep };
+  } finally {
+    await opened.close();
+  }
+}
+
+/** The snapshot kind. */
+export const snapshotKind: DestinationKindImpl = {
+  backup: backupSnapshot,
+  open: openSnapshotDestination,
+  verify: verifySnapshot,
+};
