@@ -15,3 +15,29 @@ export async function reprise(dataDir: string, args: readonly string[], env: Nod
   const r = await execa(process.execPath, [repriseBin, '--data-dir', dataDir, ...args], { reject: false, env, timeout: 120_000, ...(input !== undefined ? { input } : {}) });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
+
+let nodeCopy: string | null = null;
+
+/**
+ * Runs `reprise` as an unprivileged user (root reads every file, so unreadable-file tests need
+ * another user). The Node binary may sit in root's home; a world-readable copy is made once.
+ */
+export async function repriseAs(user: 'nobody', dataDir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const { copyFileSync, chmodSync, mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  if (!nodeCopy) {
+    const dir = mkdtempSync(join(tmpdir(), 'reprise-node-'));
+    chmodSync(dir, 0o755);
+    nodeCopy = join(dir, 'node');
+    copyFileSync(process.execPath, nodeCopy);
+    chmodSync(nodeCopy, 0o755);
+  }
+  const r = await execa('setpriv', ['--reuid', user, '--regid', 'nogroup', '--clear-groups', '--', nodeCopy, repriseBin, '--data-dir', dataDir, ...args], {
+    reject: false,
+    env: { ...env, HOME: dataDir },
+    extendEnv: true,
+    timeout: 120_000,
+  });
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}

@@ -76,15 +76,18 @@ export async function databaseSignature(file: string): Promise<string> {
 }
 
 /**
- * Copies a live database to `target` through the backup API. It writes a temp file and renames it
- * over the target, because the target may be a hard link shared with an older snapshot.
+ * Copies a live database to `target` as one consistent state: `VACUUM INTO` reads it inside a single
+ * read transaction, so a program writing the whole time neither tears the copy nor holds it up (the
+ * online backup API starts over at every write of another connection, and never ends while a music
+ * manager keeps writing). It writes a temp file and renames it over the target, because the target
+ * may be a hard link shared with an older snapshot.
  */
 export async function copySqliteDatabase(source: string, target: string): Promise<void> {
   const temp = `${target}.reprise-tmp`;
   await rm(temp, { force: true });
-  const db = new Database(source, { readonly: true, fileMustExist: true });
+  const db = new Database(source, { readonly: true, fileMustExist: true, timeout: 10_000 });
   try {
-    await db.backup(temp);
+    db.prepare('VACUUM INTO ?').run(temp);
   } finally {
     db.close();
   }

@@ -84,6 +84,7 @@ export async function backupCopy(ctx: DestinationContext): Promise<DestinationOu
       if (ctx.job.verify && !ctx.dryRun && verdict !== 'failed') {
         // Verify reads both sides again: every source file must be at the destination, same size
         // and hash where the remote has one. --one-way because copy never deletes extra files there.
+        ctx.log(`# verify: rclone check --one-way "${source}" "${target}"`);
         const v = await runRcloneTransfer({ rclone: ctx.rclone, args: ['check', '--one-way', ...ctx.job.excludes.map((e) => `--exclude=${e}`), ...dbExcludes, ...(ctx.job.checkers ? [`--checkers=${ctx.job.checkers}`] : []), '--', source, target], signal: ctx.signal, log: ctx.log, onStats: () => {} });
         ctx.log(`# verify: ${v.verdict === 'success' ? 'every file matches' : v.verdict}`);
         if (v.verdict === 'cancelled') return { outcome: 'cancelled', bytes, files, errors, firstError };

@@ -170,7 +170,9 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         if (parsed.type !== 'error') return;
         const json = safeJson(line);
         const isObject = typeof json?.objectType === 'string' && json.objectType.endsWith('Object') && parsed.object !== null;
-        if (isObject && SOURCE_SIDE.test(parsed.message)) {
+        // A folder rclone could not list names itself as a plain string object.
+        const isFolder = json?.objectType === 'string' && parsed.object !== null && /failed to open directory|error reading source directory/i.test(parsed.message);
+        if ((isObject || isFolder) && SOURCE_SIDE.test(parsed.message)) {
           const rel = oddNames.get(`${baseText}/${parsed.object}`) ?? binFromText(`${baseText}/${parsed.object}`);
           lack.set(rel, `could not be read from the source: ${parsed.message.replace(/^Failed to copy: /, '')}`);
         } else if (!AFTERMATH.test(parsed.message)) {
@@ -181,10 +183,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       const synced = await rcloneStep(exec, [...LOG_ARGS, 'sync', ...common, ...ctx.job.excludes.map((e) => `--exclude=${e}`), ...dbExcludes, '--', real, dest], ctx.signal, onLine);
       transferredFiles += synced.files;
       transferredBytes += synced.bytes;
-      if (synced.cancelled) throw new MirrorRunError('cancelled', 'The mirror run was stopped. Every earlier restore point is intact; the next run finishes the job.');
-      if (synced.exitCode === null) throw new MirrorRunError('failed', `rclone was stopped by a signal. Every earlier restore point is intact; the next run finishes the job.`, null);
-      if (fatal) throw new MirrorRunError('failed', `${fatal}. Every earlier restore point is intact.`, synced.exitCode);
-      if (synced.exitCode !== 0 && lack.size === 0) throw new MirrorRunError('failed', `rclone failed (exit ${synced.exitCode}): ${synced.tail ?? 'see the log'}. Every earlier restore point is intact.`, synced.exitCode);
+      checkStep(synced, fatal, lack.size > 0, target);
 
       // A remote without modification times or hashes compares by size alone: a same-size edit would
       // never be uploaded. Reprise knows from the record which files changed, and sends those again.
@@ -194,8 +193,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         await writeFile(list, Buffer.concat(forced.flatMap((r) => [bytesOf(r), Buffer.from('\n')])));
         ctx.log(`# ${forced.length} changed file(s) have their old size and this remote keeps no times or hashes: uploading them again`);
         const again = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...common, '--ignore-times', '--no-traverse', '--files-from-raw', list, '--', real, dest], ctx.signal, onLine);
-        if (again.cancelled) throw new MirrorRunError('cancelled', 'The mirror run was stopped. Every earlier restore point is intact; the next run finishes the job.');
-        if (fatal || again.exitCode !== 0) throw new MirrorRunError('failed', `${fatal ?? `rclone failed (exit ${again.exitCode})`}. Every earlier restore point is intact.`, again.exitCode);
+        checkStep(again, fatal, false, target);
         transferredFiles += again.files;
         transferredBytes += again.bytes;
       }
@@ -208,8 +206,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       if (!copy) continue;
       const dir = db.path.includes('/') ? db.path.slice(0, db.path.lastIndexOf('/')) : '';
       const r = await rcloneStep(exec, [...LOG_ARGS, 'copyto', '--retries', '1', '--backup-dir', joinRemote(target, MIRROR_VERSIONS, id, dir), '--', copy.file, joinRemote(target, MIRROR_CURRENT, db.path)], ctx.signal, (l) => ctx.log(l));
-      if (r.cancelled) throw new MirrorRunError('cancelled', 'The mirror run was stopped. Every earlier restore point is intact; the next run finishes the job.');
-      if (r.exitCode !== 0) throw new MirrorRunError('failed', `The database ${db.path} could not be uploaded: ${r.tail ?? `exit ${r.exitCode}`}. Every earlier restore point is intact.`, r.exitCode);
+      checkStep(r, r.exitCode !== 0 && r.exitCode !== null ? `The database ${db.path} could not be uploaded: ${r.tail ?? `exit ${r.exitCode}`}` : null, false, target);
       transferredFiles++;
     }
     // …and a database deleted from the source leaves current/ the same way (the sync did not see it).
@@ -236,6 +233,24 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+interface StepResult {
+  readonly exitCode: number | null;
+  readonly cancelled: boolean;
+  readonly tail: string | null;
+}
+
+/** Ends the run when an rclone step did not finish: stopped by the user, killed, or failed for a reason other than unreadable source files. */
+function checkStep(step: StepResult, fatal: string | null, onlySourceErrors: boolean, target: string): void {
+  const intact = 'Every earlier restore point is intact; the next run finishes the job.';
+  if (step.cancelled) throw new MirrorRunError('cancelled', `The mirror run was stopped. ${intact}`);
+  if (step.exitCode === null) throw new MirrorRunError('failed', `rclone was stopped by a signal. ${intact}`, null);
+  if (fatal && /no space left on device|quota exceeded|insufficient storage/i.test(fatal)) {
+    throw new MirrorRunError('failed', `The destination ${target} is full (${fatal}). No new restore point was made and every earlier one is intact; free some space (or keep fewer restore points) and run again.`, step.exitCode);
+  }
+  if (fatal) throw new MirrorRunError('failed', `${fatal}. ${intact}`, step.exitCode);
+  if (step.exitCode !== 0 && !onlySourceErrors) throw new MirrorRunError('failed', `rclone failed (exit ${step.exitCode}): ${step.tail ?? 'see the log'}. ${intact}`, step.exitCode);
 }
 
 function safeJson(line: string): Record<string, unknown> | null {

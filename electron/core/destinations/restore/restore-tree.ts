@@ -269,7 +269,8 @@ export async function restoreTree(o: RestoreTreeOptions): Promise<RestoreTreeRes
     // ---- metadata: files and links first, folders last and deepest first (writing into a folder moves its mtime) ----
     const root = isRoot();
     const xattrItems: Array<{ path: string; xattrs: Readonly<Record<string, string>> }> = [];
-    const placed = planned.filter((p) => writtenPaths.get(p.entry.path) === p.abs && (p.action === 'create' || p.action === 'overwrite' || p.action === 'keep-both'));
+    // Files already there with the recorded content get the recorded mode, owner and time too.
+    const placed = planned.filter((p) => writtenPaths.get(p.entry.path) === p.abs && (p.action === 'create' || p.action === 'overwrite' || p.action === 'keep-both' || p.action === 'same'));
     for (const p of placed.filter((x) => x.entry.type !== 'd')) {
       const e = p.entry;
       try {
