@@ -46,6 +46,14 @@ export interface Job {
   readonly createdAt: string;
 }
 
+/** How a destination can tell changed files apart, and what Reprise says about it. */
+export interface DestinationInfo {
+  readonly target: string;
+  readonly comparison: 'modtime-and-hash' | 'modtime' | 'hash' | 'size-only' | 'unknown';
+  /** Plain words for the job editor and `job add`, when there is something to say. */
+  readonly note: string | null;
+}
+
 export type RunTrigger = 'manual' | 'cli' | 'schedule' | 'catch-up';
 
 export type Outcome = 'running' | 'success' | 'partial' | 'failed' | 'cancelled' | 'interrupted' | 'skipped';

@@ -10,6 +10,7 @@ import { type History, openHistory } from './history/history.js';
 import { type JobService, jobService } from './jobs/job-service.js';
 import { type RcloneSetup, rcloneSetup } from './rclone/rclone-env.js';
 import { redact } from './redact.js';
+import { destinationInfo } from './destinations/destination-info.js';
 import { destinationRunners } from './destinations/kinds.js';
 import { restoreHandlers } from './restore/restore-service.js';
 import { type RunManager, runManager } from './runs/run-manager.js';
@@ -126,6 +127,7 @@ export function createCore(options: CoreOptions): Core {
     'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect() }),
     ...remotes.handlers,
     'jobs:list': async () => ok(jobs.list().map((j) => statusOf(j.id))),
+    'jobs:destination-info': async (req) => ok(await destinationInfo(req.target, rclone())),
     'jobs:add': async (req) => {
       const job = await jobs.add(req);
       events.emit('jobs:changed', { jobs: jobs.list() });

@@ -1,6 +1,6 @@
 // Jobs: what to back up, where to.
 import { z } from 'zod';
-import type { Job, JobStatus } from '../model.js';
+import type { DestinationInfo, Job, JobStatus } from '../model.js';
 import { type Command, type EmptyRequest, emptyRequest, nameSchema, pathSchema } from './common.js';
 
 export const destinationInputSchema = z.object({
@@ -41,7 +41,10 @@ export type JobInput = z.input<typeof jobInputSchema>;
 export const jobRefSchema = z.object({ name: nameSchema });
 export const jobUpdateSchema = jobInputSchema.extend({ id: z.string().min(1).max(100) });
 
+export const destinationInfoSchema = z.object({ target: pathSchema });
+
 export const jobSchemas = {
+  'jobs:destination-info': destinationInfoSchema,
   'jobs:list': emptyRequest,
   'jobs:add': jobInputSchema,
   'jobs:remove': jobRefSchema,
@@ -54,6 +57,8 @@ export interface JobCommands {
   'jobs:add': Command<z.infer<typeof jobInputSchema>, Job>;
   /** Removes the job; its backups stay where they are. */
   'jobs:remove': Command<z.infer<typeof jobRefSchema>, { readonly removed: string }>;
+  /** What a destination can compare files by (times, checksums, size only), with a note for the editor. */
+  'jobs:destination-info': Command<z.infer<typeof destinationInfoSchema>, DestinationInfo>;
   /** Replaces a job's settings, keeping its id, history and the ids of unchanged destinations. */
   'jobs:update': Command<z.infer<typeof jobUpdateSchema>, Job>;
 }

@@ -73,6 +73,11 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
       });
       if (ctx.options().json) return printJson(created);
       process.stdout.write(`Created job "${created.name}": ${created.sources.join(', ')} → ${created.destinations.map((d) => `${d.target} (${d.kind})`).join(', ')}\n`);
+      for (const d of created.destinations) {
+        if (d.kind === 'snapshot') continue;
+        const info = await ctx.call('jobs:destination-info', { target: d.target });
+        if (info.note) process.stdout.write(`Note: ${info.note}\n`);
+      }
       process.stdout.write(`Run it now with: reprise run ${JSON.stringify(created.name)}\n`);
     });
 

@@ -108,6 +108,37 @@ function ListEditor({ label, values, onChange, placeholder, testId, pickFolder }
   );
 }
 
+/** What each remote destination can compare files by, when that needs saying (a remote without times or checksums). */
+function DestinationNotes({ targets }: { targets: readonly string[] }) {
+  const { call } = useUi();
+  const [notes, setNotes] = useState<Record<string, string | null>>({});
+  const remoteTargets = targets.map((t) => t.trim()).filter((t) => /^[^/\\:]+:/.test(t));
+  const key = remoteTargets.join('\n');
+  useEffect(() => {
+    // Ask once the typing has settled; each remote is asked once.
+    const timer = setTimeout(() => {
+      for (const t of key.split('\n').filter(Boolean)) {
+        const remote = t.slice(0, t.indexOf(':') + 1);
+        if (remote in notes) continue;
+        setNotes((n) => ({ ...n, [remote]: null }));
+        void call('jobs:destination-info', { target: t }).then((r) => r.ok && setNotes((n) => ({ ...n, [remote]: r.value.note })));
+      }
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [key, call, notes]);
+  const shown = [...new Set(remoteTargets.map((t) => t.slice(0, t.indexOf(':') + 1)))].map((r) => notes[r]).filter((n): n is string => !!n);
+  if (shown.length === 0) return null;
+  return (
+    <>
+      {shown.map((n) => (
+        <p key={n} className="help note" data-testid="destination-note">
+          <Icon name="warn" size={13} /> {n}
+        </p>
+      ))}
+    </>
+  );
+}
+
 function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
   const { call } = useUi();
   const [name, setName] = useState(initial?.name ?? '');
@@ -179,6 +210,7 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
       </label>
       <p className="help">{destinationKinds.find((k) => k.kind === kind)!.help}</p>
       <ListEditor label={kind === 'copy' ? 'Copy to' : 'Back up to'} values={targets} onChange={setTargets} placeholder="/media/backup or remote:path" testId="job-target" pickFolder />
+      <DestinationNotes targets={targets} />
       {remotes.length > 0 && (
         <p className="help">
           Your rclone remotes:{' '}

@@ -253,7 +253,7 @@ function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: It
           <label className="field">
             <span>If a file is already there with other content</span>
             <select data-testid="restore-policy" value={policy} onChange={(e) => setPolicy(e.target.value as ConflictPolicy)}>
-              <option value="keep-both">Keep both (the restored copy gets “(restored …)” in its name)</option>
+              <option value="keep-both">Keep both (a restored file that differs gets “(restored …)” in its name, next to yours)</option>
               <option value="skip">Keep the file that is there</option>
               <option value="overwrite">Replace it with the version from the backup</option>
             </select>
@@ -262,13 +262,13 @@ function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: It
           {preview && (
             <div className="preview" data-testid="restore-preview">
               <strong>
-                Preview: {plural(preview.createFiles, 'new file')}, {preview.overwriteFiles} replaced, {preview.skipFiles} kept · {formatBytes(preview.bytes)}
+                Preview: {plural(preview.createFiles, 'new file')}, {preview.overwriteFiles} replaced, {preview.skipFiles} kept{preview.keepBothFiles > 0 ? `, ${preview.keepBothFiles} restored beside yours` : ''} · {formatBytes(preview.bytes)}
               </strong>
               <div className="muted small mono">into {preview.restoredTo}</div>
               <ul className="preview-list">
                 {preview.items.slice(0, 40).map((i) => (
                   <li key={i.path}>
-                    <span className={`badge ${i.action === 'create' ? 'tone-ok' : i.action === 'overwrite' ? 'tone-warn' : ''}`}>{i.action === 'create' ? 'new' : i.action === 'overwrite' ? 'replace' : 'keep'}</span> {i.path} <span className="muted small">{formatBytes(i.size)}</span>
+                    <span className={`badge ${i.action === 'create' || i.action === 'keep-both' ? 'tone-ok' : i.action === 'overwrite' ? 'tone-warn' : ''}`}>{i.action === 'create' ? 'new' : i.action === 'overwrite' ? 'replace' : i.action === 'keep-both' ? 'beside yours' : 'keep'}</span> {i.path} <span className="muted small">{formatBytes(i.size)}</span>
                   </li>
                 ))}
                 {preview.items.length > 40 && <li className="muted small">… and {preview.items.length - 40} more</li>}
@@ -295,12 +295,26 @@ function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: It
             <div className={`result ${result.verified ? 'tone-ok' : 'tone-bad'}`} data-testid="restore-result" role="status">
               {result.verified ? (
                 <>
-                  <Icon name="check" /> <strong>Restored and verified</strong> — {plural(result.createFiles + result.overwriteFiles, 'file')} in <span className="mono">{result.restoredTo}</span>
+                  <Icon name="check" /> <strong>Restored and verified</strong> — {plural(result.createFiles + result.overwriteFiles + result.keepBothFiles, 'file')} in <span className="mono">{result.restoredTo}</span>, all {plural(result.checked, 'entry', 'entries')} as the restore point recorded them
                   {result.keptExisting.length > 0 && <span className="muted"> ({plural(result.keptExisting.length, 'existing file')} kept as they were)</span>}
                 </>
               ) : (
                 <>
-                  <Icon name="warn" /> <strong>{plural(result.mismatches.length, 'file')} did not match the backup</strong>: {result.mismatches.slice(0, 5).join(', ')}
+                  <Icon name="warn" />{' '}
+                  {result.missing.length > 0 && (
+                    <strong>
+                      Incomplete: {plural(result.missing.length, 'entry', 'entries')} of this version could not be restored
+                    </strong>
+                  )}
+                  {result.missing.length > 0 && result.mismatches.length > 0 && ' · '}
+                  {result.mismatches.length > 0 && <strong>{plural(result.mismatches.length, 'entry', 'entries')} differ from what the restore point recorded</strong>}
+                  <ul className="preview-list small">
+                    {[...result.missing, ...result.mismatches].slice(0, 8).map((m) => (
+                      <li key={m} className="mono">
+                        {m}
+                      </li>
+                    ))}
+                  </ul>
                 </>
               )}
             </div>
