@@ -1,6 +1,6 @@
 // Builds the record of a new point from the walk of the sources and the tree of the point it builds
-// on: both a full record and a delta are written while the comparison streams past, and the smaller
-// sensible one is kept (a full one every MAX_DEPTH runs, so no chain grows without end).
+// on: both a full record and a delta are written while the comparison streams past, and the delta is
+// kept until the deltas since the last full record add up to half a tree (or MAX_DEPTH of them).
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type RecordEntry, comparePaths, decodeLine, encodeLine, isDeleted, textOf } from './entry.js';
@@ -10,8 +10,8 @@ import type { RecordReader } from './record-chain.js';
 import { type DiffItem, type Hasher, diffTrees } from './tree-diff.js';
 import type { WalkedEntry } from './tree-walk.js';
 
-/** Deltas allowed on top of a full record before the next one is full again. */
-export const MAX_DEPTH = 16;
+/** Deltas allowed on top of a full record before the next one is full again (bounds the files a read merges). */
+export const MAX_DEPTH = 64;
 
 export interface Totals {
   files: number;
@@ -100,7 +100,10 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
   const fullLines = await full.finish();
   const deltaLines = delta ? await delta.finish() : 0;
   const depth = o.base ? o.base.summary.record.depth + 1 : 0;
-  const useDelta = delta !== null && depth <= MAX_DEPTH && deltaLines * 2 <= fullLines;
+  // A full record again once the deltas since the last one add up to half a tree: storage then
+  // grows with what changes, and reading a point never costs more than about two full records.
+  const chainDeltas = o.base ? o.base.reader.chain(o.base.summary.id).reduce((n, s) => n + (s.record.kind === 'delta' ? s.record.lines : 0), 0) : 0;
+  const useDelta = delta !== null && depth <= MAX_DEPTH && (chainDeltas + deltaLines) * 2 <= fullLines;
   await rm(useDelta ? fullFile : deltaFile, { force: true });
   return {
     file: useDelta ? deltaFile : fullFile,
