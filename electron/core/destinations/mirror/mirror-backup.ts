@@ -110,6 +110,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       },
     });
     for (const p of walkProblems.slice(0, 20)) ctx.log(`# could not read ${p}`);
+    if (built.baseProblem) ctx.log(`# warning: ${built.baseProblem}`);
     const c = built.changes;
     ctx.log(`# compared with ${run.base ? `restore point ${run.base.id}` : 'nothing (first run)'}: ${c.added} added, ${c.changed} changed, ${c.deleted} deleted`);
 
@@ -137,7 +138,11 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     }
 
     await run.writeIntent(built);
-    for (const s of run.interrupted) await storage.remove(`${s.id}.intent.json`, ctx.signal).catch(() => {});
+    // What interrupted runs moved stays in their version folders (found by listing); their intents go.
+    for (const s of run.interrupted) {
+      await storage.remove(`${s.id}.intent.json`, ctx.signal).catch(() => {});
+      await storage.remove(s.record.file, ctx.signal).catch(() => {});
+    }
 
     const lack = new Map<string, string>();
     const problems: string[] = [];

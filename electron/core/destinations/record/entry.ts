@@ -129,7 +129,7 @@ const pathFields = (name: string) => ({
   [`${name}b`]: z.string().max(100_000).optional(),
 });
 
-/** The schema of one stored line; every record file is checked against it when read. */
+/** The schema of one stored line; every record file is checked against it when read. Keys it does not know (a newer Reprise's) are ignored. */
 const lineSchema = z
   .object({
     ...pathFields('p'),
@@ -145,8 +145,7 @@ const lineSchema = z
     h: z.string().regex(/^[0-9a-f]{32}$/).optional(),
     x: z.record(z.string().max(255), z.string().max(1_000_000)).optional(),
     lack: z.string().max(2000).optional(),
-  })
-  .strict();
+  });
 
 /** A stored line that does not fit the format; names the line so a damaged record can be reported. */
 export class RecordFormatError extends Error {

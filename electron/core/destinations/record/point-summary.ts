@@ -6,8 +6,8 @@ import { z } from 'zod';
 /** How a finished run's point turned out: ok, warning (files changed or vanished while read), partial (some content is lacking). */
 export type PointOutcome = 'ok' | 'warning' | 'partial';
 
-const counts = z.object({ files: z.number().int().nonnegative(), dirs: z.number().int().nonnegative(), links: z.number().int().nonnegative(), others: z.number().int().nonnegative(), bytes: z.number().nonnegative() }).strict();
-const changes = z.object({ added: z.number().int().nonnegative(), changed: z.number().int().nonnegative(), deleted: z.number().int().nonnegative(), bytes: z.number().nonnegative() }).strict();
+const counts = z.object({ files: z.number().int().nonnegative(), dirs: z.number().int().nonnegative(), links: z.number().int().nonnegative(), others: z.number().int().nonnegative(), bytes: z.number().nonnegative() });
+const changes = z.object({ added: z.number().int().nonnegative(), changed: z.number().int().nonnegative(), deleted: z.number().int().nonnegative(), bytes: z.number().nonnegative() });
 
 export const pointSummarySchema = z
   .object({
@@ -16,8 +16,8 @@ export const pointSummarySchema = z
     id: z.string().min(1).max(64),
     state: z.enum(['intent', 'final']),
     destination: z.enum(['snapshot', 'mirror']),
-    job: z.object({ id: z.string().max(200), name: z.string().max(500) }).strict(),
-    sources: z.array(z.object({ base: z.string().min(1).max(4096), path: z.string().max(4096) }).strict()).max(1000),
+    job: z.object({ id: z.string().max(200), name: z.string().max(500) }),
+    sources: z.array(z.object({ base: z.string().min(1).max(4096), path: z.string().max(4096) })).max(1000),
     startedAt: z.string().max(40),
     finishedAt: z.string().max(40).nullable(),
     outcome: z.enum(['ok', 'warning', 'partial']).nullable(),
@@ -31,22 +31,21 @@ export const pointSummarySchema = z
         depth: z.number().int().nonnegative(),
         lines: z.number().int().nonnegative(),
       })
-      .strict(),
+      ,
     totals: counts,
     changes,
     /** Entries whose content this point does not hold (how many, and the first ones in words). */
-    lacking: z.object({ count: z.number().int().nonnegative(), sample: z.array(z.string().max(5000)).max(100) }).strict(),
-    transferred: z.object({ files: z.number().int().nonnegative(), bytes: z.number().nonnegative() }).strict(),
+    lacking: z.object({ count: z.number().int().nonnegative(), sample: z.array(z.string().max(5000)).max(100) }),
+    transferred: z.object({ files: z.number().int().nonnegative(), bytes: z.number().nonnegative() }),
     warnings: z.array(z.string().max(5000)).max(100),
     /** Earlier runs this run found interrupted (an intent without a final summary). */
     interrupted: z.array(z.string().max(64)).max(10_000),
     /** SQLite databases copied through the backup API, with the signature of the source state copied. */
-    sqlite: z.array(z.object({ path: z.string().max(8192), signature: z.string().max(200) }).strict()).max(10_000),
+    sqlite: z.array(z.object({ path: z.string().max(8192), signature: z.string().max(200) })).max(10_000),
     /** Times later runs found nothing changed and confirmed this point. */
     confirmations: z.array(z.string().max(40)).max(100_000),
     reprise: z.string().max(100),
-  })
-  .strict();
+  });
 
 /** A point's summary as stored. */
 export type PointSummary = z.infer<typeof pointSummarySchema>;

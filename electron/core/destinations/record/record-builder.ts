@@ -3,7 +3,7 @@
 // kept until the deltas since the last full record add up to half a tree (or MAX_DEPTH of them).
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type RecordEntry, comparePaths, decodeLine, encodeLine, isDeleted, textOf } from './entry.js';
+import { type RecordEntry, RecordFormatError, comparePaths, decodeLine, encodeLine, isDeleted, textOf } from './entry.js';
 import { type RecordWriter, createRecordWriter, openRecordFile } from './record-file.js';
 import type { PointSummary } from './point-summary.js';
 import type { RecordReader } from './record-chain.js';
@@ -53,6 +53,8 @@ export interface BuiltRecord {
   readonly changes: ChangeTotals;
   /** Entries the point lacks already at the walk (unreadable files and folders). */
   readonly lacking: { count: number; sample: string[] };
+  /** Set when the base point's record could not be read to the end: this record is then a full one. */
+  readonly baseProblem: string | null;
 }
 
 const SAMPLE = 100;
@@ -67,8 +69,19 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
   const totals: Totals = { files: 0, dirs: 0, links: 0, others: 0, bytes: 0 };
   const changes: ChangeTotals = { added: 0, changed: 0, deleted: 0, bytes: 0 };
   const lacking = { count: 0, sample: [] as string[] };
+  let baseProblem: string | null = null;
+  // A damaged base record never stops a backup: what could be read of it is used, the rest of the
+  // tree counts as new, and the new record is a full one that needs no base.
+  async function* tolerant(tree: AsyncIterable<RecordEntry>): AsyncGenerator<RecordEntry> {
+    try {
+      yield* tree;
+    } catch (e) {
+      if (!(e instanceof RecordFormatError)) throw e;
+      baseProblem = `the record of ${o.base!.summary.id} cannot be read (${e.message}); this run's record is a full one`;
+    }
+  }
   try {
-    const base = o.base ? o.base.reader.tree(o.base.summary.id, undefined, o.signal) : null;
+    const base = o.base ? tolerant(o.base.reader.tree(o.base.summary.id, undefined, o.signal)) : null;
     for await (const item of diffTrees(o.walked, base, o.hasher)) {
       o.signal?.throwIfAborted();
       const e = item.entry;
@@ -102,8 +115,8 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
   const depth = o.base ? o.base.summary.record.depth + 1 : 0;
   // A full record again once the deltas since the last one add up to half a tree: storage then
   // grows with what changes, and reading a point never costs more than about two full records.
-  const chainDeltas = o.base ? o.base.reader.chain(o.base.summary.id).reduce((n, s) => n + (s.record.kind === 'delta' ? s.record.lines : 0), 0) : 0;
-  const useDelta = delta !== null && depth <= MAX_DEPTH && (chainDeltas + deltaLines) * 2 <= fullLines;
+  const chainDeltas = o.base && !baseProblem ? o.base.reader.chain(o.base.summary.id).reduce((n, s) => n + (s.record.kind === 'delta' ? s.record.lines : 0), 0) : 0;
+  const useDelta = delta !== null && baseProblem === null && depth <= MAX_DEPTH && (chainDeltas + deltaLines) * 2 <= fullLines;
   await rm(useDelta ? fullFile : deltaFile, { force: true });
   return {
     file: useDelta ? deltaFile : fullFile,
@@ -114,6 +127,7 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
     totals,
     changes,
     lacking,
+    baseProblem,
   };
 }
 

@@ -62,10 +62,15 @@ export async function planRetention(
   };
 }
 
-/** Record ids the kept points' chains need. */
+/** Record ids the kept points' chains need (as far as a damaged chain can be followed). */
 export function neededRecords(reader: RecordReader, keep: readonly string[]): Set<string> {
   const needed = new Set<string>();
-  for (const id of keep) for (const s of reader.chain(id)) needed.add(s.id);
+  for (const id of keep) {
+    for (let cur = reader.byId.get(id); cur && !needed.has(cur.id); cur = cur.record.base ? reader.byId.get(cur.record.base) : undefined) {
+      needed.add(cur.id);
+      if (cur.record.kind === 'full') break;
+    }
+  }
   return needed;
 }
 
@@ -89,12 +94,12 @@ export async function collectRecords(storage: RecordStorage, reader: RecordReade
     await storage.remove(droppedName(s.id), signal);
     removed.push(s.id);
   }
-  // Markers and entries files whose summary is gone (an earlier collection was interrupted).
-  const finals = new Set(reader.index.finals.map((s) => s.id));
-  const intents = new Set(reader.index.intents.map((s) => s.id));
+  // Markers and entries files whose summary is gone (an earlier collection was interrupted). One
+  // whose summary is there but unreadable stays: it may be a newer Reprise's, or worth a look.
+  const names = new Set(reader.index.names);
   for (const name of reader.index.names) {
     const m = /^(.+?)\.(dropped|entries\.gz|final\.gz)$/.exec(name);
-    if (m && !finals.has(m[1]!) && !intents.has(m[1]!)) await storage.remove(name, signal);
+    if (m && !names.has(`${m[1]}.json`) && !names.has(`${m[1]}.intent.json`)) await storage.remove(name, signal);
   }
   return removed;
 }

@@ -76,7 +76,10 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     for (const w of run.warnings) ctx.log(`# warning: ${w}`);
     for (const s of run.interrupted) {
       ctx.log(`# run ${s.id} was interrupted before it finished; it never became a restore point, and what it copied is reused`);
-      if (!ctx.dryRun) await run.reader.storage.remove(`${s.id}.intent.json`).catch(() => {});
+      if (!ctx.dryRun) {
+        await run.reader.storage.remove(`${s.id}.intent.json`).catch(() => {});
+        await run.reader.storage.remove(s.record.file).catch(() => {});
+      }
     }
     const exec = createRcloneExec({ bin: ctx.rclone.bin, configFile: configArgs(ctx.rclone)[1] ?? null, env: ctx.rclone.env });
     await mkdir(join(work, 'empty'), { recursive: true });
@@ -104,6 +107,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     for (const s of lists) s.end();
     await Promise.all(lists.map((s) => once(s, 'close')));
     for (const p of walkProblems.slice(0, 20)) ctx.log(`# could not read ${p}`);
+    if (built.baseProblem) ctx.log(`# warning: ${built.baseProblem}`);
     const c = built.changes;
     ctx.log(`# compared with ${run.base ? `snapshot ${run.base.id}` : 'nothing (first snapshot)'}: ${c.added} added, ${c.changed} changed, ${c.deleted} deleted`);
 
