@@ -30,8 +30,7 @@ export const pointSummarySchema = z
         /** Deltas since the last full record, this one included (0 for a full one). */
         depth: z.number().int().nonnegative(),
         lines: z.number().int().nonnegative(),
-      })
-      ,
+      }),
     totals: counts,
     changes,
     /** Entries whose content this point does not hold (how many, and the first ones in words). */
