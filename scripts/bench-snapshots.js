@@ -15,9 +15,9 @@ const arg = (name, fallback) => {
 const files = Number(arg('files', '100000'));
 const fileSize = Number(arg('file-size', '2048'));
 const rounds = Number(arg('rounds', '3'));
-const out = new URL('../out/electron/core/snapshots/', import.meta.url);
-const { runSnapshot } = await import(new URL('snapshot-engine.js', out).href);
-const { measureDestination } = await import(new URL('disk-usage.js', out).href);
+const out = new URL('../out/electron/core/', import.meta.url);
+const { createCore } = await import(new URL('core.js', out).href);
+const { measureDestination } = await import(new URL('destinations/snapshot/disk-usage.js', out).href);
 
 const work = arg('keep', undefined) ?? mkdtempSync(join(tmpdir(), 'reprise-bench-'));
 const music = join(work, 'music');
@@ -37,10 +37,20 @@ for (let i = 0; i < files; i++) {
   writeFileSync(join(dir, `${String(i % 10).padStart(2, '0')} Track.flac`), content);
 }
 
-const base = { destination: dest, sources: [music], job: { id: 'bench', name: 'Bench' }, repriseVersion: 'bench' };
+const core = createCore({ dataDir: join(work, 'data'), host: 'cli' });
+const added = await core.handlers['jobs:add']({ name: 'Bench', sources: [music], destinations: [{ kind: 'snapshot', target: dest }], excludes: [], schedule: null, bwlimit: null, retention: null });
+if (!added.ok) throw new Error(added.error.message);
+/** One run of the job through the core, as the app and `reprise run` do it. */
+async function runJob() {
+  const { runId } = core.runs.start(core.jobs.get('Bench'), 'cli', false);
+  const run = await core.runs.wait(runId);
+  if (run.outcome !== 'success') throw new Error(`run ${run.outcome}: ${run.firstError}`);
+  return run;
+}
 let t = performance.now();
-const first = await runSnapshot(base);
-process.stdout.write(`first snapshot: ${((performance.now() - t) / 1000).toFixed(2)} s (${first.manifest.files} files)\n`);
+await runJob();
+const firstId = (await measureDestination(dest)).snapshots[0].id;
+process.stdout.write(`first snapshot: ${((performance.now() - t) / 1000).toFixed(2)} s\n`);
 
 const time = async (fn) => {
   const start = performance.now();
@@ -51,22 +61,20 @@ const rawTimes = [];
 const repriseTimes = [];
 for (let r = 0; r < rounds; r++) {
   const target = join(raw, `r${r}`);
-  rawTimes.push(await time(() => execFileSync('rsync', ['-a', `--link-dest=${first.path}`, `${music}`, `${target}/`])));
-  repriseTimes.push(
-    await time(async () => {
-      const res = await runSnapshot(base);
-      if (res.kind !== 'unchanged') throw new Error(`expected a no-change run, got ${res.kind}`);
-    }),
-  );
+  rawTimes.push(await time(() => execFileSync('rsync', ['-a', `--link-dest=${join(dest, firstId)}`, `${music}`, `${target}/`])));
+  repriseTimes.push(await time(() => runJob()));
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 process.stdout.write(`raw rsync --link-dest (new hard-link tree): ${rawTimes.map((x) => x.toFixed(2)).join(' ')} s, median ${median(rawTimes).toFixed(2)} s\n`);
 process.stdout.write(`reprise no-change run (confirmation):     ${repriseTimes.map((x) => x.toFixed(2)).join(' ')} s, median ${median(repriseTimes).toFixed(2)} s\n`);
 
-// And what a second snapshot costs when a tree is built anyway.
+// And what a second snapshot costs when one file changed: a new tree of hard links.
+writeFileSync(join(music, 'Artist 0', 'Album 0', '00 Track.flac'), Buffer.alloc(fileSize, 9));
 t = performance.now();
-await runSnapshot({ ...base, detectUnchanged: false });
-process.stdout.write(`forced second tree via reprise: ${((performance.now() - t) / 1000).toFixed(2)} s\n`);
+await runJob();
+process.stdout.write(`second snapshot, one file changed: ${((performance.now() - t) / 1000).toFixed(2)} s\n`);
+if ((await measureDestination(dest)).snapshots.length !== 2) throw new Error('expected a second snapshot');
+await core.close();
 const usage = await measureDestination(dest);
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 process.stdout.write(`destination: apparent ${mb(usage.apparentBytes)}, real ${mb(usage.realBytes)}; second snapshot new data ${mb(usage.snapshots.at(-1).newBytes)}\n`);

@@ -52,9 +52,21 @@ export async function createRecordWriter(file: string, header: RecordHeader): Pr
     failure = e;
   });
   gzip.pipe(out);
-  const write = async (text: string): Promise<void> => {
+  // Lines are gathered into chunks: one zlib write per line costs more than compressing it.
+  let pending: string[] = [];
+  let pendingChars = 0;
+  const flush = async (): Promise<void> => {
     if (failure) throw failure;
-    if (!gzip.write(`${text}\n`)) await Promise.race([once(gzip, 'drain'), done]);
+    if (pending.length === 0) return;
+    const chunk = pending.join('');
+    pending = [];
+    pendingChars = 0;
+    if (!gzip.write(chunk)) await Promise.race([once(gzip, 'drain'), done]);
+  };
+  const write = async (text: string): Promise<void> => {
+    pending.push(`${text}\n`);
+    pendingChars += text.length + 1;
+    if (pendingChars >= 256 * 1024) await flush();
   };
   let count = 0;
   let last: string | null = null;
@@ -67,6 +79,7 @@ export async function createRecordWriter(file: string, header: RecordHeader): Pr
       count++;
     },
     async finish() {
+      await flush();
       gzip.end();
       await done;
       return count;

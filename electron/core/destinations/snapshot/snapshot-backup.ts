@@ -44,6 +44,8 @@ export async function backupSnapshot(ctx: DestinationContext): Promise<Destinati
   }
 }
 
+const NUL = Buffer.from([0]);
+
 // rsync's words for a file it could not take; the path is the first quoted part.
 const UNREADABLE = /^rsync: \[sender\] (?:send_files failed to open|read errors mapping|opendir) "(.+?)"(?: failed)?: (.*)$/;
 const VANISHED = /^file has vanished: "(.+)"$/;
@@ -90,9 +92,20 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       const s = createWriteStream(join(work, `list-${i}`));
       lists.push(s);
     }
+    // Gathered per source and written in chunks: a write per name costs more than the name.
+    const pendingList: Buffer[][] = sources.map(() => []);
+    const pendingBytes: number[] = sources.map(() => 0);
+    const flushList = async (i: number): Promise<void> => {
+      if (pendingList[i]!.length === 0) return;
+      const chunk = Buffer.concat(pendingList[i]!);
+      pendingList[i] = [];
+      pendingBytes[i] = 0;
+      if (!lists[i]!.write(chunk)) await once(lists[i]!, 'drain');
+    };
     const writeList = async (i: number, rel: Buffer): Promise<void> => {
-      const s = lists[i]!;
-      if (!s.write(Buffer.concat([rel, Buffer.from([0])]))) await once(s, 'drain');
+      pendingList[i]!.push(rel, NUL);
+      pendingBytes[i]! += rel.length + 1;
+      if (pendingBytes[i]! >= 256 * 1024) await flushList(i);
     };
     const walkProblems: string[] = [];
     ctx.progress({ step: 1, steps: 2, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last snapshot…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
@@ -104,6 +117,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
         ctx.change({ action: item.change === 'same' ? 'changed' : item.change, path: textOf(e.path), size: item.entry?.type === 'f' ? item.entry.size : null });
       },
     });
+    for (let i = 0; i < lists.length; i++) await flushList(i);
     for (const s of lists) s.end();
     await Promise.all(lists.map((s) => once(s, 'close')));
     for (const p of walkProblems.slice(0, 20)) ctx.log(`# could not read ${p}`);
