@@ -45,7 +45,7 @@ if (!app.requestSingleInstanceLock()) {
       dataDir,
       host: 'electron',
       settings: electronStoreSettings(dataDir),
-      startAtLogin: () => app.getLoginItemSettings().openAtLogin,
+      startAtLogin: { get: () => app.getLoginItemSettings().openAtLogin, set: (openAtLogin) => app.setLoginItemSettings({ openAtLogin }) },
     });
     const handlers: typeof core.handlers = {
       ...core.handlers,
