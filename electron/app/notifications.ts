@@ -18,7 +18,7 @@ export interface Notifier {
 /** Shows the core's notifications and offers failure() to the tray. */
 export function notifier(client: Bridge, icon: string | undefined): Notifier {
   // A notification that is only referenced by the OS can be collected before its click arrives
-  // (https://github.com/electron/electron/issues/11726): keep the recent ones.
+  // (https://github.com/electron/electron/issues/16922): keep the recent ones.
   const live = new Set<Notification>();
   const show = (title: string, body: string, critical: boolean, to: OpenView) => {
     if (!Notification.isSupported()) return;

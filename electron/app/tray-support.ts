@@ -1,6 +1,8 @@
-// Whether this desktop can show a tray icon at all. Electron cannot tell: on Linux it registers a
-// StatusNotifierItem, and where no StatusNotifierWatcher runs (GNOME without the AppIndicator
-// extension) the icon silently goes nowhere. Then the window must stay the way in and out.
+// Whether this desktop can show a tray icon at all. Electron cannot tell
+// (https://github.com/electron/electron/issues/5872): on Linux it registers a StatusNotifierItem,
+// and where no StatusNotifierWatcher runs (GNOME without the AppIndicator extension,
+// https://github.com/electron/electron/issues/10427) the icon silently goes nowhere. Then the
+// window must stay the way in and out.
 import { spawnSync } from 'node:child_process';
 
 export interface TraySupport {
