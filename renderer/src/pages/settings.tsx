@@ -95,7 +95,7 @@ function DesktopCard() {
   return (
     <section className="card form" aria-label="Desktop app">
       <h2>Desktop app</h2>
-      <label className="field inline">
+      <label className="check">
         <input type="checkbox" data-testid="start-at-login" checked={tray.startAtLogin} onChange={(e) => void change(e.target.checked)} />
         <span>Start Reprise when I log in</span>
       </label>
