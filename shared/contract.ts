@@ -7,6 +7,7 @@ import { type AppCommands, appSchemas } from './contract/app.js';
 import { type JobCommands, jobSchemas } from './contract/jobs.js';
 import { type RunCommands, runSchemas } from './contract/runs.js';
 import { type RestoreCommands, restoreSchemas } from './contract/restore.js';
+import { type DesktopCommands, type OpenView, desktopSchemas } from './contract/desktop.js';
 import type { RestoreProgressEvent } from './restore.js';
 
 import { type RemoteCommands, remoteSchemas } from './contract/remotes.js';
@@ -16,7 +17,7 @@ import { type SchedulerCommands, type SchedulerStatusDto, schedulerSchemas } fro
 import type { AppNotification } from './alerts.js';
 import type { TrayState } from './tray-state.js';
 
-export interface Commands extends AppCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands, SchedulerCommands {}
+export interface Commands extends AppCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands, SchedulerCommands, DesktopCommands {}
 
 export type CommandName = keyof Commands;
 export type Req<K extends CommandName> = Commands[K]['req'];
@@ -30,6 +31,7 @@ export const requestSchemas: { readonly [K in CommandName]: z.ZodType<Req<K>, un
   ...restoreSchemas,
   ...remoteSchemas,
   ...schedulerSchemas,
+  ...desktopSchemas,
 };
 
 /** The allowlist of command names, for the preload bridge and the transports. */
@@ -49,6 +51,8 @@ export interface Events {
   'tray:state': TrayState;
   'scheduler:changed': SchedulerStatusDto;
   'notifications:raised': AppNotification;
+  /** The window should show this place (a tray entry or a notification was clicked). */
+  'app:navigate': OpenView;
 }
 export type EventName = keyof Events;
 
@@ -65,6 +69,7 @@ const eventTable: Record<EventName, true> = {
   'tray:state': true,
   'scheduler:changed': true,
   'notifications:raised': true,
+  'app:navigate': true,
 };
 /** The allowlist of event names. */
 export const eventNames = Object.keys(eventTable) as readonly EventName[];

@@ -148,4 +148,11 @@ export interface AppInfo {
   readonly dataDir: string;
   readonly host: 'electron' | 'serve';
   readonly tools: readonly ToolInfo[];
+  /** The desktop app's own facts; null in a browser. */
+  readonly desktop: DesktopInfo | null;
+}
+
+export interface DesktopInfo {
+  /** False where the desktop shows no tray icons (GNOME without AppIndicator): the window stays the way in and out. */
+  readonly trayAvailable: boolean;
 }

@@ -6,6 +6,12 @@
 import { formatAgo, formatDuration } from './format.js';
 
 export type TrayIcon = 'idle-ok' | 'running' | 'warning' | 'error';
+
+/** The tray picture: the icon's state, plus "paused" and "no jobs", each its own shape. */
+export type TrayImage = 'ok' | 'running' | 'warning' | 'error' | 'paused' | 'no-jobs';
+const trayImageTable: Record<TrayImage, true> = { ok: true, running: true, warning: true, error: true, paused: true, 'no-jobs': true };
+/** Every tray picture (resources/tray holds each one at every size). */
+export const TRAY_IMAGES = Object.keys(trayImageTable) as readonly TrayImage[];
 export type TrayOutcome = 'running' | 'success' | 'partial' | 'failed' | 'cancelled' | 'interrupted' | 'skipped';
 
 export interface TrayDestinationResult {
@@ -95,6 +101,10 @@ export type HeaderAction =
 
 export interface TrayState {
   readonly icon: TrayIcon;
+  /** Which picture the tray shows: no jobs, then error > running > warning > paused > ok. */
+  readonly image: TrayImage;
+  /** Whether Reprise starts at login; null where the host cannot (a browser). */
+  readonly startAtLogin: boolean | null;
   readonly tooltip: string;
   readonly header: { readonly tone: TrayIcon; readonly text: string; readonly action: HeaderAction | null; readonly paused: string | null };
   readonly menu: readonly TrayMenuItem[];
@@ -237,7 +247,15 @@ export function computeTrayState(input: TrayInput): TrayState {
   }
   if (paused && header.action === null) header = { ...header, action: { type: 'resume', label: 'Resume' } };
 
-  return { icon, tooltip, header, menu: menuFor(input, jobs, header.text), jobs };
+  return { icon, image: imageFor(icon, jobs.length, paused !== null), startAtLogin: input.startAtLogin, tooltip, header, menu: menuFor(input, jobs, header.text), jobs };
+}
+
+// A pause matters less than a problem or a run, more than "all is well": with schedules paused
+// nothing is backed up, and the icon should say so at a glance.
+function imageFor(icon: TrayIcon, jobCount: number, paused: boolean): TrayImage {
+  if (jobCount === 0) return 'no-jobs';
+  if (icon === 'error' || icon === 'running' || icon === 'warning') return icon;
+  return paused ? 'paused' : 'ok';
 }
 
 function rank(j: JobTrayStatus): number {

@@ -1,61 +1,62 @@
-// The tray: draws the core's tray state (icon, tooltip, menu) and runs the menu's actions.
-// The state itself is computed in the core (shared/tray-state.ts) and published as `tray:state`,
-// so the tray and the browser header always agree.
-import { Menu, Notification, Tray, app, nativeImage, powerMonitor } from 'electron';
-import type { AppNotification } from '../../shared/alerts.js';
-import type { TrayAction, TrayIcon, TrayState } from '../../shared/tray-state.js';
-import type { Core } from '../core/core.js';
-import { trayBitmap, type TrayTone } from './tray-icon.js';
+// The tray: draws the core's tray state (picture, tooltip, menu) and turns menu clicks into
+// contract commands, through the same dispatch the window uses. A command that fails says so in a
+// notification: a click in the tray has nowhere else to show an error.
+import { Menu, Tray, type NativeImage } from 'electron';
+import type { Bridge, CommandName, Req } from '../../shared/contract.js';
+import type { TrayAction, TrayImage, TrayState } from '../../shared/tray-state.js';
+import type { Notifier } from './notifications.js';
 import { menuTemplate } from './tray-menu.js';
 
-export interface TrayActions {
-  open(): void;
-  /** Opens the window on a run (a notification or a recent-runs entry was clicked). */
-  openRun(runId: number): void;
-  openRestore(): void;
-  quit(): void;
+export interface TrayDeps {
+  readonly client: Bridge;
+  /** The picture for a state (from resources/tray, see tray-images.ts). */
+  readonly image: (image: TrayImage) => NativeImage;
+  readonly notifier: Notifier;
 }
 
-const tones: Record<TrayIcon, TrayTone> = { 'idle-ok': 'ok', running: 'busy', warning: 'warn', error: 'bad' };
-
-/** Creates the tray and keeps it current; returns a disposer. */
-export function createTray(core: Core, actions: TrayActions): () => void {
-  const images = new Map<TrayTone, Electron.NativeImage>();
-  const image = (tone: TrayTone) => {
-    let img = images.get(tone);
-    if (!img) images.set(tone, (img = nativeImage.createFromBitmap(trayBitmap(tone, 32), { width: 32, height: 32, scaleFactor: 2 })));
-    return img;
+/** Creates the tray and keeps it current; resolves to a disposer. */
+export async function createTray({ client, image, notifier }: TrayDeps): Promise<() => void> {
+  const images = new Map<TrayImage, NativeImage>();
+  const picture = (img: TrayImage) => {
+    let p = images.get(img);
+    if (!p) images.set(img, (p = image(img)));
+    return p;
   };
-  const tray = new Tray(image('muted'));
+  const tray = new Tray(picture('no-jobs'));
+  let state: TrayState | null = null;
+
+  const run = async <K extends CommandName>(title: string, name: K, req: Req<K>) => {
+    const r = await client.invoke(name, req);
+    if (!r.ok) notifier.failure(title, r.error);
+  };
+  const jobName = (jobId: string) => state?.jobs.find((j) => j.jobId === jobId)?.name;
 
   const act = (a: TrayAction): void => {
     switch (a.type) {
       case 'run-now': {
-        const job = core.jobs.list().find((j) => j.id === a.jobId);
-        if (job) void core.handlers['runs:start']({ name: job.name, dryRun: false, trigger: 'manual' });
+        const name = jobName(a.jobId);
+        if (name) void run(`Could not back up “${name}”`, 'runs:start', { name, dryRun: false, trigger: 'manual' });
         return;
       }
-      case 'cancel':
-        core.scheduler.cancelJob(a.jobId);
+      case 'cancel': {
+        const name = jobName(a.jobId);
+        if (name) void run(`Could not cancel “${name}”`, 'jobs:cancel', { name });
         return;
+      }
       case 'pause':
-        core.scheduler.pause(a.choice);
-        return;
+        return void run('Could not pause the schedules', 'scheduler:pause', { choice: a.choice });
       case 'resume':
-        core.scheduler.resume();
-        return;
+        return void run('Could not resume the schedules', 'scheduler:resume', {});
       case 'open':
-        return actions.open();
+        return void run('Could not open Reprise', 'app:open', { view: 'dashboard' });
       case 'open-run':
-        return actions.openRun(a.runId);
+        return void run('Could not open the run', 'app:open', { view: 'run', runId: a.runId });
       case 'restore':
-        return actions.openRestore();
+        return void run('Could not open Restore', 'app:open', { view: 'restore' });
       case 'toggle-start-at-login':
-        app.setLoginItemSettings({ openAtLogin: !app.getLoginItemSettings().openAtLogin });
-        core.scheduler.tick();
-        return;
+        return void run('Could not change “Start at login”', 'app:set-start-at-login', { enabled: !(state?.startAtLogin ?? false) });
       case 'quit':
-        return actions.quit();
+        return void run('Could not quit Reprise', 'app:quit', {});
       default: {
         const never: never = a;
         throw new Error(`Unknown tray action ${JSON.stringify(never)}`);
@@ -63,28 +64,21 @@ export function createTray(core: Core, actions: TrayActions): () => void {
     }
   };
 
-  const draw = (state: TrayState) => {
-    tray.setImage(image(state.jobs.length === 0 ? 'muted' : tones[state.icon]));
-    tray.setToolTip(state.tooltip);
-    tray.setContextMenu(Menu.buildFromTemplate(menuTemplate(state.menu, act)));
+  const draw = (next: TrayState) => {
+    if (tray.isDestroyed()) return;
+    state = next;
+    tray.setImage(picture(next.image));
+    tray.setToolTip(next.tooltip);
+    tray.setContextMenu(Menu.buildFromTemplate(menuTemplate(next.menu, act)));
   };
 
-  const notify = (n: AppNotification) => {
-    if (!Notification.isSupported()) return;
-    const note = new Notification({ title: n.title, body: n.body, urgency: n.severity === 'error' ? 'critical' : 'normal' });
-    note.on('click', () => (n.runId !== null ? actions.openRun(n.runId) : actions.open()));
-    note.show();
-  };
-
-  // After sleep the schedules look at once (catch-up), instead of at the next timer.
-  const onResume = () => core.scheduler.tick();
-  powerMonitor.on('resume', onResume);
-  const offs = [core.events.on('tray:state', draw), core.events.on('notifications:raised', notify)];
-  tray.on('click', actions.open);
-  draw(core.scheduler.trayState());
+  const off = client.on('tray:state', draw);
+  // Linux trays open the menu on click; elsewhere a click opens the window.
+  tray.on('click', () => act({ type: 'open' }));
+  const first = await client.invoke('tray:get', {});
+  if (first.ok && state === null) draw(first.value);
   return () => {
-    powerMonitor.off('resume', onResume);
-    for (const off of offs) off();
+    off();
     tray.destroy();
   };
 }

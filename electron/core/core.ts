@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from '
 import { join } from 'node:path';
 import type { Handlers } from '../../shared/contract.js';
 import type { JobStatus, ToolInfo } from '../../shared/model.js';
-import { fail, ok } from '../../shared/result.js';
+import { type Result, fail, ok } from '../../shared/result.js';
 import { type EventBus, eventBus } from './events.js';
 import { type History, openHistory } from './history/history.js';
 import { type JobService, jobService } from './jobs/job-service.js';
@@ -27,6 +27,8 @@ import { type SchedulerService, schedulerService } from './scheduler/scheduler-s
 import { runChangeCounts, readRunChanges } from './history/run-changes.js';
 import { sendWebhook } from './alerts/webhook.js';
 import { type AlertSettings, DEFAULT_ALERT_SETTINGS } from '../../shared/alerts.js';
+import type { RunSummary } from '../../shared/model.js';
+import { checkCron, nextRunTimes } from './scheduler/cron.js';
 
 export interface CoreOptions {
   readonly dataDir: string;
@@ -45,8 +47,14 @@ export interface CoreOptions {
   readonly retry?: RetryPolicy;
   /** IANA zone schedules are read in; default the process's zone. */
   readonly timezone?: string;
-  /** Electron's start-at-login state, for the tray menu. */
-  readonly startAtLogin?: () => boolean | null;
+  /** The desktop app's start-at-login switch (absent in the CLI and serve). */
+  readonly startAtLogin?: StartAtLogin;
+}
+
+/** The OS seam behind "Start at login": XDG autostart on Linux, login items on macOS/Windows. */
+export interface StartAtLogin {
+  get(): boolean;
+  set(enabled: boolean): void | Promise<void>;
 }
 
 export interface Core {
@@ -111,7 +119,7 @@ export function createCore(options: CoreOptions): Core {
     lockLabel: options.host === 'electron' ? 'the Reprise app' : options.host === 'serve' ? 'reprise serve' : 'reprise run',
     runSchedules: options.host !== 'cli',
     ...(options.timezone ? { timezone: options.timezone } : {}),
-    ...(options.startAtLogin ? { startAtLogin: options.startAtLogin } : {}),
+    ...(options.startAtLogin ? { startAtLogin: () => options.startAtLogin!.get() } : {}),
     log: (line) => process.stderr.write(`reprise: ${line}\n`),
   });
   let toolInfo: Promise<readonly ToolInfo[]> | null = null;
@@ -124,7 +132,51 @@ export function createCore(options: CoreOptions): Core {
   };
 
   const handlers: Handlers = {
-    'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect() }),
+    'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect(), desktop: null }),
+    // Every window (and browser tab) hears where to go; the desktop host also shows its window first.
+    'app:open': async (req) => {
+      events.emit('app:navigate', req);
+      return ok({ opened: true });
+    },
+    'app:set-start-at-login': async (req) => {
+      if (!options.startAtLogin) return fail('invalid-request', 'Starting at login is a setting of the desktop app.', { hint: 'For reprise serve, start it from your init system (a systemd user unit, for example).' });
+      await options.startAtLogin.set(req.enabled);
+      // The tray menu and the Settings page show the switch: publish the state they read.
+      scheduler.tick();
+      return ok({ enabled: options.startAtLogin.get() });
+    },
+    // Only the desktop host can quit itself; it replaces this handler.
+    'app:quit': async () => fail('invalid-request', 'Only the desktop app quits from its window.', { hint: 'Stop reprise serve with Ctrl-C where it runs.' }),
+    'runs:wait': async (req) => {
+      const finished = (r: RunSummary | null) => r !== null && r.outcome !== 'running';
+      const now0 = history.get(req.runId);
+      if (!now0) return fail('not-found', `There is no run ${req.runId}.`);
+      if (finished(now0)) return ok(now0);
+      return new Promise((resolve) => {
+        const done = (r: Result<RunSummary>) => {
+          off();
+          clearTimeout(timer);
+          resolve(r);
+        };
+        const off = events.on('runs:finished', (run) => {
+          if (run.id === req.runId) done(ok(history.get(req.runId) ?? run));
+        });
+        const timer = setTimeout(() => done(fail('busy', `Run ${req.runId} is still running.`, { hint: 'Wait longer, or cancel it.' })), req.timeoutMs);
+        timer.unref();
+        // It may have finished between the first look and the subscription.
+        const again = history.get(req.runId);
+        if (finished(again)) done(ok(again!));
+      });
+    },
+    'scheduler:wake': async () => {
+      scheduler.tick();
+      return ok({ now: now() });
+    },
+    'schedules:check': async (req) => {
+      const c = checkCron(req.expression);
+      if (!c.ok) return fail('invalid-request', c.error.message, { hint: c.error.hint });
+      return ok({ expression: c.expression, description: c.description, nextRuns: nextRunTimes(c.expression, now(), req.count, options.timezone) });
+    },
     ...remotes.handlers,
     'jobs:list': async () => ok(jobs.list().map((j) => statusOf(j.id))),
     'jobs:destination-info': async (req) => ok(await destinationInfo(req.target, rclone())),

@@ -102,6 +102,26 @@ function Toast() {
   );
 }
 
+/** Where the desktop shows no tray icon, this window is the way in and out: say so, offer Quit. */
+function NoTrayNotice() {
+  const { info, call } = useUi();
+  if (!info?.desktop || info.desktop.trayAvailable) return null;
+  const quit = async () => {
+    const r = await call('app:quit', {});
+    if (!r.ok) useUi.setState({ toast: r.error });
+  };
+  return (
+    <div className="notice" role="note" data-testid="no-tray">
+      <span>
+        Your desktop shows no tray icons, so Reprise lives in this window. Closing it keeps your backups running in the background; start Reprise again to come back.
+      </span>
+      <button className="button small" data-testid="quit" onClick={() => void quit()}>
+        Quit Reprise
+      </button>
+    </div>
+  );
+}
+
 /** The whole window. */
 export function App() {
   const { page, go, info } = useUi();
@@ -124,6 +144,7 @@ export function App() {
       </nav>
       <main className="main">
         <Header />
+        <NoTrayNotice />
         <div className="content">
           <h1 className="page-title">{current.label}</h1>
           {problems.map((t) => (

@@ -146,15 +146,11 @@ export function connectStore(): void {
   });
   bridge.on('notifications:raised', (n) => showNotification(n));
   setInterval(() => setState({ now: Date.now() }), 30_000);
-  // The Electron tray opens a run by setting "#run=ID" (a notification or a recent run clicked).
-  const fromHash = () => {
-    const m = /^#run=(\d+)$/.exec(location.hash);
-    if (!m) return;
-    getState().openRun(Number(m[1]));
-    history.replaceState(null, '', location.pathname + location.search);
-  };
-  window.addEventListener('hashchange', fromHash);
-  fromHash();
+  // The tray, a notification or `app:open` asks the window to show a place: a page or one run.
+  bridge.on('app:navigate', (to) => {
+    if (to.view === 'run') getState().openRun(to.runId);
+    else getState().go(to.view);
+  });
 }
 
 // Inside Electron the main process shows OS notifications itself; in a browser tab we use Web

@@ -95,7 +95,8 @@ export function webSocketBridge(onState: (s: ConnectionState) => void): Bridge {
 /** The bridge for this page, and a way to watch the connection. */
 export function pickBridge(onState: (s: ConnectionState) => void): Bridge {
   if (window.bridge) {
-    onState('open');
+    // After returning: the caller keeps the bridge before "open" makes it call through it.
+    queueMicrotask(() => onState('open'));
     return window.bridge;
   }
   return webSocketBridge(onState);

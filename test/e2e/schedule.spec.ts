@@ -57,7 +57,7 @@ test('a scheduled job runs by itself at its time; history and header follow', as
   // The schedule editor: a bad cron says what is wrong, a good one says when it runs next.
   await page.getByTestId('job-schedule').selectOption({ label: 'Custom (cron)…' });
   await page.getByTestId('job-cron').fill('61 3 * * *');
-  await expect(page.getByTestId('schedule-error')).toContainText('"61 3 * * *" is not a valid schedule: Invalid value for minute: 61');
+  await expect(page.getByTestId('schedule-error')).toContainText('"61 3 * * *" is not a valid schedule: the minute field cannot be "61" (minutes are 0–59).');
   await page.getByTestId('job-schedule').selectOption({ label: 'Every day at 03:00' });
   const preview = page.getByTestId('schedule-preview');
   await expect(preview).toContainText('Every day at 03:00');

@@ -55,7 +55,7 @@ describe('reprise CLI', () => {
     ['an unknown remote', (r: string) => ['job', 'add', 'X', '--source', join(r, 'Music'), '--copy', 'nosuch:bucket'], /There is no rclone remote named "nosuch"\./],
     ['a remote name with a leading dash', (r: string) => ['job', 'add', 'X', '--source', join(r, 'Music'), '--copy=-rf:x'], /"-rf" is not a valid rclone remote name\./],
     ['a destination inside the source', (r: string) => ['job', 'add', 'X', '--source', join(r, 'Music'), '--copy', join(r, 'Music', 'b')], /is inside the source .* it would back itself up/],
-    ['an invalid cron', (r: string) => ['job', 'add', 'X', '--source', join(r, 'Music'), '--copy', join(r, 'b'), '--schedule', '61 * * * *'], /"61 \* \* \* \*" is not a valid schedule: Invalid value for minute: 61[\s\S]*"0 3 \* \* \*" for every day at 03:00/],
+    ['an invalid cron', (r: string) => ['job', 'add', 'X', '--source', join(r, 'Music'), '--copy', join(r, 'b'), '--schedule', '61 * * * *'], /"61 \* \* \* \*" is not a valid schedule: the minute field cannot be "61" \(minutes are 0–59\)\.[\s\S]*"0 3 \* \* \*" for every day at 03:00/],
     ['no destination', (r: string) => ['job', 'add', 'X', '--source', join(r, 'Music')], /destinations: a job needs at least one destination/],
     ['an unknown job', () => ['run', 'Nope'], /There is no job named "Nope"\./],
   ])('refuses %s with a clear message and exit 2, no stack trace', async (_what, args, message) => {

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { jobInputSchema } from '../../../shared/contract/jobs.js';
 import type { Destination, Job } from '../../../shared/model.js';
 import { raise } from '../../../shared/result.js';
-import { checkCron } from '../../../shared/schedule.js';
+import { checkCron } from '../scheduler/cron.js';
 import { type RcloneSetup } from '../rclone/rclone-env.js';
 import { listRemotes } from '../rclone/remotes.js';
 import { isAbsoluteLocal, isValidRemoteName, parseTarget } from '../rclone/targets.js';

@@ -1,5 +1,5 @@
 // Pause choices offered in the tray and the header, turned into an end time. Pure.
-import { nextRunTime } from '../../../shared/schedule.js';
+import { nextRunTime } from './cron.js';
 
 export type PauseChoice = 'one-hour' | 'until-tomorrow' | 'until-resumed';
 

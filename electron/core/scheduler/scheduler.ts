@@ -2,7 +2,8 @@
 // elapsed time: on every look it asks "which slots lie between the last slot I handled and the
 // wall clock now?" — so sleep, a powered-off machine, clock jumps in either direction and DST
 // changes can neither skip a run nor double one. Missed slots collapse into one catch-up run.
-import { countRunTimes, lastRunTimeAtOrBefore, nextRunTime, normalizeCron } from '../../../shared/schedule.js';
+import { normalizeCron } from '../../../shared/schedule.js';
+import { countRunTimes, lastRunTimeAtOrBefore, nextRunTime } from './cron.js';
 import type { CancelTimer, Clock } from './clock.js';
 import { type PauseChoice, pauseEndsAt } from './pause.js';
 import type { JobScheduleState, PauseState, SchedulerState, SchedulerStateStore, SkippedRuns } from './schedule-state.js';

@@ -2,7 +2,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import type { DestinationKind, Job, RemoteInfo } from '../../../shared/model';
 import { defaultRetention } from '../../../shared/restore';
-import { CRON_PRESETS, checkCron, describeCron, nextRunTimes, normalizeCron } from '../../../shared/schedule';
+import { CRON_PRESETS, describeCron, normalizeCron } from '../../../shared/schedule';
 import type { AppError } from '../../../shared/result';
 import { Icon } from '../components/icons';
 import { useUi } from '../store';
@@ -16,13 +16,33 @@ const destinationKinds: readonly { kind: DestinationKind; label: string; help: s
 
 const CUSTOM = 'custom';
 
+type ScheduleCheck = { ok: true; value: { description: string; nextRuns: readonly number[] } } | { ok: false; error: AppError };
+
+/** The core's schedule engine on what the user typed: its words and next runs, or what is wrong. */
+function useScheduleCheck(value: string | null): ScheduleCheck | null {
+  const { call } = useUi();
+  const [check, setCheck] = useState<{ result: ScheduleCheck } | null>(null);
+  useEffect(() => {
+    if (value === null) return;
+    let current = true;
+    void call('schedules:check', { expression: value, count: 3 }).then((r) => {
+      // Typing is faster than answers: only the answer to what the field holds now counts.
+      if (current) setCheck({ result: r });
+    });
+    return () => {
+      current = false;
+    };
+  }, [value, call]);
+  // Until the answer for the newest text arrives the previous one stays: no flicker per keystroke.
+  return value === null || !check ? null : check.result;
+}
+
 /** The schedule editor: presets, a free cron field, its meaning in words and the next three runs. */
 function ScheduleEditor({ value, onChange }: { value: string | null; onChange: (v: string | null) => void }) {
   const preset = value === null ? '' : (CRON_PRESETS.find((p) => p.expression === normalizeCron(value))?.expression ?? CUSTOM);
   const [custom, setCustom] = useState(preset === CUSTOM);
   const mode = custom ? CUSTOM : preset;
-  const check = value === null ? null : checkCron(value);
-  const next = check?.ok ? nextRunTimes(check.expression, Date.now(), 3) : [];
+  const check = useScheduleCheck(value);
   return (
     <fieldset className="field">
       <legend>When</legend>
@@ -52,8 +72,8 @@ function ScheduleEditor({ value, onChange }: { value: string | null; onChange: (
         <div className="schedule-preview" data-testid="schedule-preview" aria-live="polite">
           {check.ok ? (
             <>
-              <strong>{check.description}</strong>
-              <span>Next: {next.map((t) => new Date(t).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })).join(' · ')}</span>
+              <strong>{check.value.description}</strong>
+              <span>Next: {check.value.nextRuns.map((t) => new Date(t).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })).join(' · ')}</span>
               <span>Missed while the computer is off or asleep? It runs once when it is back.</span>
             </>
           ) : (

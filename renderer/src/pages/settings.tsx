@@ -83,6 +83,36 @@ function ToolsCard() {
   );
 }
 
+/** The desktop app's own settings: start at login (the same switch as in the tray menu). */
+function DesktopCard() {
+  const { info, tray, call } = useUi();
+  const [error, setError] = useState<string | null>(null);
+  if (!info?.desktop || !tray || tray.startAtLogin === null) return null;
+  const change = async (enabled: boolean) => {
+    const r = await call('app:set-start-at-login', { enabled });
+    setError(r.ok ? null : r.error.message);
+  };
+  return (
+    <section className="card form" aria-label="Desktop app">
+      <h2>Desktop app</h2>
+      <label className="check">
+        <input type="checkbox" data-testid="start-at-login" checked={tray.startAtLogin} onChange={(e) => void change(e.target.checked)} />
+        <span>Start Reprise when I log in</span>
+      </label>
+      <p className="help">
+        {info.desktop.trayAvailable
+          ? 'Reprise starts in the tray, without opening this window, so scheduled backups run from the moment you log in.'
+          : 'Reprise starts with this window open: your desktop shows no tray icons.'}
+      </p>
+      {error && (
+        <div className="error-box" role="alert">
+          {error}
+        </div>
+      )}
+    </section>
+  );
+}
+
 function AboutCard() {
   const { info } = useUi();
   if (!info) return null;
@@ -113,6 +143,7 @@ export function Settings() {
   return (
     <div className="stack">
       <ConcurrencyCard />
+      <DesktopCard />
       <AlertSettingsCard />
       <ToolsCard />
       <AboutCard />

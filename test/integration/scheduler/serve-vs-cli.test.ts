@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { nextRunTime } from '../../../shared/schedule.js';
+import { nextRunTime } from '../../../electron/core/scheduler/cron.js';
 import { repriseBin, reprise } from '../../support/cli.js';
 import { makeLibrary } from '../../support/library.js';
 import { startServe } from '../../support/serve.js';
