@@ -50,12 +50,13 @@ function mirrorBytes(store: MirrorStore, pointId: string): ByteFetcher {
       const staged = new Map<string, Buffer>();
       const missing = new Map<string, string>();
       if (files.length === 0) return { staged, missing };
-      const { found } = await locate(store, pointId, files, signal);
+      const { found, listings } = await locate(store, pointId, files, signal);
       const byLayer = new Map<Layer, string[]>();
       for (const f of files) {
         const layer = found.get(f.path);
         if (!layer) {
-          missing.set(f.path, `no stored copy of it with the recorded size (${f.size} bytes) is in the mirror`);
+          const other = [...listings.values()].map((l) => l.get(store.key(f.path))).find(Boolean);
+          missing.set(f.path, other ? `the mirror holds it with ${other.size} bytes, the record says ${f.size}` : 'it is missing from the mirror');
           continue;
         }
         byLayer.set(layer, [...(byLayer.get(layer) ?? []), f.path]);
