@@ -62,6 +62,8 @@ export interface Core {
   readonly now: () => number;
   readonly rclone: () => RcloneSetup;
   readonly remotes: RemotesArea;
+  /** The settings store (hosts read their own blocks: serve's port, …). */
+  readonly settings: SettingsStore;
   /** Detects rclone and rsync (cached after the first call). */
   tools(): Promise<readonly ToolInfo[]>;
   /** Cancels runs, kills children and closes the database. */
@@ -261,6 +263,7 @@ export function createCore(options: CoreOptions): Core {
     now,
     rclone,
     remotes,
+    settings,
     tools: detect,
     async close() {
       scheduler.stop();
