@@ -18,6 +18,7 @@ import { restoreHandlers } from './restore/restore-service.js';
 import { type RunManager, runManager } from './runs/run-manager.js';
 import { jsonFileSettingsStore } from './settings/json-file-store.js';
 import { type SettingsStore, updateSettings } from './settings/settings.js';
+import { networkSettings } from './settings/host-settings.js';
 import { type ToolPaths, detectTool, toolPathsFromEnv } from './tools/tools.js';
 import { repriseVersion } from './version.js';
 import { killAllChildren } from './process/child.js';
@@ -99,7 +100,14 @@ export function createCore(options: CoreOptions): Core {
     jobsUsing: (remote) => jobs.list().filter((j) => j.destinations.some((d) => d.target.startsWith(`${remote}:`))).map((j) => j.name),
     ...(options.remotes ? { overrides: options.remotes } : {}),
   });
-  const rclone = (): RcloneSetup => rcloneSetup(tools, chosenConfig(), remotes.unlockedEnv());
+  // settings.network: how long a transfer may move nothing, and how runs retry network failures.
+  const network = () => networkSettings(settings.read());
+  const rclone = (): RcloneSetup => ({ ...rcloneSetup(tools, chosenConfig(), remotes.unlockedEnv()), stallAfterMs: network().stallAfterSeconds * 1000 });
+  const retryPolicy = (): RetryPolicy => {
+    if (options.retry) return options.retry;
+    const n = network();
+    return { ...DEFAULT_RETRY_POLICY, maxAttempts: n.retryAttempts, initialDelayMs: n.retryDelaySeconds * 1000 };
+  };
   const jobs = jobService(settings, rclone);
   // Every destination is checked for presence (absent drive: skipped) and retried on network errors.
   const everSucceeded = history
@@ -107,7 +115,7 @@ export function createCore(options: CoreOptions): Core {
     .prepare<[string, string], { n: number }>(`SELECT COUNT(*) AS n FROM run_destinations d JOIN runs r ON r.id = d.run_id WHERE r.job_id = ? AND d.dest_id = ? AND d.outcome = 'success' AND r.dry_run = 0`);
   const runners = guardRunners(destinationRunners, {
     clock,
-    retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    retry: retryPolicy,
     everSucceeded: (jobId, destId) => (everSucceeded.get(jobId, destId)?.n ?? 0) > 0,
   });
   const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, rclone, runners, now, redact });
