@@ -60,7 +60,9 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
           process.stdout.write(`${symbol[d.outcome] ?? '?'} ${d.target}: ${d.outcome} — ${formatBytes(d.bytes)}, ${plural(d.files, 'file')}${d.firstError ? ` — ${d.firstError}` : ''}\n`);
         }
         const took = run.endedAt ? formatDuration((run.endedAt - run.startedAt) / 1000) : '';
-        process.stdout.write(`${symbol[run.outcome] ?? '?'} ${run.jobName}: ${run.outcome}${o.dryRun ? ' (dry run)' : ''} in ${took}. Log: ${run.logPath}\n`);
+        // A run that failed before any destination (a missing source) says why, not just "failed".
+        const why = run.firstError && !run.destinations.some((d) => d.firstError === run.firstError) ? ` — ${run.firstError.replace(/\.$/, '')}` : '';
+        process.stdout.write(`${symbol[run.outcome] ?? '?'} ${run.jobName}: ${run.outcome}${o.dryRun ? ' (dry run)' : ''} in ${took}${why}. Log: ${run.logPath}\n`);
       }
       process.exitCode = exitCodeFor(run);
     });
