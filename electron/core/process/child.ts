@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import { execa } from 'execa';
 import { currentOwner } from './child-owner.js';
-import { findExecutable, withDeathSignal } from './death-signal.js';
+import { withDeathSignal } from './death-signal.js';
 import { lineSplitter } from './line-splitter.js';
 import type { StallWatch } from './stall-watch.js';
 
@@ -83,15 +83,7 @@ export async function runChild(options: ChildOptions): Promise<ChildResult> {
   if (options.signal?.aborted) return { ...none, cancelled: true, spawnError: null };
   const env = options.env ?? process.env;
   const tool = toolName(options.command);
-  let command = options.command;
-  let args = [...options.args];
-  if (options.deathSignal !== false) {
-    // setpriv would report a missing program as its own failure (exit 127): look first, and say
-    // "not found" the way a direct spawn does.
-    const found = findExecutable(options.command, env);
-    if (!found) return { ...none, cancelled: false, spawnError: { code: 'ENOENT', message: `${options.command} was not found` } };
-    ({ command, args } = withDeathSignal(found, options.args, options.deathSignal ?? 'SIGKILL', env));
-  }
+  const { command, args } = options.deathSignal === false ? { command: options.command, args: [...options.args] } : withDeathSignal(options.command, options.args, options.deathSignal ?? 'SIGKILL', env);
   const child = execa(command, args, {
     env: options.env,
     extendEnv: options.env === undefined,

@@ -45,10 +45,12 @@ export function findExecutable(command: string, env: NodeJS.ProcessEnv = process
 
 /**
  * How to start `command args` so that it dies with us: wrapped in setpriv where that works, as it
- * is elsewhere. The caller resolves the command first (a missing program must be reported as
- * such, not as a setpriv failure).
+ * is elsewhere. A program that cannot be found is left unwrapped, so that starting it fails the
+ * usual way (ENOENT), not as a setpriv error (exit 127).
  */
 export function withDeathSignal(command: string, args: readonly string[], signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL', env: NodeJS.ProcessEnv = process.env): { command: string; args: string[] } {
   if (!deathSignalSupported(env)) return { command, args: [...args] };
-  return { command: 'setpriv', args: [`--pdeathsig=${signal}`, '--', command, ...args] };
+  const found = findExecutable(command, env);
+  if (!found) return { command, args: [...args] };
+  return { command: 'setpriv', args: [`--pdeathsig=${signal}`, '--', found, ...args] };
 }
