@@ -153,4 +153,6 @@ export interface AppInfo {
   readonly dataDir: string;
   readonly host: 'electron' | 'serve';
   readonly tools: readonly ToolInfo[];
+  /** Things the user must hear about once, from this start (a damaged database replaced). */
+  readonly notices?: readonly string[];
 }

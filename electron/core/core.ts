@@ -19,6 +19,7 @@ import { type RunManager, runManager } from './runs/run-manager.js';
 import { jsonFileSettingsStore } from './settings/json-file-store.js';
 import { type SettingsStore, updateSettings } from './settings/settings.js';
 import { networkSettings } from './settings/host-settings.js';
+import { describeRecovery } from './history/recover-sqlite.js';
 import { type ToolPaths, detectTool, toolPathsFromEnv } from './tools/tools.js';
 import { repriseVersion } from './version.js';
 import { killAllChildren } from './process/child.js';
@@ -133,6 +134,20 @@ export function createCore(options: CoreOptions): Core {
     ...(options.startAtLogin ? { startAtLogin: options.startAtLogin } : {}),
     log: (line) => process.stderr.write(`reprise: ${line}\n`),
   });
+  // A damaged history or lock database was moved aside and replaced: say so once, everywhere.
+  const notices = [
+    ...(history.recovered ? [describeRecovery(history.recovered, 'Backups go on; the history of earlier runs is in the moved file.')] : []),
+    ...(scheduler.locksRecovered ? [describeRecovery(scheduler.locksRecovered, 'Backups go on.')] : []),
+  ];
+  for (const n of notices) process.stderr.write(`reprise: ${n}\n`);
+  if (notices.length > 0) {
+    // After the host has subscribed to events (it does so right after createCore returns).
+    setImmediate(() => {
+      for (const [i, n] of notices.entries()) {
+        scheduler.notify({ key: `damaged-state-${i}-${now()}`, kind: 'damaged-state', severity: 'warning', jobId: '', jobName: 'Reprise', runId: null, destination: null, firstError: n, title: 'Reprise replaced a damaged database', body: n, atMs: now() });
+      }
+    });
+  }
   let toolInfo: Promise<readonly ToolInfo[]> | null = null;
   const detect = () => (toolInfo ??= Promise.all([detectTool('rclone', tools.rclone), detectTool('rsync', tools.rsync)]));
 
@@ -143,7 +158,7 @@ export function createCore(options: CoreOptions): Core {
   };
 
   const handlers: Handlers = {
-    'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect() }),
+    'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect(), notices }),
     ...remotes.handlers,
     'jobs:list': async () => ok(jobs.list().map((j) => statusOf(j.id))),
     'jobs:add': async (req) => {

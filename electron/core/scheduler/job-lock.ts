@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { openSqlite } from '../history/open-sqlite.js';
+import { type RecoveredDatabase, openRecovering } from '../history/recover-sqlite.js';
 
 export interface LockHolder {
   readonly jobId: string;
@@ -135,6 +135,8 @@ export function describeLeftChild(jobName: string, c: RecordedChild): string {
 
 /** The per-job run locks of one data dir. */
 export class JobLocks {
+  /** Set when the file was damaged at open and replaced by a new one (tell the user once). */
+  readonly recovered: RecoveredDatabase | null;
   private readonly db: Database.Database;
   private readonly isAlive: (pid: number) => boolean;
   private readonly isChildAlive: (pid: number) => boolean;
@@ -143,13 +145,21 @@ export class JobLocks {
   private readonly pid: number;
 
   constructor(file: string, opts: JobLocksOptions = {}) {
-    // Two processes starting at the same instant wait for each other instead of failing.
-    this.db = openSqlite(file, { busyTimeoutMs: 10_000 });
-    this.db.exec('CREATE TABLE IF NOT EXISTS job_locks (job_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, token TEXT NOT NULL, label TEXT NOT NULL, since INTEGER NOT NULL, cancel_requested INTEGER NOT NULL DEFAULT 0)');
-    // Children a run started (rclone, rsync): where the kernel cannot end them with a killed
-    // Reprise (no pdeathsig: macOS, Windows, old Linux), a new run of the job must wait for them,
-    // or two rclones would write the same mirror.
-    this.db.exec('CREATE TABLE IF NOT EXISTS job_children (host TEXT NOT NULL, pid INTEGER NOT NULL, job_id TEXT NOT NULL, tool TEXT NOT NULL, run_id INTEGER, since INTEGER NOT NULL, PRIMARY KEY (host, pid))');
+    // Two processes starting at the same instant wait for each other instead of failing. A
+    // damaged file is moved aside and started anew: a lost lock row is far better than no backups.
+    const opened = openRecovering(
+      file,
+      (db) => {
+        db.exec('CREATE TABLE IF NOT EXISTS job_locks (job_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, token TEXT NOT NULL, label TEXT NOT NULL, since INTEGER NOT NULL, cancel_requested INTEGER NOT NULL DEFAULT 0)');
+        // Children a run started (rclone, rsync): where the kernel cannot end them with a killed
+        // Reprise (no pdeathsig: macOS, Windows, old Linux), a new run of the job must wait for
+        // them, or two rclones would write the same mirror.
+        db.exec('CREATE TABLE IF NOT EXISTS job_children (host TEXT NOT NULL, pid INTEGER NOT NULL, job_id TEXT NOT NULL, tool TEXT NOT NULL, run_id INTEGER, since INTEGER NOT NULL, PRIMARY KEY (host, pid))');
+      },
+      { busyTimeoutMs: 10_000 },
+    );
+    this.db = opened.db;
+    this.recovered = opened.recovered;
     this.isAlive = opts.isAlive ?? pidIsAlive;
     this.isChildAlive = opts.isChildAlive ?? childIsAlive;
     this.now = opts.now ?? Date.now;

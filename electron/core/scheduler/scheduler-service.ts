@@ -243,6 +243,10 @@ export function schedulerService(o: SchedulerServiceOptions) {
 
   return {
     start,
+    /** Raises a notification outside a run (event, and the webhook when one is set). */
+    notify: raise,
+    /** Set when locks.sqlite was damaged and replaced at start. */
+    locksRecovered: locks.recovered,
     /** Starts the schedules (and catches up what was missed while not running). */
     startSchedules(): void {
       if (!o.runSchedules) return;
