@@ -70,9 +70,18 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         } else throw e;
       }
       process.stdout.write(`LISTENING ${server.url}\n`);
+      // The listeners stay attached through the shutdown: with `once`, execa's exit hook
+      // (signal-exit, active while rcd runs) saw no other listener and re-raised the signal, which
+      // killed serve before it unmounted anything. A second signal means "now": quit at once.
       await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+        let stopping = false;
+        const onSignal = (sig: NodeJS.Signals) => {
+          if (stopping) process.exit(sig === 'SIGINT' ? exitCodes.cancelled : exitCodes.failed);
+          stopping = true;
+          resolve();
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
       });
       await server.close();
     });
