@@ -140,7 +140,14 @@ function badFrame(r: Rng): Buffer[] {
 }
 
 function openAndSend(frames: Buffer[], done?: (b: Buffer) => boolean, end = false): Promise<RawOutcome> {
-  return rawExchange(port, [upgradeRequest(port, token, { Origin: `http://127.0.0.1:${port}` }), ...frames], { ...(done ? { done } : {}), end, timeoutMs: 15_000 });
+  // The frames go only after the 101: the bad frame is judged by the WebSocket layer, and a reset
+  // that follows cannot swallow the handshake's answer.
+  return rawExchange(port, [upgradeRequest(port, token, { Origin: `http://127.0.0.1:${port}` }), ...frames], {
+    ...(done ? { done } : {}),
+    end,
+    timeoutMs: 15_000,
+    restAfter: (b) => b.includes('\r\n\r\n'),
+  });
 }
 
 // ---- JSON messages over a real client ---------------------------------------------------------

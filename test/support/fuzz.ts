@@ -40,7 +40,14 @@ export interface RawOutcome {
 export function rawExchange(
   port: number,
   chunks: readonly Buffer[],
-  o: { readonly host?: string; readonly end?: boolean; readonly done?: (received: Buffer) => boolean; readonly timeoutMs?: number } = {},
+  o: {
+    readonly host?: string;
+    readonly end?: boolean;
+    readonly done?: (received: Buffer) => boolean;
+    readonly timeoutMs?: number;
+    /** Write the first chunk, then the rest only once this holds (a handshake answered). */
+    readonly restAfter?: (received: Buffer) => boolean;
+  } = {},
 ): Promise<RawOutcome> {
   return new Promise((resolve) => {
     const socket = connect({ host: o.host ?? '127.0.0.1', port });
@@ -54,15 +61,18 @@ export function rawExchange(
       resolve({ received, closedByServer, timedOut });
     };
     const timer = setTimeout(() => finish(false, true), o.timeoutMs ?? 10_000);
+    let ready: (() => void) | null = null;
     socket.on('data', (d: Buffer) => {
       if (received.length < 4096) received = Buffer.concat([received, d]).subarray(0, 4096);
+      if (ready && o.restAfter?.(received)) ready();
       if (o.done?.(received)) finish(false, false);
     });
     socket.on('error', () => finish(true, false));
     socket.on('close', () => finish(true, false));
     socket.on('connect', async () => {
-      for (const c of chunks) {
+      for (const [i, c] of chunks.entries()) {
         if (settled) return;
+        if (i === 1 && o.restAfter && !o.restAfter(received)) await new Promise<void>((r) => (ready = r));
         await new Promise<void>((r) => socket.write(c, () => r()));
       }
       if (o.end) socket.end();
