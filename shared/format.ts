@@ -61,3 +61,10 @@ export function progressWhere(p: { readonly target: string; readonly destIndex: 
   if (p.steps > 1) parts.push(`source ${p.step} of ${p.steps}`);
   return parts.join(' · ');
 }
+
+/** "can't reach dav — retrying in 31 s (attempt 2 of 4)"; `leftMs` is what is left of the wait. */
+export function retryLine(r: { readonly reason: string; readonly attempt: number; readonly attempts: number }, leftMs: number): string {
+  const s = Math.max(0, Math.round(leftMs / 1000));
+  const when = s > 0 ? `retrying in ${formatDuration(s)}` : 'retrying now';
+  return `${r.reason} — ${when} (attempt ${r.attempt} of ${r.attempts})`;
+}

@@ -78,7 +78,7 @@ function Header() {
         )}
       </div>
       {connection !== 'open' && (
-        <div className="conn" role="alert">
+        <div className="conn" role="alert" data-testid="connection">
           {connection === 'unauthorized' ? 'This page needs the link printed by "reprise serve" (it carries a token).' : 'Connecting to Reprise…'}
         </div>
       )}

@@ -1,6 +1,23 @@
-// A live progress block: bar, percent, bytes, speed, ETA and the file being copied.
-import { formatBytes, formatDuration, formatSpeed, progressWhere } from '../../../shared/format';
-import type { RunProgress } from '../../../shared/model';
+// A live progress block: bar, percent, bytes, speed, ETA and the file being copied; while a
+// destination waits to try again, what went wrong and a countdown instead of the figures.
+import { useEffect, useState } from 'react';
+import { formatBytes, formatDuration, formatSpeed, progressWhere, retryLine } from '../../../shared/format';
+import type { RetryWait, RunProgress } from '../../../shared/model';
+
+// Counts a retry wait down from the moment its sample arrived (the core's clock may differ).
+function RetryNotice({ retry }: { retry: RetryWait }) {
+  const [since] = useState(() => Date.now());
+  const [now, setNow] = useState(since);
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return (
+    <div className="progress-retry" data-testid="progress-retry" role="status">
+      {retryLine(retry, retry.delayMs - (now - since))}
+    </div>
+  );
+}
 
 /** Shows one run's live progress. */
 export function RunProgressView({ p }: { p: RunProgress }) {
@@ -11,16 +28,24 @@ export function RunProgressView({ p }: { p: RunProgress }) {
       <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={p.percent} aria-label="Backup progress">
         <div className="progress-fill" style={{ width: `${p.percent}%` }} />
       </div>
-      <div className="progress-line">
-        <strong data-testid="progress-percent">{p.percent.toFixed(0)} %</strong>
-        <span>
-          {formatBytes(p.bytes)} of {formatBytes(p.totalBytes)}
-        </span>
-        <span>{formatSpeed(p.speed)}</span>
-        <span>{p.eta !== null ? `${formatDuration(p.eta)} left` : 'estimating…'}</span>
-        {where && <span data-testid="progress-where">{where}</span>}
-      </div>
-      {current && (
+      {p.retry ? (
+        <>
+          {/* keyed by the sample, so a new wait starts its own countdown */}
+          <RetryNotice key={`${p.destId}-${p.retry.attempt}`} retry={p.retry} />
+          {where && <div className="progress-line"><span data-testid="progress-where">{where}</span></div>}
+        </>
+      ) : (
+        <div className="progress-line">
+          <strong data-testid="progress-percent">{p.percent.toFixed(0)} %</strong>
+          <span>
+            {formatBytes(p.bytes)} of {formatBytes(p.totalBytes)}
+          </span>
+          <span>{formatSpeed(p.speed)}</span>
+          <span>{p.eta !== null ? `${formatDuration(p.eta)} left` : 'estimating…'}</span>
+          {where && <span data-testid="progress-where">{where}</span>}
+        </div>
+      )}
+      {current && !p.retry && (
         <div className="progress-file" title={current.name}>
           {current.name}
         </div>
