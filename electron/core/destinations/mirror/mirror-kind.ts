@@ -3,8 +3,7 @@
 // verification of the newest point against its record.
 import type { Destination, Job } from '../../../../shared/model.js';
 import type { VerifyDestination } from '../../../../shared/restore.js';
-import { configArgs } from '../../rclone/rclone-env.js';
-import { createRcloneExec } from '../../snapshots/rclone-exec.js';
+import { execFor } from '../rclone-flags.js';
 import type { DestinationKindImpl, KindEnv, OpenedDestination } from '../kind.js';
 import { type RecordEntry, comparePaths, isUnder, textOf } from '../record/entry.js';
 import { openRecords } from '../record/record-chain.js';
@@ -80,7 +79,7 @@ function mirrorBytes(store: MirrorStore, pointId: string): ByteFetcher {
 }
 
 async function openMirrorDestination(dest: Destination, env: KindEnv, signal?: AbortSignal): Promise<OpenedDestination> {
-  const exec = createRcloneExec({ bin: env.rclone.bin, configFile: configArgs(env.rclone)[1] ?? null, env: env.rclone.env });
+  const exec = execFor(env.rclone);
   const { store, storage } = mirrorParts(dest.target, exec);
   const reader = await openRecords(storage, signal);
   const points = reader.points.map((s, i) => ({ summary: s, latest: i === reader.points.length - 1, newBytes: s.transferred.bytes }));
@@ -94,7 +93,7 @@ async function openMirrorDestination(dest: Destination, env: KindEnv, signal?: A
 }
 
 async function verifyMirror(_job: Job, dest: Destination, env: KindEnv, options: { readonly deep: boolean; readonly signal?: AbortSignal }): Promise<VerifyDestination> {
-  const exec = createRcloneExec({ bin: env.rclone.bin, configFile: configArgs(env.rclone)[1] ?? null, env: env.rclone.env });
+  const exec = execFor(env.rclone);
   const { store } = mirrorParts(dest.target, exec);
   const opened = await openMirrorDestination(dest, env, options.signal);
   try {
