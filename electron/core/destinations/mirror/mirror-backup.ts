@@ -58,6 +58,8 @@ export async function backupMirror(ctx: DestinationContext): Promise<Destination
   try {
     return await runMirror(ctx);
   } catch (e) {
+    // Stopped while walking or hashing, before rclone ran: a cancel like any other.
+    if (ctx.signal.aborted) return { outcome: 'cancelled', bytes: 0, files: 0, errors: 0, firstError: 'The mirror run was stopped. Every earlier restore point is intact.' };
     if (e instanceof SnapshotError) {
       ctx.log(`# mirror refused (${e.kind}): ${e.message}`);
       return { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: e.message };

@@ -29,6 +29,8 @@ export async function backupSnapshot(ctx: DestinationContext): Promise<Destinati
   try {
     return await runSnapshot(ctx);
   } catch (e) {
+    // Stopped while walking or hashing, before rsync ran: a cancel like any other.
+    if (ctx.signal.aborted) return { outcome: 'cancelled', bytes: 0, files: 0, errors: 0, firstError: 'The snapshot was stopped before it finished. The previous snapshots are untouched.' };
     if (!(e instanceof SnapshotError)) throw e;
     ctx.log(`# snapshot failed (${e.kind}): ${e.message}`);
     if (e.stderrTail) for (const l of e.stderrTail.split('\n').slice(-10)) if (l) ctx.log(`# rsync: ${l}`);
