@@ -18,10 +18,10 @@ import { destinationKinds } from '../destinations/kinds.js';
 import { type RecordEntry, binFromText, isUnder, textOf } from '../destinations/record/entry.js';
 import { RecordFormatError } from '../destinations/record/entry.js';
 import { restoreTree } from '../destinations/restore/restore-tree.js';
-import { holdRestorePoint } from './in-use.js';
+import { holdRestorePoint } from '../destinations/points-in-use.js';
 import { type ListingEntry, buildMusicIndex } from './music-index.js';
-import { RestoreError } from './restore-errors.js';
-import { splitBackupPath } from './safe-path.js';
+import { RestoreError } from '../destinations/restore/restore-errors.js';
+import { splitBackupPath } from '../destinations/restore/backup-path.js';
 
 /** What the restore commands need from the core. */
 export interface RestoreServiceDeps {

@@ -9,7 +9,7 @@ import type { VerifyDestination } from '../../../../shared/restore.js';
 import type { Verdict } from '../../process/exit-policy.js';
 import { runRcloneTransfer } from '../../rclone/rclone-transfer.js';
 import { joinTarget } from '../../rclone/targets.js';
-import { copySqliteDatabase, findSqliteDatabases } from '../../snapshots/sqlite-copy.js';
+import { copySqliteDatabase, findSqliteDatabases } from '../sqlite-copy.js';
 import type { DestinationContext, DestinationOutcome } from '../../runs/destination-runner.js';
 import type { DestinationKindImpl, KindEnv } from '../kind.js';
 import { escapeGlob, execFor, jobTransferFlags } from '../rclone-flags.js';

@@ -5,9 +5,9 @@
 import { copyFile, lstat, mkdir, mkdtemp, readdir, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RcloneExec } from '../../snapshots/rclone-exec.js';
-import { joinRemote } from '../../snapshots/mirror-layout.js';
-import { parseSnapshotId } from '../../snapshots/snapshot-names.js';
+import type { RcloneExec } from '../../rclone/rclone-exec.js';
+import { joinRemote } from '../../rclone/remote-path.js';
+import { parseSnapshotId } from '../point-ids.js';
 import { bin, binFromText, bytesOf, textOf } from '../record/entry.js';
 import { md5File } from '../record/tree-diff.js';
 

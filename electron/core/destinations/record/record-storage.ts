@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RcloneExec } from '../../snapshots/rclone-exec.js';
-import { joinRemote } from '../../snapshots/mirror-layout.js';
+import type { RcloneExec } from '../../rclone/rclone-exec.js';
+import { joinRemote } from '../../rclone/remote-path.js';
 import { type PointSummary, RECORDS_DIR, parsePointSummary } from './point-summary.js';
 
 /** What a destination's records/ folder holds, read in one go. */
