@@ -31,6 +31,7 @@ import { sendWebhook } from './alerts/webhook.js';
 import { type AlertSettings, DEFAULT_ALERT_SETTINGS } from '../../shared/alerts.js';
 import type { RunSummary } from '../../shared/model.js';
 import { checkCron, nextRunTimes } from './scheduler/cron.js';
+import { remoteOf } from '../../shared/remotes/remote-path.js';
 
 export interface CoreOptions {
   readonly dataDir: string;
@@ -97,7 +98,7 @@ export function createCore(options: CoreOptions): Core {
     configSource: () => (options.rcloneConfig ?? process.env.RCLONE_CONFIG ? 'override' : settings.read().rcloneConfig ? 'settings' : 'default'),
     saveConfigChoice: (path) => updateSettings(settings, (s) => ({ ...s, rcloneConfig: path })),
     events,
-    jobsUsing: (remote) => jobs.list().filter((j) => j.destinations.some((d) => d.target.startsWith(`${remote}:`))).map((j) => j.name),
+    jobsUsing: (remote) => jobs.list().filter((j) => j.destinations.some((d) => remoteOf(d.target) === remote)).map((j) => j.name),
     ...(options.remotes ? { overrides: options.remotes } : {}),
   });
   // settings.network: how long a transfer may move nothing, and how runs retry network failures.

@@ -9,14 +9,15 @@ import { raise } from '../../../shared/result.js';
 import { checkCron } from '../scheduler/cron.js';
 import { type RcloneSetup } from '../rclone/rclone-env.js';
 import { listRemotes } from '../rclone/remotes.js';
-import { isAbsoluteLocal, isValidRemoteName, parseTarget } from '../rclone/targets.js';
+import { remoteNameProblem } from '../../../shared/remotes/names.js';
+import { parseTarget } from '../../../shared/remotes/remote-path.js';
 import { type SettingsStore, updateSettings } from '../settings/settings.js';
 
 type JobInput = z.infer<typeof jobInputSchema>;
 
 /** Checks that a source folder exists and can be read; raises a clear error otherwise. */
 export function checkSourceFolder(path: string): void {
-  if (!isAbsoluteLocal(path)) raise('invalid-request', `The source "${path}" is not an absolute path.`);
+  if (!isAbsolute(path)) raise('invalid-request', `The source "${path}" is not an absolute path.`);
   let st;
   try {
     st = statSync(path);
@@ -63,12 +64,12 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
     let remotes: Set<string> | null = null;
     const destinations: Destination[] = [];
     for (const d of input.destinations) {
-      const t = parseTarget(d.target);
+      const t = parseTarget(d.target, { windows: process.platform === 'win32' });
       if (d.kind === 'snapshot' && t.type === 'remote') {
         raise('invalid-request', `Snapshots need a local or NAS folder, and "${d.target}" is an rclone remote.`, { hint: 'Use --mirror REMOTE:PATH for a remote with restore points.' });
       }
       if (t.type === 'remote') {
-        if (!isValidRemoteName(t.remote)) raise('invalid-request', `"${t.remote}" is not a valid rclone remote name.`);
+        if (remoteNameProblem(t.remote)) raise('invalid-request', `"${t.remote}" is not a valid rclone remote name.`);
         remotes ??= new Set((await listRemotes(rclone())).map((r) => r.name));
         if (!remotes.has(t.remote)) {
           raise('unknown-remote', `There is no rclone remote named "${t.remote}".`, {
@@ -76,7 +77,7 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
           });
         }
       } else {
-        if (!isAbsoluteLocal(t.path)) raise('invalid-request', `The destination "${d.target}" is not an absolute path.`);
+        if (!isAbsolute(t.path)) raise('invalid-request', `The destination "${d.target}" is not an absolute path.`);
         for (const s of sources) {
           if (isInside(t.path, s)) raise('invalid-request', `The destination "${d.target}" is inside the source "${s}": it would back itself up.`);
         }

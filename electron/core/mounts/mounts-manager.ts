@@ -5,7 +5,8 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { execa } from 'execa';
 import { RemoteError } from '../remotes/errors.js';
-import { splitRemotePath, assertRemoteName } from '../remotes/names.js';
+import { assertRemoteName } from '../remotes/names.js';
+import { remoteOf } from '../../../shared/remotes/remote-path.js';
 import type { RcdClient } from '../remotes/rcd.js';
 import { checkFuse, type FuseStatus } from './fuse-check.js';
 import { readRcloneMounts, type MountTableEntry } from './mount-table.js';
@@ -222,7 +223,7 @@ export class MountsManager {
 }
 
 function validate(spec: MountSpec): void {
-  const { remote } = splitRemotePath(spec.fs);
+  const remote = remoteOf(spec.fs);
   if (!remote) throw new RemoteError('invalid-option', 'Choose a remote to mount, e.g. "b2:bucket/music".');
   assertRemoteName(remote);
   if (!isAbsolute(spec.mountPoint)) throw new RemoteError('invalid-option', 'The mount point must be a full folder path.');

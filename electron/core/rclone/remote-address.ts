@@ -3,6 +3,7 @@
 // when such a message is needed. Secrets in the dump never leave this function.
 import { connect } from 'node:net';
 import { runChild } from '../process/child.js';
+import { remoteOf } from '../../../shared/remotes/remote-path.js';
 
 export interface AddressLookup {
   readonly bin: string;
@@ -50,8 +51,8 @@ export async function remoteAddress(lookup: AddressLookup, remote: string, signa
     const found = addressOf(section);
     if (found) return found;
     // crypt, alias, chunker… wrap another remote: "remote = dav:music".
-    const inner = section.remote?.split(':')[0];
-    if (!inner || !section.remote?.includes(':')) return null;
+    const inner = section.remote ? remoteOf(section.remote) : null;
+    if (!inner) return null;
     name = inner;
   }
   return null;

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { withDeathSignal } from '../process/death-signal.js';
+import { remoteOf } from '../../../shared/remotes/remote-path.js';
 import { buildWizardModel, type WizardModel } from '../../../shared/remotes/wizard-model.js';
 import type {
   AddRemoteOutcome,
@@ -147,7 +148,7 @@ export class RemotesService {
       throw new RemoteError('in-use', `The remote "${name}" is used by ${users.map((u) => `"${u}"`).join(', ')}. Remove it from those jobs first, or confirm to delete it anyway.`);
     }
     for (const m of await this.mounts.list()) {
-      if (m.fs.startsWith(`${name}:`)) await this.mounts.remove(m.mountPoint);
+      if (remoteOf(m.fs) === name) await this.mounts.remove(m.mountPoint);
     }
     await this.config.delete(name);
     await this.notifyRemotes();

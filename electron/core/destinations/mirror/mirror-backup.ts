@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRcloneLine } from '../../progress/rclone-json.js';
 import { DEFAULT_STALL_MS, type RcloneExec } from '../../rclone/rclone-exec.js';
-import { networkReason, remoteOf, stallReason } from '../../rclone/plain-reason.js';
+import { remoteOf } from '../../../../shared/remotes/remote-path.js';
+import { networkReason, stallReason } from '../../rclone/plain-reason.js';
 import { probeServer, remoteAddress } from '../../rclone/remote-address.js';
-import { joinRemote } from '../../rclone/remote-path.js';
+import { joinTarget } from '../../../../shared/remotes/remote-path.js';
 import { uniqueSnapshotId } from '../point-ids.js';
 import { SnapshotError } from '../snapshot/snapshot-errors.js';
 import { isLocalTarget } from '../../scheduler/destination-presence.js';
@@ -163,8 +164,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
           const rel = `/${escapeGlob(d.path.slice(baseText.length + 1))}`;
           return [rel, `${rel}-wal`, `${rel}-shm`, `${rel}-journal`].map((p) => `--exclude=${p}`);
         });
-      const backupDir = joinRemote(target, MIRROR_VERSIONS, id, baseText);
-      const dest = joinRemote(target, MIRROR_CURRENT, baseText);
+      const backupDir = joinTarget(target, MIRROR_VERSIONS, id, baseText);
+      const dest = joinTarget(target, MIRROR_CURRENT, baseText);
       const common = ['--retries', '1', '--no-unicode-normalization', '--backup-dir', backupDir, ...jobTransferFlags(ctx.job)];
       const onLine = (line: string): void => {
         ctx.log(line);
@@ -213,7 +214,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       const copy = run.sqliteCopies.get(recPath);
       if (!copy) continue;
       const dir = db.path.includes('/') ? db.path.slice(0, db.path.lastIndexOf('/')) : '';
-      const r = await rcloneStep(exec, [...LOG_ARGS, 'copyto', '--retries', '1', '--backup-dir', joinRemote(target, MIRROR_VERSIONS, id, dir), '--', copy.file, joinRemote(target, MIRROR_CURRENT, db.path)], ctx.signal, (l) => ctx.log(l));
+      const r = await rcloneStep(exec, [...LOG_ARGS, 'copyto', '--retries', '1', '--backup-dir', joinTarget(target, MIRROR_VERSIONS, id, dir), '--', copy.file, joinTarget(target, MIRROR_CURRENT, db.path)], ctx.signal, (l) => ctx.log(l));
       await checkStep(r, r.exitCode !== 0 && r.exitCode !== null ? `The database ${db.path} could not be uploaded: ${r.tail ?? `exit ${r.exitCode}`}` : null, false, target, ctx);
       transferredFiles++;
     }
@@ -222,7 +223,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       const text = textOf(gone);
       if (!/\.(db|sqlite|sqlite3|db3)$/i.test(text) || !run.base?.sqlite.some((d) => d.path === text)) continue;
       const dir = text.includes('/') ? text.slice(0, text.lastIndexOf('/')) : '';
-      await rcloneStep(exec, [...LOG_ARGS, 'moveto', '--retries', '1', '--', joinRemote(target, MIRROR_CURRENT, text), joinRemote(target, MIRROR_VERSIONS, id, dir, text.slice(dir.length + (dir ? 1 : 0)))], ctx.signal, (l) => ctx.log(l));
+      await rcloneStep(exec, [...LOG_ARGS, 'moveto', '--retries', '1', '--', joinTarget(target, MIRROR_CURRENT, text), joinTarget(target, MIRROR_VERSIONS, id, dir, text.slice(dir.length + (dir ? 1 : 0)))], ctx.signal, (l) => ctx.log(l));
     }
 
     const outcome = built.lacking.count > 0 || lack.size > 0 ? 'partial' : 'ok';
