@@ -3,7 +3,7 @@
 // everything it made on close.
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import { execa } from 'execa';
+import type { ChildRunner } from '../process/child.js';
 import { RemoteError } from '../remotes/errors.js';
 import { assertRemoteName } from '../remotes/names.js';
 import { remoteOf } from '../../../shared/remotes/remote-path.js';
@@ -27,6 +27,8 @@ export interface MountRequest {
 /** Seams of the manager. */
 export interface MountsManagerOptions {
   readonly rcd: RcdClient;
+  /** Starts fusermount for mounts rcd lost. */
+  readonly children: ChildRunner;
   readonly store: MountStore;
   readonly fuse?: () => Promise<FuseStatus>;
   readonly mountTable?: () => Promise<MountTableEntry[]>;
@@ -188,7 +190,7 @@ export class MountsManager {
     const helper = fuse.ok ? fuse.unmountCommand : undefined;
     if (!helper) return;
     const args = helper.endsWith('umount') ? [mountPoint] : ['-u', '-z', '--', mountPoint];
-    await execa(helper, args, { reject: false, stdin: 'ignore' });
+    await this.options.children.run({ command: helper, args });
   }
 
   private async isInTable(mountPoint: string): Promise<boolean> {

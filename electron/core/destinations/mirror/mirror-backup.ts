@@ -8,7 +8,8 @@ import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRcloneLine } from '../../progress/rclone-json.js';
-import { DEFAULT_STALL_MS, type RcloneExec } from '../../rclone/rclone-exec.js';
+import type { RcloneExec } from '../../rclone/rclone-exec.js';
+import { DEFAULT_STALL_MS } from '../../process/stall-watch.js';
 import { remoteOf } from '../../../../shared/remotes/remote-path.js';
 import { networkReason, stallReason } from '../../rclone/plain-reason.js';
 import { probeServer, remoteAddress } from '../../rclone/remote-address.js';
@@ -96,7 +97,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     const sameSizeChanges = new Map<number, string[]>();
     const walkProblems: string[] = [];
     ctx.progress({ step: 1, steps: sources.length, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last restore point…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
-    const built = await run.build(walkSources({ sources, filter, xattrs: true, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
+    const built = await run.build(walkSources({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
       onEntry: (e) => {
         const shown = textOf(e.path);
         if (binFromText(shown) !== e.path) oddNames.set(shown, e.path);
@@ -258,7 +259,7 @@ async function checkStep(step: StepResult, fatalText: string | null, onlySourceE
   if (step.cancelled) throw new MirrorRunError('cancelled', `The mirror run was stopped. ${intact}`);
   if (step.stalled) {
     // A dead server: said as what it is, with what its port answers now.
-    const address = remote ? await remoteAddress({ bin: ctx.rclone.bin, configFile: ctx.rclone.configFile, env: ctx.rclone.env }, remote).catch(() => null) : null;
+    const address = remote ? await remoteAddress(ctx.rclone, remote).catch(() => null) : null;
     const reason = stallReason(remote, address, ctx.rclone.stallAfterMs ?? DEFAULT_STALL_MS, address ? await probeServer(address) : 'unknown');
     throw new MirrorRunError('failed', `${reason} ${intact}`, step.exitCode);
   }
