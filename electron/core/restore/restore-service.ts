@@ -2,9 +2,9 @@
 // restores with progress events, and verification. Everything is read from the points' records and
 // asked of the destination kind (kinds.ts); no command here knows which kind it has.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { scratchDir } from '../process/scratch.js';
 import type { Handlers } from '../../../shared/contract.js';
 import type { Destination, Job } from '../../../shared/model.js';
 import type { DestinationPoints, ItemVersionInfo, RestoreOutcome, SourceIndex, VerifyDestination } from '../../../shared/restore.js';
@@ -229,7 +229,7 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
       try {
         const d = pickDest(job, req.from);
         const o = await open(d);
-        const stage = await mkdtemp(join(tmpdir(), 'reprise-cover-'));
+        const stage = await scratchDir('cover');
         try {
           const point = resolvePoint(o, d, req.at);
           const { item, entries } = await itemEntries(o, point.summary.id, req.path);

@@ -5,6 +5,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reprise, repriseBin } from '../../support/cli.js';
@@ -157,6 +158,8 @@ describe.each(['snapshot', 'local mirror', 'WebDAV mirror'] as const)('faults du
     await waitFor(`${s.tool} to end with Reprise`, () => toolPids(s.tool, src).length === 0, 10_000);
     expect(processesMentioning(src)).toEqual([]);
     expect((await lastRun()).outcome).toBe('interrupted');
+    // The next Reprise to start removed what the killed one left in the temp folder.
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`reprise-${child.pid}-`))).toEqual([]);
     await checkEveryPoint('after a kill mid-transfer');
   }, 180_000);
 

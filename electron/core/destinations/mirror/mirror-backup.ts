@@ -4,9 +4,9 @@
 // itself (--retries 1): a retry is a new run with its own version folder, so a partial file can never
 // be moved over an original saved by an earlier attempt. Symlinks, empty folders, modes, owners,
 // times, hard links and xattrs live in the record; the remote only needs the files' bytes.
-import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { realpath, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { scratchDir } from '../../process/scratch.js';
 import { parseRcloneLine } from '../../progress/rclone-json.js';
 import type { RcloneExec } from '../../rclone/rclone-exec.js';
 import { DEFAULT_STALL_MS } from '../../process/stall-watch.js';
@@ -79,7 +79,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
   const { store, storage } = mirrorParts(target, exec);
   const sources = await checkSources(ctx.job.sources);
   const startedAt = new Date(ctx.now());
-  const work = await mkdtemp(join(tmpdir(), 'reprise-mirror-'));
+  const work = await scratchDir('mirror');
   try {
     const index = await storage.index(ctx.signal).catch((e: Error) => {
       throw new MirrorRunError('failed', `The mirror at ${target} cannot be read: ${networkReason(remoteOf(target), e.message) ?? e.message}`);
