@@ -1,16 +1,23 @@
 // The transport-neutral dispatcher: validates a request against its schema once, calls the
 // handler, and turns anything thrown into a Result. Every transport goes through here.
-import { type CommandName, type Handlers, isCommandName, requestSchemas } from '../../shared/contract.js';
+import { type Handlers, isCommandName, requestSchemas } from '../../shared/contract.js';
+import { type Audience, describeRequestProblems, plainIssueText } from '../../shared/request-problems.js';
 import { type Result, ReproError, fail } from '../../shared/result.js';
 import { redact } from '../core/redact.js';
 
+export interface DispatchOptions {
+  /** Who reads refusals: the window names fields by their labels, the CLI by their flags. */
+  readonly audience?: Audience;
+}
+
 /** Runs one command from an untrusted caller. */
-export async function dispatch(handlers: Handlers, name: unknown, request: unknown): Promise<Result<unknown>> {
-  if (!isCommandName(name)) return fail('invalid-request', `Unknown command ${JSON.stringify(String(name)).slice(0, 80)}.`);
-  const parsed = requestSchemas[name].safeParse(request ?? {});
+export async function dispatch(handlers: Handlers, name: unknown, request: unknown, options: DispatchOptions = {}): Promise<Result<unknown>> {
+  if (!isCommandName(name)) return fail('invalid-request', 'Reprise does not know that request.', { detail: `Unknown command ${JSON.stringify(String(name)).slice(0, 80)}.` });
+  // zod's own messages ("Too small: expected number to be >=0") become plain words; messages a
+  // schema wrote itself are already plain and win.
+  const parsed = requestSchemas[name].safeParse(request ?? {}, { error: (issue) => plainIssueText(issue) });
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
-    return fail('invalid-request', `Invalid request for ${name}: ${issues.join('; ')}.`);
+    return fail('invalid-request', describeRequestProblems(name, parsed.error.issues, options.audience ?? 'window'));
   }
   try {
     const handler = handlers[name] as (req: unknown) => Promise<Result<unknown>>;
@@ -18,6 +25,6 @@ export async function dispatch(handlers: Handlers, name: unknown, request: unkno
   } catch (e) {
     if (e instanceof ReproError) return { ok: false, error: e.appError };
     const message = e instanceof Error ? e.message : String(e);
-    return fail('internal', `Something went wrong in ${name as CommandName}: ${redact(message)}`);
+    return fail('internal', `Something went wrong: ${redact(message)}`, { hint: 'Try again; if it keeps happening, the log of `reprise serve` (or the app) says more.' });
   }
 }
