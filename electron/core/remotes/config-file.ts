@@ -7,6 +7,7 @@ import { assertBackendType, assertOption, assertRemoteName } from './names.js';
 import { SECRET_MASK, isSecretKey } from './redact.js';
 import { errorFromStderr, type RcloneRunner } from './rclone-runner.js';
 import type { RcloneOption, RcloneProvider } from '../../../shared/remotes/provider-types.js';
+import { checkRemoteOptions } from '../../../shared/remotes/option-check.js';
 import type { ConnectionTest, RemoteDetail, RemoteSummary } from '../../../shared/remotes/types.js';
 
 export type { ConnectionTest, RemoteDetail, RemoteSummary };
@@ -97,6 +98,7 @@ export class RemoteConfig {
     assertBackendType(type);
     const existing = await this.dumpRaw();
     if (existing[name]) throw new RemoteError('already-exists', `A remote called "${name}" already exists.`);
+    await this.checkOptions(type, options, true);
     await this.ensureFile();
     const pairs = await this.optionPairs(type, options);
     return this.step(['config', 'create', name, type, ...pairs, '--non-interactive', '--no-obscure']);
@@ -110,6 +112,7 @@ export class RemoteConfig {
     if (!current) throw new RemoteError('not-found', `There is no remote called "${name}".`);
     const changed = Object.fromEntries(Object.entries(options).filter(([k, v]) => k !== 'type' && v !== SECRET_MASK));
     if (Object.keys(changed).length === 0) return { kind: 'done' };
+    await this.checkOptions(current.type ?? '', changed, false);
     const pairs = await this.optionPairs(current.type ?? '', changed);
     return this.step(['config', 'update', name, ...pairs, '--non-interactive', '--no-obscure']);
   }
@@ -174,6 +177,14 @@ export class RemoteConfig {
       for (const [k, v] of Object.entries(options)) if (isSecretKey(k)) this.runner.redactor.add(v);
     }
     return dump;
+  }
+
+  // Refuses settings the storage type does not take, before rclone saves them unchecked.
+  private async checkOptions(type: string, options: Readonly<Record<string, string>>, creating: boolean): Promise<void> {
+    const problems = checkRemoteOptions(await this.providers(), type, options, creating);
+    if (problems.length === 0) return;
+    const hint = problems.find((p) => p.hint)?.hint;
+    throw new RemoteError('invalid-option', problems.map((p) => p.message).join(' '), hint ? { hint } : {});
   }
 
   // Option keys that are passwords (obscured) for a backend type.
