@@ -43,6 +43,8 @@ export interface Job {
   readonly checkers?: number | null;
   /** After copying, compare every source file with the destination (rclone check --one-way). */
   readonly verify?: boolean;
+  /** Copies and mirrors compare files by checksum instead of size and time (rclone --checksum). */
+  readonly checksum?: boolean;
   readonly createdAt: string;
 }
 
