@@ -62,6 +62,18 @@ export function progressWhere(p: { readonly target: string; readonly destIndex: 
   return parts.join(' · ');
 }
 
+/**
+ * The bytes of a progress sample with what they belong to, so they never seem to contradict the
+ * run's percent: "16.7 MB of 33.7 MB" for a one-destination run, "to NAS:backup (2 of 2
+ * destinations): 16.7 MB of 33.7 MB" when the percent covers several. Before the total is known
+ * (a mirror comparing with its last restore point) there are no bytes to show: null.
+ */
+export function progressBytes(p: { readonly bytes: number; readonly totalBytes: number; readonly target: string; readonly destIndex: number; readonly destCount: number }): string | null {
+  if (p.totalBytes <= 0) return null;
+  const amount = `${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)}`;
+  return p.destCount > 1 ? `to ${p.target} (${p.destIndex} of ${p.destCount} destinations): ${amount}` : amount;
+}
+
 // --- dates --------------------------------------------------------------------------------------
 // One way to show a time everywhere (window and CLI): relative when near ("2 h ago", "in 6 h"),
 // short otherwise ("Today 15:39", "Mon 03:00", "30 Nov 03:00"), in the reader's locale, with the

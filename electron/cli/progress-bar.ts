@@ -1,5 +1,5 @@
 // A one-line terminal progress bar for `reprise run`, redrawn in place on a TTY.
-import { formatBytes, formatDuration, formatSpeed, progressWhere } from '../../shared/format.js';
+import { formatDuration, formatSpeed, progressBytes } from '../../shared/format.js';
 import type { RunProgress } from '../../shared/model.js';
 
 /** Renders one progress sample as a line that fits the given width. */
@@ -9,10 +9,11 @@ export function renderProgressLine(p: RunProgress, width: number): string {
   const bar = '█'.repeat(filled) + '░'.repeat(barWidth - filled);
   const parts = [
     `${bar} ${p.percent.toFixed(0).padStart(3)}%`,
-    `${formatBytes(p.bytes)} / ${formatBytes(p.totalBytes)}`,
-    formatSpeed(p.speed),
+    // The bytes name their destination when the percent covers several; sources are steps of one.
+    progressBytes(p) ?? '',
+    p.steps > 1 ? `source ${p.step} of ${p.steps}` : '',
+    p.totalBytes > 0 ? formatSpeed(p.speed) : '',
     p.eta !== null ? `ETA ${formatDuration(p.eta)}` : '',
-    progressWhere(p),
     p.current[0]?.name ?? '',
   ].filter(Boolean);
   const line = parts.join(' · ');

@@ -48,6 +48,15 @@ export function combineOutcomes(outcomes: readonly DestinationOutcome['outcome']
   return 'failed';
 }
 
+/**
+ * What a run copied, said once for the library: every destination gets the same files, so adding
+ * them up counted a 26-file library twice for two destinations ("52 files copied"). The run's
+ * figures are the most any destination received; each destination keeps its own.
+ */
+export function runTotals(results: readonly Pick<DestinationResult, 'bytes' | 'files'>[]): { bytes: number; files: number } {
+  return { bytes: Math.max(0, ...results.map((r) => r.bytes)), files: Math.max(0, ...results.map((r) => r.files)) };
+}
+
 /** The run manager of one core. */
 export function runManager(o: RunManagerOptions) {
   const live = new Map<string, LiveRun>();
@@ -139,9 +148,8 @@ export function runManager(o: RunManagerOptions) {
   }
 
   function finish(runId: number, outcome: Outcome, results: readonly DestinationResult[], error: string | null): RunSummary {
-    const sum = (k: 'bytes' | 'files' | 'errors') => results.reduce((a, r) => a + r[k], 0);
     const firstError = error ?? results.find((r) => r.firstError)?.firstError ?? null;
-    o.history.finishRun(runId, { outcome, endedAt: o.now(), bytes: sum('bytes'), files: sum('files'), errors: sum('errors') + (error ? 1 : 0), firstError });
+    o.history.finishRun(runId, { outcome, endedAt: o.now(), ...runTotals(results), errors: results.reduce((a, r) => a + r.errors, 0) + (error ? 1 : 0), firstError });
     const summary = o.history.get(runId)!;
     o.events.emit('runs:finished', summary);
     return summary;
