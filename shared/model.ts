@@ -140,6 +140,8 @@ export interface JobStatus {
   readonly nextRun: number | null;
   readonly live: RunProgress | null;
   readonly runningId: number | null;
+  /** Set when another process runs it (a `reprise run` from a terminal or cron): who, in words. */
+  readonly runningElsewhere?: string | null;
 }
 
 /** A remote as listed (type, crypt, what it wraps); never any option values. */

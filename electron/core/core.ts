@@ -128,7 +128,8 @@ export function createCore(options: CoreOptions): Core {
   const statusOf = (jobId: string): JobStatus => {
     const job = jobs.list().find((j) => j.id === jobId)!;
     const l = runs.liveOf(job.id);
-    return { job, lastRun: history.lastRun(job.id), nextRun: scheduler.status().nextRuns[job.id] ?? null, live: l?.progress ?? null, runningId: l?.runId ?? null };
+    const other = l ? null : scheduler.runningElsewhere(job.id);
+    return { job, lastRun: history.lastRun(job.id), nextRun: scheduler.status().nextRuns[job.id] ?? null, live: l?.progress ?? null, runningId: l?.runId ?? other?.runId ?? null, runningElsewhere: other?.where ?? null };
   };
 
   const handlers: Handlers = {
