@@ -29,6 +29,7 @@ import { sendWebhook } from './alerts/webhook.js';
 import { type AlertSettings, DEFAULT_ALERT_SETTINGS } from '../../shared/alerts.js';
 import type { RunSummary } from '../../shared/model.js';
 import { checkCron, nextRunTimes } from './scheduler/cron.js';
+import { listFolders } from './folders/folder-list.js';
 
 export interface CoreOptions {
   readonly dataDir: string;
@@ -272,6 +273,7 @@ export function createCore(options: CoreOptions): Core {
     },
     // Only the Electron host can show a native dialog; it replaces this handler.
     'app:pick-folder': async () => fail('invalid-request', 'Choosing a folder needs the desktop app; type the folder\'s path instead.'),
+    'folders:list': async (req) => ok(listFolders(req.path)),
     'scheduler:set-concurrency': async (req) => {
       updateSettings(settings, (s) => ({ ...s, concurrency: req.concurrency }));
       scheduler.setConcurrency(req.concurrency);
