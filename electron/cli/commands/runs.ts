@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { formatBytes, formatDuration, formatWhen, plural } from '../../../shared/format.js';
 import type { RunSummary } from '../../../shared/model.js';
 import { outcomeSymbols as symbol, outcomeWords } from '../../../shared/outcome-words.js';
+import { plainError } from '../../../shared/run-words.js';
 import { type CliContext, CliFailure, exitCodes } from '../context.js';
 import { printError, printEvent, printJson, printTable } from '../output.js';
 import { progressPrinter } from '../progress-bar.js';
@@ -58,7 +59,7 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       if (json) printEvent('finished', run);
       else {
         for (const d of run.destinations) {
-          process.stdout.write(`${symbol[d.outcome]} ${d.target}: ${outcomeWords[d.outcome]} — ${formatBytes(d.bytes)}, ${plural(d.files, 'file')}${d.firstError ? ` — ${d.firstError}` : ''}\n`);
+          process.stdout.write(`${symbol[d.outcome]} ${d.target}: ${outcomeWords[d.outcome]} — ${formatBytes(d.bytes)}, ${plural(d.files, 'file')}${d.firstError ? ` — ${plainError(d.firstError)}` : ''}\n`);
         }
         const took = run.endedAt ? formatDuration((run.endedAt - run.startedAt) / 1000) : '';
         process.stdout.write(`${symbol[run.outcome]} ${run.jobName}: ${outcomeWords[run.outcome]}${o.dryRun ? ' (dry run)' : ''} in ${took}. Log: ${run.logPath}\n`);
@@ -122,7 +123,7 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
           formatBytes(r.bytes),
           String(r.files),
           triggerWords[r.trigger],
-          r.firstError ?? '',
+          r.firstError ? plainError(r.firstError) : '',
         ]),
       );
     });
