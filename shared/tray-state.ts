@@ -248,7 +248,8 @@ export function computeTrayState(input: TrayInput): TrayState {
     if (never.length > 0) {
       const who = never.length === 1 ? `${never[0]!.name} has not been backed up yet` : `${never.length} jobs have not been backed up yet`;
       const text = when === null ? who : `${who} · the others are OK, ${lastText}`;
-      header = { tone: 'idle-ok', text, action: { type: 'retry', jobId: never[0]!.jobId, label: 'Back up now' }, paused };
+      // While schedules are paused, Resume (added below) is the one action that helps most.
+      header = { tone: 'idle-ok', text, action: paused ? null : { type: 'retry', jobId: never[0]!.jobId, label: 'Back up now' }, paused };
     } else {
       header = { tone: 'idle-ok', text: `All backups OK · ${lastText}`, action: null, paused };
     }
