@@ -155,6 +155,9 @@ export class RemoteConfig {
       );
       if (result.exitCode !== 0) {
         const error = errorFromStderr(result.stderr, result.exitCode);
+        // The remote answered, only its folder is not there yet (a new encrypted remote before its
+        // first backup): that is an empty remote, and the first backup creates the folder.
+        if (error.kind === 'not-found') return { ok: true, entries: 0 };
         return { ok: false, kind: error.kind, reason: error.message, ...(error.stderrTail ? { details: error.stderrTail } : {}) };
       }
       const entries = (JSON.parse(result.stdout || '[]') as unknown[]).length;
