@@ -253,9 +253,9 @@ export function createCore(options: CoreOptions): Core {
       return ok({ text: buf.toString('utf8'), truncated: start > 0, available: true, path: run.logPath });
     },
     'alerts:get': async () => ok(scheduler.alertSettings()),
-    'alerts:test': async () => {
-      const url = scheduler.alertSettings().webhookUrl;
-      if (!url) return fail('invalid-request', 'No webhook address is set.', { hint: 'Enter one and save it first.' });
+    'alerts:test': async (req) => {
+      const url = req.webhookUrl ?? scheduler.alertSettings().webhookUrl;
+      if (!url) return fail('invalid-request', 'No webhook address is set.', { hint: 'Enter one first.' });
       const r = await sendWebhook(url, {
         key: 'test',
         kind: 'success',
@@ -272,6 +272,8 @@ export function createCore(options: CoreOptions): Core {
       return r.ok ? ok({ status: r.status }) : fail('exit-code', r.error.message, { hint: 'Check the address, and that this machine can reach it.' });
     },
     // Only the Electron host can show a native dialog; it replaces this handler.
+    // Only the desktop app has a file manager to hand a folder to; it replaces this handler.
+    'app:open-folder': async () => fail('invalid-request', 'Opening a folder in the file manager needs the desktop app.', { hint: 'In a browser, use Browse to look inside it.' }),
     'app:pick-folder': async () => fail('invalid-request', 'Choosing a folder needs the desktop app; type the folder\'s path instead.'),
     'folders:list': async (req) => ok(listFolders(req.path)),
     'scheduler:set-concurrency': async (req) => {
