@@ -24,6 +24,6 @@ export function optionsNotApplying(job: OptionsOf, audience: 'window' | 'cli'): 
   const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
   const it = names.length === 1 ? 'it' : 'them';
   const dests = snapshots.length === 1 ? `the snapshot destination ${snapshots[0]!.target} is` : `the snapshot destinations ${snapshots.map((d) => d.target).join(', ')} are`;
-  const sentence = `${list} ${names.length === 1 ? 'applies' : 'apply'} to copies and mirrors only; ${dests} copied by rsync without ${it}.`;
-  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+  // "The bandwidth limit applies …" in the window; "--bwlimit applies …" on the command line.
+  return `${audience === 'window' ? 'The ' : ''}${list} ${names.length === 1 ? 'applies' : 'apply'} to copies and mirrors only; ${dests} copied by rsync without ${it}.`;
 }
