@@ -87,9 +87,9 @@ export function uses12HourClock(locale?: string): boolean {
   return cycle === 'h11' || cycle === 'h12';
 }
 
-/** A time of day in the locale's way: "15:39" or "3:39 PM". */
-export function formatClock(ms: number, locale?: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: uses12HourClock(locale) ? 'numeric' : '2-digit', minute: '2-digit' }).format(ms);
+/** A time of day in the locale's way: "15:39" or "3:39 PM" (with seconds: "15:39:07"). */
+export function formatClock(ms: number, locale?: string, seconds = false): string {
+  return new Intl.DateTimeFormat(locale, { hour: uses12HourClock(locale) ? 'numeric' : '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) }).format(ms);
 }
 
 /** A clock time given as hours and minutes (a schedule's "03:00"), in the locale's way. */
@@ -103,10 +103,10 @@ function startOfDay(ms: number): number {
 }
 
 /** A short date and time: "Today 15:39", "Yesterday 03:00", "Tomorrow 03:00", "Mon 03:00", "30 Nov 03:00", "30 Nov 2025". */
-export function formatWhen(ms: number, nowMs: number, locale?: string): string {
+export function formatWhen(ms: number, nowMs: number, locale?: string, o: { readonly seconds?: boolean } = {}): string {
   if (!Number.isFinite(ms)) return '—';
   const days = Math.round((startOfDay(ms) - startOfDay(nowMs)) / DAY_MS);
-  const clock = formatClock(ms, locale);
+  const clock = formatClock(ms, locale, o.seconds ?? false);
   if (days === 0) return `Today ${clock}`;
   if (days === -1) return `Yesterday ${clock}`;
   if (days === 1) return `Tomorrow ${clock}`;

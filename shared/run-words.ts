@@ -33,6 +33,8 @@ export function plainError(text: string): string {
     t = object && msg ? `${object}: ${msg}` : msg || t;
   }
   t = t.replace(TIMESTAMP, '').replace(/\s+/g, ' ').trim();
+  // "A/1.flac: Failed to copy: mkdir …" reads better the way a person would say it.
+  t = t.replace(/^(.+?): Failed to copy: (?!context canceled$)(.+)$/i, 'Could not copy $1: $2');
   // rclone's words for being stopped are not an error the user made.
   t = t.replace(/: (?:Failed to copy: )?context canceled$/i, ': stopped before it was copied');
   return t.length > 400 ? `${t.slice(0, 399)}…` : t;

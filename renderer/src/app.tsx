@@ -48,7 +48,7 @@ function Header() {
   const neverRun = tray?.icon === 'idle-ok' && tray.jobs.some((j) => j.health === 'never-run' && !j.running);
   // The server gone quiet must not look like "All backups OK": what we last heard is not news.
   const lost = lostSince !== null;
-  const tone = lost ? 'bad' : !tray || neverRun ? 'muted' : toneOf[tray.icon];
+  const tone = lost ? 'bad' : !tray || neverRun || tray.jobs.length === 0 ? 'muted' : toneOf[tray.icon];
   const text = lost ? 'Reprise is not answering — has reprise serve stopped?' : connection === 'unauthorized' ? 'Not connected' : (header?.text ?? 'Connecting…');
   return (
     <header className="topbar">

@@ -4,9 +4,9 @@ import { formatFullDate, formatRelative, formatWhen } from '../../../shared/form
 import { useUi } from '../store';
 
 /** `relative`: "2 h ago" near now; `short`: always "Today 15:39". */
-export function When({ ms, style = 'relative', prefix = '' }: { ms: number; style?: 'relative' | 'short'; prefix?: string }) {
+export function When({ ms, style = 'relative', prefix = '', seconds = false }: { ms: number; style?: 'relative' | 'short'; prefix?: string; seconds?: boolean }) {
   const { now } = useUi();
-  const text = style === 'relative' ? formatRelative(ms, now) : formatWhen(ms, now);
+  const text = style === 'relative' ? formatRelative(ms, now) : formatWhen(ms, now, undefined, { seconds });
   return (
     <time dateTime={new Date(ms).toISOString()} title={formatFullDate(ms)}>
       {prefix}

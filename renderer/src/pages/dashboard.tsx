@@ -22,7 +22,7 @@ function ResultLine({ run }: { run: RunSummary }) {
     <div className="result-line" data-testid="last-result">
       <OutcomeBadge outcome={run.outcome} />
       <span>
-        <When ms={run.endedAt ?? run.startedAt} /> · {formatBytes(run.bytes)} · {plural(run.files, 'file')} copied{dests > 1 ? ` · ${dests} destinations` : ''}
+        <When ms={run.endedAt ?? run.startedAt} /> · {formatBytes(run.bytes)} · {plural(run.files, 'file')} copied{dests > 1 ? ` to ${dests} destinations` : ''}
         {took ? ` in ${took}` : ''}
       </span>
     </div>
@@ -35,9 +35,11 @@ function ProblemBox({ run, onRetry }: { run: RunSummary; onRetry: () => void }) 
   const text = runProblem(run);
   if (!text) return null;
   const calm = run.outcome === 'cancelled';
+  // Red for a failure; amber for what needs a look but lost nothing (interrupted, partial, missing); grey for a cancel.
+  const box = calm ? 'notice-box' : run.outcome === 'failed' ? 'error-box' : 'warn-note-box';
   const failed = run.destinations.filter((d) => d.outcome !== 'success' && d.firstError && d.firstError !== run.firstError);
   return (
-    <div className={calm ? 'notice-box' : 'error-box'} role={calm ? 'status' : 'alert'} data-testid="run-problem" data-outcome={run.outcome}>
+    <div className={box} role={calm ? 'status' : 'alert'} data-testid="run-problem" data-outcome={run.outcome}>
       <div className="problem-text">{text}</div>
       {failed.length > 0 && (
         <ul className="problem-more small">
@@ -125,10 +127,10 @@ function JobCard({ status, live }: { status: JobStatus; live: RunProgress | unde
         <span>
           <Icon name="clock" size={13} />{' '}
           {status.nextRun ? (
-            <>
+            <span>
               Next run <When ms={status.nextRun} />
-              {job.schedule && <span className="muted"> · {describeCron(job.schedule, runtimeLocale())}</span>}
-            </>
+              {job.schedule && ` · ${describeCron(job.schedule, runtimeLocale())}`}
+            </span>
           ) : job.schedule ? (
             `${describeCron(job.schedule, runtimeLocale())}${scheduler?.pause ? ' (schedules paused)' : ''}`
           ) : (

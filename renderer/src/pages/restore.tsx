@@ -120,6 +120,9 @@ function ArtistList({ artists, selected, onSelect, label }: { artists: readonly 
   );
 }
 
+/** Two versions in the same minute (a snapshot and a mirror of one run) need their seconds to tell apart. */
+const sameMinute = (all: readonly ItemVersionInfo[], v: ItemVersionInfo) => all.some((o) => o !== v && Math.floor(Date.parse(o.time) / 60_000) === Math.floor(Date.parse(v.time) / 60_000));
+
 function describeChanges(v: ItemVersionInfo): string {
   if (!v.changes) return 'oldest version';
   const { added, removed, changed } = v.changes;
@@ -237,7 +240,7 @@ function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: It
               <label key={`${v.destId}-${v.pointId}`} className={`version ${i === choice ? 'active' : ''}`} data-testid="version-row">
                 <input type="radio" name="version" checked={i === choice} onChange={() => { setChoice(i); setPreview(null); setResult(null); }} />
                 <span className="version-time">
-                  <When ms={Date.parse(v.time)} style="short" />
+                  <When ms={Date.parse(v.time)} style="short" seconds={sameMinute(versions, v)} />
                 </span>
                 <span className="chip">
                   <Icon name={v.kind === 'mirror' ? 'cloud' : 'folder'} size={12} /> {v.kind === 'mirror' ? 'Mirror' : 'Snapshot'} · {v.target}
@@ -286,9 +289,13 @@ function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: It
           {error && <RestoreError error={error} />}
           {preview && (
             <div className="preview" data-testid="restore-preview">
-              <strong>
-                Preview: {plural(preview.createFiles, 'new file')}, {preview.overwriteFiles} replaced, {preview.skipFiles} kept{preview.keepBothFiles > 0 ? `, ${preview.keepBothFiles} restored beside yours` : ''} · {formatBytes(preview.bytes)}
-              </strong>
+              {preview.createFiles + preview.overwriteFiles + preview.keepBothFiles === 0 && preview.skipFiles === 0 ? (
+                <strong>Nothing to copy: every file is already there, the same as in this version.</strong>
+              ) : (
+                <strong>
+                  Preview: {plural(preview.createFiles, 'new file')}, {preview.overwriteFiles} replaced, {preview.skipFiles} kept{preview.keepBothFiles > 0 ? `, ${preview.keepBothFiles} restored beside yours` : ''} · {formatBytes(preview.bytes)}
+                </strong>
+              )}
               <div className="muted small mono">into {preview.restoredTo}</div>
               <ul className="preview-list">
                 {preview.items.slice(0, 40).map((i) => (

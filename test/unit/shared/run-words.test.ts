@@ -9,7 +9,7 @@ describe('runProblem', () => {
     expect(runProblem({ outcome: 'success', firstError: null })).toBeNull();
   });
   it('turns a tool\'s JSON line into "file: message"', () => {
-    expect(runProblem({ outcome: 'failed', firstError: '{"level":"error","msg":"Failed to copy: permission denied","object":"Björk/01 Jóga.flac","source":"x.go:1","time":"2026-11-29T18:47:52Z"}' })).toBe('Björk/01 Jóga.flac: Failed to copy: permission denied');
+    expect(runProblem({ outcome: 'failed', firstError: '{"level":"error","msg":"Failed to copy: permission denied","object":"Björk/01 Jóga.flac","source":"x.go:1","time":"2026-11-29T18:47:52Z"}' })).toBe('Could not copy Björk/01 Jóga.flac: permission denied');
     expect(plainError('2026/11/29 18:47:52 ERROR : A/1.flac: Failed to copy: context canceled')).toBe('A/1.flac: stopped before it was copied');
     expect(plainError('x'.repeat(500))).toHaveLength(400);
   });
