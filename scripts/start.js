@@ -37,7 +37,7 @@ function serveInstead(reason) {
   process.stdout.write(
     `\nThe Reprise desktop window cannot start here: ${reason}\n` +
       'Starting Reprise in your browser instead (same features; the scheduler keeps running while this does).\n' +
-      'Open the LISTENING link below. Stop with Ctrl-C.\n\n',
+      'Open the LISTENING link below (it stays the same across restarts). Stop with Ctrl-C.\n\n',
   );
   const child = spawn(process.execPath, [join(root, 'bin/reprise.js'), 'serve', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
   const stop = () => child.kill('SIGTERM');

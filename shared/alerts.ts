@@ -1,7 +1,8 @@
 // Notifications as they cross the contract: raised by the core's policy, shown by the hosts
 // (OS notification in Electron, Web Notification in the browser, a webhook for headless use).
 
-export type NotificationKind = 'failed' | 'partial' | 'destination-missing' | 'stale' | 'success';
+/** 'damaged-state': a damaged local database (history, locks) was moved aside and started anew. */
+export type NotificationKind = 'failed' | 'partial' | 'destination-missing' | 'stale' | 'success' | 'damaged-state';
 
 export interface AppNotification {
   /** Stable per cause, so a host can replace rather than stack duplicates. */

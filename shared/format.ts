@@ -131,3 +131,10 @@ export function formatRelative(ms: number, nowMs: number, locale?: string): stri
 export function runtimeLocale(): string {
   return new Intl.DateTimeFormat().resolvedOptions().locale;
 }
+
+/** "can't reach dav — retrying in 31 s (attempt 2 of 4)"; `leftMs` is what is left of the wait. */
+export function retryLine(r: { readonly reason: string; readonly attempt: number; readonly attempts: number }, leftMs: number): string {
+  const s = Math.max(0, Math.round(leftMs / 1000));
+  const when = s > 0 ? `retrying in ${formatDuration(s)}` : 'retrying now';
+  return `${r.reason} — ${when} (attempt ${r.attempt} of ${r.attempts})`;
+}

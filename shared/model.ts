@@ -122,6 +122,19 @@ export interface RunProgress {
   readonly current: readonly TransferringFile[];
   readonly errors: number;
   readonly elapsed: number;
+  /** Set while this destination waits to try again after a failure (network trouble). */
+  readonly retry?: RetryWait | null;
+}
+
+/** A destination waiting between attempts: "can't reach dav — retrying in 31 s (attempt 2 of 4)". */
+export interface RetryWait {
+  /** What went wrong, short: "can't reach dav", "NAS:backup failed". */
+  readonly reason: string;
+  /** The attempt that comes next (2 after the first failure) and how many there are in all. */
+  readonly attempt: number;
+  readonly attempts: number;
+  /** How long the wait is, from when this sample was sent. */
+  readonly delayMs: number;
 }
 
 export interface ToolInfo {
@@ -154,6 +167,8 @@ export interface AppInfo {
   readonly tools: readonly ToolInfo[];
   /** The desktop app's own facts; null in a browser. */
   readonly desktop: DesktopInfo | null;
+  /** Things the user must hear about once, from this start (a damaged database replaced). */
+  readonly notices?: readonly string[];
 }
 
 export interface DesktopInfo {

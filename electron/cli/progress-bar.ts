@@ -1,41 +1,61 @@
 // A one-line terminal progress bar for `reprise run`, redrawn in place on a TTY.
-import { formatDuration, formatSpeed, progressBytes } from '../../shared/format.js';
+import { formatDuration, formatSpeed, progressBytes, progressWhere, retryLine } from '../../shared/format.js';
 import type { RunProgress } from '../../shared/model.js';
 
-/** Renders one progress sample as a line that fits the given width. */
-export function renderProgressLine(p: RunProgress, width: number): string {
+/** Renders one progress sample as a line that fits the given width; a retry wait replaces the figures. */
+export function renderProgressLine(p: RunProgress, width: number, retryLeftMs?: number): string {
   const barWidth = 24;
   const filled = Math.round((p.percent / 100) * barWidth);
   const bar = '█'.repeat(filled) + '░'.repeat(barWidth - filled);
-  const parts = [
-    `${bar} ${p.percent.toFixed(0).padStart(3)}%`,
-    // The bytes name their destination when the percent covers several; sources are steps of one.
-    progressBytes(p) ?? '',
-    p.steps > 1 ? `source ${p.step} of ${p.steps}` : '',
-    p.totalBytes > 0 ? formatSpeed(p.speed) : '',
-    p.eta !== null ? `ETA ${formatDuration(p.eta)}` : '',
-    p.current[0]?.name ?? '',
-  ].filter(Boolean);
-  const line = parts.join(' · ');
+  const parts = p.retry
+    ? [`${bar} ${p.percent.toFixed(0).padStart(3)}%`, retryLine(p.retry, retryLeftMs ?? p.retry.delayMs), progressWhere(p)]
+    : [
+        `${bar} ${p.percent.toFixed(0).padStart(3)}%`,
+        // The bytes name their destination when the percent covers several; sources are steps of one.
+        progressBytes(p) ?? '',
+        p.steps > 1 ? `source ${p.step} of ${p.steps}` : '',
+        p.totalBytes > 0 ? formatSpeed(p.speed) : '',
+        p.eta !== null ? `ETA ${formatDuration(p.eta)}` : '',
+        p.current[0]?.name ?? '',
+      ];
+  const line = parts.filter(Boolean).join(' · ');
   const chars = [...line];
   return chars.length > width ? chars.slice(0, width - 1).join('') + '…' : line;
 }
 
-/** Draws progress on stderr: in place on a TTY, a line every few seconds otherwise. */
+/** Draws progress on stderr: in place on a TTY, a line every few seconds otherwise (a retry at once). */
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr) {
   let lastPlain = 0;
   let drawn = false;
+  let waiting: { p: RunProgress; since: number; timer: NodeJS.Timeout } | null = null;
+  const draw = (p: RunProgress, leftMs?: number) => {
+    stream.write('\r\x1b[2K' + renderProgressLine(p, (stream.columns || 80) - 1, leftMs));
+    drawn = true;
+  };
+  const stopCountdown = () => {
+    if (waiting) clearInterval(waiting.timer);
+    waiting = null;
+  };
   return {
     update(p: RunProgress) {
+      stopCountdown();
       if (stream.isTTY) {
-        stream.write('\r\x1b[2K' + renderProgressLine(p, (stream.columns || 80) - 1));
-        drawn = true;
-      } else if (Date.now() - lastPlain > 5000 || p.percent >= 100) {
+        draw(p);
+        if (p.retry) {
+          // Count the wait down in place, once a second.
+          const since = Date.now();
+          const retry = p.retry;
+          const timer = setInterval(() => draw(p, retry.delayMs - (Date.now() - since)), 1000);
+          timer.unref();
+          waiting = { p, since, timer };
+        }
+      } else if (p.retry || Date.now() - lastPlain > 5000 || p.percent >= 100) {
         lastPlain = Date.now();
         stream.write(renderProgressLine(p, 200) + '\n');
       }
     },
     done() {
+      stopCountdown();
       if (drawn && stream.isTTY) stream.write('\r\x1b[2K');
       drawn = false;
     },

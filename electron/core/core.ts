@@ -16,6 +16,8 @@ import { restoreHandlers } from './restore/restore-service.js';
 import { type RunManager, runManager } from './runs/run-manager.js';
 import { jsonFileSettingsStore } from './settings/json-file-store.js';
 import { type SettingsStore, updateSettings } from './settings/settings.js';
+import { networkSettings } from './settings/host-settings.js';
+import { describeRecovery } from './history/recover-sqlite.js';
 import { type ToolPaths, detectTool, toolPathsFromEnv } from './tools/tools.js';
 import { repriseVersion } from './version.js';
 import { killAllChildren } from './process/child.js';
@@ -69,6 +71,8 @@ export interface Core {
   readonly now: () => number;
   readonly rclone: () => RcloneSetup;
   readonly remotes: RemotesArea;
+  /** The settings store (hosts read their own blocks: serve's port, …). */
+  readonly settings: SettingsStore;
   /** Detects rclone and rsync (cached after the first call). */
   tools(): Promise<readonly ToolInfo[]>;
   /** Cancels runs, kills children and closes the database. */
@@ -97,7 +101,14 @@ export function createCore(options: CoreOptions): Core {
     jobsUsing: (remote) => jobs.list().filter((j) => j.destinations.some((d) => d.target.startsWith(`${remote}:`))).map((j) => j.name),
     ...(options.remotes ? { overrides: options.remotes } : {}),
   });
-  const rclone = (): RcloneSetup => rcloneSetup(tools, chosenConfig(), remotes.unlockedEnv());
+  // settings.network: how long a transfer may move nothing, and how runs retry network failures.
+  const network = () => networkSettings(settings.read());
+  const rclone = (): RcloneSetup => ({ ...rcloneSetup(tools, chosenConfig(), remotes.unlockedEnv()), stallAfterMs: network().stallAfterSeconds * 1000 });
+  const retryPolicy = (): RetryPolicy => {
+    if (options.retry) return options.retry;
+    const n = network();
+    return { ...DEFAULT_RETRY_POLICY, maxAttempts: n.retryAttempts, initialDelayMs: n.retryDelaySeconds * 1000 };
+  };
   const jobs = jobService(settings, rclone);
   // Every destination is checked for presence (absent drive: skipped) and retried on network errors.
   const everSucceeded = history
@@ -105,7 +116,7 @@ export function createCore(options: CoreOptions): Core {
     .prepare<[string, string], { n: number }>(`SELECT COUNT(*) AS n FROM run_destinations d JOIN runs r ON r.id = d.run_id WHERE r.job_id = ? AND d.dest_id = ? AND d.outcome = 'success' AND r.dry_run = 0`);
   const runners = guardRunners(destinationRunners, {
     clock,
-    retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    retry: retryPolicy,
     everSucceeded: (jobId, destId) => (everSucceeded.get(jobId, destId)?.n ?? 0) > 0,
   });
   const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, rclone, runners, now, redact });
@@ -123,6 +134,20 @@ export function createCore(options: CoreOptions): Core {
     ...(options.startAtLogin ? { startAtLogin: () => options.startAtLogin!.get() } : {}),
     log: (line) => process.stderr.write(`reprise: ${line}\n`),
   });
+  // A damaged history or lock database was moved aside and replaced: say so once, everywhere.
+  const notices = [
+    ...(history.recovered ? [describeRecovery(history.recovered, 'Backups go on; the history of earlier runs is in the moved file.')] : []),
+    ...(scheduler.locksRecovered ? [describeRecovery(scheduler.locksRecovered, 'Backups go on.')] : []),
+  ];
+  for (const n of notices) process.stderr.write(`reprise: ${n}\n`);
+  if (notices.length > 0) {
+    // After the host has subscribed to events (it does so right after createCore returns).
+    setImmediate(() => {
+      for (const [i, n] of notices.entries()) {
+        scheduler.notify({ key: `damaged-state-${i}-${now()}`, kind: 'damaged-state', severity: 'warning', jobId: '', jobName: 'Reprise', runId: null, destination: null, firstError: n, title: 'Reprise replaced a damaged database', body: n, atMs: now() });
+      }
+    });
+  }
   let toolInfo: Promise<readonly ToolInfo[]> | null = null;
   const detect = () => (toolInfo ??= Promise.all([detectTool('rclone', tools.rclone), detectTool('rsync', tools.rsync)]));
 
@@ -134,7 +159,7 @@ export function createCore(options: CoreOptions): Core {
   };
 
   const handlers: Handlers = {
-    'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect(), desktop: null }),
+    'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect(), desktop: null, notices }),
     // Every window (and browser tab) hears where to go; the desktop host also shows its window first.
     'app:open': async (req) => {
       events.emit('app:navigate', req);
@@ -310,6 +335,7 @@ export function createCore(options: CoreOptions): Core {
     now,
     rclone,
     remotes,
+    settings,
     tools: detect,
     async close() {
       scheduler.stop();

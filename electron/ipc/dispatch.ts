@@ -1,5 +1,6 @@
 // The transport-neutral dispatcher: validates a request against its schema once, calls the
-// handler, and turns anything thrown into a Result. Every transport goes through here.
+// handler, and turns anything thrown into a Result. Every transport goes through here, so nothing
+// a client sends — wrong types, absurd nesting, a handler's bug — can escape as an exception.
 import { type Handlers, isCommandName, requestSchemas } from '../../shared/contract.js';
 import { type Audience, describeRequestProblems, plainIssueText } from '../../shared/request-problems.js';
 import { type Result, ReproError, fail } from '../../shared/result.js';
@@ -10,16 +11,16 @@ export interface DispatchOptions {
   readonly audience?: Audience;
 }
 
-/** Runs one command from an untrusted caller. */
+/** Runs one command from an untrusted caller; never throws. */
 export async function dispatch(handlers: Handlers, name: unknown, request: unknown, options: DispatchOptions = {}): Promise<Result<unknown>> {
-  if (!isCommandName(name)) return fail('invalid-request', 'Reprise does not know that request.', { detail: `Unknown command ${JSON.stringify(String(name)).slice(0, 80)}.` });
-  // zod's own messages ("Too small: expected number to be >=0") become plain words; messages a
-  // schema wrote itself are already plain and win.
-  const parsed = requestSchemas[name].safeParse(request ?? {}, { error: (issue) => plainIssueText(issue) });
-  if (!parsed.success) {
-    return fail('invalid-request', describeRequestProblems(name, parsed.error.issues, options.audience ?? 'window'));
-  }
+  if (!isCommandName(name)) return fail('invalid-request', 'Reprise does not know that request.', { detail: `Unknown command ${JSON.stringify(String(name).slice(0, 80))}.` });
   try {
+    // zod's own messages ("Too small: expected number to be >=0") become plain words; messages a
+    // schema wrote itself are already plain and win.
+    const parsed = requestSchemas[name].safeParse(request ?? {}, { error: (issue) => plainIssueText(issue) });
+    if (!parsed.success) {
+      return fail('invalid-request', describeRequestProblems(name, parsed.error.issues.slice(0, 10), options.audience ?? 'window').slice(0, 1000));
+    }
     const handler = handlers[name] as (req: unknown) => Promise<Result<unknown>>;
     return await handler(parsed.data);
   } catch (e) {

@@ -87,13 +87,13 @@ function Header() {
         )}
       </div>
       {connection === 'unauthorized' && (
-        <div className="conn" role="alert">
+        <div className="conn" role="alert" data-testid="connection">
           This page needs the link printed by "reprise serve" (it carries a token).
         </div>
       )}
       {lost && (
-        <div className="conn" role="alert" data-testid="connection-lost">
-          Trying again every few seconds. Start it again with <code>reprise serve</code> (or open the Reprise app); this page reconnects by itself.
+        <div className="conn" role="alert" data-testid="connection">
+          Connecting to Reprise… Start it again with <code>reprise serve</code> (or open the Reprise app); this page reconnects by itself.
         </div>
       )}
     </header>

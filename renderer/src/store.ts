@@ -100,7 +100,11 @@ export const useUi = create<UiState>((set, get) => ({
       patch.live = { ...live, ...Object.fromEntries(Object.entries(get().live).filter(([id]) => jobs.value.some((j) => j.job.id === id && j.runningId))) };
     }
     if (runs.ok) patch.runs = runs.value;
-    if (info?.ok) patch.info = info.value;
+    if (info?.ok) {
+      patch.info = info.value;
+      // Told once per page load: a damaged database Reprise replaced when it started.
+      if (info.value.notices?.length) patch.toast = { kind: 'internal', message: info.value.notices.join(' ') };
+    }
     if (tray.ok && seen === pushed) patch.tray = tray.value;
     if (scheduler.ok && seen === pushed) patch.scheduler = scheduler.value;
     set(patch);

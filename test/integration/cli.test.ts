@@ -1,5 +1,5 @@
 // The `reprise` command as a user runs it: real processes, real rclone, a fresh data dir each.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reprise } from '../support/cli.js';
@@ -65,6 +65,17 @@ describe('reprise CLI', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it('says why a run failed when its source went missing, not just "failed"', async () => {
+    const root = tempDir();
+    makeLibrary(join(root, 'Music'), { artists: ['A'] });
+    const data = join(root, 'data');
+    await reprise(data, ['job', 'add', 'K', '--source', join(root, 'Music'), '--copy', join(root, 'out')]);
+    rmSync(join(root, 'Music'), { recursive: true });
+    const run = await reprise(data, ['run', 'K']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`✗ K: failed in \\d+ s — The source folder ".*Music" does not exist\\. Log: `));
   });
 
   it('refuses a duplicate job name', async () => {

@@ -167,9 +167,12 @@ describe('copy job against real rclone', () => {
     const { runId } = (await call('runs:start', { name: 'Dead' })) as { runId: number };
     const run = (await core.runs.wait(runId))!;
     expect(run.outcome).toBe('failed');
-    expect(run.destinations[0]!.firstError).toMatch(/connection refused|connect/i);
+    // In plain words; rclone's own line ("dial tcp …: connection refused") stays in the log.
+    expect(run.destinations[0]!.firstError).toBe('dead: the server at 127.0.0.1:9 does not answer');
     // The policy sees rclone's exit code, not only its words.
-    expect(readFileSync(run.logPath!, 'utf8')).toMatch(/# attempt 1 failed \(rclone exit \d+: .*connect.*\); retrying in 0 s/);
+    const log = readFileSync(run.logPath!, 'utf8');
+    expect(log).toMatch(/# attempt 1 of 2 failed \(rclone exit \d+: dead: the server at 127\.0\.0\.1:9 does not answer\); retrying in 0 s/);
+    expect(log).toContain('connection refused');
   });
 });
 

@@ -13,7 +13,7 @@ let base: URL;
 let token: string;
 
 beforeAll(async () => {
-  child = execa(process.execPath, [repriseBin, '--data-dir', join(tempDir(), 'data'), 'serve'], { reject: false, buffer: false, stdout: 'pipe' });
+  child = execa(process.execPath, [repriseBin, '--data-dir', join(tempDir(), 'data'), 'serve', '--port', '0'], { reject: false, buffer: false, stdout: 'pipe' });
   const line = await new Promise<string>((resolve, reject) => {
     let seen = '';
     child.stdout!.setEncoding('utf8');

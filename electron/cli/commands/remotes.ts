@@ -89,6 +89,18 @@ export function registerRemoteCommands(program: Command, ctx: CliContext): void 
     });
 
   remote
+    .command('edit')
+    .description('change options of a remote: reprise remote edit NAME KEY=VALUE… (KEY=- asks for the value, or reads it from stdin)')
+    .argument('<name>', 'the remote name')
+    .argument('<options...>', 'KEY=VALUE options to set')
+    .action(async (name: string, pairs: string[]) => {
+      const options = await fillDashValues(parseOptionPairs(pairs), `remote "${name}"`);
+      const out = await ctx.call('remotes:update', { name, options });
+      if (ctx.options().json) return printJson(out);
+      process.stdout.write(`Changed remote "${out.name}" (${out.type}).\n`);
+    });
+
+  remote
     .command('test')
     .description('check that a remote answers (exit 0 when it does)')
     .argument('<name>', 'the remote name')

@@ -42,18 +42,31 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
         if (json) printEvent('progress', p);
         else bar.update(p);
       });
-      const { runId: id } = await ctx.call('runs:start', { name, dryRun: o.dryRun ?? false, trigger: 'cli' });
-      // This process's queue is empty, so the run starts at once; null would mean a bug.
-      if (id === null) throw new CliFailure({ kind: 'internal', message: `The run of "${name}" did not start.` }, exitCodes.failed);
-      runId = id;
-      if (json) printEvent('started', { runId });
-      else process.stderr.write(`Backing up "${name}" (run ${runId})…\n`);
-      const onSignal = () => core.runs.cancel(runId);
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      const run = (await core.runs.wait(runId))!;
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      // Ctrl-C cancels the run (recorded as cancelled, exit 130); a second one quits at once. The
+      // handlers are in place before the run starts (its children start at once), and stay in
+      // place until it ended: with `once`, execa's exit hook could find no listener and re-raise
+      // the signal, ending the process before the run recorded how it ended.
+      let signals = 0;
+      const onSignal = () => {
+        if (++signals > 1) process.exit(exitCodes.cancelled);
+        if (runId >= 0) core.runs.cancel(runId);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      let run;
+      try {
+        const { runId: id } = await ctx.call('runs:start', { name, dryRun: o.dryRun ?? false, trigger: 'cli' });
+        // This process's queue is empty, so the run starts at once; null would mean a bug.
+        if (id === null) throw new CliFailure({ kind: 'internal', message: `The run of "${name}" did not start.` }, exitCodes.failed);
+        runId = id;
+        if (signals > 0) core.runs.cancel(runId);
+        if (json) printEvent('started', { runId });
+        else process.stderr.write(`Backing up "${name}" (run ${runId})…\n`);
+        run = (await core.runs.wait(runId))!;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
       offProgress();
       bar.done();
       if (json) printEvent('finished', run);
@@ -62,7 +75,9 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
           process.stdout.write(`${symbol[d.outcome]} ${d.target}: ${outcomeWords[d.outcome]} — ${formatBytes(d.bytes)}, ${plural(d.files, 'file')}${d.firstError ? ` — ${plainError(d.firstError)}` : ''}\n`);
         }
         const took = run.endedAt ? formatDuration((run.endedAt - run.startedAt) / 1000) : '';
-        process.stdout.write(`${symbol[run.outcome]} ${run.jobName}: ${outcomeWords[run.outcome]}${o.dryRun ? ' (dry run)' : ''} in ${took}. Log: ${run.logPath}\n`);
+        // A run that failed before any destination (a missing source) says why, not just "failed".
+        const why = run.firstError && !run.destinations.some((d) => d.firstError === run.firstError) ? ` — ${plainError(run.firstError).replace(/\.$/, '')}` : '';
+        process.stdout.write(`${symbol[run.outcome]} ${run.jobName}: ${outcomeWords[run.outcome]}${o.dryRun ? ' (dry run)' : ''} in ${took}${why}. Log: ${run.logPath}\n`);
       }
       process.exitCode = exitCodeFor(run);
     });

@@ -2,14 +2,14 @@
 // keeps neither modification times nor checksums (plain WebDAV) would let rclone compare by size
 // alone, so a same-size edit would never be uploaded; Reprise says so and what it does about it.
 import type { DestinationInfo } from '../../../shared/model.js';
-import { configArgs, type RcloneSetup } from '../rclone/rclone-env.js';
+import type { RcloneSetup } from '../rclone/rclone-env.js';
 import { isLocalTarget } from '../scheduler/destination-presence.js';
-import { createRcloneExec } from '../snapshots/rclone-exec.js';
+import { execFor } from './rclone-flags.js';
 
 /** Asks rclone what the destination's backend supports. */
 export async function destinationInfo(target: string, rclone: RcloneSetup): Promise<DestinationInfo> {
   if (isLocalTarget(target)) return { target, comparison: 'modtime-and-hash', note: null };
-  const exec = createRcloneExec({ bin: rclone.bin, configFile: configArgs(rclone)[1] ?? null, env: rclone.env });
+  const exec = execFor(rclone);
   const remote = target.slice(0, target.indexOf(':') + 1);
   const r = await exec({ args: ['backend', 'features', '--', remote] });
   if (r.exitCode !== 0) return { target, comparison: 'unknown', note: `Could not ask ${remote} what it supports: ${r.stderrTail.at(-1) ?? `rclone exit ${r.exitCode}`}` };

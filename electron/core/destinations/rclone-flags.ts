@@ -1,6 +1,14 @@
-// The job's transfer options as rclone flags, the same for every kind that runs rclone (copy and
-// mirror): bandwidth (a rate or a timetable), parallel transfers, checkers and checksum compare.
+// How destination kinds run rclone: one exec built from the core's rclone setup (binary, config,
+// environment, the stall watchdog), and the job's transfer options as flags — bandwidth (a rate or
+// a timetable), parallel transfers, checkers and checksum compare — the same for copy and mirror.
 import type { Job } from '../../../shared/model.js';
+import type { RcloneSetup } from '../rclone/rclone-env.js';
+import { DEFAULT_STALL_MS, type RcloneExec, createRcloneExec } from '../snapshots/rclone-exec.js';
+
+/** An rclone exec for a destination: a transfer that moves nothing for the stall time is ended. */
+export function execFor(setup: RcloneSetup): RcloneExec {
+  return createRcloneExec({ bin: setup.bin, configFile: setup.configFile, env: setup.env, stallAfterMs: setup.stallAfterMs ?? DEFAULT_STALL_MS });
+}
 
 /** --bwlimit, --transfers, --checkers and --checksum from the job; excludes are passed by each kind where they apply. */
 export function jobTransferFlags(job: Pick<Job, 'bwlimit' | 'transfers' | 'checkers' | 'checksum'>): string[] {

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { DestinationResult, Outcome, RunSummary, RunTrigger } from '../../../shared/model.js';
 import { migrate } from './migrations.js';
-import { openSqlite } from './open-sqlite.js';
+import { openRecovering } from './recover-sqlite.js';
 
 interface RunRow {
   id: number;
@@ -54,11 +54,16 @@ export interface RunTotals {
 
 export type History = ReturnType<typeof openHistory>;
 
-/** Opens (creating and migrating) the history database at path. */
+/** Opens (creating and migrating) the history database at path; a damaged one is moved aside and started anew. */
 export function openHistory(path: string) {
-  const db = openSqlite(path, { busyTimeoutMs: 5000 });
-  db.pragma('foreign_keys = ON');
-  migrate(db);
+  const { db, recovered } = openRecovering(
+    path,
+    (d) => {
+      d.pragma('foreign_keys = ON');
+      migrate(d);
+    },
+    { busyTimeoutMs: 5000 },
+  );
 
   const toDest = (r: DestRow): DestinationResult => ({
     destId: r.dest_id,
@@ -115,6 +120,8 @@ export function openHistory(path: string) {
   const markDestsInterrupted = db.prepare(`UPDATE run_destinations SET outcome='interrupted', ended_at=COALESCE(ended_at, ?) WHERE run_id = ? AND outcome='running'`);
 
   return {
+    /** Set when the file was damaged at open and replaced by a new one (tell the user once). */
+    recovered,
     /** The raw database, for migrations' tests and other areas' tables. */
     raw(): Database.Database {
       return db;

@@ -1,14 +1,16 @@
 // Runs one rclone transfer (copy, sync…) as its own child with JSON stats, and turns what it logs
-// into progress, file changes and a verdict under the written exit-code policy.
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// into progress, file changes and a verdict under the written exit-code policy. A transfer that
+// moves nothing for `stallAfterMs` is ended (a dead server), with the reason in plain words.
 import { type Verdict, describeRcloneExit, rcloneVerdict } from '../process/exit-policy.js';
 import { runChild } from '../process/child.js';
+import { DEFAULT_STALL_MS, stallWatch } from '../process/stall-watch.js';
 import { type RcloneStats, parseRcloneLine } from '../progress/rclone-json.js';
 import type { FileChange } from '../runs/destination-runner.js';
-import { tailLogFile } from './log-tail.js';
-import { type RcloneSetup, configArgs, rcloneChildEnv, transferLogArgs } from './rclone-env.js';
+import { openPrivateLog } from './log-tail.js';
+import { networkReason, remoteOfArgs, stallReason } from './plain-reason.js';
+import { type RcloneSetup, configArgs, networkArgs, rcloneChildEnv, transferLogArgs } from './rclone-env.js';
+import { probeServer, remoteAddress } from './remote-address.js';
+import { rcloneActivity } from './transfer-activity.js';
 
 export interface TransferOptions {
   readonly rclone: RcloneSetup;
@@ -18,6 +20,8 @@ export interface TransferOptions {
   readonly log: (line: string) => void;
   readonly onStats: (stats: RcloneStats) => void;
   readonly onChange?: (c: FileChange) => void;
+  /** End the transfer when nothing moved for this long; default rclone.stallAfterMs, then 5 min; 0: never. */
+  readonly stallAfterMs?: number;
 }
 
 export interface TransferResult {
@@ -25,15 +29,22 @@ export interface TransferResult {
   readonly stats: RcloneStats | null;
   readonly firstError: string | null;
   readonly exitCode: number | null;
+  /** Ended by the stall watchdog. */
+  readonly stalled?: boolean;
 }
 
 /** Runs the transfer to completion; never throws for rclone failures. */
 export async function runRcloneTransfer(o: TransferOptions): Promise<TransferResult> {
   let last: RcloneStats | null = null;
   let firstError: string | null = null;
+  const errorText: string[] = [];
+  const stallMs = o.stallAfterMs ?? o.rclone.stallAfterMs ?? DEFAULT_STALL_MS;
+  const watch = stallMs > 0 ? stallWatch(stallMs) : undefined;
+  const activity = rcloneActivity(watch);
   const onLine = (line: string) => {
     o.log(line);
     const parsed = parseRcloneLine(line);
+    activity(parsed);
     switch (parsed.type) {
       case 'stats':
         last = parsed.stats;
@@ -41,6 +52,7 @@ export async function runRcloneTransfer(o: TransferOptions): Promise<TransferRes
         break;
       case 'error':
         firstError ??= parsed.object ? `${parsed.object}: ${parsed.message}` : parsed.message;
+        if (errorText.length < 50) errorText.push(parsed.message);
         break;
       case 'file':
         if (parsed.action === 'copied-new') o.onChange?.({ action: 'added', path: parsed.object, size: parsed.size });
@@ -49,33 +61,53 @@ export async function runRcloneTransfer(o: TransferOptions): Promise<TransferRes
         break;
       case 'text':
         // The final fatal summary is plain text even in JSON mode.
-        if (/\b(Failed|Fatal error|error)\b/i.test(parsed.text)) firstError ??= parsed.text.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\s+/, '');
+        if (/\b(Failed|Fatal error|error)\b/i.test(parsed.text)) {
+          firstError ??= parsed.text.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\s+/, '');
+          if (errorText.length < 50) errorText.push(parsed.text);
+        }
         break;
       case 'log':
         break;
     }
   };
-  // rclone logs to a private file that we follow (a pipe would wake us for every line); anything
-  // it prints before the log file is open (bad flags) still arrives on stderr.
-  const logFile = join(tmpdir(), `reprise-rclone-${process.pid}-${randomBytes(6).toString('hex')}.log`);
-  const tail = tailLogFile(logFile, onLine);
+  // rclone's stderr goes straight into a private, already-unlinked file we follow (a pipe would
+  // wake us for every line); nothing of it can be left in the temp folder, whatever happens.
+  const logFile = openPrivateLog(onLine);
   let result;
   try {
     result = await runChild({
       command: o.rclone.bin,
-      args: [...configArgs(o.rclone), ...transferLogArgs, `--log-file=${logFile}`, ...o.args],
+      args: [...configArgs(o.rclone), ...transferLogArgs, ...networkArgs, ...o.args],
       env: rcloneChildEnv(o.rclone),
       signal: o.signal,
+      stderrFd: logFile.fd,
+      ...(watch ? { stall: watch } : {}),
       onLine,
     });
   } finally {
-    tail.finish();
+    logFile.finish();
   }
   if (result.spawnError) {
     return { verdict: 'failed', stats: null, firstError: `rclone could not be started: ${result.spawnError.message}`, exitCode: null };
   }
   const stats = last as RcloneStats | null;
+  const remote = remoteOfArgs(o.args);
+  if (result.stalled) {
+    const address = remote ? await remoteAddress({ bin: o.rclone.bin, configFile: o.rclone.configFile, env: o.rclone.env }, remote).catch(() => null) : null;
+    const reason = stallReason(remote, address, stallMs, address ? await probeServer(address) : 'unknown');
+    o.log(`# ${reason}`);
+    return { verdict: 'failed', stats, firstError: reason, exitCode: result.exitCode, stalled: true };
+  }
   const verdict = rcloneVerdict({ exitCode: result.exitCode, cancelled: result.cancelled, statsErrors: stats?.errors ?? 0 });
   if (verdict === 'failed' && !firstError) firstError = stats?.lastError ?? describeRcloneExit(result.exitCode);
+  if (verdict === 'failed' && result.signal && !result.cancelled) firstError = `rclone was stopped by a signal (${result.signal})`;
+  // Network trouble reads as what it is, not as the first file that happened to fail.
+  if (verdict !== 'success' && verdict !== 'cancelled') {
+    const plain = networkReason(remote, [...errorText, stats?.lastError ?? ''].join('\n'));
+    if (plain) {
+      o.log(`# ${plain}`);
+      firstError = plain;
+    }
+  }
   return { verdict, stats, firstError, exitCode: result.exitCode };
 }

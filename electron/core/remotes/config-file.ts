@@ -1,11 +1,15 @@
-// Reads and writes the rclone config file through rclone itself (`rclone config …`), keeping
-// the file at mode 0600 and every secret obscured, masked or scrubbed on its way out.
+// Reads and writes the rclone config file through rclone itself, keeping the file at mode 0600
+// and every secret obscured, masked or scrubbed on its way out. Reads use `rclone config dump`;
+// writes that carry secrets (create, update, the OAuth token) go through the rc API of a running
+// `rclone rcd` (config/create, config/update): a command line is readable by every local user
+// (`ps`, /proc), and `rclone reveal` turns an obscured password back into the password.
 import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { RemoteError } from './errors.js';
 import { assertBackendType, assertOption, assertRemoteName } from './names.js';
 import { SECRET_MASK, isSecretKey } from './redact.js';
 import { errorFromStderr, type RcloneRunner } from './rclone-runner.js';
+import { RcdClient } from './rcd.js';
 import type { RcloneOption, RcloneProvider } from '../../../shared/remotes/provider-types.js';
 import { checkRemoteOptions } from '../../../shared/remotes/option-check.js';
 import type { ConnectionTest, RemoteDetail, RemoteSummary } from '../../../shared/remotes/types.js';
@@ -100,8 +104,8 @@ export class RemoteConfig {
     if (existing[name]) throw new RemoteError('already-exists', `A remote called "${name}" already exists.`);
     await this.checkOptions(type, options, true);
     await this.ensureFile();
-    const pairs = await this.optionPairs(type, options);
-    return this.step(['config', 'create', name, type, ...pairs, '--non-interactive', '--no-obscure']);
+    const parameters = await this.optionValues(type, options);
+    return this.rcStep('config/create', { name, type, parameters, opt: { nonInteractive: true, noObscure: true } });
   }
 
   // Changes options of a remote; values equal to SECRET_MASK mean "keep the stored secret".
@@ -113,8 +117,8 @@ export class RemoteConfig {
     const changed = Object.fromEntries(Object.entries(options).filter(([k, v]) => k !== 'type' && v !== SECRET_MASK));
     if (Object.keys(changed).length === 0) return { kind: 'done' };
     await this.checkOptions(current.type ?? '', changed, false);
-    const pairs = await this.optionPairs(current.type ?? '', changed);
-    return this.step(['config', 'update', name, ...pairs, '--non-interactive', '--no-obscure']);
+    const parameters = await this.optionValues(current.type ?? '', changed);
+    return this.rcStep('config/update', { name, parameters, opt: { nonInteractive: true, noObscure: true } });
   }
 
   // Answers one question of the config state machine (OAuth and friends).
@@ -122,7 +126,7 @@ export class RemoteConfig {
     assertRemoteName(name);
     const token = state.includes('oauth') || result.includes('access_token');
     if (token) this.runner.redactor.add(result);
-    return this.step(['config', 'update', name, '--continue', '--state', state, '--result', result, '--non-interactive']);
+    return this.rcStep('config/update', { name, parameters: {}, opt: { nonInteractive: true, continue: true, state, result } });
   }
 
   // Deletes a remote from the config.
@@ -197,26 +201,34 @@ export class RemoteConfig {
     return new Set((provider?.Options ?? []).filter((o) => o.IsPassword).map((o) => o.Name));
   }
 
-  // key=value arguments with passwords obscured and every secret registered for redaction.
-  private async optionPairs(type: string, options: Readonly<Record<string, string>>): Promise<string[]> {
+  // Option values with passwords obscured and every secret registered for redaction.
+  private async optionValues(type: string, options: Readonly<Record<string, string>>): Promise<Record<string, string>> {
     const passwords = await this.secretKeys(type);
-    const pairs: string[] = [];
+    const values: Record<string, string> = {};
     for (const [key, raw] of Object.entries(options)) {
       assertOption(key, raw);
       let value = raw;
       if (passwords.has(key) && raw !== '') value = await this.obscure(raw);
       else if (isSecretKey(key)) this.runner.redactor.add(raw);
-      pairs.push(`${key}=${value}`);
+      values[key] = value;
     }
-    return pairs;
+    return values;
   }
 
-  // Runs one config command and parses the state machine's answer.
-  private async step(args: string[]): Promise<ConfigStep> {
-    const result = await this.runner.run(args);
-    await this.keepPrivate();
-    if (result.exitCode !== 0) throw errorFromStderr(result.stderr, result.exitCode);
-    return parseConfigStep(result.stdout);
+  // Runs one config step through the rc API and parses the state machine's answer. The rcd is
+  // started for this one step: it reads the config file as it is now, with the password held now
+  // (a long-lived rcd that read the file before it was encrypted would write it back in clear).
+  private async rcStep(method: 'config/create' | 'config/update', params: Record<string, unknown>): Promise<ConfigStep> {
+    const rcd = new RcdClient(this.runner);
+    try {
+      return configStepFrom(await rcd.call(method, params));
+    } catch (error) {
+      if (error instanceof RemoteError) throw new RemoteError(error.kind, this.runner.redactor.text(error.message.replace(/^config\/(create|update): /, '')));
+      throw error;
+    } finally {
+      await rcd.close();
+      await this.keepPrivate();
+    }
   }
 
   // Creates the config file (and folder) with owner-only permissions when it is missing.
@@ -242,12 +254,19 @@ export class RemoteConfig {
 export function parseConfigStep(stdout: string): ConfigStep {
   const start = stdout.indexOf('{');
   if (start < 0) return { kind: 'done' };
-  let parsed: { State?: string; Option?: RcloneOption | null; Error?: string };
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(stdout.slice(start)) as typeof parsed;
+    parsed = JSON.parse(stdout.slice(start));
   } catch {
     throw new RemoteError('protocol', 'rclone answered the config step with something unexpected.');
   }
+  return configStepFrom(parsed);
+}
+
+// Reads the state machine's answer (`{State, Option, Error}`), from the CLI or the rc API.
+export function configStepFrom(value: unknown): ConfigStep {
+  if (typeof value !== 'object' || value === null) throw new RemoteError('protocol', 'rclone answered the config step with something unexpected.');
+  const parsed = value as { State?: string; Option?: RcloneOption | null; Error?: string };
   if (!parsed.Option || !parsed.State) {
     if (parsed.Error) throw new RemoteError('rclone-failed', parsed.Error);
     return { kind: 'done' };

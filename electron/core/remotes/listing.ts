@@ -1,6 +1,7 @@
 // Streams a folder listing from `rclone lsjson`, which prints one item a line, so a folder of
 // 50,000 entries arrives in batches without holding rclone's whole output as one string.
 import { execa } from 'execa';
+import { withDeathSignal } from '../process/death-signal.js';
 import { createInterface } from 'node:readline';
 import { RemoteError } from './errors.js';
 import { errorFromStderr, type RcloneRunner } from './rclone-runner.js';
@@ -35,8 +36,10 @@ export function parseLsjsonLine(line: string): ListEntry | undefined {
 // Lists `target` (a "remote:path" string) in batches; resolves with the total count.
 export async function streamList(runner: RcloneRunner, target: string, options: StreamListOptions): Promise<number> {
   const batchSize = options.batchSize ?? 2000;
-  const child = execa(runner.rclone, [...runner.baseArgs(), 'lsjson', '--no-mimetype', '--', target], {
-    env: runner.childEnv(),
+  const env = runner.childEnv();
+  const start = withDeathSignal(runner.rclone, [...runner.baseArgs(), 'lsjson', '--no-mimetype', '--', target], 'SIGKILL', env);
+  const child = execa(start.command, start.args, {
+    env,
     extendEnv: false,
     reject: false,
     stdin: 'ignore',

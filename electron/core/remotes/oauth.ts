@@ -2,6 +2,7 @@
 // runs as its own killable child; we read the sign-in link from its log and the token from the
 // block it prints between "Paste the following into your remote machine --->" and "<---End paste".
 import { execa, type ResultPromise } from 'execa';
+import { withDeathSignal } from '../process/death-signal.js';
 import { RemoteError } from './errors.js';
 import type { RcloneRunner } from './rclone-runner.js';
 import { assertBackendType } from './names.js';
@@ -40,8 +41,10 @@ export function findPastedToken(text: string): string | undefined {
 // Starts `rclone authorize TYPE` (the browser is opened by the caller, never by rclone).
 export function startAuthorize(runner: RcloneRunner, type: string, options: { timeoutMs?: number } = {}): AuthorizeSession {
   assertBackendType(type);
-  const child: ResultPromise = execa(runner.rclone, [...runner.baseArgs(), 'authorize', type, '--auth-no-open-browser'], {
-    env: runner.childEnv(),
+  const env = runner.childEnv();
+  const start = withDeathSignal(runner.rclone, [...runner.baseArgs(), 'authorize', type, '--auth-no-open-browser'], 'SIGKILL', env);
+  const child: ResultPromise = execa(start.command, start.args, {
+    env,
     extendEnv: false,
     reject: false,
     stdin: 'ignore',

@@ -3,6 +3,7 @@
 // not on its command line, so other local users cannot read them from the process list.
 import { randomBytes } from 'node:crypto';
 import { execa, type ResultPromise } from 'execa';
+import { withDeathSignal } from '../process/death-signal.js';
 import { RemoteError } from './errors.js';
 import type { RcloneRunner } from './rclone-runner.js';
 
@@ -64,8 +65,11 @@ export class RcdClient {
   // Starts rcd and resolves with its address once it is listening.
   async start(options: { timeoutMs?: number } = {}): Promise<string> {
     if (this.url) return this.url;
-    const child = execa(this.runner.rclone, [...this.runner.baseArgs(), 'rcd', '--rc-addr', '127.0.0.1:0', ...this.extraArgs], {
-      env: this.runner.childEnv({ RCLONE_RC_USER: this.user, RCLONE_RC_PASS: this.pass }),
+    const env = this.runner.childEnv({ RCLONE_RC_USER: this.user, RCLONE_RC_PASS: this.pass });
+    // If Reprise is killed, the kernel sends rcd SIGTERM (Linux): it unmounts its mounts and exits.
+    const start = withDeathSignal(this.runner.rclone, [...this.runner.baseArgs(), 'rcd', '--rc-addr', '127.0.0.1:0', ...this.extraArgs], 'SIGTERM', env);
+    const child = execa(start.command, start.args, {
+      env,
       extendEnv: false,
       reject: false,
       stdin: 'ignore',

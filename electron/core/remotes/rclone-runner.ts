@@ -1,6 +1,7 @@
 // Runs rclone children for the remotes area: always with `--config FILE`, never a shell,
 // the config password only in the child's environment, secrets scrubbed from what comes back.
 import { execa } from 'execa';
+import { withDeathSignal } from '../process/death-signal.js';
 import { RemoteError } from './errors.js';
 import type { Redactor } from './redact.js';
 
@@ -90,8 +91,11 @@ export class RcloneRunner {
 
   // Runs rclone to completion and returns its output; never throws for a non-zero exit.
   async run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-    const result = await execa(this.rclone, [...this.baseArgs(), ...args], {
-      env: this.childEnv(),
+    const env = this.childEnv();
+    // Ends with us if Reprise is killed (Linux; see process/death-signal.ts).
+    const start = withDeathSignal(this.rclone, [...this.baseArgs(), ...args], 'SIGKILL', env);
+    const result = await execa(start.command, start.args, {
+      env,
       extendEnv: false,
       reject: false,
       stripFinalNewline: false,

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { withDeathSignal } from '../process/death-signal.js';
 import { buildWizardModel, type WizardModel } from '../../../shared/remotes/wizard-model.js';
 import type {
   AddRemoteOutcome,
@@ -213,8 +214,10 @@ export class RemotesService {
     const name = basename(path) || remote;
     const target = isDir ? join(to, name) : to;
     const id = randomUUID();
-    const child = execa(this.runner.rclone, [...this.runner.baseArgs(), 'copy', '--use-json-log', '--stats', '500ms', '--stats-log-level', 'NOTICE', '--', source, target], {
-      env: this.runner.childEnv(),
+    const env = this.runner.childEnv();
+    const start = withDeathSignal(this.runner.rclone, [...this.runner.baseArgs(), 'copy', '--use-json-log', '--stats', '500ms', '--stats-log-level', 'NOTICE', '--', source, target], 'SIGKILL', env);
+    const child = execa(start.command, start.args, {
+      env,
       extendEnv: false,
       reject: false,
       stdin: 'ignore',

@@ -57,10 +57,29 @@ export function runTotals(results: readonly Pick<DestinationResult, 'bytes' | 'f
   return { bytes: Math.max(0, ...results.map((r) => r.bytes)), files: Math.max(0, ...results.map((r) => r.files)) };
 }
 
+/**
+ * Keeps the process alive while a run is live. A run can wait on nothing but a timer (a retry's
+ * backoff), and the scheduler's timers are unref'd so that schedules never keep a one-shot CLI
+ * alive: without this, `reprise run` ended with "unsettled top-level await" (exit 13) mid-retry.
+ */
+function processKeepAlive() {
+  let timer: NodeJS.Timeout | null = null;
+  return {
+    hold() {
+      timer ??= setInterval(() => {}, 1 << 30);
+    },
+    release() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
+}
+
 /** The run manager of one core. */
 export function runManager(o: RunManagerOptions) {
   const live = new Map<string, LiveRun>();
   const interval = o.progressIntervalMs ?? 200;
+  const keepAlive = processKeepAlive();
 
   async function execute(entry: LiveRun, dryRun: boolean, logPath: string, startedAt: number): Promise<RunSummary> {
     const { runId, job, controller } = entry;
@@ -101,10 +120,14 @@ export function runManager(o: RunManagerOptions) {
             current: p.current.slice(0, 4),
             errors: p.errors,
             elapsed: p.elapsed,
+            retry: p.retry ?? null,
           };
           entry.progress = progress;
           o.events.emit('runs:progress', progress);
         };
+        // This destination's own (empty) figures at once: the previous one's must not linger
+        // while this one connects, waits or retries.
+        emit({ step: 1, steps: 1, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [], errors: 0, elapsed: 0 }, true);
         let outcome: DestinationOutcome;
         const changes = new ChangeRecorder();
         try {
@@ -117,7 +140,8 @@ export function runManager(o: RunManagerOptions) {
             tools: o.tools,
             rclone: o.rclone(),
             log,
-            progress: (p) => emit(p, p.fraction >= 1),
+            // A retry notice (or its end) is never throttled away.
+            progress: (p) => emit(p, p.fraction >= 1 || p.retry !== undefined),
             change: (c) => changes.add(c),
             now: o.now,
           });
@@ -141,6 +165,7 @@ export function runManager(o: RunManagerOptions) {
       return finish(runId, 'failed', results, message);
     } finally {
       live.delete(job.id);
+      if (live.size === 0) keepAlive.release();
       await runLog.close();
       // One log per run adds up; keep the newest, never a live run's.
       rotateRunLogs(o.logDir, undefined, new Set([...live.values()].map((l) => l.runId)));
@@ -167,6 +192,7 @@ export function runManager(o: RunManagerOptions) {
       const controller = new AbortController();
       const entry: LiveRun = { runId, job, controller, done: Promise.resolve(null as unknown as RunSummary), progress: null };
       live.set(job.id, entry);
+      keepAlive.hold();
       o.events.emit('runs:started', o.history.get(runId)!);
       entry.done = execute(entry, dryRun, logPath, startedAt);
       return { runId, done: entry.done };

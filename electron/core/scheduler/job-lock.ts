@@ -4,8 +4,9 @@
 // over" as one atomic step (BEGIN IMMEDIATE serialises writers across processes).
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { openSqlite } from '../history/open-sqlite.js';
+import { type RecoveredDatabase, openRecovering } from '../history/recover-sqlite.js';
 
 export interface LockHolder {
   readonly jobId: string;
@@ -30,9 +31,19 @@ export interface AlreadyRunning {
 
 export type LockAttempt = { readonly ok: true; readonly lock: HeldLock } | { readonly ok: false; readonly error: AlreadyRunning };
 
+/** A child process (rclone, rsync) a run started, recorded so it is known after its run died. */
+export interface RecordedChild {
+  readonly pid: number;
+  readonly tool: string;
+  /** The run that started it; null before the run had its id. */
+  readonly runId: number | null;
+}
+
 export interface JobLocksOptions {
   /** Whether a pid on this host is alive; injectable for tests. */
   readonly isAlive?: (pid: number) => boolean;
+  /** Whether a recorded child (its process group) is still alive; injectable for tests. */
+  readonly isChildAlive?: (pid: number) => boolean;
   readonly now?: () => number;
   readonly host?: string;
   readonly pid?: number;
@@ -40,12 +51,62 @@ export interface JobLocksOptions {
 
 /** True when a process with this pid exists (EPERM: exists but is not ours — still alive). */
 export function pidIsAlive(pid: number): boolean {
+  // A zombie (killed, not yet reaped) has ended: it holds nothing.
+  if (existsSync('/proc/self/stat')) {
+    const st = statOf(String(pid));
+    return st !== null && st.state !== 'Z';
+  }
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** True while the child or anything in its process group (rsync's helpers) still runs. */
+export function childIsAlive(pid: number): boolean {
+  // Signal 0 also "reaches" a zombie, and an orphan's zombie lingers where PID 1 does not reap
+  // (containers): on Linux, ask /proc for a live member of the child's process group instead.
+  if (existsSync('/proc/self/stat')) return processGroupRunning(pid);
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 0);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EPERM') return true;
+    }
+  }
+  return false;
+}
+
+// /proc/PID/stat: "pid (comm) state ppid pgrp …"; comm may contain spaces and parentheses.
+function statOf(pid: string): { state: string; pgrp: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0]!, pgrp: Number(fields[2]) };
+  } catch {
+    return null;
+  }
+}
+
+function processGroupRunning(pgid: number): boolean {
+  const leader = statOf(String(pgid));
+  if (leader && leader.state !== 'Z') return true;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const st = statOf(name);
+    if (st && st.pgrp === pgid && st.state !== 'Z') return true;
+  }
+  return false;
+}
+
+interface ChildRow {
+  pid: number;
+  tool: string;
+  run_id: number | null;
+  since: number;
 }
 
 interface Row {
@@ -67,19 +128,40 @@ export function describeHolder(jobName: string, h: LockHolder, ownPid: number = 
   return `"${jobName}" is already running in ${who} since ${new Date(h.sinceMs).toISOString()}.`;
 }
 
+/** "Music" cannot start yet: waiting for rclone left by run 12 (process 4567) to end. */
+export function describeLeftChild(jobName: string, c: RecordedChild): string {
+  return `"${jobName}" cannot start yet: waiting for ${c.tool} left by run ${c.runId ?? '?'} (process ${c.pid}) to end.`;
+}
+
 /** The per-job run locks of one data dir. */
 export class JobLocks {
+  /** Set when the file was damaged at open and replaced by a new one (tell the user once). */
+  readonly recovered: RecoveredDatabase | null;
   private readonly db: Database.Database;
   private readonly isAlive: (pid: number) => boolean;
+  private readonly isChildAlive: (pid: number) => boolean;
   private readonly now: () => number;
   private readonly host: string;
   private readonly pid: number;
 
   constructor(file: string, opts: JobLocksOptions = {}) {
-    // Two processes starting at the same instant wait for each other instead of failing.
-    this.db = openSqlite(file, { busyTimeoutMs: 10_000 });
-    this.db.exec('CREATE TABLE IF NOT EXISTS job_locks (job_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, token TEXT NOT NULL, label TEXT NOT NULL, since INTEGER NOT NULL, cancel_requested INTEGER NOT NULL DEFAULT 0)');
+    // Two processes starting at the same instant wait for each other instead of failing. A
+    // damaged file is moved aside and started anew: a lost lock row is far better than no backups.
+    const opened = openRecovering(
+      file,
+      (db) => {
+        db.exec('CREATE TABLE IF NOT EXISTS job_locks (job_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, token TEXT NOT NULL, label TEXT NOT NULL, since INTEGER NOT NULL, cancel_requested INTEGER NOT NULL DEFAULT 0)');
+        // Children a run started (rclone, rsync): where the kernel cannot end them with a killed
+        // Reprise (no pdeathsig: macOS, Windows, old Linux), a new run of the job must wait for
+        // them, or two rclones would write the same mirror.
+        db.exec('CREATE TABLE IF NOT EXISTS job_children (host TEXT NOT NULL, pid INTEGER NOT NULL, job_id TEXT NOT NULL, tool TEXT NOT NULL, run_id INTEGER, since INTEGER NOT NULL, PRIMARY KEY (host, pid))');
+      },
+      { busyTimeoutMs: 10_000 },
+    );
+    this.db = opened.db;
+    this.recovered = opened.recovered;
     this.isAlive = opts.isAlive ?? pidIsAlive;
+    this.isChildAlive = opts.isChildAlive ?? childIsAlive;
     this.now = opts.now ?? Date.now;
     this.host = opts.host ?? hostname();
     this.pid = opts.pid ?? process.pid;
@@ -95,6 +177,8 @@ export class JobLocks {
         const holder = toHolder(row);
         return { ok: false, error: { kind: 'already-running', message: describeHolder(jobName, holder, this.pid), holder } };
       }
+      const left = this.leftChildren(jobId);
+      if (left.length > 0) return { ok: false, error: this.leftRefusal(jobId, jobName, left[0]!) };
       const holder: LockHolder = { jobId, pid: this.pid, host: this.host, label, sinceMs: this.now() };
       this.db
         .prepare('INSERT OR REPLACE INTO job_locks (job_id, pid, host, token, label, since) VALUES (?, ?, ?, ?, ?, ?)')
@@ -113,6 +197,41 @@ export class JobLocks {
       };
     });
     return attempt.immediate();
+  }
+
+  /** Records a child a run of the job started (call as it starts). */
+  recordChild(jobId: string, child: RecordedChild): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO job_children (host, pid, job_id, tool, run_id, since) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(this.host, child.pid, jobId, child.tool, child.runId, this.now());
+  }
+
+  /** Forgets a child that ended. */
+  forgetChild(pid: number): void {
+    this.db.prepare('DELETE FROM job_children WHERE host = ? AND pid = ?').run(this.host, pid);
+  }
+
+  /** Children of earlier runs of the job still alive on this host; dead ones are forgotten. */
+  leftChildren(jobId: string): RecordedChild[] {
+    const rows = this.db.prepare('SELECT pid, tool, run_id, since FROM job_children WHERE host = ? AND job_id = ? ORDER BY since').all(this.host, jobId) as ChildRow[];
+    const alive: RecordedChild[] = [];
+    for (const r of rows) {
+      if (this.isChildAlive(r.pid)) alive.push({ pid: r.pid, tool: r.tool, runId: r.run_id });
+      else this.forgetChild(r.pid);
+    }
+    return alive;
+  }
+
+  /** Why the job cannot start now (a live holder, or a child left by a run that died); null: it can. */
+  blocker(jobId: string, jobName: string): AlreadyRunning | null {
+    const holder = this.holder(jobId);
+    if (holder) return { kind: 'already-running', message: describeHolder(jobName, holder, this.pid), holder };
+    const left = this.leftChildren(jobId);
+    return left.length > 0 ? this.leftRefusal(jobId, jobName, left[0]!) : null;
+  }
+
+  private leftRefusal(jobId: string, jobName: string, c: RecordedChild): AlreadyRunning {
+    return { kind: 'already-running', message: describeLeftChild(jobName, c), holder: { jobId, pid: c.pid, host: this.host, label: `${c.tool} left by run ${c.runId ?? '?'}`, sinceMs: this.now() } };
   }
 
   /** Asks the process holding the job's lock to cancel its run; false when nobody holds it. */

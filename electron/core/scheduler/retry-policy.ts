@@ -33,8 +33,14 @@ const RCLONE_PERMANENT_EXIT = new Set([2, 3, 4, 7]);
 // 35 timeout waiting for daemon connection; 255 is ssh failing to connect.
 const RSYNC_TRANSIENT_EXIT = new Set([10, 12, 30, 35, 255]);
 const NEVER_RETRY = new Set(['cancelled', 'destination-missing', 'source-missing', 'tool-missing', 'tool-too-old', 'unknown-remote', 'invalid-request', 'spawn-failed', 'unauthorized', 'not-found']);
+// rclone's own words, and the plain sentences rclone/plain-reason.ts turns them into.
 const NETWORK_WORDS =
-  /connection (refused|reset|timed out|closed)|i\/o timeout|timeout awaiting|no such host|temporary failure in name resolution|network is unreachable|tls handshake timeout|broken pipe|unexpected eof|\b(502|503|504)\b|too many requests|\b429\b/i;
+  /connection (refused|reset|timed out|closed)|i\/o timeout|timeout awaiting|no such host|temporary failure in name resolution|network is unreachable|tls handshake timeout|broken pipe|unexpected eof|\b(502|503|504)\b|too many requests|\b429\b|does not answer|stopped answering|dropped the connection|is unreachable|did not complete a secure connection/i;
+
+/** Whether a failure's words say the network (or the server on it) is the problem. */
+export function looksLikeNetwork(message: string | null | undefined): boolean {
+  return NETWORK_WORDS.test(message ?? '');
+}
 
 /** True when trying again later may well succeed (network trouble, rclone's own "retry" code). */
 export function isTransient(failure: FailureInfo): boolean {

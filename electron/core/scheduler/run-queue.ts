@@ -1,7 +1,7 @@
 // Runs jobs with a concurrency limit, never two runs of one job at once: in this process (a
 // second request for a queued or running job is refused, not stacked) and across processes
 // (the job's lock in the data dir is taken before a run starts and given back after it).
-import { type AlreadyRunning, type JobLocks, describeHolder } from './job-lock.js';
+import { type AlreadyRunning, type JobLocks } from './job-lock.js';
 
 export interface RunRequest {
   readonly jobId: string;
@@ -65,8 +65,8 @@ export class RunQueue<R> {
   submit(req: RunRequest): Submission<R> {
     if (this.running.has(req.jobId)) return { ok: false, error: { kind: 'already-running', message: `"${req.jobName}" is already running.` } };
     if (this.queued.some((e) => e.req.jobId === req.jobId)) return { ok: false, error: { kind: 'already-queued', message: `"${req.jobName}" is already waiting to run.` } };
-    const holder = this.opts.locks?.holder(req.jobId);
-    if (holder) return { ok: false, error: { kind: 'already-running', message: describeHolder(req.jobName, holder) } };
+    const blocker = this.opts.locks?.blocker(req.jobId, req.jobName);
+    if (blocker) return { ok: false, error: { kind: 'already-running', message: blocker.message } };
     let resolve!: (o: QueueOutcome<R>) => void;
     const done = new Promise<QueueOutcome<R>>((r) => (resolve = r));
     let refused: AlreadyRunning | null = null;

@@ -13,6 +13,7 @@ import type { History } from '../history/history.js';
 import type { RunManager } from '../runs/run-manager.js';
 import type { SettingsStore } from '../settings/settings.js';
 import type { Clock } from './clock.js';
+import { type ChildOwner, runOwnedBy } from '../process/child-owner.js';
 import { JobLocks } from './job-lock.js';
 import type { PauseChoice } from './pause.js';
 import { type QueueRefusal, RunQueue } from './run-queue.js';
@@ -60,6 +61,14 @@ const RECENT_PER_JOB = 30;
 /** Builds the scheduler area of a core. */
 export function schedulerService(o: SchedulerServiceOptions) {
   const locks = new JobLocks(join(o.dataDir, 'locks.sqlite'));
+  // Recording children is a safety net: a busy or broken lock file must not fail the run itself.
+  const guardLocks = (write: () => void) => {
+    try {
+      write();
+    } catch (e) {
+      (o.log ?? (() => {}))(`could not record a child process with the job lock: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
   const runIds = new Map<string, number>();
   const log = o.log ?? (() => {});
   const extras = (): SettingsExtras => o.settings.read() as SettingsExtras;
@@ -72,7 +81,17 @@ export function schedulerService(o: SchedulerServiceOptions) {
     execute: async (req, signal) => {
       const job = o.jobs().find((j) => j.id === req.jobId);
       if (!job) return null;
-      const { runId, done } = o.runs.start(job, req.trigger as RunTrigger, req.dryRun ?? false);
+      // Every child the run starts is recorded with the job's lock (and forgotten when it ends),
+      // so a child that outlives a killed Reprise still keeps the job from starting twice.
+      // The first child may start before runs.start() has returned the run's id (an async
+      // function runs synchronously up to its first await): record it a microtask later.
+      const owner: ChildOwner & { runId: number | null } = {
+        runId: null,
+        spawned: (c) => queueMicrotask(() => guardLocks(() => locks.recordChild(job.id, { ...c, runId: owner.runId }))),
+        exited: (e) => queueMicrotask(() => guardLocks(() => locks.forgetChild(e.pid))),
+      };
+      const { runId, done } = runOwnedBy(owner, () => o.runs.start(job, req.trigger as RunTrigger, req.dryRun ?? false));
+      owner.runId = runId;
       runIds.set(job.id, runId);
       const onAbort = () => o.runs.cancel(runId);
       signal.addEventListener('abort', onAbort, { once: true });
@@ -268,6 +287,10 @@ export function schedulerService(o: SchedulerServiceOptions) {
 
   return {
     start,
+    /** Raises a notification outside a run (event, and the webhook when one is set). */
+    notify: raise,
+    /** Set when locks.sqlite was damaged and replaced at start. */
+    locksRecovered: locks.recovered,
     /** Starts the schedules (and catches up what was missed while not running). */
     startSchedules(): void {
       if (!o.runSchedules) return;

@@ -1,17 +1,19 @@
 // The seam through which mirrors and mirror restores run rclone: one call, argument array,
 // stdout collected (lsjson, cat), stderr streamed line by line (JSON log), started through the
 // core's one child runner (process-group cancel, killed on quit).
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runChild } from '../process/child.js';
-import { tailLogFile } from '../rclone/log-tail.js';
+import { DEFAULT_STALL_MS, stallWatch } from '../process/stall-watch.js';
+import { openPrivateLog } from '../rclone/log-tail.js';
+import { networkArgs } from '../rclone/rclone-env.js';
+import { rcloneLineActivity } from '../rclone/transfer-activity.js';
 
 /** One rclone invocation. */
 export interface RcloneCall {
   readonly args: readonly string[];
   readonly signal?: AbortSignal;
   readonly onStderrLine?: (line: string) => void;
+  /** Overrides the setup's stallAfterMs for this call (0: no watchdog). */
+  readonly stallAfterMs?: number;
 }
 
 /** What an rclone invocation returned. */
@@ -20,6 +22,8 @@ export interface RcloneCallResult {
   readonly cancelled: boolean;
   readonly stdout: string;
   readonly stderrTail: readonly string[];
+  /** Ended by the stall watchdog: nothing moved (stats counters, files, stdout) for stallAfterMs. */
+  readonly stalled?: boolean;
 }
 
 /** Runs rclone; never throws for a non-zero exit. */
@@ -30,33 +34,49 @@ export interface RcloneExecSetup {
   readonly bin?: string;
   readonly configFile?: string | null;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * End a call that moves nothing for this long (a dead server); 0 or absent: no watchdog.
+   * Progress is rclone's stats counters changing (needs `--use-json-log --stats`), a per-file
+   * line, or stdout arriving. `DEFAULT_STALL_MS` (process/stall-watch.ts) is the app's default;
+   * a run passes `ctx.rclone.stallAfterMs`, which settings.network.stallAfterSeconds sets.
+   */
+  readonly stallAfterMs?: number;
 }
+
+export { DEFAULT_STALL_MS };
 
 /** Builds an RcloneExec on the core's child runner. */
 export function createRcloneExec(setup: RcloneExecSetup = {}): RcloneExec {
   return async (call) => {
     const tail: string[] = [];
+    const stallMs = call.stallAfterMs ?? setup.stallAfterMs ?? 0;
+    const watch = stallMs > 0 ? stallWatch(stallMs) : undefined;
+    const activity = rcloneLineActivity(watch);
     const take = (line: string): void => {
       if (!line) return;
+      activity(line);
       tail.push(line);
       if (tail.length > 30) tail.shift();
       call.onStderrLine?.(line);
     };
-    // A streamed log goes through a private file we follow, not the pipe: a pipe wakes us for every
-    // line, which on two cores slows rclone itself (see rclone/log-tail.ts and scripts/bench.js).
-    const logFile = call.onStderrLine ? join(tmpdir(), `reprise-rclone-${process.pid}-${randomBytes(6).toString('hex')}.log`) : null;
-    const logTail = logFile ? tailLogFile(logFile, take) : null;
-    const args = [...(setup.configFile ? ['--config', setup.configFile] : []), ...(logFile ? [`--log-file=${logFile}`] : []), ...call.args];
+    // A streamed log goes into a private, already-unlinked file we follow, not a pipe: a pipe wakes
+    // us for every line, which on two cores slows rclone itself (see rclone/log-tail.ts); and no
+    // crash can leave the file behind.
+    const logFile = call.onStderrLine ? openPrivateLog(take) : null;
+    const args = [...(setup.configFile ? ['--config', setup.configFile] : []), ...networkArgs, ...call.args];
     const result = await runChild({
       command: setup.bin ?? 'rclone',
       args,
       env: { ...process.env, ...setup.env },
       keepStdout: true,
+      ...(logFile ? { stderrFd: logFile.fd } : {}),
       ...(call.signal ? { signal: call.signal } : {}),
+      ...(watch ? { stall: watch } : {}),
       onLine: (line) => take(line),
-    }).finally(() => logTail?.finish());
+    }).finally(() => logFile?.finish());
     // Could not start at all (ENOENT): a failed call whose reason is the last line.
     if (result.spawnError) take(`could not start rclone: ${result.spawnError.message}`);
-    return { exitCode: result.exitCode, cancelled: result.cancelled, stdout: result.stdout, stderrTail: tail };
+    if (result.stalled) take(`stopped: nothing moved for ${Math.round(stallMs / 1000)} s (the server stopped answering)`);
+    return { exitCode: result.exitCode, cancelled: result.cancelled, stdout: result.stdout, stderrTail: tail, ...(result.stalled ? { stalled: true } : {}) };
   };
 }

@@ -85,7 +85,7 @@ describe('scheduler in the core', () => {
     expect(Object.fromEntries(run.destinations.map((d) => [d.target, d.outcome]))).toEqual({ [good]: 'success', 'dead:music': 'failed' });
     expect(sameTree(music, join(good, 'Music'))).toBe(true);
     const broken = run.destinations.find((d) => d.target === 'dead:music')!;
-    expect(broken.firstError).toMatch(/connect/i);
+    expect(broken.firstError).toMatch(/^dead: the server at 127\.0\.0\.1:\d+ does not answer$/);
     expect(notes).toEqual([
       expect.objectContaining({ kind: 'partial', jobName: 'Music', runId, destination: 'dead:music', firstError: broken.firstError, title: 'Music partly backed up' }),
     ]);

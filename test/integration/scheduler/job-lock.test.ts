@@ -109,4 +109,39 @@ describe('JobLocks across processes', () => {
     expect(locks.acquire('job-1', 'Music', 'scheduler').ok).toBe(true);
     locks.close();
   });
+
+  it('keeps a job locked while a child left by a dead holder lives (a live stand-in child)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'reprise-lock-'));
+    const db = join(dir, 'locks.sqlite');
+    // The holder: a process that records its rclone child, then dies without releasing.
+    const holder = startRacer(db, dir);
+    children.push(holder.child);
+    await holder.next();
+    holder.child.stdin.write('go\n');
+    expect((await holder.next()).event).toBe('acquired');
+    // A live stand-in for the rclone it left behind (own process group, like a real child).
+    const standIn = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
+    children.push(standIn as unknown as ChildProcessWithoutNullStreams);
+    const writer = new JobLocks(db, { pid: holder.child.pid! });
+    writer.recordChild('job-1', { pid: standIn.pid!, tool: 'rclone', runId: 12 });
+    writer.close();
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+
+    const locks = new JobLocks(db);
+    expect(locks.holder('job-1')).toBeNull();
+    const refused = locks.acquire('job-1', 'Music', 'reprise run');
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'already-running', message: `"Music" cannot start yet: waiting for rclone left by run 12 (process ${standIn.pid}) to end.` } });
+    expect(locks.blocker('job-1', 'Music')?.message).toContain('waiting for rclone left by run 12');
+    // Other jobs are not held up.
+    expect(locks.acquire('job-2', 'Photos', 'reprise run').ok).toBe(true);
+
+    const gone = new Promise((r) => standIn.once('exit', r));
+    process.kill(-standIn.pid!, 'SIGKILL');
+    await gone;
+    const after = locks.acquire('job-1', 'Music', 'reprise run');
+    expect(after.ok).toBe(true);
+    expect(locks.leftChildren('job-1')).toEqual([]);
+    locks.close();
+  });
 });

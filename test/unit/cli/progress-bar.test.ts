@@ -24,3 +24,13 @@ describe('terminal progress line', () => {
     expect(renderProgressLine(p, 200)).toBe('░░░░░░░░░░░░░░░░░░░░░░░░   0% · comparing with the last restore point…');
   });
 });
+
+describe('terminal progress line while a destination waits to retry', () => {
+  it('names the destination, the wait and the attempt instead of stale figures', () => {
+    const p = { runId: 1, jobId: 'j', destId: 'd2', target: 'dav:music', step: 1, steps: 1, destIndex: 2, destCount: 2, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, percent: 50, current: [], errors: 1, elapsed: 0, retry: { reason: "can't reach dav", attempt: 2, attempts: 4, delayMs: 31_000 } };
+    expect(renderProgressLine(p, 200)).toBe("████████████░░░░░░░░░░░░  50% · can't reach dav — retrying in 31 s (attempt 2 of 4) · to dav:music · 2 of 2 destinations");
+    expect(renderProgressLine(p, 200, 4_200)).toContain('retrying in 4 s (attempt 2 of 4)');
+    expect(renderProgressLine(p, 200, 1_200)).toContain('retrying in 1 s (attempt 2 of 4)');
+    expect(renderProgressLine(p, 200, 300)).toContain("can't reach dav — retrying now (attempt 2 of 4)");
+  });
+});

@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tailLogFile } from '../../../electron/core/rclone/log-tail.js';
+import { openPrivateLog, tailLogFile } from '../../../electron/core/rclone/log-tail.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 
 afterAll(cleanupTempDirs);
@@ -23,5 +24,20 @@ describe('log tail', () => {
     tail.finish();
     expect(lines).toEqual(['{"object":"Björk/Homogenic/01 Hunter.flac"}', 'second line', 'no newline at the end']);
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('private log', () => {
+  it('has no name on disk from the start, yet delivers what the child writes to its descriptor', () => {
+    const before = new Set(readdirSync(tmpdir()));
+    const lines: string[] = [];
+    const log = openPrivateLog((l) => lines.push(l), 5);
+    expect(readdirSync(tmpdir()).filter((f) => !before.has(f) && f.startsWith(`reprise-rclone-${process.pid}-`))).toEqual([]);
+    writeSync(log.fd, '{"level":"warning","msg":"one"}\nSigur Rós\n');
+    log.drain();
+    writeSync(log.fd, 'tail without newline');
+    log.finish();
+    expect(lines).toEqual(['{"level":"warning","msg":"one"}', 'Sigur Rós', 'tail without newline']);
+    log.finish(); // safe twice
   });
 });

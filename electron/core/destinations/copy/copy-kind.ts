@@ -7,14 +7,12 @@ import { basename, join, relative, sep } from 'node:path';
 import type { Destination, Job } from '../../../../shared/model.js';
 import type { VerifyDestination } from '../../../../shared/restore.js';
 import type { Verdict } from '../../process/exit-policy.js';
-import { configArgs } from '../../rclone/rclone-env.js';
 import { runRcloneTransfer } from '../../rclone/rclone-transfer.js';
 import { joinTarget } from '../../rclone/targets.js';
-import { createRcloneExec } from '../../snapshots/rclone-exec.js';
 import { copySqliteDatabase, findSqliteDatabases } from '../../snapshots/sqlite-copy.js';
 import type { DestinationContext, DestinationOutcome } from '../../runs/destination-runner.js';
 import type { DestinationKindImpl, KindEnv } from '../kind.js';
-import { escapeGlob, jobTransferFlags } from '../rclone-flags.js';
+import { escapeGlob, execFor, jobTransferFlags } from '../rclone-flags.js';
 
 /** One destination's outcome from its sources' verdicts: some copied and some not is partial. */
 export function sourcesOutcome(verdicts: readonly Exclude<Verdict, 'cancelled'>[]): 'success' | 'partial' | 'failed' {
@@ -108,7 +106,7 @@ const SAMPLE = 50;
 
 /** `rclone check --one-way` of each source against the copy: every source file must be there. */
 async function verifyCopy(job: Job, d: Destination, env: KindEnv, options: { readonly deep: boolean; readonly signal?: AbortSignal }): Promise<VerifyDestination> {
-  const exec = createRcloneExec({ bin: env.rclone.bin, configFile: configArgs(env.rclone)[1] ?? null, env: env.rclone.env });
+  const exec = execFor(env.rclone);
   const sample: string[] = [];
   let differences = 0;
   let error: string | null = null;

@@ -8,8 +8,9 @@ import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRcloneLine } from '../../progress/rclone-json.js';
-import { configArgs } from '../../rclone/rclone-env.js';
-import { createRcloneExec, type RcloneExec } from '../../snapshots/rclone-exec.js';
+import { DEFAULT_STALL_MS, type RcloneExec } from '../../snapshots/rclone-exec.js';
+import { networkReason, remoteOf, stallReason } from '../../rclone/plain-reason.js';
+import { probeServer, remoteAddress } from '../../rclone/remote-address.js';
 import { joinRemote } from '../../snapshots/mirror-layout.js';
 import { uniqueSnapshotId } from '../../snapshots/snapshot-names.js';
 import { SnapshotError } from '../../snapshots/snapshot-errors.js';
@@ -21,7 +22,7 @@ import { startPointRun } from '../record/point-run.js';
 import { localRecordStorage, remoteRecordStorage, type RecordStorage } from '../record/record-storage.js';
 import { loadSourceFilter } from '../record/source-filter.js';
 import { walkSources } from '../record/tree-walk.js';
-import { jobTransferFlags, escapeGlob } from '../rclone-flags.js';
+import { escapeGlob, execFor, jobTransferFlags } from '../rclone-flags.js';
 import { checkSources } from '../snapshot/snapshot-backup.js';
 import { MIRROR_CURRENT, MIRROR_VERSIONS, type MirrorStore, localMirrorStore, remoteMirrorStore } from './mirror-store.js';
 import { pruneMirror } from './mirror-prune.js';
@@ -69,7 +70,7 @@ export async function backupMirror(ctx: DestinationContext): Promise<Destination
 }
 
 async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
-  const exec = createRcloneExec({ bin: ctx.rclone.bin, configFile: configArgs(ctx.rclone)[1] ?? null, env: ctx.rclone.env });
+  const exec = execFor(ctx.rclone);
   const target = ctx.dest.target;
   const { store, storage } = mirrorParts(target, exec);
   const sources = await checkSources(ctx.job.sources);
@@ -77,7 +78,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
   const work = await mkdtemp(join(tmpdir(), 'reprise-mirror-'));
   try {
     const index = await storage.index(ctx.signal).catch((e: Error) => {
-      throw new MirrorRunError('failed', `The mirror at ${target} cannot be read: ${e.message}`);
+      throw new MirrorRunError('failed', `The mirror at ${target} cannot be read: ${networkReason(remoteOf(target), e.message) ?? e.message}`);
     });
     const layers = await store.layers(ctx.signal);
     const id = uniqueSnapshotId(startedAt, new Set([...index.names.map((n) => n.split('.')[0]!), ...layers]));
@@ -188,7 +189,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       const synced = await rcloneStep(exec, [...LOG_ARGS, 'sync', ...common, ...ctx.job.excludes.map((e) => `--exclude=${e}`), ...dbExcludes, '--', real, dest], ctx.signal, onLine);
       transferredFiles += synced.files;
       transferredBytes += synced.bytes;
-      checkStep(synced, fatal, lack.size > 0, target);
+      await checkStep(synced, fatal, lack.size > 0, target, ctx);
 
       // A remote without modification times or hashes compares by size alone: a same-size edit would
       // never be uploaded. Reprise knows from the record which files changed, and sends those again.
@@ -198,7 +199,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         await writeFile(list, Buffer.concat(forced.flatMap((r) => [bytesOf(r), Buffer.from('\n')])));
         ctx.log(`# ${forced.length} changed file(s) have their old size and this remote keeps no times or hashes: uploading them again`);
         const again = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...common, '--ignore-times', '--no-traverse', '--files-from-raw', list, '--', real, dest], ctx.signal, onLine);
-        checkStep(again, fatal, false, target);
+        await checkStep(again, fatal, false, target, ctx);
         transferredFiles += again.files;
         transferredBytes += again.bytes;
       }
@@ -211,7 +212,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       if (!copy) continue;
       const dir = db.path.includes('/') ? db.path.slice(0, db.path.lastIndexOf('/')) : '';
       const r = await rcloneStep(exec, [...LOG_ARGS, 'copyto', '--retries', '1', '--backup-dir', joinRemote(target, MIRROR_VERSIONS, id, dir), '--', copy.file, joinRemote(target, MIRROR_CURRENT, db.path)], ctx.signal, (l) => ctx.log(l));
-      checkStep(r, r.exitCode !== 0 && r.exitCode !== null ? `The database ${db.path} could not be uploaded: ${r.tail ?? `exit ${r.exitCode}`}` : null, false, target);
+      await checkStep(r, r.exitCode !== 0 && r.exitCode !== null ? `The database ${db.path} could not be uploaded: ${r.tail ?? `exit ${r.exitCode}`}` : null, false, target, ctx);
       transferredFiles++;
     }
     // …and a database deleted from the source leaves current/ the same way (the sync did not see it).
@@ -243,14 +244,23 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
 interface StepResult {
   readonly exitCode: number | null;
   readonly cancelled: boolean;
+  readonly stalled: boolean;
   readonly tail: string | null;
 }
 
-/** Ends the run when an rclone step did not finish: stopped by the user, killed, or failed for a reason other than unreadable source files. */
-function checkStep(step: StepResult, fatal: string | null, onlySourceErrors: boolean, target: string): void {
+/** Ends the run when an rclone step did not finish: stopped by the user, killed, stalled, or failed for a reason other than unreadable source files. */
+async function checkStep(step: StepResult, fatalText: string | null, onlySourceErrors: boolean, target: string, ctx: DestinationContext): Promise<void> {
   const intact = 'Every earlier restore point is intact; the next run finishes the job.';
+  const remote = remoteOf(target);
   if (step.cancelled) throw new MirrorRunError('cancelled', `The mirror run was stopped. ${intact}`);
+  if (step.stalled) {
+    // A dead server: said as what it is, with what its port answers now.
+    const address = remote ? await remoteAddress({ bin: ctx.rclone.bin, configFile: ctx.rclone.configFile, env: ctx.rclone.env }, remote).catch(() => null) : null;
+    const reason = stallReason(remote, address, ctx.rclone.stallAfterMs ?? DEFAULT_STALL_MS, address ? await probeServer(address) : 'unknown');
+    throw new MirrorRunError('failed', `${reason} ${intact}`, step.exitCode);
+  }
   if (step.exitCode === null) throw new MirrorRunError('failed', `rclone was stopped by a signal. ${intact}`, null);
+  const fatal = fatalText ? (networkReason(remote, fatalText) ?? fatalText) : null;
   if (fatal && /no space left on device|quota exceeded|insufficient storage/i.test(fatal)) {
     throw new MirrorRunError('failed', `The destination ${target} is full (${fatal}). No new restore point was made and every earlier one is intact; free some space (or keep fewer restore points) and run again.`, step.exitCode);
   }
@@ -268,7 +278,7 @@ function safeJson(line: string): Record<string, unknown> | null {
 }
 
 /** Runs one rclone step with its log streamed; returns the exit and the totals of its last stats. */
-async function rcloneStep(exec: RcloneExec, args: readonly string[], signal: AbortSignal, onLine: (line: string) => void): Promise<{ exitCode: number | null; cancelled: boolean; files: number; bytes: number; tail: string | null }> {
+async function rcloneStep(exec: RcloneExec, args: readonly string[], signal: AbortSignal, onLine: (line: string) => void): Promise<StepResult & { files: number; bytes: number }> {
   let files = 0;
   let bytes = 0;
   const r = await exec({
@@ -283,5 +293,5 @@ async function rcloneStep(exec: RcloneExec, args: readonly string[], signal: Abo
       onLine(line);
     },
   });
-  return { exitCode: r.exitCode, cancelled: r.cancelled, files, bytes, tail: r.stderrTail.at(-1) ?? null };
+  return { exitCode: r.exitCode, cancelled: r.cancelled, stalled: r.stalled === true, files, bytes, tail: r.stderrTail.at(-1) ?? null };
 }

@@ -3,8 +3,7 @@
 // verification of the newest point against its record.
 import type { Destination, Job } from '../../../../shared/model.js';
 import type { VerifyDestination } from '../../../../shared/restore.js';
-import { configArgs } from '../../rclone/rclone-env.js';
-import { createRcloneExec } from '../../snapshots/rclone-exec.js';
+import { execFor } from '../rclone-flags.js';
 import type { DestinationKindImpl, KindEnv, OpenedDestination } from '../kind.js';
 import { type RecordEntry, comparePaths, isUnder, textOf } from '../record/entry.js';
 import { openRecords } from '../record/record-chain.js';
@@ -50,12 +49,13 @@ function mirrorBytes(store: MirrorStore, pointId: string): ByteFetcher {
       const staged = new Map<string, Buffer>();
       const missing = new Map<string, string>();
       if (files.length === 0) return { staged, missing };
-      const { found } = await locate(store, pointId, files, signal);
+      const { found, listings } = await locate(store, pointId, files, signal);
       const byLayer = new Map<Layer, string[]>();
       for (const f of files) {
         const layer = found.get(f.path);
         if (!layer) {
-          missing.set(f.path, `no stored copy of it with the recorded size (${f.size} bytes) is in the mirror`);
+          const other = [...listings.values()].map((l) => l.get(store.key(f.path))).find(Boolean);
+          missing.set(f.path, other ? `the mirror holds it with ${other.size} bytes, the record says ${f.size}` : 'it is missing from the mirror');
           continue;
         }
         byLayer.set(layer, [...(byLayer.get(layer) ?? []), f.path]);
@@ -79,7 +79,7 @@ function mirrorBytes(store: MirrorStore, pointId: string): ByteFetcher {
 }
 
 async function openMirrorDestination(dest: Destination, env: KindEnv, signal?: AbortSignal): Promise<OpenedDestination> {
-  const exec = createRcloneExec({ bin: env.rclone.bin, configFile: configArgs(env.rclone)[1] ?? null, env: env.rclone.env });
+  const exec = execFor(env.rclone);
   const { store, storage } = mirrorParts(dest.target, exec);
   const reader = await openRecords(storage, signal);
   const points = reader.points.map((s, i) => ({ summary: s, latest: i === reader.points.length - 1, newBytes: s.transferred.bytes }));
@@ -93,7 +93,7 @@ async function openMirrorDestination(dest: Destination, env: KindEnv, signal?: A
 }
 
 async function verifyMirror(_job: Job, dest: Destination, env: KindEnv, options: { readonly deep: boolean; readonly signal?: AbortSignal }): Promise<VerifyDestination> {
-  const exec = createRcloneExec({ bin: env.rclone.bin, configFile: configArgs(env.rclone)[1] ?? null, env: env.rclone.env });
+  const exec = execFor(env.rclone);
   const { store } = mirrorParts(dest.target, exec);
   const opened = await openMirrorDestination(dest, env, options.signal);
   try {

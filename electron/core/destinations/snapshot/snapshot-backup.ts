@@ -10,10 +10,9 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { runChild } from '../../process/child.js';
 import { parseRsyncProgressLine, parseRsyncStats } from '../../progress/rsync-progress.js';
 import { checkLocalDestination } from '../../scheduler/destination-presence.js';
-import { createRcloneExec } from '../../snapshots/rclone-exec.js';
 import { SnapshotError } from '../../snapshots/snapshot-errors.js';
 import { parseSnapshotId, uniqueSnapshotId } from '../../snapshots/snapshot-names.js';
-import { configArgs } from '../../rclone/rclone-env.js';
+import { execFor } from '../rclone-flags.js';
 import { repriseVersion } from '../../version.js';
 import type { DestinationContext, DestinationOutcome } from '../../runs/destination-runner.js';
 import { bytesOf, textOf } from '../record/entry.js';
@@ -83,7 +82,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
         await run.reader.storage.remove(s.record.file).catch(() => {});
       }
     }
-    const exec = createRcloneExec({ bin: ctx.rclone.bin, configFile: configArgs(ctx.rclone)[1] ?? null, env: ctx.rclone.env });
+    const exec = execFor(ctx.rclone);
     await mkdir(join(work, 'empty'), { recursive: true });
     const filter = await loadSourceFilter(exec, ctx.job.excludes, join(work, 'empty'), ctx.signal);
 
