@@ -46,7 +46,7 @@ describe('reprise CLI', () => {
     const run = await reprise(data, ['run', 'M']);
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toContain('Backing up "M"');
-    expect(run.stderr).toMatch(/100% · .* \/ /);
+    expect(run.stderr).toMatch(/100% · .* of /);
     expect(run.stdout).toMatch(/✓ M: Succeeded in \d+ s\. Log: .*run-1\.log/);
   });
 
@@ -75,7 +75,7 @@ describe('reprise CLI', () => {
     rmSync(join(root, 'Music'), { recursive: true });
     const run = await reprise(data, ['run', 'K']);
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`✗ K: failed in \\d+ s — The source folder ".*Music" does not exist\\. Log: `));
+    expect(run.stdout).toMatch(new RegExp(`✗ K: Failed in \\d+ s — The source folder ".*Music" does not exist\\. Log: `));
   });
 
   it('refuses a duplicate job name', async () => {
