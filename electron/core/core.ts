@@ -11,6 +11,7 @@ import { type JobService, jobService } from './jobs/job-service.js';
 import { type RcloneSetup, rcloneSetup } from './rclone/rclone-env.js';
 import { redact } from './redact.js';
 import { destinationInfo } from './destinations/destination-info.js';
+import { sweepScratch } from './process/scratch.js';
 import { destinationRunners } from './destinations/kinds.js';
 import { restoreHandlers } from './restore/restore-service.js';
 import { type RunManager, runManager } from './runs/run-manager.js';
@@ -83,6 +84,8 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const dataDir = options.dataDir;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // What a Reprise killed outright left in the temp folder goes now.
+  sweepScratch();
   const clock = options.clock ?? systemClock();
   const now = options.now ?? (() => clock.now());
   const settings = options.settings ?? jsonFileSettingsStore(join(dataDir, 'settings.json'));

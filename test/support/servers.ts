@@ -10,6 +10,8 @@ export interface WebDavServer {
   readonly user: string;
   readonly pass: string;
   stop(): Promise<void>;
+  /** Ends the server at once (SIGKILL), as a crash or a pulled plug would. */
+  kill(): Promise<void>;
 }
 
 /** Starts `rclone serve webdav` on 127.0.0.1 with a random port over the folder root. */
@@ -41,6 +43,10 @@ export async function startWebDav(root: string, user = 'reprise', pass = 'correc
     pass,
     async stop() {
       child.kill('SIGTERM');
+      await child;
+    },
+    async kill() {
+      child.kill('SIGKILL');
       await child;
     },
   };

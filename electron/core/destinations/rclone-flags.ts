@@ -3,7 +3,7 @@
 // a timetable), parallel transfers, checkers and checksum compare — the same for copy and mirror.
 import type { Job } from '../../../shared/model.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
-import { DEFAULT_STALL_MS, type RcloneExec, createRcloneExec } from '../snapshots/rclone-exec.js';
+import { DEFAULT_STALL_MS, type RcloneExec, createRcloneExec } from '../rclone/rclone-exec.js';
 
 /** An rclone exec for a destination: a transfer that moves nothing for the stall time is ended. */
 export function execFor(setup: RcloneSetup): RcloneExec {

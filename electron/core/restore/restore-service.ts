@@ -2,9 +2,9 @@
 // restores with progress events, and verification. Everything is read from the points' records and
 // asked of the destination kind (kinds.ts); no command here knows which kind it has.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { scratchDir } from '../process/scratch.js';
 import type { Handlers } from '../../../shared/contract.js';
 import type { Destination, Job } from '../../../shared/model.js';
 import type { DestinationPoints, ItemVersionInfo, RestoreOutcome, SourceIndex, VerifyDestination } from '../../../shared/restore.js';
@@ -18,10 +18,10 @@ import { destinationKinds } from '../destinations/kinds.js';
 import { type RecordEntry, binFromText, isUnder, textOf } from '../destinations/record/entry.js';
 import { RecordFormatError } from '../destinations/record/entry.js';
 import { restoreTree } from '../destinations/restore/restore-tree.js';
-import { holdRestorePoint } from './in-use.js';
+import { holdRestorePoint } from '../destinations/points-in-use.js';
 import { type ListingEntry, buildMusicIndex } from './music-index.js';
-import { RestoreError } from './restore-errors.js';
-import { splitBackupPath } from './safe-path.js';
+import { RestoreError } from '../destinations/restore/restore-errors.js';
+import { splitBackupPath } from '../destinations/restore/backup-path.js';
 
 /** What the restore commands need from the core. */
 export interface RestoreServiceDeps {
@@ -227,7 +227,7 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
       try {
         const d = pickDest(job, req.from);
         const o = await open(d);
-        const stage = await mkdtemp(join(tmpdir(), 'reprise-cover-'));
+        const stage = await scratchDir('cover');
         try {
           const point = resolvePoint(o, d, req.at);
           const { item, entries } = await itemEntries(o, point.summary.id, req.path);

@@ -5,12 +5,15 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reprise, repriseBin } from '../../support/cli.js';
 import { holdsAFile, processesMentioning, slowRsync, toolPids, waitFor } from '../../support/faults.js';
 import { type WebDavServer, startWebDav, writeWebDavConfig } from '../../support/servers.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
+
+const log = (line: string) => process.env.REPRISE_TEST_DEBUG && process.stderr.write(`${line}\n`);
 import { describeTree, treeDiff } from '../../support/tree-truth.js';
 
 let root: string;
@@ -55,7 +58,7 @@ function change(dir: string, round: number): void {
   for (let t = 0; t < 6; t++) writeFileSync(join(dir, 'Artist 0', 'Album (2000)', `${t} Track.flac`), randomBytes(60_000));
   rmSync(join(dir, 'Artist 1', 'Album (2001)', `${round} Track.flac`), { force: true });
   mkdirSync(join(dir, `New ${round}`), { recursive: true });
-  writeFileSync(join(dir, `New ${round}`, 'track.flac'), randomBytes(1_500_000));
+  writeFileSync(join(dir, `New ${round}`, 'track.flac'), randomBytes(3_000_000));
 }
 
 const setups = (): Setup[] => [
@@ -69,8 +72,8 @@ describe.each(['snapshot', 'local mirror', 'WebDAV mirror'] as const)('faults du
   let data: string;
   let src: string;
   const truthOf = new Map<string, string[]>();
-  const env = (): NodeJS.ProcessEnv => ({ REPRISE_RSYNC: slow });
-  const cli = (args: string[]) => reprise(data, ['--rclone-config', config, ...args], env());
+  // Only the runs that are to be interrupted copy slowly; the others and restores at full speed.
+  const cli = (args: string[]) => reprise(data, ['--rclone-config', config, ...args]);
 
   const points = async (): Promise<string[]> => {
     const r = await cli(['snapshots', 'J', '--json']);
@@ -106,15 +109,20 @@ describe.each(['snapshot', 'local mirror', 'WebDAV mirror'] as const)('faults du
     }
   };
 
-  const start = (): ChildProcess => spawn(process.execPath, [repriseBin, '--data-dir', data, '--rclone-config', config, 'run', 'J'], { env: { ...process.env, ...env() }, stdio: 'ignore' });
+  const start = (): ChildProcess => spawn(process.execPath, [repriseBin, '--data-dir', data, '--rclone-config', config, 'run', 'J'], { env: { ...process.env, REPRISE_RSYNC: slow }, stdio: 'ignore' });
   const exited = (child: ChildProcess): Promise<number | null> => new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 
   const intents = (): string[] => (existsSync(join(s.folder, 'records')) ? readdirSync(join(s.folder, 'records')).filter((n) => n.endsWith('.intent.json')) : []);
-  /** Data of the run under way has landed: rsync's staging folder, or a version folder of a run after the known points. */
-  const midTransfer = (known: readonly string[]) => (): boolean => {
-    if (s.kind === 'snapshot') return holdsAFile(join(s.folder, '.reprise-staging'));
+  /**
+   * Data of the run under way is moving: rsync copying into its staging folder; rclone moving old
+   * versions into a new version folder, or uploading the round's new track (a remote without times
+   * sees same-size edits only in the pass after the sync, so the upload is the first sign there).
+   */
+  const midTransfer = (known: readonly string[], round: number) => (): boolean => {
+    if (s.kind === 'snapshot') return toolPids('rsync', src).length > 0 && holdsAFile(join(s.folder, '.reprise-staging'));
     const versions = join(s.folder, 'versions');
-    return existsSync(versions) && readdirSync(versions).some((d) => !known.includes(d) && holdsAFile(join(versions, d)));
+    const moved = existsSync(versions) && readdirSync(versions).some((d) => !known.includes(d) && holdsAFile(join(versions, d)));
+    return toolPids('rclone', src).length > 0 && (moved || holdsAFile(join(s.folder, 'current', 'music', `New ${round}`)));
   };
   const lastRun = async () => (JSON.parse((await cli(['history', 'J', '--json'])).stdout) as Array<{ outcome: string; firstError: string | null }>)[0]!;
 
@@ -124,7 +132,7 @@ describe.each(['snapshot', 'local mirror', 'WebDAV mirror'] as const)('faults du
     src = join(root, `src-${s.kind.replace(/\W/g, '')}`, 'music');
     library(src);
     // Transfers slow enough to be caught in the middle: rclone by the job's own limit, rsync by a wrapper.
-    const add = await cli(['job', 'add', 'J', '--source', src, s.flag, s.target, ...(s.tool === 'rclone' ? ['--bwlimit', '600k'] : [])]);
+    const add = await cli(['job', 'add', 'J', '--source', src, s.flag, s.target, ...(s.tool === 'rclone' ? ['--bwlimit', '500k'] : [])]);
     expect(add.exitCode, add.stderr).toBe(0);
     await completeRun();
   }, 120_000);
@@ -135,50 +143,53 @@ describe.each(['snapshot', 'local mirror', 'WebDAV mirror'] as const)('faults du
     await waitFor('the run\'s intent', () => intents().length > 0);
     child.kill('SIGKILL');
     await exited(child);
-    await waitFor(`${s.tool} to end with Reprise`, () => toolPids(s.tool, root).length === 0, 10_000);
+    await waitFor(`${s.tool} to end with Reprise`, () => toolPids(s.tool, src).length === 0, 10_000);
     expect((await lastRun()).outcome).toBe('interrupted');
     await checkEveryPoint('after a kill right after the intent');
-  });
+  }, 180_000);
 
   it('Reprise killed mid-transfer: no child outlives it, every earlier point restores exactly', async () => {
     change(src, 2);
     const known = await points();
     const child = start();
-    await waitFor('data of the run to land', midTransfer([...known, ...readdirVersions()]));
+    await waitFor('data of the run to land', midTransfer([...known, ...readdirVersions()], 2));
     child.kill('SIGKILL');
     await exited(child);
-    await waitFor(`${s.tool} to end with Reprise`, () => toolPids(s.tool, root).length === 0, 10_000);
-    expect(processesMentioning(s.folder)).toEqual([]);
+    await waitFor(`${s.tool} to end with Reprise`, () => toolPids(s.tool, src).length === 0, 10_000);
+    expect(processesMentioning(src)).toEqual([]);
     expect((await lastRun()).outcome).toBe('interrupted');
+    // The next Reprise to start removed what the killed one left in the temp folder.
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`reprise-${child.pid}-`))).toEqual([]);
     await checkEveryPoint('after a kill mid-transfer');
-  });
+  }, 180_000);
 
   it(`${kindName === 'snapshot' ? 'rsync' : 'rclone'} killed mid-transfer: the run fails saying so, every earlier point restores exactly`, async () => {
     change(src, 3);
     const known = await points();
     const child = start();
-    await waitFor('data of the run to land', midTransfer([...known, ...readdirVersions()]));
-    const pids = toolPids(s.tool, root);
-    expect(pids.length).toBeGreaterThan(0);
+    await waitFor('data of the run to land', midTransfer([...known, ...readdirVersions()], 3));
+    await waitFor(`${s.tool} to be copying`, () => toolPids(s.tool, src).length > 0);
+    const pids = toolPids(s.tool, src);
     for (const pid of pids) process.kill(pid, 'SIGKILL');
+    log(`killed ${s.tool} ${pids.join(' ')}: ${processesMentioning(src).join(' | ')}`);
     expect(await exited(child)).toBe(1);
     const run = await lastRun();
     expect(run.outcome).toBe('failed');
     expect(run.firstError).toMatch(/stopped by a signal/);
     await checkEveryPoint('after the child was killed');
-  });
+  }, 180_000);
 
   it('a Cancel mid-transfer: the run is cancelled, every earlier point restores exactly', async () => {
     change(src, 4);
     const known = await points();
     const child = start();
-    await waitFor('data of the run to land', midTransfer([...known, ...readdirVersions()]));
+    await waitFor('data of the run to land', midTransfer([...known, ...readdirVersions()], 4));
     const c = await cli(['cancel', 'J']);
     expect(c.exitCode, c.stderr).toBe(0);
     expect(await exited(child)).toBe(130);
     expect((await lastRun()).outcome).toBe('cancelled');
     await checkEveryPoint('after a cancel');
-  });
+  }, 180_000);
 
   it('the next run reconciles what the interrupted ones left and makes a point; all points restore exactly', async () => {
     await completeRun();
@@ -188,7 +199,7 @@ describe.each(['snapshot', 'local mirror', 'WebDAV mirror'] as const)('faults du
     await checkEveryPoint('after the runs that completed');
     const v = await cli(['verify', 'J', '--deep']);
     expect(v.exitCode, v.stdout).toBe(0);
-  });
+  }, 180_000);
 
   function readdirVersions(): string[] {
     const v = join(s.folder, 'versions');
@@ -234,3 +245,71 @@ describe.each(['snapshot', 'local mirror'] as const)('a full disk under a %s', (
     }
   });
 });
+
+describe('the WebDAV server of a mirror dies mid-run', () => {
+  it('killed and restarted, then killed for good: each run ends on its own saying why, every point restores exactly', async () => {
+    const base = tempDir();
+    const davRoot = join(base, 'dav');
+    mkdirSync(davRoot);
+    let dav = await startWebDav(davRoot);
+    const conf = await writeWebDavConfig(base, 'dav', dav);
+    const data = join(base, 'data');
+    mkdirSync(data);
+    // A dead server is noticed after 5 s without progress; no retry, so each run ends at once.
+    writeFileSync(join(data, 'settings.json'), JSON.stringify({ version: 1, jobs: [], network: { stallAfterSeconds: 5, retryAttempts: 1 } }));
+    const src = join(base, 'music');
+    library(src);
+    const cli = (args: string[]) => reprise(data, ['--rclone-config', conf, ...args]);
+    expect((await cli(['job', 'add', 'W', '--source', src, '--mirror', 'dav:backup', '--bwlimit', '600k'])).exitCode).toBe(0);
+    const truths = new Map<string, string[]>();
+    const ids = async (): Promise<string[]> => (JSON.parse((await cli(['snapshots', 'W', '--json'])).stdout) as Array<{ points: Array<{ id: string }> }>)[0]!.points.map((p) => p.id);
+    const complete = async () => {
+      const truth = describeTree(src);
+      const before = await ids();
+      const r = await cli(['run', 'W']);
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      truths.set((await ids()).find((id) => !before.includes(id))!, truth);
+    };
+    const everyPoint = async () => {
+      const all = await ids();
+      expect(all.length).toBe(truths.size);
+      for (const id of all) {
+        const to = tempDir();
+        const r = await cli(['restore', 'W', '--path', 'music', '--at', id, '--to', to]);
+        expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+        expect(treeDiff(truths.get(id)!, describeTree(join(to, 'music'))), id).toEqual([]);
+      }
+    };
+    const versions = join(davRoot, 'backup', 'versions');
+    const killMidRun = async (round: number) => {
+      change(src, round);
+      const known = existsSync(versions) ? readdirSync(versions) : [];
+      const child = spawn(process.execPath, [repriseBin, '--data-dir', data, '--rclone-config', conf, 'run', 'W'], { stdio: 'ignore' });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      await waitFor('data of the run to land', () => existsSync(versions) && readdirSync(versions).some((d) => !known.includes(d) && holdsAFile(join(versions, d))));
+      await dav.kill();
+      expect(await exited).toBe(1);
+      const last = (JSON.parse((await cli(['history', 'W', '--json'])).stdout) as Array<{ outcome: string; firstError: string }>)[0]!;
+      expect(last.outcome).toBe('failed');
+      expect(last.firstError).toMatch(/dav: the server at 127\.0\.0\.1:\d+ (does not answer|stopped answering)|dav: .*(does not answer|connection refused)/);
+    };
+
+    await complete();
+    await killMidRun(11);
+    dav = await startWebDav(davRoot);
+    await writeWebDavConfig(base, 'dav', dav);
+    await everyPoint();
+    await complete();
+
+    await killMidRun(12);
+    // Down for good: listing says so in words, and nothing hangs.
+    const listed = await cli(['snapshots', 'W']);
+    expect(listed.stdout).toMatch(/cannot be read/);
+    dav = await startWebDav(davRoot);
+    await writeWebDavConfig(base, 'dav', dav);
+    await complete();
+    await everyPoint();
+    await dav.stop();
+  }, 240_000);
+});
+

@@ -31,7 +31,7 @@ interface Setup {
 
 // A job whose one destination is slow enough to be killed mid-run: an rsync snapshot through a
 // bandwidth-limiting rsync wrapper (the REPRISE_RSYNC tool-path seam), or an rclone copy at 1 MB/s.
-async function setUp(kind: 'snapshot' | 'copy', extraEnv: NodeJS.ProcessEnv = {}): Promise<Setup> {
+async function setUp(kind: 'snapshot' | 'copy', extraEnv: NodeJS.ProcessEnv = {}, bwlimit = '1M'): Promise<Setup> {
   const root = tempDir('reprise-killed-');
   const wrapper = join(root, 'slow-rsync');
   writeFileSync(wrapper, '#!/bin/sh\nexec rsync --bwlimit=500 "$@"\n');
@@ -40,7 +40,7 @@ async function setUp(kind: 'snapshot' | 'copy', extraEnv: NodeJS.ProcessEnv = {}
   makeLibrary(join(root, 'Music'), { artists: ['Björk', 'Sigur Rós'], tracksPerAlbum: 4, trackBytes: 400_000 });
   const env = { REPRISE_RSYNC: wrapper, HOME: join(root, 'home'), ...extraEnv };
   const data = join(root, 'data');
-  const add = await reprise(data, ['job', 'add', 'Music', '--source', join(root, 'Music'), `--${kind}`, join(root, 'backup'), ...(kind === 'copy' ? ['--bwlimit', '1M'] : [])], env);
+  const add = await reprise(data, ['job', 'add', 'Music', '--source', join(root, 'Music'), `--${kind}`, join(root, 'backup'), ...(kind === 'copy' ? ['--bwlimit', bwlimit] : [])], env);
   expect(add.exitCode, add.stderr).toBe(0);
   return { root, data, env };
 }
@@ -80,7 +80,8 @@ describe('when Reprise is killed (kill -9) mid-run', () => {
   });
 
   it('without pdeathsig, a new run waits for the rclone a killed run left behind', async () => {
-    const s = await setUp('copy', { REPRISE_NO_PDEATHSIG: '1' });
+    // Slow enough (~30 s) that the orphan is surely still copying when the next run starts.
+    const s = await setUp('copy', { REPRISE_NO_PDEATHSIG: '1' }, '100k');
     const run = startRun(s);
     const rclone = await toolChildOf(s.root, run.pid!, 'rclone');
     stray.push(rclone.pid);
@@ -94,6 +95,11 @@ describe('when Reprise is killed (kill -9) mid-run', () => {
 
     process.kill(-rclone.pid, 'SIGKILL');
     await waitFor('the stray rclone to end', () => leftovers(s.root).length === 0, 10_000);
+    // Then at full speed: the orphan is gone, so the job runs.
+    const file = join(s.data, 'settings.json');
+    const settings = JSON.parse(readFileSync(file, 'utf8')) as { jobs: { bwlimit: string | null }[] };
+    settings.jobs[0]!.bwlimit = null;
+    writeFileSync(file, JSON.stringify(settings));
     const next = await reprise(s.data, ['run', 'Music'], s.env);
     expect(next.exitCode, next.stdout + next.stderr).toBe(0);
   });

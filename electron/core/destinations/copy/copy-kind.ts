@@ -1,15 +1,15 @@
 // The "copy" kind: an additive `rclone copy` of each source into TARGET/<source folder name>. It keeps
 // no restore points (nothing to restore from but the files themselves); verify compares the sources
 // with the copy. SQLite databases are copied through the backup API, as on every kind.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
+import { scratchDir } from '../../process/scratch.js';
 import type { Destination, Job } from '../../../../shared/model.js';
 import type { VerifyDestination } from '../../../../shared/restore.js';
 import type { Verdict } from '../../process/exit-policy.js';
 import { runRcloneTransfer } from '../../rclone/rclone-transfer.js';
 import { joinTarget } from '../../rclone/targets.js';
-import { copySqliteDatabase, findSqliteDatabases } from '../../snapshots/sqlite-copy.js';
+import { copySqliteDatabase, findSqliteDatabases } from '../sqlite-copy.js';
 import type { DestinationContext, DestinationOutcome } from '../../runs/destination-runner.js';
 import type { DestinationKindImpl, KindEnv } from '../kind.js';
 import { escapeGlob, execFor, jobTransferFlags } from '../rclone-flags.js';
@@ -30,7 +30,7 @@ export async function backupCopy(ctx: DestinationContext): Promise<DestinationOu
   let firstError: string | null = null;
   let failure: DestinationOutcome['failure'];
   const verdicts: Exclude<Verdict, 'cancelled'>[] = [];
-  const work = await mkdtemp(join(tmpdir(), 'reprise-copy-'));
+  const work = await scratchDir('copy');
   try {
     for (let i = 0; i < steps; i++) {
       const source = ctx.job.sources[i]!;

@@ -4,16 +4,16 @@
 // itself (--retries 1): a retry is a new run with its own version folder, so a partial file can never
 // be moved over an original saved by an earlier attempt. Symlinks, empty folders, modes, owners,
 // times, hard links and xattrs live in the record; the remote only needs the files' bytes.
-import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { realpath, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { scratchDir } from '../../process/scratch.js';
 import { parseRcloneLine } from '../../progress/rclone-json.js';
-import { DEFAULT_STALL_MS, type RcloneExec } from '../../snapshots/rclone-exec.js';
+import { DEFAULT_STALL_MS, type RcloneExec } from '../../rclone/rclone-exec.js';
 import { networkReason, remoteOf, stallReason } from '../../rclone/plain-reason.js';
 import { probeServer, remoteAddress } from '../../rclone/remote-address.js';
-import { joinRemote } from '../../snapshots/mirror-layout.js';
-import { uniqueSnapshotId } from '../../snapshots/snapshot-names.js';
-import { SnapshotError } from '../../snapshots/snapshot-errors.js';
+import { joinRemote } from '../../rclone/remote-path.js';
+import { uniqueSnapshotId } from '../point-ids.js';
+import { SnapshotError } from '../snapshot/snapshot-errors.js';
 import { isLocalTarget } from '../../scheduler/destination-presence.js';
 import { repriseVersion } from '../../version.js';
 import type { DestinationContext, DestinationOutcome } from '../../runs/destination-runner.js';
@@ -58,6 +58,8 @@ export async function backupMirror(ctx: DestinationContext): Promise<Destination
   try {
     return await runMirror(ctx);
   } catch (e) {
+    // Stopped while walking or hashing, before rclone ran: a cancel like any other.
+    if (ctx.signal.aborted) return { outcome: 'cancelled', bytes: 0, files: 0, errors: 0, firstError: 'The mirror run was stopped. Every earlier restore point is intact.' };
     if (e instanceof SnapshotError) {
       ctx.log(`# mirror refused (${e.kind}): ${e.message}`);
       return { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: e.message };
@@ -75,7 +77,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
   const { store, storage } = mirrorParts(target, exec);
   const sources = await checkSources(ctx.job.sources);
   const startedAt = new Date(ctx.now());
-  const work = await mkdtemp(join(tmpdir(), 'reprise-mirror-'));
+  const work = await scratchDir('mirror');
   try {
     const index = await storage.index(ctx.signal).catch((e: Error) => {
       throw new MirrorRunError('failed', `The mirror at ${target} cannot be read: ${networkReason(remoteOf(target), e.message) ?? e.message}`);

@@ -5,7 +5,7 @@
 // records, then deletes the objects no kept point needs, then the records no kept point builds on.
 // Interrupted at any step, every kept point still finds all of its bytes.
 import type { DestinationContext } from '../../runs/destination-runner.js';
-import { restorePointsInUse } from '../../restore/in-use.js';
+import { restorePointsInUse } from '../points-in-use.js';
 import { openRecords } from '../record/record-chain.js';
 import { collectRecords, markDropped, planRetention } from '../record/record-retention.js';
 import type { RecordStorage } from '../record/record-storage.js';

@@ -2,12 +2,12 @@
 // what run <run> replaced or deleted (rclone --backup-dir). On a local disk it is read and written
 // with the file system (names byte for byte), on a remote with rclone. Either way a stored object is
 // found by its record path.
-import { copyFile, lstat, mkdir, mkdtemp, readdir, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, lstat, mkdir, readdir, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RcloneExec } from '../../snapshots/rclone-exec.js';
-import { joinRemote } from '../../snapshots/mirror-layout.js';
-import { parseSnapshotId } from '../../snapshots/snapshot-names.js';
+import { scratchDir } from '../../process/scratch.js';
+import type { RcloneExec } from '../../rclone/rclone-exec.js';
+import { joinRemote } from '../../rclone/remote-path.js';
+import { parseSnapshotId } from '../point-ids.js';
 import { bin, binFromText, bytesOf, textOf } from '../record/entry.js';
 import { md5File } from '../record/tree-diff.js';
 
@@ -179,7 +179,7 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
   };
   /** A --files-from-raw list of record paths (binary strings), written as their bytes. */
   const withList = async <T>(paths: readonly string[], fn: (file: string) => Promise<T>): Promise<T> => {
-    const dir = await mkdtemp(join(tmpdir(), 'reprise-list-'));
+    const dir = await scratchDir('list');
     try {
       const file = join(dir, 'files');
       await writeFile(file, Buffer.concat(paths.flatMap((p) => [bytesOf(p), Buffer.from('\n')])));

@@ -5,7 +5,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job } from '../../../../shared/model.js';
-import { copySqliteDatabase, databaseSignature } from '../../snapshots/sqlite-copy.js';
+import { copySqliteDatabase, databaseSignature } from '../sqlite-copy.js';
 import { textOf } from './entry.js';
 import { type BuiltRecord, amendRecord, buildRecord } from './record-builder.js';
 import { type RecordReader, readerOver } from './record-chain.js';

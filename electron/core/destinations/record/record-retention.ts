@@ -2,8 +2,8 @@
 // kind: the policy is the same (selectRetention), and so is the rule that the newest point, the
 // newest complete point, points in use and the newest point holding a file that newer points lack
 // are never removed.
-import { type RetentionPolicy, selectRetention } from '../../snapshots/retention.js';
-import { parseSnapshotId } from '../../snapshots/snapshot-names.js';
+import { type RetentionPolicy, selectRetention } from '../retention.js';
+import { parseSnapshotId } from '../point-ids.js';
 import type { PointSummary } from './point-summary.js';
 import { droppedName, summaryName } from './point-summary.js';
 import type { RecordReader } from './record-chain.js';

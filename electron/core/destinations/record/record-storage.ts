@@ -2,11 +2,11 @@
 // and written with the file system, atomically) or on an rclone remote (read and written with rclone).
 // Both answer the same questions, so the rest of the code never asks which one it has.
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RcloneExec } from '../../snapshots/rclone-exec.js';
-import { joinRemote } from '../../snapshots/mirror-layout.js';
+import { scratchDir } from '../../process/scratch.js';
+import type { RcloneExec } from '../../rclone/rclone-exec.js';
+import { joinRemote } from '../../rclone/remote-path.js';
 import { type PointSummary, RECORDS_DIR, parsePointSummary } from './point-summary.js';
 
 /** What a destination's records/ folder holds, read in one go. */
@@ -125,7 +125,7 @@ const NO_RETRY = ['--retries', '1', '--low-level-retries', '3'];
 export function remoteRecordStorage(exec: RcloneExec, target: string): RecordStorage {
   const dir = joinRemote(target, RECORDS_DIR);
   const withTemp = async <T>(fn: (tempDir: string) => Promise<T>): Promise<T> => {
-    const t = await mkdtemp(join(tmpdir(), 'reprise-record-'));
+    const t = await scratchDir('record');
     try {
       return await fn(t);
     } finally {
@@ -165,7 +165,7 @@ export function remoteRecordStorage(exec: RcloneExec, target: string): RecordSto
       return buildIndex(names, texts, unreadable);
     },
     async fetch(name, signal) {
-      const t = await mkdtemp(join(tmpdir(), 'reprise-record-'));
+      const t = await scratchDir('record');
       const file = join(t, name);
       try {
         await run(['copyto', '--', joinRemote(dir, name), file], `download ${name}`, signal);

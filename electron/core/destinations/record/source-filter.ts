@@ -1,7 +1,7 @@
 // The job's excludes, applied to the source walk exactly as rclone applies them: rclone itself turns
 // the patterns into its rule list (`--dump filters`), and the walk runs those rules. So the record of
 // a point never disagrees with what rclone copied, and nobody maintains a second glob dialect.
-import type { RcloneExec } from '../../snapshots/rclone-exec.js';
+import type { RcloneExec } from '../../rclone/rclone-exec.js';
 
 /** Whether a path (relative to the source folder, '/'-separated text) is part of the backup. */
 export interface SourceFilter {

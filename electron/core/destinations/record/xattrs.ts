@@ -2,9 +2,9 @@
 // setfattr from the attr package: one child for a whole tree each way, since Node has no xattr API
 // and a child per file would cost more than the backup. Where the tools are missing, xattrs are not
 // recorded, and the run says so once.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { scratchDir } from '../../process/scratch.js';
 import { runChild } from '../../process/child.js';
 
 /** Attributes per absolute path (binary string): name → base64 value. */
@@ -75,7 +75,7 @@ export function settableXattr(name: string, isRoot: boolean): boolean {
 export async function writeXattrs(items: ReadonlyArray<{ readonly path: string; readonly xattrs: Readonly<Record<string, string>> }>, signal?: AbortSignal): Promise<readonly string[] | null> {
   if (items.length === 0) return [];
   const isRoot = process.getuid?.() === 0;
-  const dir = await mkdtemp(join(tmpdir(), 'reprise-xattrs-'));
+  const dir = await scratchDir('xattrs');
   try {
     let dump = '';
     for (const it of items) {

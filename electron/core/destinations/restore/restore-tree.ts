@@ -10,8 +10,8 @@ import { isAbsolute } from 'node:path';
 import { type RecordEntry, bin, bytesOf, isUnder, textOf } from '../record/entry.js';
 import { md5File } from '../record/tree-diff.js';
 import { readXattrs, settableXattr, writeXattrs } from '../record/xattrs.js';
-import { RestoreError } from '../../restore/restore-errors.js';
-import { keepBothName } from '../../restore/restore-plan.js';
+import { RestoreError } from './restore-errors.js';
+import { keepBothName } from './keep-both-name.js';
 
 /** How a restore treats files that already exist in the target with other content. */
 export type ConflictPolicy = 'skip' | 'overwrite' | 'keep-both';

@@ -10,8 +10,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { runChild } from '../../process/child.js';
 import { parseRsyncProgressLine, parseRsyncStats } from '../../progress/rsync-progress.js';
 import { checkLocalDestination } from '../../scheduler/destination-presence.js';
-import { SnapshotError } from '../../snapshots/snapshot-errors.js';
-import { parseSnapshotId, uniqueSnapshotId } from '../../snapshots/snapshot-names.js';
+import { SnapshotError } from './snapshot-errors.js';
+import { parseSnapshotId, uniqueSnapshotId } from '../point-ids.js';
 import { execFor } from '../rclone-flags.js';
 import { repriseVersion } from '../../version.js';
 import type { DestinationContext, DestinationOutcome } from '../../runs/destination-runner.js';
@@ -29,6 +29,8 @@ export async function backupSnapshot(ctx: DestinationContext): Promise<Destinati
   try {
     return await runSnapshot(ctx);
   } catch (e) {
+    // Stopped while walking or hashing, before rsync ran: a cancel like any other.
+    if (ctx.signal.aborted) return { outcome: 'cancelled', bytes: 0, files: 0, errors: 0, firstError: 'The snapshot was stopped before it finished. The previous snapshots are untouched.' };
     if (!(e instanceof SnapshotError)) throw e;
     ctx.log(`# snapshot failed (${e.kind}): ${e.message}`);
     if (e.stderrTail) for (const l of e.stderrTail.split('\n').slice(-10)) if (l) ctx.log(`# rsync: ${l}`);

@@ -1,9 +1,9 @@
 // The snapshot kind behind the destination interface: backup (snapshot-backup.ts), its restore
 // points and their bytes (the snapshot folders), and verification of the newest point against its
 // record by walking its folder.
-import { lstat, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { scratchDir } from '../../process/scratch.js';
 import type { Destination, Job } from '../../../../shared/model.js';
 import type { VerifyDestination } from '../../../../shared/restore.js';
 import { runChild } from '../../process/child.js';
@@ -16,6 +16,7 @@ import { compareWithRecord, type HeldEntry } from '../record/tree-compare.js';
 import { md5File } from '../record/tree-diff.js';
 import { walkSources } from '../record/tree-walk.js';
 import type { ByteFetcher } from '../restore/restore-tree.js';
+import { RestoreError } from '../restore/restore-errors.js';
 import { backupSnapshot } from './snapshot-backup.js';
 import { readLatest, snapshotFolderExists } from './snapshot-layout.js';
 
@@ -79,7 +80,7 @@ function snapshotBytes(destination: string, pointId: string, rsync: string): Byt
         if (!ok) missing.set(f.path, `not found in snapshot ${pointId}`);
         else usable.push(f);
       }
-      const work = await mkdtemp(join(tmpdir(), 'reprise-restore-list-'));
+      const work = await scratchDir('restore');
       try {
         const list = join(work, 'files');
         await writeFile(list, Buffer.concat(usable.flatMap((f) => [bytesOf(f.path), Buffer.from([0])])));
@@ -95,7 +96,10 @@ function snapshotBytes(destination: string, pointId: string, rsync: string): Byt
           },
         });
         if (r.cancelled) throw Object.assign(new Error('The restore was stopped. Files restored so far are kept.'), { name: 'AbortError' });
-        if (r.spawnError) throw new Error('rsync could not be started. Install rsync 3.x and make sure it is on the PATH.');
+        if (r.spawnError) throw new RestoreError('spawn-failed', 'rsync could not be started. Install rsync 3.x and make sure it is on the PATH.');
+        // Only the user's Stop is a cancel; rsync killed from outside, or failing, ends the restore with its words.
+        if (r.exitCode === null) throw new RestoreError('copy-failed', `rsync was stopped by a signal (${r.signal ?? 'unknown'}) while restoring; what was restored so far stays.`);
+        if (r.exitCode !== 0 && r.exitCode !== 23 && r.exitCode !== 24) throw new RestoreError('copy-failed', `rsync failed with exit code ${r.exitCode} while restoring: ${r.stderrTail.at(-1) ?? ''}`, { exitCode: r.exitCode, stderrTail: r.stderrTail.join('\n') });
       } finally {
         await rm(work, { recursive: true, force: true });
       }

@@ -4,7 +4,7 @@
 import { readdir, rename, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DestinationContext } from '../../runs/destination-runner.js';
-import { restorePointsInUse } from '../../restore/in-use.js';
+import { restorePointsInUse } from '../points-in-use.js';
 import type { RetentionPolicy } from '../../../../shared/model.js';
 import { type RecordReader, openRecords } from '../record/record-chain.js';
 import { collectRecords, markDropped, planRetention } from '../record/record-retention.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isoWeek, selectRetention, type RetentionCandidate } from '../../../electron/core/snapshots/retention.js';
-import { snapshotIdFor } from '../../../electron/core/snapshots/snapshot-names.js';
+import { isoWeek, selectRetention, type RetentionCandidate } from '../../../electron/core/destinations/retention.js';
+import { snapshotIdFor } from '../../../electron/core/destinations/point-ids.js';
 
 // Two simulated years: a snapshot every day at 03:00 UTC, a second one at 15:00 every Saturday,
 // a week-long gap (machine off) in the middle, and a partial run now and then.

@@ -3,9 +3,9 @@
 // core's one child runner (process-group cancel, killed on quit).
 import { runChild } from '../process/child.js';
 import { DEFAULT_STALL_MS, stallWatch } from '../process/stall-watch.js';
-import { openPrivateLog } from '../rclone/log-tail.js';
-import { networkArgs } from '../rclone/rclone-env.js';
-import { rcloneLineActivity } from '../rclone/transfer-activity.js';
+import { openPrivateLog } from './log-tail.js';
+import { networkArgs } from './rclone-env.js';
+import { rcloneLineActivity } from './transfer-activity.js';
 
 /** One rclone invocation. */
 export interface RcloneCall {

@@ -1,0 +1,45 @@
+// Scratch folders of one Reprise process, named for it: $TMPDIR/reprise-<pid>-<purpose>-XXXXXX. A
+// Reprise killed outright cannot remove its own; the next one to start removes those of processes
+// that are gone, so no crash leaves lists, downloads or database copies behind for good.
+import { readdirSync, rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const NAME = /^reprise-(\d+)-[a-z]+-/;
+
+/** A fresh scratch folder for this process; the caller removes it when done. */
+export function scratchDir(purpose: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `reprise-${process.pid}-${purpose}-`));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the scratch folders of Reprise processes that no longer run; returns how many. */
+export function sweepScratch(dir: string = tmpdir(), isAlive: (pid: number) => boolean = alive): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const m = NAME.exec(name);
+    if (!m || Number(m[1]) === process.pid || isAlive(Number(m[1]))) continue;
+    try {
+      rmSync(join(dir, name), { recursive: true, force: true });
+      removed++;
+    } catch {
+      // someone else's, or already gone
+    }
+  }
+  return removed;
+}
