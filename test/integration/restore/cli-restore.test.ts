@@ -126,10 +126,10 @@ describe('reprise snapshots / restore / verify', () => {
     writeFileSync(join(music, 'Björk', 'Homogenic (1997)', 'new.flac'), 'not backed up yet');
     expect((await cli(['verify', 'Music'])).exitCode).toBe(0);
     const latest = readlinkSync(join(snaps, 'latest'));
-    rmSync(join(snaps, latest, 'music', 'Björk', 'Homogenic (1997)', 'cover.jpg'));
+    rmSync(join(snaps, latest, 'music', 'Björk', 'Homogenic (1997)', 'front.jpg'));
     const dirty = await cli(['verify', 'Music']);
     expect(dirty.exitCode).toBe(1);
-    expect(dirty.stdout).toContain('- music/Björk/Homogenic (1997)/cover.jpg');
+    expect(dirty.stdout).toContain('- music/Björk/Homogenic (1997)/front.jpg');
     rmSync(join(music, 'Björk', 'Homogenic (1997)', 'new.flac'));
   });
 
