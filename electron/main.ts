@@ -2,11 +2,11 @@
 // the tray, notifications and the window. Everything that does work lives in the core; the tray
 // and this file reach it only through the contract (dispatch and events), like the window does.
 import { app, dialog, nativeImage, powerMonitor, shell, BrowserWindow } from 'electron';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Handlers } from '../shared/contract.js';
-import { ok } from '../shared/result.js';
+import { fail, ok } from '../shared/result.js';
 import type { TrayImage } from '../shared/tray-state.js';
 import { isAuthorizeLink } from '../shared/remotes/auth-link.js';
 import { createCore } from './core/core.js';
@@ -103,6 +103,18 @@ if (!app.requestSingleInstanceLock()) {
       'app:quit': async () => {
         setImmediate(() => app.quit());
         return ok({ quitting: true as const });
+      },
+      // A mount's "Open folder": folders only, so a request can never make the desktop run a file.
+      'app:open-folder': async (req) => {
+        let folder = false;
+        try {
+          folder = statSync(req.path).isDirectory();
+        } catch {
+          // missing: said below
+        }
+        if (!folder) return fail('not-found', `There is no folder ${req.path}.`, { hint: 'Is it still mounted?' });
+        const problem = await shell.openPath(req.path);
+        return problem ? fail('exit-code', `The folder could not be opened: ${problem}`) : ok({ opened: true as const });
       },
       // The job form's "Choose…" button: a native folder dialog over the main window.
       'app:pick-folder': async (req) => {

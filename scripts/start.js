@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the desktop app. Electron downloads its binary at first launch; where that cannot
 // happen (no internet, a headless box) Reprise says so plainly and runs in the browser instead.
+import './require-node.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 

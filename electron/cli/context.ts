@@ -56,7 +56,7 @@ export function cliContext(options: () => GlobalOptions): CliContext {
       return core;
     },
     async call<K extends CommandName>(name: K, req: Req<K> | unknown): Promise<Res<K>> {
-      const result = await dispatch(ctx.core().handlers, name, req);
+      const result = await dispatch(ctx.core().handlers, name, req, { audience: 'cli' });
       if (!result.ok) {
         const code = badInput.has(result.error.kind) ? exitCodes.usage : result.error.kind === 'cancelled' ? exitCodes.cancelled : exitCodes.failed;
         throw new CliFailure(result.error, code);

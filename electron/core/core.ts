@@ -33,6 +33,7 @@ import { type AlertSettings, DEFAULT_ALERT_SETTINGS } from '../../shared/alerts.
 import type { RunSummary } from '../../shared/model.js';
 import { checkCron, nextRunTimes } from './scheduler/cron.js';
 import { remoteOf } from '../../shared/remotes/remote-path.js';
+import { listFolders } from './folders/folder-list.js';
 
 export interface CoreOptions {
   readonly dataDir: string;
@@ -163,7 +164,8 @@ export function createCore(options: CoreOptions): Core {
   const statusOf = (jobId: string): JobStatus => {
     const job = jobs.list().find((j) => j.id === jobId)!;
     const l = runs.liveOf(job.id);
-    return { job, lastRun: history.lastRun(job.id), nextRun: scheduler.status().nextRuns[job.id] ?? null, live: l?.progress ?? null, runningId: l?.runId ?? null };
+    const other = l ? null : scheduler.runningElsewhere(job.id);
+    return { job, lastRun: history.lastRun(job.id), nextRun: scheduler.status().nextRuns[job.id] ?? null, live: l?.progress ?? null, runningId: l?.runId ?? other?.runId ?? null, runningElsewhere: other?.where ?? null };
   };
 
   const handlers: Handlers = {
@@ -286,9 +288,9 @@ export function createCore(options: CoreOptions): Core {
       return ok({ text: buf.toString('utf8'), truncated: start > 0, available: true, path: run.logPath });
     },
     'alerts:get': async () => ok(scheduler.alertSettings()),
-    'alerts:test': async () => {
-      const url = scheduler.alertSettings().webhookUrl;
-      if (!url) return fail('invalid-request', 'No webhook address is set.', { hint: 'Enter one and save it first.' });
+    'alerts:test': async (req) => {
+      const url = req.webhookUrl ?? scheduler.alertSettings().webhookUrl;
+      if (!url) return fail('invalid-request', 'No webhook address is set.', { hint: 'Enter one first.' });
       const r = await sendWebhook(url, {
         key: 'test',
         kind: 'success',
@@ -305,7 +307,10 @@ export function createCore(options: CoreOptions): Core {
       return r.ok ? ok({ status: r.status }) : fail('exit-code', r.error.message, { hint: 'Check the address, and that this machine can reach it.' });
     },
     // Only the Electron host can show a native dialog; it replaces this handler.
+    // Only the desktop app has a file manager to hand a folder to; it replaces this handler.
+    'app:open-folder': async () => fail('invalid-request', 'Opening a folder in the file manager needs the desktop app.', { hint: 'In a browser, use Browse to look inside it.' }),
     'app:pick-folder': async () => fail('invalid-request', 'Choosing a folder needs the desktop app; type the folder\'s path instead.'),
+    'folders:list': async (req) => ok(listFolders(req.path)),
     'scheduler:set-concurrency': async (req) => {
       updateSettings(settings, (s) => ({ ...s, concurrency: req.concurrency }));
       scheduler.setConcurrency(req.concurrency);

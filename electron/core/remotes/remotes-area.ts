@@ -75,7 +75,7 @@ export function toAppError(error: RemoteError): ReproError {
   return new ReproError({
     kind: kind.kind,
     message: error.message,
-    ...(kind.hint ? { hint: kind.hint } : {}),
+    ...(error.hint ? { hint: error.hint } : kind.hint ? { hint: kind.hint } : {}),
     ...(error.stderrTail ? { detail: error.stderrTail } : {}),
   });
 }

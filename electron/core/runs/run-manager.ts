@@ -51,6 +51,15 @@ export function combineOutcomes(outcomes: readonly DestinationOutcome['outcome']
 }
 
 /**
+ * What a run copied, said once for the library: every destination gets the same files, so adding
+ * them up counted a 26-file library twice for two destinations ("52 files copied"). The run's
+ * figures are the most any destination received; each destination keeps its own.
+ */
+export function runTotals(results: readonly Pick<DestinationResult, 'bytes' | 'files'>[]): { bytes: number; files: number } {
+  return { bytes: Math.max(0, ...results.map((r) => r.bytes)), files: Math.max(0, ...results.map((r) => r.files)) };
+}
+
+/**
  * Keeps the process alive while a run is live. A run can wait on nothing but a timer (a retry's
  * backoff), and the scheduler's timers are unref'd so that schedules never keep a one-shot CLI
  * alive: without this, `reprise run` ended with "unsettled top-level await" (exit 13) mid-retry.
@@ -167,9 +176,8 @@ export function runManager(o: RunManagerOptions) {
   }
 
   function finish(runId: number, outcome: Outcome, results: readonly DestinationResult[], error: string | null): RunSummary {
-    const sum = (k: 'bytes' | 'files' | 'errors') => results.reduce((a, r) => a + r[k], 0);
     const firstError = error ?? results.find((r) => r.firstError)?.firstError ?? null;
-    o.history.finishRun(runId, { outcome, endedAt: o.now(), bytes: sum('bytes'), files: sum('files'), errors: sum('errors') + (error ? 1 : 0), firstError });
+    o.history.finishRun(runId, { outcome, endedAt: o.now(), ...runTotals(results), errors: results.reduce((a, r) => a + r.errors, 0) + (error ? 1 : 0), firstError });
     const summary = o.history.get(runId)!;
     o.events.emit('runs:finished', summary);
     return summary;

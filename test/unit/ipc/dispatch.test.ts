@@ -26,8 +26,10 @@ describe('dispatch validates every request once, for every transport', () => {
     seen.length = 0;
     const r = await dispatch(handlers, 'jobs:add', { name: '', sources: [], destinations: [{ kind: 'copy', target: 'x' }] });
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.error.message).toMatch(/name: a name is required/);
-    expect(!r.ok && r.error.message).toMatch(/sources: a job needs at least one source folder/);
+    expect(!r.ok && r.error.message).toMatch(/Name: a name is required/);
+    expect(!r.ok && r.error.message).toMatch(/Source folders: a job needs at least one source folder/);
+    // Internal names never reach the user: no command name, no JSON path.
+    expect(!r.ok && r.error.message).not.toMatch(/jobs:add|Invalid request|sources:/);
     expect(await dispatch(handlers, 'runs:cancel', { runId: -1 })).toMatchObject({ ok: false });
     expect(await dispatch(handlers, 'jobs:list', { extra: 1 })).toMatchObject({ ok: false });
     expect(await dispatch(handlers, 'jobs:add', { name: 'x\u0007', sources: ['/a'], destinations: [{ kind: 'copy', target: '/b' }] })).toMatchObject({ ok: false });
@@ -36,6 +38,18 @@ describe('dispatch validates every request once, for every transport', () => {
       error: { message: expect.stringMatching(/bandwidth limit/) },
     });
     expect(seen).toEqual([]);
+  });
+
+  it('names fields by their label in the window and by their flag on the command line', async () => {
+    const req = { name: 'M', sources: ['/m'], destinations: [{ kind: 'copy', target: '/b' }], retention: { keepLast: -1 } };
+    const window = await dispatch(handlers, 'jobs:add', req);
+    expect(window).toMatchObject({ ok: false, error: { kind: 'invalid-request', message: 'Keep the newest: must be at least 0.' } });
+    const cli = await dispatch(handlers, 'jobs:add', req, { audience: 'cli' });
+    expect(cli).toMatchObject({ ok: false, error: { message: '--keep-last: must be at least 0.' } });
+    const policy = await dispatch(handlers, 'restore:run', { name: 'M', path: 'music', to: '/r', policy: 'merge' }, { audience: 'cli' });
+    expect(policy).toMatchObject({ ok: false, error: { message: '--conflict: must be one of “skip”, “overwrite” or “keep-both”.' } });
+    const dest = await dispatch(handlers, 'jobs:add', { name: 'M', sources: ['/m'], destinations: [{ kind: 'copy', target: '/b' }, { kind: 'archive', target: '/c' }] });
+    expect(dest).toMatchObject({ ok: false, error: { message: 'Keep destination 2 as: must be one of “copy”, “snapshot” or “mirror”.' } });
   });
 
   it('passes parsed data (with defaults) to the handler', async () => {
@@ -55,7 +69,9 @@ describe('dispatch validates every request once, for every transport', () => {
       },
     } as Handlers;
     expect(await dispatch(throwing, 'jobs:list', {})).toEqual({ ok: false, error: { kind: 'not-found', message: 'nope', hint: 'try again' } });
-    expect(await dispatch(throwing, 'app:info', {})).toMatchObject({ ok: false, error: { kind: 'internal', message: expect.stringMatching(/disk on fire/) } });
+    const thrown = await dispatch(throwing, 'app:info', {});
+    expect(thrown).toMatchObject({ ok: false, error: { kind: 'internal', message: expect.stringMatching(/disk on fire/) } });
+    expect(!thrown.ok && thrown.error.message).not.toContain('app:info');
   });
 
   it('has a schema for every command name', () => {
