@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { RunProgress } from '../../shared/model.js';
 import { type Core, createCore } from '../../electron/core/core.js';
 import { ChildRunner } from '../../electron/core/process/child.js';
-import { dispatch } from '../../electron/ipc/dispatch.js';
+import { dispatch } from '../../electron/core/api/dispatch.js';
 import { makeLibrary, sameTree } from '../support/library.js';
 import { startWebDav, writeWebDavConfig } from '../support/servers.js';
 import { cleanupTempDirs, tempDir } from '../support/tmp.js';

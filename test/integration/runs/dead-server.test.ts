@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../../electron/core/core.js';
 import { ChildRunner } from '../../../electron/core/process/child.js';
-import { dispatch } from '../../../electron/ipc/dispatch.js';
+import { dispatch } from '../../../electron/core/api/dispatch.js';
 import { makeLibrary } from '../../support/library.js';
 import { leftRcloneLogs } from '../../support/procs.js';
 import { type TestServer, startRcloneServe } from '../../support/remote-servers.js';
