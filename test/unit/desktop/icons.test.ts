@@ -91,5 +91,5 @@ describe('app icons', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\d+ icons match their sources/);
-  });
+  }, 60_000); // renders every SVG again: seconds of CPU, more on a busy machine
 });
