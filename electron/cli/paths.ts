@@ -1,13 +1,10 @@
 // Paths typed on the command line become absolute here, so a child never reads one as a flag.
+// Destinations are not among them: they are passed as typed, and the core refuses a relative one
+// naming the remote meant (`--copy dav`, the colon forgotten, must not become a folder "dav"
+// wherever the command happened to run).
 import { resolve } from 'node:path';
-import { parseTarget } from '../core/rclone/targets.js';
 
 /** Resolves a local path against the current folder. */
 export function localPath(p: string): string {
   return resolve(p);
-}
-
-/** Resolves a destination: REMOTE:PATH stays, a local path becomes absolute. */
-export function destinationPath(p: string): string {
-  return parseTarget(p).type === 'remote' ? p : resolve(p);
 }

@@ -6,6 +6,7 @@ import { type BigIntStats, lstatSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type EntryType, type RecordEntry, bin, bytesOf, comparePaths, textOf } from './entry.js';
 import { type SourceFilter, includeAll } from './source-filter.js';
+import type { ChildRunner } from '../../process/child.js';
 import { type XattrMap, readXattrs } from './xattrs.js';
 
 /** A source folder of the job: the folder given, and the name it has in the backup. */
@@ -31,8 +32,8 @@ export interface WalkedEntry extends RecordEntry {
 export interface WalkOptions {
   readonly sources: readonly WalkSource[];
   readonly filter?: SourceFilter;
-  /** Record extended attributes (and ACLs) with getfattr. */
-  readonly xattrs?: boolean;
+  /** Record extended attributes (and ACLs): getfattr started through this runner. Absent: none recorded. */
+  readonly xattrs?: ChildRunner;
   readonly signal?: AbortSignal;
   /** Something the walk could not read, in plain words (the entry is recorded as lacking). */
   readonly onProblem?: (message: string) => void;
@@ -90,7 +91,7 @@ export async function* walkSources(o: WalkOptions): AsyncGenerator<WalkedEntry> 
     const src = sources[index]!;
     // A source given as a link (~/Music -> /data/Music) is backed up as the folder it leads to.
     const real = await realpath(src.path);
-    const xattrs: XattrMap | null = o.xattrs ? ((await readXattrs(real, o.signal))?.map ?? null) : null;
+    const xattrs: XattrMap | null = o.xattrs ? ((await readXattrs(o.xattrs, real, o.signal))?.map ?? null) : null;
     const hardlinks = new Map<string, string>();
     const rootStat = await lstat(real, { bigint: true });
     const root = entryOf(src.base, '', Buffer.from(real), rootStat, index, xattrs, hardlinks);
