@@ -71,6 +71,8 @@ export interface DestinationResult {
   readonly files: number;
   readonly errors: number;
   readonly firstError: string | null;
+  /** Requests made of the remote by rclone's count (mirrors); absent where not counted. */
+  readonly requests?: number;
 }
 
 export interface RunSummary {

@@ -233,7 +233,7 @@ export function createCore(options: CoreOptions): Core {
       if (rcloneInfo && !rcloneInfo.ok) {
         return { ok: false, error: { kind: rcloneInfo.found ? 'tool-too-old' : 'tool-missing', message: rcloneInfo.problem ?? 'rclone is not usable.' } };
       }
-      const started = scheduler.start(job, req.trigger, req.dryRun);
+      const started = scheduler.start(job, req.trigger, req.dryRun, req.full ?? false);
       if (!started.ok) return fail('busy', started.error.message, { hint: 'Wait for it to finish, or cancel it with "reprise cancel".' });
       return ok({ runId: started.run.runId, queued: started.run.queued });
     },

@@ -7,6 +7,8 @@ export const runStartSchema = z.object({
   name: nameSchema,
   dryRun: z.boolean().default(false),
   trigger: z.enum(['manual', 'cli']).default('manual'),
+  /** Mirrors: list and sync everything (catches changes made on the remote) instead of topping up from the record. */
+  full: z.boolean().optional(),
 });
 export const runCancelSchema = z.object({ runId: z.number().int().positive() });
 export const historySchema = z.object({

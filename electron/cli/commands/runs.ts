@@ -32,7 +32,8 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
     .description('run a job now; exits 0 only when every destination succeeded')
     .argument('<name>')
     .option('--dry-run', 'show what would be copied, change nothing')
-    .action(async (name: string, o: { dryRun?: boolean }) => {
+    .option('--full', 'mirrors: list the remote and sync everything (finds changes made there), instead of sending only what changed')
+    .action(async (name: string, o: { dryRun?: boolean; full?: boolean }) => {
       const json = ctx.options().json ?? false;
       const core = ctx.core();
       const bar = progressPrinter();
@@ -55,7 +56,7 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       process.on('SIGTERM', onSignal);
       let run;
       try {
-        const { runId: id } = await ctx.call('runs:start', { name, dryRun: o.dryRun ?? false, trigger: 'cli' });
+        const { runId: id } = await ctx.call('runs:start', { name, dryRun: o.dryRun ?? false, trigger: 'cli', full: o.full ?? false });
         // This process's queue is empty, so the run starts at once; null would mean a bug.
         if (id === null) throw new CliFailure({ kind: 'internal', message: `The run of "${name}" did not start.` }, exitCodes.failed);
         runId = id;
@@ -72,7 +73,7 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       if (json) printEvent('finished', run);
       else {
         for (const d of run.destinations) {
-          process.stdout.write(`${symbol[d.outcome]} ${d.target}: ${outcomeWords[d.outcome]} — ${formatBytes(d.bytes)}, ${plural(d.files, 'file')}${d.firstError ? ` — ${plainError(d.firstError)}` : ''}\n`);
+          process.stdout.write(`${symbol[d.outcome]} ${d.target}: ${outcomeWords[d.outcome]} — ${formatBytes(d.bytes)}, ${plural(d.files, 'file')}${d.requests !== undefined ? `, ${plural(d.requests, 'request')}` : ''}${d.firstError ? ` — ${plainError(d.firstError)}` : ''}\n`);
         }
         const took = run.endedAt ? formatDuration((run.endedAt - run.startedAt) / 1000) : '';
         // A run that failed before any destination (a missing source) says why, not just "failed".
@@ -129,7 +130,7 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       }
       const now = Date.now();
       printTable(
-        ['RUN', 'JOB', 'STARTED', 'OUTCOME', 'DATA', 'FILES', 'TRIGGER', 'FIRST ERROR'],
+        ['RUN', 'JOB', 'STARTED', 'OUTCOME', 'DATA', 'FILES', 'REQUESTS', 'TRIGGER', 'FIRST ERROR'],
         runs.map((r) => [
           String(r.id),
           r.jobName,
@@ -137,6 +138,8 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
           `${symbol[r.outcome]} ${outcomeWords[r.outcome]}${r.dryRun ? ' (dry run)' : ''}`,
           formatBytes(r.bytes),
           String(r.files),
+          // Requests made of remotes, by rclone's count, where the destinations counted them.
+          r.destinations.some((d) => d.requests !== undefined) ? String(r.destinations.reduce((n, d) => n + (d.requests ?? 0), 0)) : '',
           triggerWords[r.trigger],
           r.firstError ? plainError(r.firstError) : '',
         ]),

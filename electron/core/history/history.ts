@@ -32,6 +32,7 @@ interface DestRow {
   files: number;
   errors: number;
   first_error: string | null;
+  requests: number | null;
 }
 
 export interface NewRun {
@@ -76,6 +77,7 @@ export function openHistory(path: string) {
     files: r.files,
     errors: r.errors,
     firstError: r.first_error,
+    ...(typeof r.requests === 'number' ? { requests: r.requests } : {}),
   });
   const destsOf = db.prepare<[number], DestRow>('SELECT * FROM run_destinations WHERE run_id = ? ORDER BY started_at, dest_id');
   const toRun = (r: RunRow): RunSummary => ({
@@ -103,10 +105,10 @@ export function openHistory(path: string) {
     `UPDATE runs SET outcome=@outcome, ended_at=@endedAt, bytes=@bytes, files=@files, errors=@errors, first_error=@firstError WHERE id=@id`,
   );
   const upsertDest = db.prepare(
-    `INSERT INTO run_destinations (run_id, dest_id, kind, target, outcome, started_at, ended_at, bytes, files, errors, first_error)
-     VALUES (@runId, @destId, @kind, @target, @outcome, @startedAt, @endedAt, @bytes, @files, @errors, @firstError)
+    `INSERT INTO run_destinations (run_id, dest_id, kind, target, outcome, started_at, ended_at, bytes, files, errors, first_error, requests)
+     VALUES (@runId, @destId, @kind, @target, @outcome, @startedAt, @endedAt, @bytes, @files, @errors, @firstError, @requests)
      ON CONFLICT(run_id, dest_id) DO UPDATE SET outcome=excluded.outcome, ended_at=excluded.ended_at, bytes=excluded.bytes,
-       files=excluded.files, errors=excluded.errors, first_error=excluded.first_error`,
+       files=excluded.files, errors=excluded.errors, first_error=excluded.first_error, requests=excluded.requests`,
   );
   const getRun = db.prepare<[number], RunRow>('SELECT * FROM runs WHERE id = ?');
   const listAll = db.prepare<[number], RunRow>('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?');
@@ -135,7 +137,7 @@ export function openHistory(path: string) {
     },
     /** Records (or updates) one destination's result within a run. */
     recordDestination(runId: number, d: DestinationResult): void {
-      upsertDest.run({ runId, ...d });
+      upsertDest.run({ runId, ...d, requests: d.requests ?? null });
     },
     finishRun(id: number, totals: RunTotals): void {
       finishRunStmt.run({ id, ...totals });

@@ -44,6 +44,8 @@ export const migrations: readonly Migration[] = [
   },
   // 2: what changed per run and destination (compressed lists), and an index for outcome filters.
   (db) => createRunChangesTable(db),
+  // 3: requests each destination made of its remote (rclone's count; null where not counted).
+  (db) => db.exec('ALTER TABLE run_destinations ADD COLUMN requests INTEGER'),
 ];
 
 /**

@@ -9,6 +9,8 @@ export interface RcloneStats {
   readonly checks: number;
   readonly totalChecks: number;
   readonly deletes: number;
+  /** Server-side moves (replaced files into --backup-dir, files moved by `move`). */
+  readonly renames: number;
   readonly errors: number;
   readonly fatalError: boolean;
   readonly speed: number;
@@ -52,6 +54,7 @@ export function parseStats(raw: Record<string, unknown>): RcloneStats {
     checks: num(raw.checks),
     totalChecks: num(raw.totalChecks),
     deletes: num(raw.deletes),
+    renames: num(raw.renames),
     errors: num(raw.errors),
     fatalError: raw.fatalError === true,
     speed: num(raw.speed),

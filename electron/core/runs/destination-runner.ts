@@ -23,6 +23,8 @@ export interface DestinationContext {
   readonly dest: Destination;
   readonly runId: number;
   readonly dryRun: boolean;
+  /** A full run was asked for: mirrors list and sync everything instead of topping up from the record. */
+  readonly full?: boolean;
   readonly signal: AbortSignal;
   readonly tools: ToolPaths;
   readonly rclone: RcloneSetup;
@@ -41,6 +43,8 @@ export interface DestinationOutcome {
   readonly files: number;
   readonly errors: number;
   readonly firstError: string | null;
+  /** Requests made of the remote, by rclone's count (mirrors); absent where not counted. */
+  readonly requests?: number;
   /** For a failure: which tool failed and its exit code, so the retry policy need not guess from words. */
   readonly failure?: { readonly tool: 'rclone' | 'rsync'; readonly exitCode: number | null; readonly kind?: string };
 }

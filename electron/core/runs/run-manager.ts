@@ -83,7 +83,7 @@ export function runManager(o: RunManagerOptions) {
   const interval = o.progressIntervalMs ?? 200;
   const keepAlive = processKeepAlive();
 
-  async function execute(entry: LiveRun, dryRun: boolean, logPath: string, startedAt: number): Promise<RunSummary> {
+  async function execute(entry: LiveRun, dryRun: boolean, logPath: string, startedAt: number, full: boolean): Promise<RunSummary> {
     const { runId, job, controller } = entry;
     mkdirSync(o.logDir, { recursive: true });
     const runLog = openRunLog(logPath);
@@ -138,6 +138,7 @@ export function runManager(o: RunManagerOptions) {
             dest,
             runId,
             dryRun,
+            ...(full ? { full } : {}),
             signal: controller.signal,
             tools: o.tools,
             children: o.children,
@@ -185,7 +186,7 @@ export function runManager(o: RunManagerOptions) {
 
   return {
     /** Starts a run of the job in the background and returns its id at once. */
-    start(job: Job, trigger: RunTrigger, dryRun: boolean): { runId: number; done: Promise<RunSummary> } {
+    start(job: Job, trigger: RunTrigger, dryRun: boolean, options: { readonly full?: boolean } = {}): { runId: number; done: Promise<RunSummary> } {
       const running = live.get(job.id);
       if (running) raise('busy', `"${job.name}" is already running (run ${running.runId}).`, { hint: 'Wait for it to finish, or cancel it.' });
       const startedAt = o.now();
@@ -197,7 +198,7 @@ export function runManager(o: RunManagerOptions) {
       live.set(job.id, entry);
       keepAlive.hold();
       o.events.emit('runs:started', o.history.get(runId)!);
-      entry.done = execute(entry, dryRun, logPath, startedAt);
+      entry.done = execute(entry, dryRun, logPath, startedAt, options.full === true);
       return { runId, done: entry.done };
     },
     /** Cancels a live run; false when it is not running here. */

@@ -9,6 +9,8 @@ export interface RunRequest {
   /** Why the run happens (schedule, catch-up, manual, cli); passed through to `execute`. */
   readonly trigger: string;
   readonly dryRun?: boolean;
+  /** Mirrors list and sync everything instead of topping up. */
+  readonly full?: boolean;
 }
 
 export type QueueOutcome<R> =

@@ -90,7 +90,7 @@ export function schedulerService(o: SchedulerServiceOptions) {
         spawned: (c) => queueMicrotask(() => guardLocks(() => locks.recordChild(job.id, { ...c, runId: owner.runId }))),
         exited: (e) => queueMicrotask(() => guardLocks(() => locks.forgetChild(e.pid))),
       };
-      const { runId, done } = runOwnedBy(owner, () => o.runs.start(job, req.trigger as RunTrigger, req.dryRun ?? false));
+      const { runId, done } = runOwnedBy(owner, () => o.runs.start(job, req.trigger as RunTrigger, req.dryRun ?? false, { full: req.full === true }));
       owner.runId = runId;
       runIds.set(job.id, runId);
       const onAbort = () => o.runs.cancel(runId);
@@ -109,8 +109,8 @@ export function schedulerService(o: SchedulerServiceOptions) {
   });
 
   /** Queues a run of the job; refused when it is already queued or running (here or elsewhere). */
-  function start(job: Job, trigger: RunTrigger, dryRun = false): { ok: true; run: StartedRun } | { ok: false; error: StartRefusal } {
-    const sub = queue.submit({ jobId: job.id, jobName: job.name, trigger, dryRun });
+  function start(job: Job, trigger: RunTrigger, dryRun = false, full = false): { ok: true; run: StartedRun } | { ok: false; error: StartRefusal } {
+    const sub = queue.submit({ jobId: job.id, jobName: job.name, trigger, dryRun, ...(full ? { full } : {}) });
     if (!sub.ok) {
       const here = runIds.get(job.id);
       return here !== undefined && sub.error.kind === 'already-running' ? { ok: false, error: { ...sub.error, message: `"${job.name}" is already running (run ${here}).` } } : sub;

@@ -148,6 +148,7 @@ function RunDetail({ run }: { run: RunSummary }) {
               </span>
               <span className="muted">
                 {formatBytes(d.bytes)} · {plural(d.files, 'file')}
+                {d.requests !== undefined ? ` · ${plural(d.requests, 'request')}` : ''}
                 {d.errors > 0 ? ` · ${plural(d.errors, 'error')}` : ''}
                 {d.endedAt ? ` · ${formatDuration((d.endedAt - d.startedAt) / 1000)}` : ''}
               </span>

@@ -28,6 +28,7 @@ import { escapeGlob, execFor, jobTransferFlags } from '../rclone-flags.js';
 import { checkSources } from '../snapshot/snapshot-backup.js';
 import { MIRROR_CURRENT, MIRROR_VERSIONS, type MirrorStore, localMirrorStore, remoteMirrorStore } from './mirror-store.js';
 import { pruneMirror } from './mirror-prune.js';
+import { TopUpPlan, chooseSyncMode } from './top-up.js';
 
 /**
  * rclone logs JSON with stats every second, and errors — not a line per file: the record says what
@@ -99,6 +100,16 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     const deletedFiles: string[] = [];
     const sameSizeChanges = new Map<number, string[]>();
     const walkProblems: string[] = [];
+    // What a top-up must send and move, should this run be one (decided once the comparison is done).
+    const plan = new TopUpPlan(work);
+    const baseDatabases = new Set((run.base?.sqlite ?? []).map((d) => d.path));
+    const locate = (path: string): { source: number; rel: string } | null => {
+      for (let k = 0; k < sources.length; k++) {
+        const b = sources[k]!.base;
+        if (path.startsWith(`${b}/`)) return { source: k, rel: path.slice(b.length + 1) };
+      }
+      return null;
+    };
     ctx.progress({ step: 1, steps: sources.length, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last restore point…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
     const built = await run.build(walkSources({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
       onEntry: (e) => {
@@ -107,6 +118,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
+        plan.add(item, locate, (p) => baseDatabases.has(textOf(p)));
         if (item.change === 'deleted' && item.before?.type === 'f') deletedFiles.push(item.before.path);
         // A new version with the size of the old one: a remote without times or hashes cannot tell them apart.
         if (item.entry?.type === 'f' && item.content && item.before?.type === 'f' && item.before.size === item.entry.size && !item.entry.sqlite) {
@@ -120,6 +132,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     for (const p of walkProblems.slice(0, 20)) ctx.log(`# could not read ${p}`);
     if (built.baseProblem) ctx.log(`# warning: ${built.baseProblem}`);
     const c = built.changes;
+    await plan.close();
+    const mode = chooseSyncMode({ base: run.base, lastComplete: run.lastComplete, points: run.reader.points, interrupted: run.interrupted.length, fullAsked: ctx.full === true, now: ctx.now(), changedFiles: plan.changedFiles });
     ctx.log(`# compared with ${run.base ? `restore point ${run.base.id}` : 'nothing (first run)'}: ${c.added} added, ${c.changed} changed, ${c.deleted} deleted`);
 
     // The deletion guard, before anything moves: an empty source (an unplugged disk) or one that
@@ -138,7 +152,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
 
     const interruptedIds = run.interrupted.map((s) => s.id);
     for (const s of interruptedIds) ctx.log(`# run ${s} did not finish; what it moved stays in versions/${s} for the points before it, and this run puts current/ right`);
-    const nothingToDo = run.base !== null && c.added + c.changed + c.deleted === 0 && interruptedIds.length === 0;
+    // A full run that is due (asked for, or the weekly one) checks the remote even when nothing changed here.
+    const nothingToDo = run.base !== null && c.added + c.changed + c.deleted === 0 && interruptedIds.length === 0 && !mode.reconcile;
     if (nothingToDo) {
       ctx.log(`# nothing changed since restore point ${run.base!.id}: no new point, the mirror is not listed (reprise verify checks it)`);
       await pruneMirror(ctx, store, storage);
@@ -157,6 +172,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     let fatal: string | null = null;
     let transferredFiles = 0;
     let transferredBytes = 0;
+    let requests = 0;
+    ctx.log(`# ${mode.mode === 'top-up' ? 'top-up run' : 'full run'}: ${mode.why}`);
     const databases = run.sqliteRecords();
     for (let i = 0; i < sources.length; i++) {
       const src = sources[i]!;
@@ -193,10 +210,30 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
           problems.push(parsed.message);
         }
       };
-      const synced = await rcloneStep(exec, [...LOG_ARGS, 'sync', ...common, ...ctx.job.excludes.map((e) => `--exclude=${e}`), ...dbExcludes, '--', real, dest], ctx.signal, onLine);
-      transferredFiles += synced.files;
-      transferredBytes += synced.bytes;
-      await checkStep(synced, fatal, lack.size > 0, target, ctx);
+      if (mode.mode === 'full') {
+        const synced = await rcloneStep(exec, [...LOG_ARGS, 'sync', ...common, ...(features.listR ? ['--fast-list'] : []), ...ctx.job.excludes.map((e) => `--exclude=${e}`), ...dbExcludes, '--', real, dest], ctx.signal, onLine);
+        transferredFiles += synced.files;
+        transferredBytes += synced.bytes;
+        requests += synced.requests;
+        await checkStep(synced, fatal, lack.size > 0, target, ctx);
+      } else {
+        // Only the files the record says changed, looked up by name: no listing of current/.
+        const copies = plan.copies.of(i);
+        if (copies) {
+          const sent = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...common, '--no-traverse', '--files-from-raw', copies.file, '--', real, dest], ctx.signal, onLine);
+          transferredFiles += sent.files;
+          transferredBytes += sent.bytes;
+          requests += sent.requests;
+          await checkStep(sent, fatal, lack.size > 0, target, ctx);
+        }
+        // Deleted files leave current/ for versions/<run>, as a sync's --backup-dir would move them.
+        const deletes = plan.deletes.of(i);
+        if (deletes) {
+          const moved = await rcloneStep(exec, [...LOG_ARGS, 'move', '--retries', '1', '--no-unicode-normalization', '--no-traverse', '--files-from-raw', deletes.file, ...jobTransferFlags(ctx.job), '--', dest, backupDir], ctx.signal, onLine);
+          requests += moved.requests;
+          await checkStep(moved, fatal, false, target, ctx);
+        }
+      }
 
       // A remote without modification times or hashes compares by size alone: a same-size edit would
       // never be uploaded. Reprise knows from the record which files changed, and sends those again.
@@ -207,6 +244,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         ctx.log(`# ${forced.length} changed file(s) have their old size and this remote keeps no times or hashes: uploading them again`);
         const again = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...common, '--ignore-times', '--no-traverse', '--files-from-raw', list, '--', real, dest], ctx.signal, onLine);
         await checkStep(again, fatal, false, target, ctx);
+        requests += again.requests;
         transferredFiles += again.files;
         transferredBytes += again.bytes;
       }
@@ -231,8 +269,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     }
 
     const outcome = built.lacking.count > 0 || lack.size > 0 ? 'partial' : 'ok';
-    const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes }, warnings: [...walkProblems.slice(0, 50), ...problems.slice(0, 50)] });
-    ctx.log(`# mirror restore point ${id}: ${outcome}; ${transferredFiles} files copied; replaced and deleted files kept in versions/${id}`);
+    const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes, requests }, sync: mode.mode, warnings: [...walkProblems.slice(0, 50), ...problems.slice(0, 50)] });
+    ctx.log(`# mirror restore point ${id}: ${outcome}; ${transferredFiles} files copied; ${requests} requests (${mode.mode}); replaced and deleted files kept in versions/${id}`);
     for (const l of summary.lacking.sample.slice(0, 20)) ctx.log(`# lacking: ${l}`);
     await pruneMirror(ctx, store, storage);
     const lackingCount = summary.lacking.count;
@@ -240,6 +278,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       outcome: outcome === 'ok' ? 'success' : 'partial',
       bytes: transferredBytes,
       files: transferredFiles,
+      requests,
       errors: lackingCount,
       firstError: outcome === 'ok' ? null : `${lackingCount} file${lackingCount === 1 ? '' : 's'} could not be backed up: ${summary.lacking.sample[0] ?? ''}`,
     };
@@ -285,9 +324,10 @@ function safeJson(line: string): Record<string, unknown> | null {
 }
 
 /** Runs one rclone step with its log streamed; returns the exit and the totals of its last stats. */
-async function rcloneStep(exec: RcloneExec, args: readonly string[], signal: AbortSignal, onLine: (line: string) => void): Promise<StepResult & { files: number; bytes: number }> {
+async function rcloneStep(exec: RcloneExec, args: readonly string[], signal: AbortSignal, onLine: (line: string) => void): Promise<StepResult & { files: number; bytes: number; requests: number }> {
   let files = 0;
   let bytes = 0;
+  let requests = 0;
   const r = await exec({
     args,
     signal,
@@ -296,9 +336,11 @@ async function rcloneStep(exec: RcloneExec, args: readonly string[], signal: Abo
       if (parsed.type === 'stats') {
         files = parsed.stats.transfers;
         bytes = parsed.stats.bytes;
+        // rclone counts no HTTP requests; its checks, transfers, deletions and moves are the ones a run pays for.
+        requests = parsed.stats.checks + parsed.stats.transfers + parsed.stats.deletes + parsed.stats.renames;
       }
       onLine(line);
     },
   });
-  return { exitCode: r.exitCode, cancelled: r.cancelled, stalled: r.stalled === true, files, bytes, tail: r.stderrTail.at(-1) ?? null };
+  return { exitCode: r.exitCode, cancelled: r.cancelled, stalled: r.stalled === true, files, bytes, requests, tail: r.stderrTail.at(-1) ?? null };
 }

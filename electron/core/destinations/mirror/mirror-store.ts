@@ -30,6 +30,8 @@ export interface StoreFeatures {
   readonly modtimes: boolean;
   /** Hash types the remote knows cheaply. */
   readonly hashes: readonly string[];
+  /** The remote lists a whole tree in pages (S3, B2, GCS…): a full run lists with --fast-list, a request per 1000 objects instead of one per folder. */
+  readonly listR?: boolean;
 }
 
 export interface MirrorStore {
@@ -195,9 +197,9 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
     async features(signal) {
       if (features) return features;
       const r = await run(['backend', 'features', '--', target], 'ask the remote what it supports', signal);
-      const f = JSON.parse(r.stdout) as { Precision?: number; Hashes?: string[] };
+      const f = JSON.parse(r.stdout) as { Precision?: number; Hashes?: string[]; Features?: Record<string, unknown> };
       // rclone marks "no modification times" with a precision of 100 years.
-      features = { modtimes: typeof f.Precision === 'number' && f.Precision < 3.6e12, hashes: f.Hashes ?? [] };
+      features = { modtimes: typeof f.Precision === 'number' && f.Precision < 3.6e12, hashes: f.Hashes ?? [], listR: f.Features?.ListR === true };
       return features;
     },
     async layers(signal) {

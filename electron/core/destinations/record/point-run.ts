@@ -65,8 +65,10 @@ export interface FinishOptions {
   /** Entries the copy could not store, by record path, with why: marked as lacking in the record. */
   readonly lack: ReadonlyMap<string, string>;
   readonly outcome: PointOutcome;
-  readonly transferred: { files: number; bytes: number };
+  readonly transferred: { files: number; bytes: number; requests?: number };
   readonly warnings: readonly string[];
+  /** Mirrors: how current/ was brought up to date. */
+  readonly sync?: 'full' | 'top-up';
 }
 
 const byNewest = (list: readonly PointSummary[]): PointSummary[] => [...list].sort((a, b) => (a.id < b.id ? 1 : -1));
@@ -172,7 +174,7 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
           lacking = { count: built.lacking.count + added.length, sample: [...built.lacking.sample, ...added].slice(0, 100) };
         }
       }
-      const summary = summaryOf(built, 'final', { finishedAt: new Date().toISOString(), outcome: f.outcome, transferred: f.transferred, warnings: f.warnings.slice(-100), lacking }, file, lines);
+      const summary = summaryOf(built, 'final', { finishedAt: new Date().toISOString(), outcome: f.outcome, transferred: f.transferred, warnings: f.warnings.slice(-100), lacking, ...(f.sync ? { sync: f.sync } : {}) }, file, lines);
       await o.storage.putText(summaryName(o.id), `${JSON.stringify(summary)}\n`, o.signal);
       // The point stands from here on; what follows only tidies up.
       await o.storage.remove(intentName(o.id)).catch(() => {});

@@ -35,7 +35,10 @@ export const pointSummarySchema = z
     changes,
     /** Entries whose content this point does not hold (how many, and the first ones in words). */
     lacking: z.object({ count: z.number().int().nonnegative(), sample: z.array(z.string().max(5000)).max(100) }),
-    transferred: z.object({ files: z.number().int().nonnegative(), bytes: z.number().nonnegative() }),
+    /** What the run moved; `requests`: rclone's count of checks, transfers, deletions and moves against the remote (mirrors). */
+    transferred: z.object({ files: z.number().int().nonnegative(), bytes: z.number().nonnegative(), requests: z.number().int().nonnegative().optional() }),
+    /** Mirrors: `top-up` sent only what the record said changed; `full` (or missing, before top-ups) listed and synced everything. */
+    sync: z.enum(['full', 'top-up']).optional(),
     warnings: z.array(z.string().max(5000)).max(100),
     /** Earlier runs this run found interrupted (an intent without a final summary). */
     interrupted: z.array(z.string().max(64)).max(10_000),
