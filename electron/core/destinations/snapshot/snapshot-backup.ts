@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseRsyncProgressLine, parseRsyncStats } from '../../progress/rsync-progress.js';
 import { checkLocalDestination } from '../../scheduler/destination-presence.js';
+import { LinkSample, linkWarning } from './link-check.js';
 import { SnapshotError } from './snapshot-errors.js';
 import { parseSnapshotId, uniqueSnapshotId } from '../point-ids.js';
 import { execFor } from '../rclone-flags.js';
@@ -108,11 +109,16 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       if (pendingBytes[i]! >= 256 * 1024) await flushList(i);
     };
     const walkProblems: string[] = [];
+    const links = run.base ? new LinkSample(run.base.totals.files) : null;
     ctx.progress({ step: 1, steps: 2, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last snapshot…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
     const built = await run.build(walkSources({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
-      onEntry: (e) => (e.sqlite ? undefined : writeList(e.source, e.rel === '' ? Buffer.from('.') : bytesOf(e.rel))),
+      onEntry: (e) => {
+        if (e.type === 'f' && !e.sqlite && !e.hardlink) links?.offer(e.path);
+        return e.sqlite ? undefined : writeList(e.source, e.rel === '' ? Buffer.from('.') : bytesOf(e.rel));
+      },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
+        links?.changed(e.path);
         if (e.type === 'd') return;
         ctx.change({ action: item.change === 'same' ? 'changed' : item.change, path: textOf(e.path), size: item.entry?.type === 'f' ? item.entry.size : null });
       },
@@ -232,6 +238,16 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       }
     }
 
+    // Unchanged files must be links to the previous snapshot; a broken --link-dest is said, not hidden.
+    if (links && run.base) {
+      const checked = await links.check(staging, join(dest, run.base.id));
+      const warning = linkWarning(checked, run.base.id);
+      ctx.log(`# hard links checked: ${checked.checked - checked.copies.length} of ${checked.checked} sampled unchanged files are links to ${run.base.id}`);
+      if (warning) {
+        ctx.log(`# warning: ${warning}`);
+        warnings.unshift(warning);
+      }
+    }
     const walkLacking = built.lacking.count;
     const outcome = walkLacking > 0 || lack.size > vanished ? 'partial' : lack.size > 0 ? 'warning' : 'ok';
     const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes }, warnings: [...walkProblems.slice(0, 50), ...warnings] });
