@@ -4,7 +4,9 @@
 // first run, a no-change run and a run after 1 % of the files changed; the core's peak RSS per phase.
 // Prints ratios; nothing here is a test.
 //   node scripts/bench-scale.js [--files 300000] [--size 1024] [--kinds mirror,snapshot] [--dir /dev/shm]
-//                              [--only first,nochange,change] [--keep]
+//                              [--s3-files 3000] [--keep]
+// --kinds may include s3: a mirror on s3rver behind a proxy that counts requests, against a naive
+// `rclone sync --fast-list` of the same tree (s3rver is slow, so this library is small: --s3-files).
 // The library: albums of 12 small files (11 tracks and a cover), 25 albums an artist. Needs `out/`.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     json: { type: 'string' },
     'no-raw': { type: 'boolean', default: false },
+    's3-files': { type: 'string', default: '3000' },
   },
 });
 const files = Number(values.files);
@@ -78,7 +81,32 @@ let peakRss = 0;
 const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
 const sampler = setInterval(sample, 20);
 
-const core = createCore({ dataDir: join(root, 'data'), host: 'cli' });
+/** s3rver behind a counting proxy, and an rclone config naming it `s3`. */
+async function s3Setup() {
+  const { default: S3rver } = await import('s3rver');
+  const http = await import('node:http');
+  mkdirSync(join(root, 's3'));
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(root, 's3'), configureBuckets: [{ name: 'bench', configs: [] }] });
+  const { port } = await server.run();
+  const counter = { n: 0 };
+  const proxy = http.createServer((req, res) => {
+    counter.n++;
+    const up = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const config = join(root, 'rclone.conf');
+  writeFileSync(config, `[s3]\ntype = s3\nprovider = Other\nendpoint = http://127.0.0.1:${proxy.address().port}\naccess_key_id = S3RVER\nsecret_access_key = S3RVER\nforce_path_style = true\n`);
+  return { config, counter, close: async () => (proxy.close(), await server.close()) };
+}
+// rclone must not be handed a CA bundle meant for real S3 when it talks plain http to s3rver.
+delete process.env.AWS_CA_BUNDLE;
+const s3 = kinds.includes('s3') ? await s3Setup() : null;
+const core = createCore({ dataDir: join(root, 'data'), host: 'cli', ...(s3 ? { rcloneConfig: s3.config } : {}) });
 async function runJob(name) {
   global.gc?.();
   peakRss = process.memoryUsage().rss;
@@ -98,6 +126,7 @@ const row = (kind, phase, rep, rawS, rawLabel) => {
 
 const rcloneLog = ['--use-json-log', '--stats', '1s', '--stats-log-level', 'NOTICE'];
 for (const kind of kinds) {
+  if (kind === 's3') continue;
   const target = join(root, `${kind}-reprise`);
   const rawTarget = join(root, `${kind}-raw`);
   const added = await core.handlers['jobs:add']({ name: kind, sources: [src], destinations: [{ kind, target }], excludes: [], schedule: null, bwlimit: null, retention: null });
@@ -128,6 +157,46 @@ for (const kind of kinds) {
     row(kind, '1% changed', await runJob(kind), c, 'rsync --link-dest');
   }
   rmSync(rawTarget, { recursive: true, force: true });
+}
+if (s3) {
+  // A small library of its own: s3rver stores every object as files of its own.
+  const s3src = join(root, 's3-src', 'Music');
+  const s3files = Number(values['s3-files']);
+  for (let i = 0; i < s3files; i++) {
+    const dir = join(s3src, `Artist ${Math.floor(i / 120)}`, `Album ${Math.floor(i / 12) % 10}`);
+    if (i % 12 === 0) mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${i % 12} Track.flac`), blob.subarray(0, 256 + (i % 64)));
+  }
+  const changeS3 = (r) => {
+    for (let i = r; i < s3files; i += 100) writeFileSync(join(s3src, `Artist ${Math.floor(i / 120)}`, `Album ${Math.floor(i / 12) % 10}`, `${i % 12} Track.flac`), Buffer.alloc(200 + r, r));
+  };
+  const counted = async (fn) => {
+    const before = s3.counter.n;
+    await fn();
+    return s3.counter.n - before;
+  };
+  // Not spawnSync: s3rver and the proxy answer from this process's event loop.
+  const { execFile } = await import('node:child_process');
+  const naive = (n) =>
+    new Promise((resolve, reject) => execFile('rclone', ['--config', s3.config, 'sync', '--fast-list', s3src, 's3:bench/naive/current', '--backup-dir', `s3:bench/naive/versions/${n}`], (e) => (e ? reject(e) : resolve())));
+  const added = await core.handlers['jobs:add']({ name: 's3', sources: [s3src], destinations: [{ kind: 'mirror', target: 's3:bench/reprise' }], excludes: [], schedule: null, bwlimit: null, retention: null });
+  if (!added.ok) throw new Error(added.error.message);
+  const naiveFirst = await counted(() => naive(0));
+  const repFirst = await counted(() => runJob('s3'));
+  const naiveSame = await counted(() => naive(1));
+  const repSame = await counted(() => runJob('s3'));
+  changeS3(1);
+  const naiveChange = await counted(() => naive(2));
+  const repChange = await counted(() => runJob('s3'));
+  const line = (phase, rep, nv) => {
+    rows.push({ kind: 's3', phase, repriseRequests: rep, naiveRequests: nv, ratio: rep / nv });
+    say(`s3       ${phase.padEnd(10)} reprise ${String(rep).padStart(7)} requests  naive rclone sync ${String(nv).padStart(7)} requests  ratio ${(rep / nv).toFixed(3)}`);
+  };
+  say(`S3 (s3rver behind a counting proxy), ${s3files} files:`);
+  line('first', repFirst, naiveFirst);
+  line('no-change', repSame, naiveSame);
+  line('1% changed', repChange, naiveChange);
+  await s3.close();
 }
 clearInterval(sampler);
 await core.close();
