@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 
 
-if (!existsSync(join(root, 'out/electron/main.js')) || !existsSync(join(root, 'out/renderer/index.html'))) {
+if (!existsSync(join(root, 'out/electron/desktop/main.js')) || !existsSync(join(root, 'out/renderer/index.html'))) {
   process.stdout.write('Building Reprise…\n');
   const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);

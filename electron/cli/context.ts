@@ -4,7 +4,7 @@ import type { AppError } from '../../shared/result.js';
 import { type Core, createCore } from '../core/core.js';
 import { resolveDataDir } from '../core/data-dir.js';
 import { ManualClock } from '../core/scheduler/clock.js';
-import { dispatch } from '../ipc/dispatch.js';
+import { dispatch } from '../core/api/dispatch.js';
 
 export interface GlobalOptions {
   readonly dataDir?: string;

@@ -21,7 +21,7 @@ import { networkSettings } from './settings/host-settings.js';
 import { describeRecovery } from './history/recover-sqlite.js';
 import { type ToolPaths, detectTool, toolPathsFromEnv } from './tools/tools.js';
 import { repriseVersion } from './version.js';
-import { killAllChildren } from './process/child.js';
+import { ChildRunner } from './process/child.js';
 import { type RemotesArea, remotesArea } from './remotes/remotes-area.js';
 import { type Clock, ManualClock, systemClock } from './scheduler/clock.js';
 import { guardRunners } from './scheduler/guarded-runner.js';
@@ -32,6 +32,7 @@ import { sendWebhook } from './alerts/webhook.js';
 import { type AlertSettings, DEFAULT_ALERT_SETTINGS } from '../../shared/alerts.js';
 import type { RunSummary } from '../../shared/model.js';
 import { checkCron, nextRunTimes } from './scheduler/cron.js';
+import { remoteOf } from '../../shared/remotes/remote-path.js';
 import { listFolders } from './folders/folder-list.js';
 
 export interface CoreOptions {
@@ -40,6 +41,8 @@ export interface CoreOptions {
   /** Defaults to settings.json in the data dir. */
   readonly settings?: SettingsStore;
   readonly tools?: ToolPaths;
+  /** Starts every child of this core; tests pass their own to see that none is left behind. */
+  readonly children?: ChildRunner;
   /** An rclone config file given on the command line (wins over settings). */
   readonly rcloneConfig?: string | null;
   readonly now?: () => number;
@@ -93,20 +96,24 @@ export function createCore(options: CoreOptions): Core {
   const history = openHistory(join(dataDir, 'history.db'));
   history.interruptStale(now());
   const events = eventBus();
+  // Every child the core starts (rclone, rsync, getfattr…) goes through this runner; close() stops them.
+  const children = options.children ?? new ChildRunner();
+  // A config password given rclone's own way (RCLONE_CONFIG_PASS) until one is unlocked in the window.
+  const givenPassword = process.env.RCLONE_CONFIG_PASS || undefined;
   const chosenConfig = () => options.rcloneConfig ?? process.env.RCLONE_CONFIG ?? settings.read().rcloneConfig ?? null;
   // The remotes area reads the plain setup; everyone else also gets the unlocked config password.
   const remotes = remotesArea({
     dataDir,
-    rclone: () => rcloneSetup(tools, chosenConfig()),
+    rclone: () => rcloneSetup(tools, children, chosenConfig(), givenPassword),
     configSource: () => (options.rcloneConfig ?? process.env.RCLONE_CONFIG ? 'override' : settings.read().rcloneConfig ? 'settings' : 'default'),
     saveConfigChoice: (path) => updateSettings(settings, (s) => ({ ...s, rcloneConfig: path })),
     events,
-    jobsUsing: (remote) => jobs.list().filter((j) => j.destinations.some((d) => d.target.startsWith(`${remote}:`))).map((j) => j.name),
+    jobsUsing: (remote) => jobs.list().filter((j) => j.destinations.some((d) => remoteOf(d.target) === remote)).map((j) => j.name),
     ...(options.remotes ? { overrides: options.remotes } : {}),
   });
   // settings.network: how long a transfer may move nothing, and how runs retry network failures.
   const network = () => networkSettings(settings.read());
-  const rclone = (): RcloneSetup => ({ ...rcloneSetup(tools, chosenConfig(), remotes.unlockedEnv()), stallAfterMs: network().stallAfterSeconds * 1000 });
+  const rclone = (): RcloneSetup => ({ ...rcloneSetup(tools, children, chosenConfig(), remotes.configPassword() ?? givenPassword), stallAfterMs: network().stallAfterSeconds * 1000 });
   const retryPolicy = (): RetryPolicy => {
     if (options.retry) return options.retry;
     const n = network();
@@ -122,7 +129,7 @@ export function createCore(options: CoreOptions): Core {
     retry: retryPolicy,
     everSucceeded: (jobId, destId) => (everSucceeded.get(jobId, destId)?.n ?? 0) > 0,
   });
-  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, rclone, runners, now, redact });
+  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, children, rclone, runners, now, redact });
   const scheduler = schedulerService({
     dataDir,
     clock,
@@ -152,7 +159,7 @@ export function createCore(options: CoreOptions): Core {
     });
   }
   let toolInfo: Promise<readonly ToolInfo[]> | null = null;
-  const detect = () => (toolInfo ??= Promise.all([detectTool('rclone', tools.rclone), detectTool('rsync', tools.rsync)]));
+  const detect = () => (toolInfo ??= Promise.all([detectTool(children, 'rclone', tools.rclone), detectTool(children, 'rsync', tools.rsync)]));
 
   const statusOf = (jobId: string): JobStatus => {
     const job = jobs.list().find((j) => j.id === jobId)!;
@@ -318,7 +325,7 @@ export function createCore(options: CoreOptions): Core {
       const run = history.get(req.runId);
       return run ? ok(run) : { ok: false, error: { kind: 'not-found', message: `There is no run ${req.runId}.` } };
     },
-    ...restoreHandlers({ jobs, rclone, tools, events, now }),
+    ...restoreHandlers({ jobs, rclone, tools, children, events, now }),
   };
 
   // Hosts that stay up bring back the mounts marked "at start" (and clean stale ones).
@@ -346,7 +353,7 @@ export function createCore(options: CoreOptions): Core {
       await remotes.close();
       await scheduler.idle();
       scheduler.close();
-      killAllChildren();
+      children.stopAll();
       history.close();
     },
   };

@@ -12,7 +12,9 @@ import type {
   RemoteSummary,
 } from '../remotes/types.js';
 import type { WizardModel } from '../remotes/wizard-model.js';
+import type { RemoteInfo } from '../model.js';
 import { remoteNameProblem } from '../remotes/names.js';
+import { remoteTargetProblem } from '../remotes/remote-path.js';
 import { type Command, type EmptyRequest, emptyRequest, pathSchema } from './common.js';
 
 /** A remote name as rclone and Reprise accept it. */
@@ -28,8 +30,7 @@ const optionsSchema = z.record(optionKey, optionValue).refine((o) => Object.keys
 const remoteInnerPath = z.string().max(4096).refine((s) => !/[\u0000\r\n]/.test(s), 'a path cannot contain control characters');
 /** "remote:path". */
 const remoteTarget = z.string().max(4200).superRefine((s, ctx) => {
-  const i = s.indexOf(':');
-  const problem = i <= 0 ? 'write it as remote:path, e.g. "b2:bucket/music"' : remoteNameProblem(s.slice(0, i));
+  const problem = remoteTargetProblem(s);
   if (problem) ctx.addIssue({ code: 'custom', message: problem.replace(/\.$/, '') });
 });
 const cryptPassword = z.string().min(12, 'use at least 12 characters').max(1024);
@@ -37,6 +38,7 @@ const cryptPassword = z.string().min(12, 'use at least 12 characters').max(1024)
 export const remoteRefSchema = z.object({ name: remoteNameSchema });
 
 export const remoteSchemas = {
+  'remotes:list': emptyRequest,
   'remotes:config': emptyRequest,
   'remotes:unlock': z.object({ password: z.string().min(1).max(1024) }),
   'remotes:use-config': z.object({ path: pathSchema.nullable() }),
@@ -69,6 +71,8 @@ export const remoteSchemas = {
 type Req<K extends keyof typeof remoteSchemas> = z.infer<(typeof remoteSchemas)[K]>;
 
 export interface RemoteCommands {
+  /** The remotes of the rclone config, as `rclone listremotes --long` names them. */
+  'remotes:list': Command<EmptyRequest, readonly RemoteInfo[]>;
   /** Which rclone config is used; whether it is encrypted and still locked. */
   'remotes:config': Command<EmptyRequest, RcloneConfigState>;
   /** Opens an encrypted rclone config; the password stays in the core's memory. */

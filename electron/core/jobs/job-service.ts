@@ -9,14 +9,15 @@ import { raise } from '../../../shared/result.js';
 import { checkCron } from '../scheduler/cron.js';
 import { type RcloneSetup } from '../rclone/rclone-env.js';
 import { listRemotes } from '../rclone/remotes.js';
-import { isAbsoluteLocal, isValidRemoteName, parseTarget } from '../rclone/targets.js';
+import { remoteNameProblem } from '../../../shared/remotes/names.js';
+import { parseTarget } from '../../../shared/remotes/remote-path.js';
 import { type SettingsStore, updateSettings } from '../settings/settings.js';
 
 type JobInput = z.infer<typeof jobInputSchema>;
 
 /** Checks that a source folder exists and can be read; raises a clear error otherwise. */
 export function checkSourceFolder(path: string): void {
-  if (!isAbsoluteLocal(path)) raise('invalid-request', `The source "${path}" is not an absolute path.`);
+  if (!isAbsolute(path)) raise('invalid-request', `The source "${path}" is not an absolute path.`);
   let st;
   try {
     st = statSync(path);
@@ -73,12 +74,12 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
     const remoteNames = async () => (remotes ??= new Set((await listRemotes(rclone()).catch(() => [])).map((r) => r.name)));
     const destinations: Destination[] = [];
     for (const d of input.destinations) {
-      const t = parseTarget(d.target);
+      const t = parseTarget(d.target, { windows: process.platform === 'win32' });
       if (d.kind === 'snapshot' && t.type === 'remote') {
         raise('invalid-request', `Snapshots need a local or NAS folder, and "${d.target}" is an rclone remote.`, { hint: 'Keep it as a versioned mirror instead (--mirror): a mirror keeps restore points on a remote.' });
       }
       if (t.type === 'remote') {
-        if (!isValidRemoteName(t.remote)) raise('invalid-request', `"${t.remote}" is not a valid rclone remote name.`);
+        if (remoteNameProblem(t.remote)) raise('invalid-request', `"${t.remote}" is not a valid rclone remote name.`);
         const known = await remoteNames();
         if (!known.has(t.remote)) {
           raise('unknown-remote', `There is no rclone remote named "${t.remote}".`, {
@@ -88,7 +89,7 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
       } else {
         // A relative path would land wherever Reprise happens to run: `--copy dav` (the colon
         // forgotten) must not become a folder "dav" in the current directory.
-        if (!isAbsoluteLocal(t.path)) raise('invalid-request', relativeDestinationProblem(d.target, await remoteNames()), { hint: 'Write a full path that starts with / (e.g. /media/backup), or REMOTE:PATH for an rclone remote.' });
+        if (!isAbsolute(t.path)) raise('invalid-request', relativeDestinationProblem(d.target, await remoteNames()), { hint: 'Write a full path that starts with / (e.g. /media/backup), or REMOTE:PATH for an rclone remote.' });
         for (const s of sources) {
           if (isInside(t.path, s)) raise('invalid-request', `The destination "${d.target}" is inside the source "${s}": it would back itself up.`);
         }

@@ -13,6 +13,7 @@ import { checkSourceFolder } from '../jobs/job-service.js';
 import { openRunLog } from './run-log.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import type { ToolPaths } from '../tools/tools.js';
+import type { ChildRunner } from '../process/child.js';
 import type { DestinationOutcome, DestinationRunners, StepProgress } from './destination-runner.js';
 
 export interface RunManagerOptions {
@@ -20,6 +21,7 @@ export interface RunManagerOptions {
   readonly events: EventBus;
   readonly logDir: string;
   readonly tools: ToolPaths;
+  readonly children: ChildRunner;
   readonly rclone: () => RcloneSetup;
   readonly runners: DestinationRunners;
   readonly now: () => number;
@@ -138,6 +140,7 @@ export function runManager(o: RunManagerOptions) {
             dryRun,
             signal: controller.signal,
             tools: o.tools,
+            children: o.children,
             rclone: o.rclone(),
             log,
             // A retry notice (or its end) is never throttled away.

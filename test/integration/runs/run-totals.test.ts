@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { RunProgress } from '../../../shared/model.js';
 import { type Core, createCore } from '../../../electron/core/core.js';
-import { dispatch } from '../../../electron/ipc/dispatch.js';
+import { dispatch } from '../../../electron/core/api/dispatch.js';
 import { runTotals } from '../../../electron/core/runs/run-manager.js';
 import { makeLibrary } from '../../support/library.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { TrayState } from '../../../shared/tray-state.js';
 import { type Core, createCore } from '../../../electron/core/core.js';
-import { dispatch } from '../../../electron/ipc/dispatch.js';
+import { dispatch } from '../../../electron/core/api/dispatch.js';
 import { repriseBin } from '../../support/cli.js';
 import { makeLibrary } from '../../support/library.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';

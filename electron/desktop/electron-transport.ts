@@ -3,14 +3,10 @@
 import { type WebContents, type WebFrameMain, ipcMain } from 'electron';
 import { type EventName, type Events, type Handlers, commandNames } from '../../shared/contract.js';
 import { fail } from '../../shared/result.js';
+import { ipcChannel } from '../../shared/channels.js';
 import type { EventBus } from '../core/events.js';
-import { dispatch } from './dispatch.js';
+import { dispatch } from '../core/api/dispatch.js';
 
-/** The IPC channel of a command or an event (shared with the preload). */
-export const channel = {
-  command: (name: string) => `reprise:cmd:${name}`,
-  event: (name: string) => `reprise:evt:${name}`,
-};
 
 /** Whether a frame is the top frame of our own renderer (file URL of the built index.html). */
 export function isTrustedFrame(frame: WebFrameMain | null, rendererUrl: string): boolean {
@@ -27,16 +23,16 @@ export function isTrustedFrame(frame: WebFrameMain | null, rendererUrl: string):
 /** Registers every command handler and forwards every event to the given web contents. */
 export function registerElectronTransport(handlers: Handlers, events: EventBus, rendererUrl: string, targets: () => readonly WebContents[]): () => void {
   for (const name of commandNames) {
-    ipcMain.handle(channel.command(name), async (event, request: unknown) => {
+    ipcMain.handle(ipcChannel.command(name), async (event, request: unknown) => {
       if (!isTrustedFrame(event.senderFrame, rendererUrl)) return fail('unauthorized', 'This request did not come from the Reprise window.');
       return dispatch(handlers, name, request);
     });
   }
   const off = events.onAny(<E extends EventName>(name: E, payload: Events[E]) => {
-    for (const wc of targets()) if (!wc.isDestroyed()) wc.send(channel.event(name), payload);
+    for (const wc of targets()) if (!wc.isDestroyed()) wc.send(ipcChannel.event(name), payload);
   });
   return () => {
     off();
-    for (const name of commandNames) ipcMain.removeHandler(channel.command(name));
+    for (const name of commandNames) ipcMain.removeHandler(ipcChannel.command(name));
   };
 }

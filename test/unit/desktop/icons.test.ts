@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 import { LINUX_TRAY_SIZES as SCRIPT_LINUX_SIZES, templateOf } from '../../../scripts/icons.js';
-import { LINUX_TRAY_SIZES, allTrayFiles, trayImageFiles } from '../../../electron/app/tray-images.js';
+import { LINUX_TRAY_SIZES, allTrayFiles, trayImageFiles } from '../../../electron/desktop/tray-images.js';
 import { TRAY_IMAGES } from '../../../shared/tray-state.js';
 
 /** The macOS template of a state rendered at a size: RGBA pixels, alpha per pixel, how many are drawn. */
@@ -91,5 +91,5 @@ describe('app icons', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\d+ icons match their sources/);
-  });
+  }, 60_000); // renders every SVG again: seconds of CPU, more on a busy machine
 });

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { autostartEntry, autostartPath, relaunchCommand, startAtLogin } from '../../../electron/app/start-at-login.js';
+import { autostartEntry, autostartPath, relaunchCommand, startAtLogin } from '../../../electron/desktop/start-at-login.js';
 
 const dirs: string[] = [];
 const temp = () => {

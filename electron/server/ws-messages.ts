@@ -2,15 +2,14 @@
 // frame. Checked against a schema before any property is read, so `null`, `42`, `[]` or a binary
 // frame get a plain error answer instead of a TypeError that would end the server.
 import { z } from 'zod';
+import type { InvokeMessage } from '../../shared/channels.js';
 
-const invokeSchema = z.object({
+const invokeSchema: z.ZodType<InvokeMessage> = z.object({
   type: z.literal('invoke'),
   id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   name: z.string().max(200),
   req: z.unknown().optional(),
 });
-
-export type InvokeMessage = z.infer<typeof invokeSchema>;
 
 export type ParsedMessage = { readonly ok: true; readonly msg: InvokeMessage } | { readonly ok: false; readonly id: number | null; readonly message: string };
 

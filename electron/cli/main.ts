@@ -1,16 +1,16 @@
 // The `reprise` command line: the plain-Node composition root (serve included).
 import { Command, CommanderError } from 'commander';
 import { fileURLToPath } from 'node:url';
-import { repriseVersion } from './core/version.js';
-import { CliFailure, type GlobalOptions, cliContext, exitCodes } from './cli/context.js';
-import { printError } from './cli/output.js';
-import { registerJobCommands } from './cli/commands/jobs.js';
-import { registerRemoteCommands } from './cli/commands/remotes.js';
-import { registerRunCommands } from './cli/commands/runs.js';
-import { registerServeCommand } from './cli/commands/serve.js';
-import { registerRestoreCommands } from './cli/commands/restore.js';
-import { registerScheduleCommands } from './cli/commands/schedule.js';
-import { registerAlertCommands } from './cli/commands/alerts.js';
+import { repriseVersion } from '../core/version.js';
+import { CliFailure, type GlobalOptions, cliContext, exitCodes } from './context.js';
+import { printError } from './output.js';
+import { registerJobCommands } from './commands/jobs.js';
+import { registerRemoteCommands } from './commands/remotes.js';
+import { registerRunCommands } from './commands/runs.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerRestoreCommands } from './commands/restore.js';
+import { registerScheduleCommands } from './commands/schedule.js';
+import { registerAlertCommands } from './commands/alerts.js';
 
 /** Builds the program; exported for tests. */
 export function buildProgram() {

@@ -44,9 +44,9 @@ describe('build/electron-builder.yml', () => {
     expect(config.win.icon).toMatch(/\.ico$/);
   });
 
-  it('ships resources/ (tray icons, window icon) beside the app, where electron/app/resources.ts looks', () => {
+  it('ships resources/ (tray icons, window icon) beside the app, where electron/desktop/resources.ts looks', () => {
     expect(config.extraResources).toContainEqual(expect.objectContaining({ from: 'resources', to: 'resources' }));
-    expect(readFileSync(join(repo, 'electron', 'app', 'resources.ts'), 'utf8')).toContain("join(resourcesPath, 'resources')");
+    expect(readFileSync(join(repo, 'electron', 'desktop', 'resources.ts'), 'utf8')).toContain("join(resourcesPath, 'resources')");
   });
 
   it('gives Linux a desktop entry with categories, keywords and the icon', () => {

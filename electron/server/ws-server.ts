@@ -9,11 +9,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type EventName, type Events, type Handlers } from '../../shared/contract.js';
 import type { EventBus } from '../core/events.js';
-import { dispatch } from './dispatch.js';
+import { dispatch } from '../core/api/dispatch.js';
 import { hostAllowed, originAllowed, serveUrl } from './serve-address.js';
 import { newServeToken } from './serve-token.js';
 import { plain, serveStatic } from './static-files.js';
 import { parseClientMessage } from './ws-messages.js';
+import { type ServerMessage, WS_PATH } from '../../shared/channels.js';
 
 export { isLoopbackHost } from './serve-address.js';
 
@@ -101,7 +102,7 @@ export async function startWsServer(o: WsServerOptions): Promise<WsServer> {
       if (!hostAllowed(req.headers.host, bindHost, port)) return reject('421 Misdirected Request');
       if (!originAllowed(req.headers.origin, req.headers.host)) return reject('403 Forbidden');
       const target = tokenOf(req.url);
-      if (!target || target.path !== '/ws' || !sameToken(target.token, token)) return reject('401 Unauthorized');
+      if (!target || target.path !== WS_PATH || !sameToken(target.token, token)) return reject('401 Unauthorized');
       // ws answers a bad handshake (no key, wrong version) with 400 itself.
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     } catch (e) {
@@ -112,7 +113,7 @@ export async function startWsServer(o: WsServerOptions): Promise<WsServer> {
 
   wss.on('connection', (ws: WebSocket) => {
     let inFlight = 0;
-    const send = (msg: unknown) => {
+    const send = (msg: ServerMessage) => {
       if (ws.readyState !== WebSocket.OPEN) return;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return void ws.terminate();
       try {

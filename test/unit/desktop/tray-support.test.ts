@@ -1,7 +1,7 @@
 // Whether to show a tray icon or keep the window: GNOME without a StatusNotifierWatcher shows no
 // tray icons at all; elsewhere a tray (SNI or XEmbed) is assumed.
 import { describe, expect, it } from 'vitest';
-import { traySupport } from '../../../electron/app/tray-support.js';
+import { traySupport } from '../../../electron/desktop/tray-support.js';
 
 describe('traySupport', () => {
   it.each([

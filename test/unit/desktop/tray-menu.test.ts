@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { menuTemplate } from '../../../electron/app/tray-menu.js';
+import { menuTemplate } from '../../../electron/desktop/tray-menu.js';
 import type { TrayAction } from '../../../shared/tray-state.js';
 import { computeTrayState } from '../../../shared/tray-state.js';
 

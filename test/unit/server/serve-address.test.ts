@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayHost, hostAllowed, originAllowed, parseHostHeader, serveUrl } from '../../../electron/ipc/serve-address.js';
+import { displayHost, hostAllowed, originAllowed, parseHostHeader, serveUrl } from '../../../electron/server/serve-address.js';
 import { choosePort } from '../../../electron/cli/commands/serve.js';
 import { DEFAULT_SERVE_PORT } from '../../../electron/core/settings/host-settings.js';
 

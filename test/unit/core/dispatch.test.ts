@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Handlers } from '../../../shared/contract.js';
 import { commandNames, requestSchemas } from '../../../shared/contract.js';
 import { ok, raise } from '../../../shared/result.js';
-import { dispatch } from '../../../electron/ipc/dispatch.js';
+import { dispatch } from '../../../electron/core/api/dispatch.js';
 
 const seen: unknown[] = [];
 const handlers = Object.fromEntries(

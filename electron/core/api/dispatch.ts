@@ -1,10 +1,10 @@
 // The transport-neutral dispatcher: validates a request against its schema once, calls the
 // handler, and turns anything thrown into a Result. Every transport goes through here, so nothing
 // a client sends — wrong types, absurd nesting, a handler's bug — can escape as an exception.
-import { type Handlers, isCommandName, requestSchemas } from '../../shared/contract.js';
-import { type Audience, describeRequestProblems, plainIssueText } from '../../shared/request-problems.js';
-import { type Result, ReproError, fail } from '../../shared/result.js';
-import { redact } from '../core/redact.js';
+import { type Handlers, isCommandName, requestSchemas } from '../../../shared/contract.js';
+import { type Audience, describeRequestProblems, plainIssueText } from '../../../shared/request-problems.js';
+import { type Result, ReproError, fail } from '../../../shared/result.js';
+import { redact } from '../redact.js';
 
 export interface DispatchOptions {
   /** Who reads refusals: the window names fields by their labels, the CLI by their flags. */
