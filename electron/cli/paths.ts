@@ -11,3 +11,8 @@ export function localPath(p: string): string {
 export function destinationPath(p: string): string {
   return parseTarget(p).type === 'remote' ? p : resolve(p);
 }
+
+/** Resolves a job source: REMOTE:PATH (a folder on an rclone remote) stays, a local path becomes absolute. */
+export function sourcePath(p: string): string {
+  return destinationPath(p);
+}

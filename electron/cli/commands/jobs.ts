@@ -4,7 +4,7 @@ import { formatAgo } from '../../../shared/format.js';
 import { defaultRetention } from '../../../shared/restore.js';
 import type { CliContext } from '../context.js';
 import { printJson, printTable } from '../output.js';
-import { destinationPath, localPath } from '../paths.js';
+import { destinationPath, sourcePath } from '../paths.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -41,7 +41,7 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
     .command('add')
     .description('create a backup job')
     .argument('<name>', 'a name for the job, e.g. "Music"')
-    .option('--source <path>', 'a folder to back up (repeat for several)', collect)
+    .option('--source <path>', 'a folder to back up, local or REMOTE:PATH (repeat for several)', collect)
     .option('--snapshot <dir>', 'rsync hard-link snapshots in a local/NAS folder (repeat for several)', collect)
     .option('--mirror <remote:path>', 'versioned rclone mirror: current/ plus versions/<time>/ (repeat for several)', collect)
     .option('--copy <dest>', 'additive rclone copy to REMOTE:PATH or a local folder (repeat for several)', collect)
@@ -62,7 +62,7 @@ export function registerJobCommands(program: Command, ctx: CliContext): void {
       ];
       const created = await ctx.call('jobs:add', {
         name,
-        sources: (o.source ?? []).map(localPath),
+        sources: (o.source ?? []).map(sourcePath),
         destinations,
         excludes: o.exclude ?? [],
         schedule: o.schedule ?? null,
