@@ -246,7 +246,7 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
           ))}
         </p>
       )}
-      <p className="help">Each source folder lands in the destination under its own name.</p>
+      <p className="help">Each source folder lands in the destination under its own name. A folder on a remote is written REMOTE:PATH (e.g. gdrive:Music); it can go to mirror and copy destinations, not snapshots.</p>
       <ScheduleEditor value={schedule} onChange={setSchedule} />
       <label className="field">
         <span>Leave out (one pattern a line)</span>
