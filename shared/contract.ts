@@ -14,10 +14,11 @@ import { type RemoteCommands, remoteSchemas } from './contract/remotes.js';
 import type { AuthorizeUpdate, DownloadUpdate, MountView, RemoteSummary } from './remotes/types.js';
 
 import { type SchedulerCommands, type SchedulerStatusDto, schedulerSchemas } from './contract/scheduler.js';
+import { type AuditCommands, auditSchemas } from './contract/audit.js';
 import type { AppNotification } from './alerts.js';
 import type { TrayState } from './tray-state.js';
 
-export interface Commands extends AppCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands, SchedulerCommands, DesktopCommands {}
+export interface Commands extends AppCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands, SchedulerCommands, DesktopCommands, AuditCommands {}
 
 export type CommandName = keyof Commands;
 export type Req<K extends CommandName> = Commands[K]['req'];
@@ -32,6 +33,7 @@ export const requestSchemas: { readonly [K in CommandName]: z.ZodType<Req<K>, un
   ...remoteSchemas,
   ...schedulerSchemas,
   ...desktopSchemas,
+  ...auditSchemas,
 };
 
 /** The allowlist of command names, for the preload bridge and the transports. */

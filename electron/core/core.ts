@@ -32,6 +32,8 @@ import { sendWebhook } from './alerts/webhook.js';
 import { type AlertSettings, DEFAULT_ALERT_SETTINGS } from '../../shared/alerts.js';
 import type { RunSummary } from '../../shared/model.js';
 import { checkCron, nextRunTimes } from './scheduler/cron.js';
+import { auditLog } from './audit/audit-log.js';
+import { actorOf, auditConfigChanges, auditHandlers, auditRuns } from './audit/audit-hooks.js';
 
 export interface CoreOptions {
   readonly dataDir: string;
@@ -159,7 +161,10 @@ export function createCore(options: CoreOptions): Core {
     return { job, lastRun: history.lastRun(job.id), nextRun: scheduler.status().nextRuns[job.id] ?? null, live: l?.progress ?? null, runningId: l?.runId ?? null };
   };
 
-  const handlers: Handlers = {
+  const audit = auditLog(history.raw(), now, actorOf(options.host), redact);
+  auditRuns(events, audit, () => jobs.list());
+  const handlers: Handlers = auditConfigChanges({
+    ...auditHandlers(audit),
     'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect(), desktop: null, notices }),
     // Every window (and browser tab) hears where to go; the desktop host also shows its window first.
     'app:open': async (req) => {
@@ -314,7 +319,7 @@ export function createCore(options: CoreOptions): Core {
       return run ? ok(run) : { ok: false, error: { kind: 'not-found', message: `There is no run ${req.runId}.` } };
     },
     ...restoreHandlers({ jobs, rclone, tools, events, now }),
-  };
+  }, audit);
 
   // Hosts that stay up bring back the mounts marked "at start" (and clean stale ones).
   if (options.host !== 'cli' && existsSync(join(dataDir, 'mounts.json'))) {

@@ -187,5 +187,30 @@ describe('a source server that is down', () => {
     const history = JSON.parse((await cli(['history', 'D', '--json'])).stdout) as Array<{ outcome: string; firstError: string | null }>;
     expect(history[0]).toMatchObject({ outcome: 'failed' });
     expect(history[0]!.firstError).toContain('Source unreachable');
+
+    // The audit log names both runs: who started them, from where to where, how they ended.
+    const audit = JSON.parse((await cli(['audit', '--json'])).stdout) as Array<{ actor: string; operation: string; source: string; destination: string; result: string; files: number; detail: string }>;
+    expect(audit.map((e) => `${e.actor} ${e.operation} ${e.source} → ${e.destination}: ${e.result}`)).toEqual([`cli run gone:Music → ${mirror}: failed`, `cli run gone:Music → ${mirror}: ok`]);
+    expect(audit[0]!.detail).toContain('Source unreachable');
+    expect(audit[1]!.files).toBe(5);
+  });
+});
+
+describe('the audit log of remote config changes', () => {
+  it('logs remote add, edit and remove from the CLI, with results and no secrets', { timeout: 60_000 }, async () => {
+    const data = tempDir();
+    const conf = join(tempDir(), 'rclone.conf');
+    writeFileSync(conf, '', { mode: 0o600 });
+    const cli = (args: string[]) => reprise(data, ['--rclone-config', conf, ...args]);
+    expect((await cli(['remote', 'add', 'nas', 'webdav', `url=${dav.url}`, 'vendor=other', 'user=alice', 'pass=dav secret'])).exitCode).toBe(0);
+    expect((await cli(['remote', 'add', 'nas', 'webdav', `url=${dav.url}`])).exitCode).not.toBe(0);
+    expect((await cli(['remote', 'remove', 'nas'])).exitCode).toBe(0);
+    const text = (await cli(['audit', '--json'])).stdout;
+    expect(text).not.toContain('dav secret');
+    const audit = JSON.parse(text) as Array<{ actor: string; operation: string; destination: string; result: string }>;
+    expect(audit.map((e) => `${e.actor} ${e.operation} ${e.destination} ${e.result}`)).toEqual(['cli remote remove nas ok', 'cli remote add nas failed', 'cli remote add nas ok']);
+    const table = await cli(['audit']);
+    expect(table.stdout).toMatch(/WHO\s+OPERATION/);
+    expect(table.stdout).toContain('remote remove');
   });
 });
