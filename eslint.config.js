@@ -21,25 +21,26 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'electron/core must run in plain Node: put Electron glue in electron/app/.' }],
-          patterns: [{ group: ['**/app/*', '**/ipc/*', '**/cli/*', '**/renderer/**'], message: 'The core does not import its hosts.' }],
+          paths: [{ name: 'electron', message: 'electron/core must run in plain Node: put Electron glue in electron/desktop/.' }],
+          patterns: [{ group: ['**/desktop/*', '**/server/*', '**/cli/*', '**/renderer/**'], message: 'The core does not import its hosts.' }],
         },
       ],
     },
   },
   {
-    // Only electron/ipc touches ipcMain/ipcRenderer; only app/, main.ts, preload.ts and ipc/ import electron.
-    files: ['electron/cli.ts', 'electron/cli/**/*.ts'],
+    // Only electron/desktop imports electron.
+    files: ['electron/cli/**/*.ts', 'electron/server/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The CLI and serve run without Electron.' }] }],
     },
   },
   {
-    files: ['electron/app/**/*.ts', 'electron/main.ts'],
+    files: ['electron/desktop/**/*.ts'],
+    ignores: ['electron/desktop/electron-transport.ts', 'electron/desktop/preload.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Only electron/ipc/ may use ipcMain/ipcRenderer.' }] },
+        { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Only the Electron transport and the preload use ipcMain/ipcRenderer.' }] },
       ],
     },
   },

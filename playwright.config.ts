@@ -11,6 +11,8 @@ export default defineConfig({
   reporter: process.env.PW_JSON_OUTPUT ? [['list'], ['json', { outputFile: process.env.PW_JSON_OUTPUT }]] : [['list']],
   use: {
     viewport: { width: 1200, height: 800 },
+    // A locale with the 24-hour clock, like the "Today 15:39"; the window follows whatever it is.
+    locale: 'en-GB',
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {

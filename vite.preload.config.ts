@@ -7,7 +7,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'node22',
     minify: false,
-    lib: { entry: 'electron/preload.ts', formats: ['cjs'], fileName: () => 'preload.cjs' },
+    lib: { entry: 'electron/desktop/preload.ts', formats: ['cjs'], fileName: () => 'preload.cjs' },
     rollupOptions: { external: ['electron'] },
   },
 });

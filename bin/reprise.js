@@ -8,7 +8,7 @@ if (major < 22) {
   process.stderr.write(`reprise: Node.js ${process.versions.node} is too old; Reprise needs Node.js 22 or newer (https://nodejs.org/).\n`);
   process.exit(2);
 }
-const cli = fileURLToPath(new URL('../out/electron/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../out/electron/cli/main.js', import.meta.url));
 if (!existsSync(cli)) {
   process.stderr.write('reprise: Reprise is not built yet. Run "npm install" (it builds) or "npm run build" in the Reprise folder.\n');
   process.exit(2);

@@ -27,7 +27,7 @@ import { dirname, join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const art = join(root, 'build', 'art');
 
-/** Sizes of the Linux tray PNGs (electron/app/tray-images.ts names the same). */
+/** Sizes of the Linux tray PNGs (electron/desktop/tray-images.ts names the same). */
 export const LINUX_TRAY_SIZES = [16, 22, 24, 32, 48];
 /** Sizes inside a tray .ico: 100 % to 300 % display scaling of a 16 px notification-area icon. */
 const WIN_TRAY_SIZES = [16, 20, 24, 32, 40, 48];

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the desktop app. Electron downloads its binary at first launch; where that cannot
 // happen (no internet, a headless box) Reprise says so plainly and runs in the browser instead.
+import './require-node.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 
 
-if (!existsSync(join(root, 'out/electron/main.js')) || !existsSync(join(root, 'out/renderer/index.html'))) {
+if (!existsSync(join(root, 'out/electron/desktop/main.js')) || !existsSync(join(root, 'out/renderer/index.html'))) {
   process.stdout.write('Building Reprise…\n');
   const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: builds, lints, then runs every suite (unit, integration, e2e) and ends with one line
 // "N passed, N failed[, N skipped]" summing them all. Exits non-zero when anything failed.
+import './require-node.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

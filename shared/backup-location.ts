@@ -2,7 +2,7 @@
 // the folder stands for and which item of the backup it is, in the terms the Restore page and
 // `reprise restore --path/--at/--from` use. Pure: the Browser page asks it for every folder it shows.
 //
-// Layouts (see electron/core/snapshots): a mirror target holds current/<source>/… (the newest
+// Layouts (see electron/core/destinations): a mirror target holds current/<source>/… (the newest
 // state), versions/<run>/<source>/… (what run <run> replaced or deleted) and manifests/; a snapshot
 // destination holds one folder per snapshot named by its UTC start time plus the `latest` link.
 //
@@ -11,6 +11,7 @@
 // says why it cannot open it in Restore instead of offering a link that leads nowhere.
 import type { DestinationKind, Job } from './model.js';
 import type { AlbumEntry, SourceIndex } from './restore.js';
+import { parseTarget } from './remotes/remote-path.js';
 
 /** A folder as the Browser shows it: `remote:path`, or a local folder. */
 export type BrowsedPlace = { readonly remote: string; readonly path: string } | { readonly local: string };
@@ -85,11 +86,10 @@ interface Split {
  * name typed on macOS (NFD) matches the same name listed by a server.
  */
 function splitTarget(text: string): Split | null {
-  const colon = text.indexOf(':');
-  const slash = text.search(/[/\\]/);
-  if (colon > 0 && (slash === -1 || colon < slash)) return withSegments(text.slice(0, colon), text.slice(colon + 1));
-  if (!text.startsWith('/')) return null; // not an absolute local path: nothing we can place
-  return withSegments('', text);
+  const t = parseTarget(text);
+  if (t.type === 'remote') return withSegments(t.remote, t.path);
+  if (!t.path.startsWith('/')) return null; // not an absolute local path: nothing we can place
+  return withSegments('', t.path);
 }
 
 function withSegments(root: string, path: string): Split | null {

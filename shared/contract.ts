@@ -44,6 +44,8 @@ export interface Events {
   'runs:started': RunSummary;
   'runs:progress': RunProgress;
   'runs:finished': RunSummary;
+  /** Another process (a `reprise run`, `reprise job add`) changed the history: read it again. */
+  'history:changed': { readonly at: number };
   'jobs:changed': { readonly jobs: readonly Job[] };
   'restore:progress': RestoreProgressEvent;
   'remotes:changed': { readonly remotes: readonly RemoteSummary[] };
@@ -62,6 +64,7 @@ const eventTable: Record<EventName, true> = {
   'runs:started': true,
   'runs:progress': true,
   'runs:finished': true,
+  'history:changed': true,
   'jobs:changed': true,
   'restore:progress': true,
   'remotes:changed': true,

@@ -43,6 +43,8 @@ export interface Job {
   readonly checkers?: number | null;
   /** After copying, compare every source file with the destination (rclone check --one-way). */
   readonly verify?: boolean;
+  /** Copies and mirrors compare files by checksum instead of size and time (rclone --checksum). */
+  readonly checksum?: boolean;
   readonly createdAt: string;
 }
 
@@ -151,6 +153,8 @@ export interface JobStatus {
   readonly nextRun: number | null;
   readonly live: RunProgress | null;
   readonly runningId: number | null;
+  /** Set when another process runs it (a `reprise run` from a terminal or cron): who, in words. */
+  readonly runningElsewhere?: string | null;
 }
 
 /** A remote as listed (type, crypt, what it wraps); never any option values. */

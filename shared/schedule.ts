@@ -4,9 +4,11 @@
 // (`schedules:check`) for a check and the next run times while the user types.
 // cronstrue turns an expression into words; it has no dependencies and runs in the browser.
 import cronstrue from 'cronstrue';
+import { formatHourMinute, uses12HourClock } from './format.js';
 
 export interface CronPreset {
   readonly id: string;
+  /** In words, with the time as the 24-hour clock writes it ("Every day at 03:00"). */
   readonly label: string;
   readonly expression: string;
 }
@@ -20,6 +22,11 @@ export const CRON_PRESETS: readonly CronPreset[] = [
   { id: 'weekly-sun-0400', label: 'Every Sunday at 04:00', expression: '0 4 * * 0' },
   { id: 'monthly-1st-0500', label: 'First day of the month at 05:00', expression: '0 5 1 * *' },
 ];
+
+/** A preset's words with its time written the way the locale writes times ("Every day at 3:00 AM" in en-US). */
+export function presetLabel(preset: CronPreset, locale?: string): string {
+  return preset.label.replace(/(\d\d):(\d\d)/, (_, h: string, m: string) => formatHourMinute(Number(h), Number(m), locale));
+}
 
 export interface CronError {
   readonly kind: 'invalid-cron';
@@ -39,12 +46,15 @@ export function normalizeCron(expression: string): string {
   return expression.trim().split(/\s+/).join(' ');
 }
 
-/** Words for a valid expression ("At 03:00"); falls back to the expression itself. */
-export function describeCron(expression: string): string {
+/**
+ * Words for a valid expression ("Every day at 03:00", "At 02:30, Monday through Friday"), times
+ * written the way the locale writes them (default: the 24-hour clock); falls back to the expression.
+ */
+export function describeCron(expression: string, locale?: string): string {
   const preset = CRON_PRESETS.find((p) => p.expression === normalizeCron(expression));
-  if (preset) return preset.label;
+  if (preset) return locale === undefined ? preset.label : presetLabel(preset, locale);
   try {
-    return cronstrue.toString(normalizeCron(expression), { use24HourTimeFormat: true, verbose: false });
+    return cronstrue.toString(normalizeCron(expression), { use24HourTimeFormat: locale === undefined || !uses12HourClock(locale), verbose: false });
   } catch {
     return normalizeCron(expression);
   }

@@ -242,8 +242,17 @@ export function computeTrayState(input: TrayInput): TrayState {
   } else {
     const last = Math.max(...jobs.map((j) => j.lastSuccessAt ?? -Infinity));
     const when = Number.isFinite(last) ? ago(last, now) : null;
-    const text = when === null ? 'No backups yet' : `All backups OK · ${when === 'just now' ? 'backed up just now' : `last ${when}`}`;
-    header = { tone: 'idle-ok', text, action: null, paused };
+    const lastText = when === 'just now' ? 'backed up just now' : `last ${when}`;
+    // "All backups OK" must never be said while a job has no backup at all.
+    const never = jobs.filter((j) => j.health === 'never-run' && !j.running);
+    if (never.length > 0) {
+      const who = never.length === 1 ? `${never[0]!.name} has not been backed up yet` : `${never.length} jobs have not been backed up yet`;
+      const text = when === null ? who : `${who} · the others are OK, ${lastText}`;
+      // While schedules are paused, Resume (added below) is the one action that helps most.
+      header = { tone: 'idle-ok', text, action: paused ? null : { type: 'retry', jobId: never[0]!.jobId, label: 'Back up now' }, paused };
+    } else {
+      header = { tone: 'idle-ok', text: `All backups OK · ${lastText}`, action: null, paused };
+    }
   }
   if (paused && header.action === null) header = { ...header, action: { type: 'resume', label: 'Resume' } };
 

@@ -4,7 +4,7 @@ import type { AppError } from '../../shared/result.js';
 import { type Core, createCore } from '../core/core.js';
 import { resolveDataDir } from '../core/data-dir.js';
 import { ManualClock } from '../core/scheduler/clock.js';
-import { dispatch } from '../ipc/dispatch.js';
+import { dispatch } from '../core/api/dispatch.js';
 
 export interface GlobalOptions {
   readonly dataDir?: string;
@@ -56,7 +56,7 @@ export function cliContext(options: () => GlobalOptions): CliContext {
       return core;
     },
     async call<K extends CommandName>(name: K, req: Req<K> | unknown): Promise<Res<K>> {
-      const result = await dispatch(ctx.core().handlers, name, req);
+      const result = await dispatch(ctx.core().handlers, name, req, { audience: 'cli' });
       if (!result.ok) {
         const code = badInput.has(result.error.kind) ? exitCodes.usage : result.error.kind === 'cancelled' ? exitCodes.cancelled : exitCodes.failed;
         throw new CliFailure(result.error, code);

@@ -1,5 +1,5 @@
 // A one-line terminal progress bar for `reprise run`, redrawn in place on a TTY.
-import { formatBytes, formatDuration, formatSpeed, progressWhere, retryLine } from '../../shared/format.js';
+import { formatDuration, formatSpeed, progressBytes, progressWhere, retryLine } from '../../shared/format.js';
 import type { RunProgress } from '../../shared/model.js';
 
 /** Renders one progress sample as a line that fits the given width; a retry wait replaces the figures. */
@@ -11,10 +11,11 @@ export function renderProgressLine(p: RunProgress, width: number, retryLeftMs?: 
     ? [`${bar} ${p.percent.toFixed(0).padStart(3)}%`, retryLine(p.retry, retryLeftMs ?? p.retry.delayMs), progressWhere(p)]
     : [
         `${bar} ${p.percent.toFixed(0).padStart(3)}%`,
-        `${formatBytes(p.bytes)} / ${formatBytes(p.totalBytes)}`,
-        formatSpeed(p.speed),
+        // The bytes name their destination when the percent covers several; sources are steps of one.
+        progressBytes(p) ?? '',
+        p.steps > 1 ? `source ${p.step} of ${p.steps}` : '',
+        p.totalBytes > 0 ? formatSpeed(p.speed) : '',
         p.eta !== null ? `ETA ${formatDuration(p.eta)}` : '',
-        progressWhere(p),
         p.current[0]?.name ?? '',
       ];
   const line = parts.filter(Boolean).join(' · ');

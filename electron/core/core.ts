@@ -21,7 +21,7 @@ import { networkSettings } from './settings/host-settings.js';
 import { describeRecovery } from './history/recover-sqlite.js';
 import { type ToolPaths, detectTool, toolPathsFromEnv } from './tools/tools.js';
 import { repriseVersion } from './version.js';
-import { killAllChildren } from './process/child.js';
+import { ChildRunner } from './process/child.js';
 import { type RemotesArea, remotesArea } from './remotes/remotes-area.js';
 import { type Clock, ManualClock, systemClock } from './scheduler/clock.js';
 import { guardRunners } from './scheduler/guarded-runner.js';
@@ -32,6 +32,8 @@ import { sendWebhook } from './alerts/webhook.js';
 import { type AlertSettings, DEFAULT_ALERT_SETTINGS } from '../../shared/alerts.js';
 import type { RunSummary } from '../../shared/model.js';
 import { checkCron, nextRunTimes } from './scheduler/cron.js';
+import { remoteOf } from '../../shared/remotes/remote-path.js';
+import { listFolders } from './folders/folder-list.js';
 import { auditLog } from './audit/audit-log.js';
 import { actorOf, auditConfigChanges, auditHandlers, auditRuns } from './audit/audit-hooks.js';
 
@@ -41,6 +43,8 @@ export interface CoreOptions {
   /** Defaults to settings.json in the data dir. */
   readonly settings?: SettingsStore;
   readonly tools?: ToolPaths;
+  /** Starts every child of this core; tests pass their own to see that none is left behind. */
+  readonly children?: ChildRunner;
   /** An rclone config file given on the command line (wins over settings). */
   readonly rcloneConfig?: string | null;
   readonly now?: () => number;
@@ -94,20 +98,24 @@ export function createCore(options: CoreOptions): Core {
   const history = openHistory(join(dataDir, 'history.db'));
   history.interruptStale(now());
   const events = eventBus();
+  // Every child the core starts (rclone, rsync, getfattr…) goes through this runner; close() stops them.
+  const children = options.children ?? new ChildRunner();
+  // A config password given rclone's own way (RCLONE_CONFIG_PASS) until one is unlocked in the window.
+  const givenPassword = process.env.RCLONE_CONFIG_PASS || undefined;
   const chosenConfig = () => options.rcloneConfig ?? process.env.RCLONE_CONFIG ?? settings.read().rcloneConfig ?? null;
   // The remotes area reads the plain setup; everyone else also gets the unlocked config password.
   const remotes = remotesArea({
     dataDir,
-    rclone: () => rcloneSetup(tools, chosenConfig()),
+    rclone: () => rcloneSetup(tools, children, chosenConfig(), givenPassword),
     configSource: () => (options.rcloneConfig ?? process.env.RCLONE_CONFIG ? 'override' : settings.read().rcloneConfig ? 'settings' : 'default'),
     saveConfigChoice: (path) => updateSettings(settings, (s) => ({ ...s, rcloneConfig: path })),
     events,
-    jobsUsing: (remote) => jobs.list().filter((j) => j.destinations.some((d) => d.target.startsWith(`${remote}:`))).map((j) => j.name),
+    jobsUsing: (remote) => jobs.list().filter((j) => j.destinations.some((d) => remoteOf(d.target) === remote)).map((j) => j.name),
     ...(options.remotes ? { overrides: options.remotes } : {}),
   });
   // settings.network: how long a transfer may move nothing, and how runs retry network failures.
   const network = () => networkSettings(settings.read());
-  const rclone = (): RcloneSetup => ({ ...rcloneSetup(tools, chosenConfig(), remotes.unlockedEnv()), stallAfterMs: network().stallAfterSeconds * 1000 });
+  const rclone = (): RcloneSetup => ({ ...rcloneSetup(tools, children, chosenConfig(), remotes.configPassword() ?? givenPassword), stallAfterMs: network().stallAfterSeconds * 1000 });
   const retryPolicy = (): RetryPolicy => {
     if (options.retry) return options.retry;
     const n = network();
@@ -123,7 +131,7 @@ export function createCore(options: CoreOptions): Core {
     retry: retryPolicy,
     everSucceeded: (jobId, destId) => (everSucceeded.get(jobId, destId)?.n ?? 0) > 0,
   });
-  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, rclone, runners, now, redact });
+  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, children, rclone, runners, now, redact });
   const scheduler = schedulerService({
     dataDir,
     clock,
@@ -153,12 +161,13 @@ export function createCore(options: CoreOptions): Core {
     });
   }
   let toolInfo: Promise<readonly ToolInfo[]> | null = null;
-  const detect = () => (toolInfo ??= Promise.all([detectTool('rclone', tools.rclone), detectTool('rsync', tools.rsync)]));
+  const detect = () => (toolInfo ??= Promise.all([detectTool(children, 'rclone', tools.rclone), detectTool(children, 'rsync', tools.rsync)]));
 
   const statusOf = (jobId: string): JobStatus => {
     const job = jobs.list().find((j) => j.id === jobId)!;
     const l = runs.liveOf(job.id);
-    return { job, lastRun: history.lastRun(job.id), nextRun: scheduler.status().nextRuns[job.id] ?? null, live: l?.progress ?? null, runningId: l?.runId ?? null };
+    const other = l ? null : scheduler.runningElsewhere(job.id);
+    return { job, lastRun: history.lastRun(job.id), nextRun: scheduler.status().nextRuns[job.id] ?? null, live: l?.progress ?? null, runningId: l?.runId ?? other?.runId ?? null, runningElsewhere: other?.where ?? null };
   };
 
   const audit = auditLog(history.raw(), now, actorOf(options.host), redact);
@@ -284,9 +293,9 @@ export function createCore(options: CoreOptions): Core {
       return ok({ text: buf.toString('utf8'), truncated: start > 0, available: true, path: run.logPath });
     },
     'alerts:get': async () => ok(scheduler.alertSettings()),
-    'alerts:test': async () => {
-      const url = scheduler.alertSettings().webhookUrl;
-      if (!url) return fail('invalid-request', 'No webhook address is set.', { hint: 'Enter one and save it first.' });
+    'alerts:test': async (req) => {
+      const url = req.webhookUrl ?? scheduler.alertSettings().webhookUrl;
+      if (!url) return fail('invalid-request', 'No webhook address is set.', { hint: 'Enter one first.' });
       const r = await sendWebhook(url, {
         key: 'test',
         kind: 'success',
@@ -303,7 +312,10 @@ export function createCore(options: CoreOptions): Core {
       return r.ok ? ok({ status: r.status }) : fail('exit-code', r.error.message, { hint: 'Check the address, and that this machine can reach it.' });
     },
     // Only the Electron host can show a native dialog; it replaces this handler.
+    // Only the desktop app has a file manager to hand a folder to; it replaces this handler.
+    'app:open-folder': async () => fail('invalid-request', 'Opening a folder in the file manager needs the desktop app.', { hint: 'In a browser, use Browse to look inside it.' }),
     'app:pick-folder': async () => fail('invalid-request', 'Choosing a folder needs the desktop app; type the folder\'s path instead.'),
+    'folders:list': async (req) => ok(listFolders(req.path)),
     'scheduler:set-concurrency': async (req) => {
       updateSettings(settings, (s) => ({ ...s, concurrency: req.concurrency }));
       scheduler.setConcurrency(req.concurrency);
@@ -318,7 +330,7 @@ export function createCore(options: CoreOptions): Core {
       const run = history.get(req.runId);
       return run ? ok(run) : { ok: false, error: { kind: 'not-found', message: `There is no run ${req.runId}.` } };
     },
-    ...restoreHandlers({ jobs, rclone, tools, events, now }),
+    ...restoreHandlers({ jobs, rclone, tools, children, events, now }),
   }, audit);
 
   // Hosts that stay up bring back the mounts marked "at start" (and clean stale ones).
@@ -346,7 +358,7 @@ export function createCore(options: CoreOptions): Core {
       await remotes.close();
       await scheduler.idle();
       scheduler.close();
-      killAllChildren();
+      children.stopAll();
       history.close();
     },
   };

@@ -28,7 +28,7 @@ const pages: readonly { id: Page; label: string; icon: Parameters<typeof Icon>[0
 const toneOf: Record<TrayIcon, string> = { 'idle-ok': 'ok', running: 'busy', warning: 'warn', error: 'bad' };
 
 function Header() {
-  const { tray, jobs, call, connection, openRun, notifyPermission } = useUi();
+  const { tray, jobs, call, connection, lostSince, openRun, notifyPermission } = useUi();
   const header = tray?.header;
   const act = async (action: HeaderAction) => {
     let r: { ok: boolean; error?: AppError } = { ok: true };
@@ -44,14 +44,18 @@ function Header() {
     const r = await call('scheduler:pause', { choice });
     if (!r.ok) useUi.setState({ toast: r.error });
   };
-  // Nothing has run yet: a grey dot, not a green one that would promise a backup exists.
-  const tone = !tray || tray.jobs.every((j) => j.health === 'never-run' && !j.running) ? 'muted' : toneOf[tray.icon];
+  // A job without any backup yet: a grey dot, not a green one that would promise a backup exists.
+  const neverRun = tray?.icon === 'idle-ok' && tray.jobs.some((j) => j.health === 'never-run' && !j.running);
+  // The server gone quiet must not look like "All backups OK": what we last heard is not news.
+  const lost = lostSince !== null;
+  const tone = lost ? 'bad' : !tray || neverRun || tray.jobs.length === 0 ? 'muted' : toneOf[tray.icon];
+  const text = lost ? 'Reprise is not answering — has reprise serve stopped?' : connection === 'unauthorized' ? 'Not connected' : (header?.text ?? 'Connecting…');
   return (
     <header className="topbar">
-      <div className={`state tone-${tone}`} data-testid="header-state" data-icon={tray?.icon ?? ''} role="status" title={tray?.tooltip}>
+      <div className={`state tone-${tone}`} data-testid="header-state" data-icon={lost ? 'lost' : (tray?.icon ?? '')} role="status" title={lost ? undefined : tray?.tooltip}>
         <span className="dot" aria-hidden="true" />
-        <span>{header?.text ?? 'Connecting…'}</span>
-        {header?.action && (
+        <span>{text}</span>
+        {!lost && header?.action && (
           <button className="button small" data-testid="header-action" onClick={() => void act(header.action!)}>
             {header.action.label}
           </button>
@@ -63,12 +67,17 @@ function Header() {
             {header.paused}
           </span>
         )}
-        {notifyPermission === 'default' && !window.bridge && (
+        {notifyPermission === 'default' && !window.bridge && !lost && (
           <button className="button ghost small" onClick={() => void enableNotifications()}>
             Turn on notifications
           </button>
         )}
-        {tray && tray.jobs.length > 0 && !header?.paused && (
+        {notifyPermission === 'denied' && !window.bridge && (
+          <span className="muted small" data-testid="notifications-blocked" title="This browser blocks notifications from this page: allow them in the browser's site settings (the icon left of the address), then reload.">
+            Notifications blocked by the browser
+          </span>
+        )}
+        {!lost && tray && tray.jobs.length > 0 && !header?.paused && (
           <select className="pause-select" aria-label="Pause schedules" value="" onChange={(e) => void pause(e.target.value as PauseChoiceId | '')}>
             <option value="">Pause schedules…</option>
             <option value="one-hour">For 1 hour</option>
@@ -77,9 +86,14 @@ function Header() {
           </select>
         )}
       </div>
-      {connection !== 'open' && (
+      {connection === 'unauthorized' && (
         <div className="conn" role="alert" data-testid="connection">
-          {connection === 'unauthorized' ? 'This page needs the link printed by "reprise serve" (it carries a token).' : 'Connecting to Reprise…'}
+          This page needs the link printed by "reprise serve" (it carries a token).
+        </div>
+      )}
+      {lost && (
+        <div className="conn" role="alert" data-testid="connection">
+          Connecting to Reprise… Start it again with <code>reprise serve</code> (or open the Reprise app); this page reconnects by itself.
         </div>
       )}
     </header>
@@ -130,6 +144,9 @@ export function App() {
   const problems = info?.tools.filter((t) => !t.ok) ?? [];
   return (
     <div className="shell">
+      <a className="skip-link" href="#content">
+        Skip to the page
+      </a>
       <nav className="sidebar" aria-label="Pages">
         <div className="brand">
           <img src="./icon.svg" alt="" width={28} height={28} />
@@ -145,7 +162,7 @@ export function App() {
       <main className="main">
         <Header />
         <NoTrayNotice />
-        <div className="content">
+        <div className="content" id="content" tabIndex={-1}>
           <h1 className="page-title">{current.label}</h1>
           {problems.map((t) => (
             <div className="error-box" role="alert" key={t.name}>

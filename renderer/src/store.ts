@@ -20,6 +20,8 @@ export type RestoreFocus = Pick<RestorableLocation, 'jobId' | 'destId' | 'target
 
 export interface UiState {
   readonly connection: ConnectionState;
+  /** When the connection to the core was lost (cleared once it is back); retries flicker through "connecting". */
+  readonly lostSince: number | null;
   readonly page: Page;
   readonly info: AppInfo | null;
   readonly jobs: readonly JobStatus[];
@@ -56,6 +58,7 @@ let pushed = 0;
 
 export const useUi = create<UiState>((set, get) => ({
   connection: 'connecting',
+  lostSince: null,
   page: 'dashboard',
   info: null,
   jobs: [],
@@ -112,7 +115,7 @@ export const useUi = create<UiState>((set, get) => ({
 export function connectStore(): void {
   const { setState, getState } = useUi;
   bridge = pickBridge((connection) => {
-    setState({ connection });
+    setState((s) => ({ connection, lostSince: connection === 'open' ? null : connection === 'closed' ? (s.lostSince ?? Date.now()) : s.lostSince }));
     if (connection === 'open') void getState().refresh();
   });
 
@@ -137,6 +140,8 @@ export function connectStore(): void {
     void getState().refresh();
   });
   bridge.on('jobs:changed', () => void getState().refresh());
+  // A run or job of another process (a `reprise run` in a terminal): the cards read history again.
+  bridge.on('history:changed', () => void getState().refresh());
   const restores = frameBatch<RestoreProgressEvent>((batch) => setState((s) => ({ restores: { ...s.restores, ...batch } })));
   bridge.on('restore:progress', (p) => restores.add(p.restoreId, p));
   connectRemotesStore(bridge);

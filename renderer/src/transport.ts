@@ -2,6 +2,7 @@
 // WebSocket of `reprise serve` named by the page URL's token. Both implement the same Bridge.
 import type { Bridge, CommandName, EventName, Events, Req, Res } from '../../shared/contract';
 import type { Result } from '../../shared/result';
+import { type InvokeMessage, type ServerMessage, WS_PATH } from '../../shared/channels';
 
 declare global {
   interface Window {
@@ -44,7 +45,7 @@ export function webSocketBridge(onState: (s: ConnectionState) => void): Bridge {
       return;
     }
     onState('connecting');
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(token)}`);
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}?token=${encodeURIComponent(token)}`);
     socket = ws;
     ws.onopen = () => {
       delay = 250;
@@ -52,11 +53,11 @@ export function webSocketBridge(onState: (s: ConnectionState) => void): Bridge {
       for (const m of queue.splice(0)) ws.send(m);
     };
     ws.onmessage = (e) => {
-      const msg = JSON.parse(String(e.data)) as { type: string; id?: number; result?: Result<unknown>; name?: EventName; payload?: unknown };
-      if (msg.type === 'result' && msg.id !== undefined) {
-        pending.get(msg.id)?.resolve(msg.result!);
+      const msg = JSON.parse(String(e.data)) as ServerMessage;
+      if (msg.type === 'result') {
+        pending.get(msg.id)?.resolve(msg.result);
         pending.delete(msg.id);
-      } else if (msg.type === 'event' && msg.name) {
+      } else if (msg.type === 'event') {
         for (const l of listeners.get(msg.name) ?? []) l(msg.payload);
       }
     };
@@ -76,7 +77,8 @@ export function webSocketBridge(onState: (s: ConnectionState) => void): Bridge {
   return {
     invoke<K extends CommandName>(name: K, req: Req<K>): Promise<Result<Res<K>>> {
       const id = nextId++;
-      const text = JSON.stringify({ type: 'invoke', id, name, req });
+      const message: InvokeMessage = { type: 'invoke', id, name, req };
+      const text = JSON.stringify(message);
       return new Promise((resolve) => {
         pending.set(id, { resolve: resolve as (r: Result<unknown>) => void });
         if (socket?.readyState === WebSocket.OPEN) socket.send(text);

@@ -4,7 +4,7 @@
 // use these exactly as the window does: through dispatch, with a Result back.
 import { z } from 'zod';
 import type { RunSummary } from '../model.js';
-import { type Command, type EmptyRequest, emptyRequest } from './common.js';
+import { type Command, type EmptyRequest, emptyRequest, pathSchema } from './common.js';
 
 /** A place in the window: a page, or one run on the History page. */
 export const openViewSchema = z.discriminatedUnion('view', [
@@ -13,6 +13,7 @@ export const openViewSchema = z.discriminatedUnion('view', [
 ]);
 export type OpenView = z.infer<typeof openViewSchema>;
 
+export const openFolderSchema = z.object({ path: pathSchema }).strict();
 export const startAtLoginSchema = z.object({ enabled: z.boolean() }).strict();
 export const runWaitSchema = z.object({ runId: z.number().int().positive(), timeoutMs: z.number().int().min(1).max(24 * 3600_000).default(3600_000) }).strict();
 export const scheduleCheckSchema = z.object({ expression: z.string().max(200), count: z.number().int().min(0).max(10).default(3) }).strict();
@@ -20,6 +21,7 @@ export const scheduleCheckSchema = z.object({ expression: z.string().max(200), c
 export const desktopSchemas = {
   'app:open': openViewSchema,
   'app:set-start-at-login': startAtLoginSchema,
+  'app:open-folder': openFolderSchema,
   'app:quit': emptyRequest,
   'runs:wait': runWaitSchema,
   'scheduler:wake': emptyRequest,
@@ -31,6 +33,8 @@ export interface DesktopCommands {
   'app:open': Command<OpenView, { readonly opened: true }>;
   /** Turns starting Reprise at login on or off (desktop app only); answers the state now in force. */
   'app:set-start-at-login': Command<z.infer<typeof startAtLoginSchema>, { readonly enabled: boolean }>;
+  /** Opens a folder (a mount) in the system's file manager (desktop app only). */
+  'app:open-folder': Command<z.infer<typeof openFolderSchema>, { readonly opened: true }>;
   /** Quits the desktop app: runs stop, mounts are unmounted, the core closes. */
   'app:quit': Command<EmptyRequest, { readonly quitting: true }>;
   /** Answers when the run has finished (at once when it already has), with its summary. */

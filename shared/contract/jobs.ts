@@ -35,6 +35,8 @@ export const jobInputSchema = z.object({
   transfers: z.number().int().min(1).max(64).nullable().default(null),
   checkers: z.number().int().min(1).max(256).nullable().default(null),
   verify: z.boolean().default(false),
+  /** Copies and mirrors compare by checksum (rclone --checksum); optional so older callers keep compiling. */
+  checksum: z.boolean().optional(),
 });
 export type JobInput = z.input<typeof jobInputSchema>;
 

@@ -13,6 +13,7 @@ import type {
 } from '../remotes/types.js';
 import type { WizardModel } from '../remotes/wizard-model.js';
 import { remoteNameProblem } from '../remotes/names.js';
+import { remoteTargetProblem } from '../remotes/remote-path.js';
 import { type Command, type EmptyRequest, emptyRequest, pathSchema } from './common.js';
 
 /** A remote name as rclone and Reprise accept it. */
@@ -28,8 +29,7 @@ const optionsSchema = z.record(optionKey, optionValue).refine((o) => Object.keys
 const remoteInnerPath = z.string().max(4096).refine((s) => !/[\u0000\r\n]/.test(s), 'a path cannot contain control characters');
 /** "remote:path". */
 const remoteTarget = z.string().max(4200).superRefine((s, ctx) => {
-  const i = s.indexOf(':');
-  const problem = i <= 0 ? 'write it as remote:path, e.g. "b2:bucket/music"' : remoteNameProblem(s.slice(0, i));
+  const problem = remoteTargetProblem(s);
   if (problem) ctx.addIssue({ code: 'custom', message: problem.replace(/\.$/, '') });
 });
 const cryptPassword = z.string().min(12, 'use at least 12 characters').max(1024);

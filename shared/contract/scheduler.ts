@@ -66,15 +66,17 @@ export const runChangesSchema = z.object({
   limit: z.number().int().min(1).max(1000).default(100),
 });
 export const runLogSchema = z.object({ runId: z.number().int().positive(), maxBytes: z.number().int().min(1).max(5_000_000).default(200_000) });
+const webhookUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .regex(/^https?:\/\/\S+$/i, 'a webhook address starts with https:// or http://');
 export const alertSettingsSchema = z.object({
   notifyOnSuccess: z.boolean(),
-  webhookUrl: z
-    .string()
-    .trim()
-    .max(2000)
-    .regex(/^https?:\/\/\S+$/i, 'a webhook address starts with https:// or http://')
-    .nullable(),
+  webhookUrl: webhookUrl.nullable(),
 });
+/** The address to test: the one typed in the form (saved or not), else the saved one. */
+export const alertTestSchema = z.object({ webhookUrl: webhookUrl.optional() }).strict();
 
 /** How many backups may run at the same time (the rest wait in the queue). */
 export const MAX_CONCURRENCY = 8;
@@ -94,7 +96,7 @@ export const schedulerSchemas = {
   'alerts:get': emptyRequest,
   'alerts:set': alertSettingsSchema,
   'app:pick-folder': pickFolderSchema,
-  'alerts:test': emptyRequest,
+  'alerts:test': alertTestSchema,
   'scheduler:set-concurrency': concurrencySchema,
 } as const;
 
@@ -118,5 +120,5 @@ export interface SchedulerCommands {
   /** Sets (and saves) how many backups run at once; queued runs start at once if the limit rose. */
   'scheduler:set-concurrency': Command<z.infer<typeof concurrencySchema>, { readonly concurrency: number }>;
   /** Sends a test notification to the configured webhook and says whether it arrived. */
-  'alerts:test': Command<EmptyRequest, { readonly status: number }>;
+  'alerts:test': Command<z.infer<typeof alertTestSchema>, { readonly status: number }>;
 }

@@ -15,3 +15,8 @@ export function remoteNameProblem(name: string): string | undefined {
   if (!NAME_CHARS.test(name)) return 'A remote name can use letters, digits, spaces and _ . + @ - only.';
   return undefined;
 }
+
+// True when rclone and Reprise accept the name.
+export function isValidRemoteName(name: string): boolean {
+  return remoteNameProblem(name) === undefined;
+}

@@ -44,6 +44,11 @@ export interface WizardEntry {
   readonly label: string;
   readonly description: string;
   readonly popular: boolean;
+  /**
+   * Not a place to keep a backup by itself: it wraps or merges other remotes (crypt, union,
+   * chunker …), keeps nothing (memory) or cannot be written (http). Offered under "Advanced".
+   */
+  readonly advanced: boolean;
   /** Needs a browser sign-in (`rclone authorize`). */
   readonly oauth: boolean;
   /** Options fixed by the entry (e.g. provider=Wasabi). */
@@ -84,6 +89,52 @@ const POPULAR: readonly { id: string; type: string; label: string; preset?: Reco
   { id: 'local', type: 'local', label: 'Local disk or NAS folder' },
 ];
 
+// Names people know, for the backends rclone describes in its own words ("Transparently
+// chunk/split large files"); a backend not listed here keeps rclone's description.
+const LABELS: Readonly<Record<string, string>> = {
+  'amazon cloud drive': 'Amazon Drive',
+  azureblob: 'Microsoft Azure Blob Storage',
+  box: 'Box',
+  fichier: '1Fichier',
+  filefabric: 'Enterprise File Fabric',
+  ftp: 'FTP',
+  'google cloud storage': 'Google Cloud Storage',
+  'google photos': 'Google Photos',
+  hdfs: 'Hadoop (HDFS)',
+  hidrive: 'HiDrive',
+  internetarchive: 'Internet Archive',
+  jottacloud: 'Jottacloud',
+  koofr: 'Koofr and Digi Storage',
+  mailru: 'Mail.ru Cloud',
+  netstorage: 'Akamai NetStorage',
+  opendrive: 'OpenDrive',
+  pcloud: 'pCloud',
+  premiumizeme: 'premiumize.me',
+  putio: 'put.io',
+  seafile: 'Seafile',
+  sharefile: 'Citrix ShareFile',
+  sia: 'Sia',
+  storj: 'Storj',
+  sugarsync: 'SugarSync',
+  swift: 'OpenStack Swift (Rackspace, OVH …)',
+  uptobox: 'Uptobox',
+  yandex: 'Yandex Disk',
+  zoho: 'Zoho WorkDrive',
+  // Advanced: wrappers, merges, nothing kept, read-only.
+  alias: 'Alias: a short name for a remote and folder',
+  cache: 'Cache in front of another remote',
+  chunker: 'Chunker: splits large files on another remote',
+  combine: 'Combine: several remotes as one',
+  compress: 'Compress: files compressed on another remote',
+  crypt: 'Crypt: encrypts another remote',
+  hasher: 'Hasher: checksums for another remote',
+  memory: 'Memory: kept in RAM until rclone stops',
+  union: 'Union: merges several remotes',
+  http: 'HTTP website (read-only)',
+};
+
+/** Backends that are not a destination on their own (see WizardEntry.advanced). */
+const ADVANCED = new Set(['alias', 'cache', 'chunker', 'combine', 'compress', 'crypt', 'hasher', 'memory', 'union', 'http']);
 
 // Builds the wizard from the parsed output of `rclone config providers`.
 export function buildWizardModel(providers: readonly RcloneProvider[]): WizardModel {
@@ -97,14 +148,15 @@ export function buildWizardModel(providers: readonly RcloneProvider[]): WizardMo
     const p = byName.get(item.type);
     if (!p) continue; // This rclone build lacks the backend.
     if (item.preset?.provider && !providerChoices(p).some((c) => c.value === item.preset?.provider)) continue;
-    entries.push({ id: item.id, type: p.Name, label: item.label, description: p.Description, popular: true, oauth: isOAuth(p), preset: item.preset ?? {} });
+    entries.push({ id: item.id, type: p.Name, label: item.label, description: p.Description, popular: true, advanced: false, oauth: isOAuth(p), preset: item.preset ?? {} });
     seen.add(item.type);
   }
+  const label = (p: RcloneProvider) => LABELS[p.Name] ?? p.Description.replace(/\.$/, '');
   const rest = providers
     .filter((p) => !seen.has(p.Name) && !p.Hide)
-    .sort((a, b) => a.Description.localeCompare(b.Description));
+    .sort((a, b) => Number(ADVANCED.has(a.Name)) - Number(ADVANCED.has(b.Name)) || label(a).localeCompare(label(b)));
   for (const p of rest) {
-    entries.push({ id: p.Name, type: p.Name, label: p.Description, description: p.Description, popular: false, oauth: isOAuth(p), preset: {} });
+    entries.push({ id: p.Name, type: p.Name, label: label(p), description: p.Description.replace(/\.$/, ''), popular: false, advanced: ADVANCED.has(p.Name), oauth: isOAuth(p), preset: {} });
   }
   return { entries, fields };
 }

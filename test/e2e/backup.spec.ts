@@ -64,7 +64,7 @@ test('a job with two destinations: the progress says which one, and the first tu
   await page.getByTestId('job-name').fill('Music');
   await page.getByTestId('job-source-0').fill(music);
   await page.getByTestId('job-target-0').fill(usb);
-  await page.getByRole('group', { name: 'Copy to' }).getByRole('button', { name: 'Add another' }).click();
+  await page.getByRole('group', { name: 'Back up to' }).getByRole('button', { name: 'Add another destination' }).click();
   await page.getByTestId('job-target-1').fill(nas);
   await page.getByText('More options').click();
   // About 3.6 s per destination: several progress samples of each (rclone reports every second).
@@ -76,9 +76,9 @@ test('a job with two destinations: the progress says which one, and the first tu
   const card = page.getByTestId('job-card').filter({ hasText: 'Music' });
   await card.getByRole('button', { name: 'Back up now' }).click();
   const chips = card.getByTestId('dest-chip');
-  await expect(card.getByTestId('progress-where')).toContainText(`to ${usb} · 1 of 2 destinations`);
+  await expect(card.getByTestId('progress-bytes')).toContainText(`to ${usb} (1 of 2 destinations):`);
   await expect(chips.nth(0)).toHaveAttribute('data-tone', 'busy');
-  await expect(card.getByTestId('progress-where')).toContainText(`to ${nas} · 2 of 2 destinations`, { timeout: 60_000 });
+  await expect(card.getByTestId('progress-bytes')).toContainText(`to ${nas} (2 of 2 destinations):`, { timeout: 60_000 });
   await expect(chips.nth(0)).toHaveAttribute('data-tone', 'ok');
   await expect(chips.nth(1)).toHaveAttribute('data-tone', 'busy');
   await page.screenshot({ path: info.outputPath('two-destinations-running.png') });

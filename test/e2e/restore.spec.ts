@@ -86,7 +86,7 @@ test('a snapshot job made in the form backs up and its albums appear in Restore'
   await page.getByRole('button', { name: 'Create a backup job' }).click();
   await page.getByTestId('job-name').fill('Music');
   await page.getByTestId('job-source-0').fill(music);
-  await page.getByTestId('job-kind').selectOption('snapshot');
+  await page.getByTestId('job-kind-0').selectOption('snapshot');
   await page.getByTestId('job-target-0').fill(snaps);
   await page.screenshot({ path: info.outputPath('job-form-snapshot.png') });
   await page.getByRole('button', { name: 'Create job' }).click();

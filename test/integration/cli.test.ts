@@ -33,7 +33,7 @@ describe('reprise CLI', () => {
     expect(sameTree(source, join(dest, "-Sigur Rós 'n \"Björk\" 🎵"))).toBe(true);
 
     const status = await reprise(data, ['status']);
-    expect(status.stdout).toMatch(/Müsic\s+success\s+just now\s+manual/);
+    expect(status.stdout).toMatch(/Müsic\s+Succeeded\s+just now\s+Only when run by hand/);
     const history = await reprise(data, ['history', 'Müsic', '--json']);
     expect(JSON.parse(history.stdout)).toMatchObject([{ jobName: 'Müsic', outcome: 'success', trigger: 'cli' }]);
   });
@@ -46,8 +46,8 @@ describe('reprise CLI', () => {
     const run = await reprise(data, ['run', 'M']);
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toContain('Backing up "M"');
-    expect(run.stderr).toMatch(/100% · .* \/ /);
-    expect(run.stdout).toMatch(/✓ M: success in \d+ s\. Log: .*run-1\.log/);
+    expect(run.stderr).toMatch(/100% · .* of /);
+    expect(run.stdout).toMatch(/✓ M: Succeeded in \d+ s\. Log: .*run-1\.log/);
   });
 
   it.each([
@@ -56,7 +56,7 @@ describe('reprise CLI', () => {
     ['a remote name with a leading dash', (r: string) => ['job', 'add', 'X', '--source', join(r, 'Music'), '--copy=-rf:x'], /"-rf" is not a valid rclone remote name\./],
     ['a destination inside the source', (r: string) => ['job', 'add', 'X', '--source', join(r, 'Music'), '--copy', join(r, 'Music', 'b')], /is inside the source .* it would back itself up/],
     ['an invalid cron', (r: string) => ['job', 'add', 'X', '--source', join(r, 'Music'), '--copy', join(r, 'b'), '--schedule', '61 * * * *'], /"61 \* \* \* \*" is not a valid schedule: the minute field cannot be "61" \(minutes are 0–59\)\.[\s\S]*"0 3 \* \* \*" for every day at 03:00/],
-    ['no destination', (r: string) => ['job', 'add', 'X', '--source', join(r, 'Music')], /destinations: a job needs at least one destination/],
+    ['no destination', (r: string) => ['job', 'add', 'X', '--source', join(r, 'Music')], /--snapshot, --mirror or --copy: a job needs at least one destination/],
     ['an unknown job', () => ['run', 'Nope'], /There is no job named "Nope"\./],
   ])('refuses %s with a clear message and exit 2, no stack trace', async (_what, args, message) => {
     const root = tempDir();
@@ -75,7 +75,7 @@ describe('reprise CLI', () => {
     rmSync(join(root, 'Music'), { recursive: true });
     const run = await reprise(data, ['run', 'K']);
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`✗ K: failed in \\d+ s — The source folder ".*Music" does not exist\\. Log: `));
+    expect(run.stdout).toMatch(new RegExp(`✗ K: Failed in \\d+ s — The source folder ".*Music" does not exist\\. Log: `));
   });
 
   it('refuses a duplicate job name', async () => {

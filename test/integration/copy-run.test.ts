@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { RunProgress } from '../../shared/model.js';
 import { type Core, createCore } from '../../electron/core/core.js';
-import { liveChildCount } from '../../electron/core/process/child.js';
-import { dispatch } from '../../electron/ipc/dispatch.js';
+import { ChildRunner } from '../../electron/core/process/child.js';
+import { dispatch } from '../../electron/core/api/dispatch.js';
 import { makeLibrary, sameTree } from '../support/library.js';
 import { startWebDav, writeWebDavConfig } from '../support/servers.js';
 import { cleanupTempDirs, tempDir } from '../support/tmp.js';
@@ -99,7 +99,8 @@ describe('copy job against real rclone', () => {
     const root = tempDir();
     const music = join(root, 'Music');
     makeLibrary(music, { artists: ['A', 'B'], tracksPerAlbum: 3, trackBytes: 1_500_000 });
-    core = createCore({ dataDir: join(root, 'data'), host: 'cli' });
+    const children = new ChildRunner();
+    core = createCore({ dataDir: join(root, 'data'), host: 'cli', children });
     await call('jobs:add', { name: 'Slow', sources: [music], destinations: [{ kind: 'copy', target: join(root, 'backup') }], bwlimit: '2M' });
     const { runId } = (await call('runs:start', { name: 'Slow' })) as { runId: number };
     // Cancel once real bytes have moved: a fact, not a timer.
@@ -115,7 +116,7 @@ describe('copy job against real rclone', () => {
     const cancelled = (await core.runs.wait(runId))!;
     expect(cancelled.outcome).toBe('cancelled');
     expect(cancelled.destinations[0]!.outcome).toBe('cancelled');
-    expect(liveChildCount()).toBe(0);
+    expect(children.liveCount).toBe(0);
     const stray = await execa('pgrep', ['-f', `rclone.*${join(root, 'backup')}`], { reject: false });
     expect(stray.stdout).toBe('');
 

@@ -28,8 +28,8 @@ server.listen(0, '127.0.0.1', () => {
 /** A runner whose rclone binary is the stand-in script (written into dir). */
 export async function standInRunner(dir: string, token: string, real: RcloneRunner): Promise<RcloneRunner> {
   const script = join(dir, 'rclone-authorize-standin');
-  await writeFile(script, `#!${process.execPath}\n${AUTHORIZE_STAND_IN}`);
+  await writeFile(script, `#!${process.execPath}\nprocess.env.FAKE_TOKEN = ${JSON.stringify(token)};\n${AUTHORIZE_STAND_IN}`);
   await chmod(script, 0o755);
-  return new RcloneRunner({ rclone: script, configPath: real.configPath, redactor: real.redactor, env: { ...process.env, FAKE_TOKEN: token } });
+  return new RcloneRunner({ setup: { ...real.base, bin: script }, configPath: real.configPath, redactor: real.redactor });
 }
 

@@ -11,8 +11,8 @@ export interface CliRun {
 }
 
 /** Runs `reprise --data-dir DIR ...args` and returns its exit code and output. */
-export async function reprise(dataDir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliRun> {
-  const r = await execa(process.execPath, [repriseBin, '--data-dir', dataDir, ...args], { reject: false, env, timeout: 120_000, ...(input !== undefined ? { input } : {}) });
+export async function reprise(dataDir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, input?: string, cwd?: string): Promise<CliRun> {
+  const r = await execa(process.execPath, [repriseBin, '--data-dir', dataDir, ...args], { reject: false, env, timeout: 120_000, ...(input !== undefined ? { input } : {}), ...(cwd ? { cwd } : {}) });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 

@@ -1,4 +1,4 @@
-// Runs the built Electron main process (out/electron/main.js) under plain Node with the stand-in
+// Runs the built Electron main process (out/electron/desktop/main.js) under plain Node with the stand-in
 // `electron` module, and drives it as a person and the window would: click the tray menu or a
 // notification, close the window, invoke an IPC channel as some frame. Waits are on facts: every
 // change in the stand-in's record arrives as a message and is checked against what a test waits for.
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-export const mainJs = join(repo, 'out', 'electron', 'main.js');
+export const mainJs = join(repo, 'out', 'electron', 'desktop', 'main.js');
 const register = join(repo, 'test', 'support', 'electron-stand-in', 'register.mjs');
 
 export interface MenuItemState {

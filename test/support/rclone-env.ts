@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redactor } from '../../electron/core/remotes/redact.js';
 import { RcloneRunner } from '../../electron/core/remotes/rclone-runner.js';
+import { ChildRunner } from '../../electron/core/process/child.js';
 import { RemoteConfig } from '../../electron/core/remotes/config-file.js';
 
 /** What a remotes test works with. */
@@ -21,7 +22,8 @@ export async function makeRcloneEnv(): Promise<RcloneTestEnv> {
   const dir = await mkdtemp(join(tmpdir(), 'reprise-rclone-'));
   const configPath = join(dir, 'rclone', 'rclone.conf');
   const redactor = new Redactor();
-  const runner = new RcloneRunner({ rclone: process.env.REPRISE_TEST_RCLONE ?? 'rclone', configPath, redactor, dropEnv: ['AWS_CA_BUNDLE'] });
+  const setup = { bin: process.env.REPRISE_TEST_RCLONE ?? 'rclone', configFile: null, dropEnv: ['AWS_CA_BUNDLE'], children: new ChildRunner() };
+  const runner = new RcloneRunner({ setup, configPath, redactor });
   const config = new RemoteConfig(runner);
   return {
     dir,

@@ -112,7 +112,7 @@ export function registerRemoteCommands(program: Command, ctx: CliContext): void 
       }
       const result = await ctx.call('remotes:test', { name, timeoutMs: Math.round(seconds * 1000) });
       if (ctx.options().json) printJson(result);
-      else if (result.ok) process.stdout.write(`"${name}" works (${result.entries} item${result.entries === 1 ? '' : 's'} at the top).\n`);
+      else if (result.ok) process.stdout.write(`"${name}" works (${result.entries === 0 ? 'empty — ready for the first backup' : `${result.entries} item${result.entries === 1 ? '' : 's'} at the top`}).\n`);
       if (!result.ok) {
         if (ctx.options().json) {
           process.exitCode = exitCodes.failed;

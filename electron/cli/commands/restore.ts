@@ -1,7 +1,7 @@
 // `reprise snapshots NAME`, `reprise restore NAME --path REL …` and `reprise verify NAME`.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { formatBytes, plural } from '../../../shared/format.js';
+import { formatBytes, formatWhen, plural } from '../../../shared/format.js';
 import { type CliContext, exitCodes } from '../context.js';
 import { printEvent, printJson, printTable } from '../output.js';
 import { localPath } from '../paths.js';
@@ -28,12 +28,12 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
           ['  ID', 'TIME', 'OUTCOME', 'FILES', 'SIZE', 'NEW DATA', 'NOTE'],
           d.points.map((p) => [
             `  ${p.id}`,
-            new Date(p.time).toLocaleString(),
+            formatWhen(Date.parse(p.time), Date.now()),
             p.lacking > 0 ? `${p.outcome} (lacks ${p.lacking})` : p.outcome,
             String(p.files),
             formatBytes(p.bytes),
             p.newBytes === null ? '—' : formatBytes(p.newBytes),
-            [p.latest ? 'latest' : '', p.confirmedThrough ? `unchanged through ${new Date(p.confirmedThrough).toLocaleString()}` : ''].filter(Boolean).join(', '),
+            [p.latest ? 'latest' : '', p.confirmedThrough ? `unchanged through ${formatWhen(Date.parse(p.confirmedThrough), Date.now())}` : ''].filter(Boolean).join(', '),
           ]),
         );
         if (d.kind === 'snapshot') {

@@ -1,7 +1,9 @@
 // `reprise run NAME` and `reprise history [NAME]`.
 import type { Command } from 'commander';
-import { formatBytes, formatDuration, plural } from '../../../shared/format.js';
+import { formatBytes, formatDuration, formatWhen, plural } from '../../../shared/format.js';
 import type { RunSummary } from '../../../shared/model.js';
+import { outcomeSymbols as symbol, outcomeWords } from '../../../shared/outcome-words.js';
+import { plainError } from '../../../shared/run-words.js';
 import { type CliContext, CliFailure, exitCodes } from '../context.js';
 import { printError, printEvent, printJson, printTable } from '../output.js';
 import { progressPrinter } from '../progress-bar.js';
@@ -21,7 +23,7 @@ export function exitCodeFor(run: RunSummary): number {
   }
 }
 
-const symbol: Record<string, string> = { success: '✓', partial: '!', failed: '✗', cancelled: '■', interrupted: '■', skipped: '–', running: '…' };
+const triggerWords: Record<RunSummary['trigger'], string> = { schedule: 'scheduled', 'catch-up': 'caught up', manual: 'by hand', cli: 'command line' };
 
 /** Registers run and history. */
 export function registerRunCommands(program: Command, ctx: CliContext): void {
@@ -70,12 +72,12 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       if (json) printEvent('finished', run);
       else {
         for (const d of run.destinations) {
-          process.stdout.write(`${symbol[d.outcome] ?? '?'} ${d.target}: ${d.outcome} — ${formatBytes(d.bytes)}, ${plural(d.files, 'file')}${d.firstError ? ` — ${d.firstError}` : ''}\n`);
+          process.stdout.write(`${symbol[d.outcome]} ${d.target}: ${outcomeWords[d.outcome]} — ${formatBytes(d.bytes)}, ${plural(d.files, 'file')}${d.firstError ? ` — ${plainError(d.firstError)}` : ''}\n`);
         }
         const took = run.endedAt ? formatDuration((run.endedAt - run.startedAt) / 1000) : '';
         // A run that failed before any destination (a missing source) says why, not just "failed".
-        const why = run.firstError && !run.destinations.some((d) => d.firstError === run.firstError) ? ` — ${run.firstError.replace(/\.$/, '')}` : '';
-        process.stdout.write(`${symbol[run.outcome] ?? '?'} ${run.jobName}: ${run.outcome}${o.dryRun ? ' (dry run)' : ''} in ${took}${why}. Log: ${run.logPath}\n`);
+        const why = run.firstError && !run.destinations.some((d) => d.firstError === run.firstError) ? ` — ${plainError(run.firstError).replace(/\.$/, '')}` : '';
+        process.stdout.write(`${symbol[run.outcome]} ${run.jobName}: ${outcomeWords[run.outcome]}${o.dryRun ? ' (dry run)' : ''} in ${took}${why}. Log: ${run.logPath}\n`);
       }
       process.exitCode = exitCodeFor(run);
     });
@@ -103,7 +105,7 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
         destinations.push({ ...c, target: d?.target ?? c.destId, kind: d?.kind ?? null, total: page.total, entries: page.entries });
       }
       if (ctx.options().json) return printJson({ runId: wanted.id, job: wanted.jobName, startedAt: wanted.startedAt, outcome: wanted.outcome, destinations });
-      process.stdout.write(`Run ${wanted.id} of "${wanted.jobName}", ${new Date(wanted.startedAt).toLocaleString()} (${wanted.outcome})\n`);
+      process.stdout.write(`Run ${wanted.id} of "${wanted.jobName}", ${formatWhen(wanted.startedAt, Date.now())} (${outcomeWords[wanted.outcome]})\n`);
       if (destinations.length === 0) process.stdout.write('  Nothing changed in this run.\n');
       const mark = { added: '+', changed: '~', deleted: '-' } as const;
       for (const d of destinations) {
@@ -125,17 +127,18 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
         process.stdout.write('No runs yet.\n');
         return;
       }
+      const now = Date.now();
       printTable(
         ['RUN', 'JOB', 'STARTED', 'OUTCOME', 'DATA', 'FILES', 'TRIGGER', 'FIRST ERROR'],
         runs.map((r) => [
           String(r.id),
           r.jobName,
-          new Date(r.startedAt).toLocaleString(),
-          `${symbol[r.outcome] ?? ''} ${r.outcome}${r.dryRun ? ' (dry run)' : ''}`,
+          formatWhen(r.startedAt, now),
+          `${symbol[r.outcome]} ${outcomeWords[r.outcome]}${r.dryRun ? ' (dry run)' : ''}`,
           formatBytes(r.bytes),
           String(r.files),
-          r.trigger,
-          r.firstError ?? '',
+          triggerWords[r.trigger],
+          r.firstError ? plainError(r.firstError) : '',
         ]),
       );
     });

@@ -1,6 +1,7 @@
 // `reprise cancel NAME`, `reprise pause [1h|tomorrow|until-resumed]`, `reprise resume`.
 import type { Command } from 'commander';
 import { setTimeout as delay } from 'node:timers/promises';
+import { formatWhen } from '../../../shared/format.js';
 import type { PauseChoiceId } from '../../../shared/tray-state.js';
 import { type CliContext, CliFailure, exitCodes } from '../context.js';
 import { printJson } from '../output.js';
@@ -39,7 +40,7 @@ export function registerScheduleCommands(program: Command, ctx: CliContext): voi
       if (!choice) throw new CliFailure({ kind: 'invalid-request', message: `"${when}" is not a pause length.`, hint: 'Use 1h, tomorrow or until-resumed.' }, exitCodes.usage);
       const p = await ctx.call('scheduler:pause', { choice });
       if (ctx.options().json) return printJson(p);
-      process.stdout.write(p.untilMs === null ? 'Schedules paused until you run "reprise resume".\n' : `Schedules paused until ${new Date(p.untilMs).toLocaleString()}.\n`);
+      process.stdout.write(p.untilMs === null ? 'Schedules paused until you run "reprise resume".\n' : `Schedules paused until ${formatWhen(p.untilMs, Date.now())}.\n`);
     });
 
   program
@@ -52,7 +53,7 @@ export function registerScheduleCommands(program: Command, ctx: CliContext): voi
       if (r.skipped.length === 0) process.stdout.write('Schedules resumed; no scheduled run was skipped.\n');
       else {
         process.stdout.write('Schedules resumed. Skipped while paused:\n');
-        for (const s of r.skipped) process.stdout.write(`  ${names.get(s.jobId) ?? s.jobId}: ${s.count} run${s.count === 1 ? '' : 's'} (last due ${new Date(s.lastSlotMs).toLocaleString()})\n`);
+        for (const s of r.skipped) process.stdout.write(`  ${names.get(s.jobId) ?? s.jobId}: ${s.count} run${s.count === 1 ? '' : 's'} (last due ${formatWhen(s.lastSlotMs, Date.now())})\n`);
       }
     });
 }

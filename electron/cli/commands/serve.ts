@@ -5,8 +5,8 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { DEFAULT_SERVE_PORT, serveSettings } from '../../core/settings/host-settings.js';
 import { appRoot } from '../../core/version.js';
-import { loadServeToken } from '../../ipc/serve-token.js';
-import { type WsServer, isLoopbackHost, startWsServer } from '../../ipc/ws-server.js';
+import { loadServeToken } from '../../server/serve-token.js';
+import { type WsServer, isLoopbackHost, startWsServer } from '../../server/ws-server.js';
 import { type CliContext, CliFailure, exitCodes } from '../context.js';
 
 /** Where the built renderer lives. */

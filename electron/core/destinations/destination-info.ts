@@ -5,12 +5,15 @@ import type { DestinationInfo } from '../../../shared/model.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import { isLocalTarget } from '../scheduler/destination-presence.js';
 import { execFor } from './rclone-flags.js';
+import { remoteOf, remoteTarget } from '../../../shared/remotes/remote-path.js';
 
 /** Asks rclone what the destination's backend supports. */
 export async function destinationInfo(target: string, rclone: RcloneSetup): Promise<DestinationInfo> {
   if (isLocalTarget(target)) return { target, comparison: 'modtime-and-hash', note: null };
+  const name = remoteOf(target);
+  if (name === null) return { target, comparison: 'unknown', note: null };
   const exec = execFor(rclone);
-  const remote = target.slice(0, target.indexOf(':') + 1);
+  const remote = remoteTarget(name);
   const r = await exec({ args: ['backend', 'features', '--', remote] });
   if (r.exitCode !== 0) return { target, comparison: 'unknown', note: `Could not ask ${remote} what it supports: ${r.stderrTail.at(-1) ?? `rclone exit ${r.exitCode}`}` };
   let f: { Precision?: number; Hashes?: string[] };

@@ -6,6 +6,7 @@ import type { VerifyDestination } from '../../../shared/restore.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import type { DestinationContext, DestinationOutcome } from '../runs/destination-runner.js';
 import type { ToolPaths } from '../tools/tools.js';
+import type { ChildRunner } from '../process/child.js';
 import type { PointSummary } from './record/point-summary.js';
 import type { RecordReader } from './record/record-chain.js';
 import type { ByteFetcher } from './restore/restore-tree.js';
@@ -14,6 +15,8 @@ import type { ByteFetcher } from './restore/restore-tree.js';
 export interface KindEnv {
   readonly rclone: RcloneSetup;
   readonly tools: ToolPaths;
+  /** The core's child runner. */
+  readonly children: ChildRunner;
   readonly now: () => number;
 }
 

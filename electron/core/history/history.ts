@@ -116,6 +116,7 @@ export function openHistory(path: string) {
   );
   const runningRows = db.prepare<[], { id: number; pid: number | null }>(`SELECT id, pid FROM runs WHERE outcome = 'running'`);
   const markInterrupted = db.prepare(`UPDATE runs SET outcome='interrupted', ended_at=COALESCE(ended_at, ?) WHERE id = ?`);
+  const runningRowsFull = db.prepare<[], { id: number; job_id: string; pid: number | null }>(`SELECT id, job_id, pid FROM runs WHERE outcome = 'running'`);
   const markDestsInterrupted = db.prepare(`UPDATE run_destinations SET outcome='interrupted', ended_at=COALESCE(ended_at, ?) WHERE run_id = ? AND outcome='running'`);
 
   return {
@@ -161,6 +162,20 @@ export function openHistory(path: string) {
     lastRun(jobId: string): RunSummary | null {
       const row = lastOfJob.get(jobId);
       return row ? toRun(row) : null;
+    },
+    /**
+     * A number that changes whenever another process (a `reprise run`, a second window's core)
+     * commits to the database; this connection's own writes leave it as it is. Cheap to ask often.
+     */
+    outsideVersion(): number {
+      return db.pragma('data_version', { simple: true }) as number;
+    },
+    /** Runs that another, still living, process is running now. */
+    runningElsewhere(isAlive: (pid: number) => boolean = pidAlive): { runId: number; jobId: string }[] {
+      return runningRowsFull
+        .all()
+        .filter((r) => r.pid !== null && r.pid !== process.pid && isAlive(r.pid))
+        .map((r) => ({ runId: r.id, jobId: r.job_id }));
     },
     /** Rows still "running" whose process is gone (the app was killed) become "interrupted"; returns their ids. */
     interruptStale(now: number, isAlive: (pid: number) => boolean = pidAlive): number[] {

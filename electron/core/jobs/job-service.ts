@@ -9,7 +9,8 @@ import { raise } from '../../../shared/result.js';
 import { checkCron } from '../scheduler/cron.js';
 import { type RcloneSetup } from '../rclone/rclone-env.js';
 import { listRemotes } from '../rclone/remotes.js';
-import { isAbsoluteLocal, isValidRemoteName, parseTarget } from '../rclone/targets.js';
+import { remoteNameProblem } from '../../../shared/remotes/names.js';
+import { parseTarget } from '../../../shared/remotes/remote-path.js';
 import { type SettingsStore, updateSettings } from '../settings/settings.js';
 import { checkRemoteSources } from '../sources/source-rules.js';
 import { isRemoteSource, sourceBaseName } from '../sources/remote-source.js';
@@ -18,7 +19,7 @@ type JobInput = z.infer<typeof jobInputSchema>;
 
 /** Checks that a source folder exists and can be read; raises a clear error otherwise. */
 export function checkSourceFolder(path: string): void {
-  if (!isAbsoluteLocal(path)) raise('invalid-request', `The source "${path}" is not an absolute path.`);
+  if (!isAbsolute(path)) raise('invalid-request', `The source "${path}" is not an absolute path.`);
   let st;
   try {
     st = statSync(path);
@@ -33,6 +34,15 @@ export function checkSourceFolder(path: string): void {
   } catch {
     raise('source-missing', `The source folder "${path}" cannot be read.`, { hint: 'Check its permissions.' });
   }
+}
+
+/** Why a relative destination is refused, naming the remote the user probably meant. */
+export function relativeDestinationProblem(target: string, remotes: ReadonlySet<string>): string {
+  const first = target.replace(/^\.\//, '').split(/[/\\]/)[0] ?? '';
+  const rest = target.replace(/^\.\//, '').slice(first.length + 1);
+  const meant = [...remotes].find((r) => r.toLowerCase() === first.toLowerCase());
+  if (meant) return `The destination "${target}" is not a full path. Did you mean the remote "${meant}:${rest}"?`;
+  return `The destination "${target}" is not a full path.`;
 }
 
 function isInside(child: string, parent: string): boolean {
@@ -73,22 +83,25 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
       if (!checked.ok) raise('invalid-request', checked.error.message, { hint: checked.error.hint });
       schedule = checked.expression;
     }
+    const remoteNames = async () => (remotes ??= new Set((await listRemotes(rclone()).catch(() => [])).map((r) => r.name)));
     const destinations: Destination[] = [];
     for (const d of input.destinations) {
-      const t = parseTarget(d.target);
+      const t = parseTarget(d.target, { windows: process.platform === 'win32' });
       if (d.kind === 'snapshot' && t.type === 'remote') {
-        raise('invalid-request', `Snapshots need a local or NAS folder, and "${d.target}" is an rclone remote.`, { hint: 'Use --mirror REMOTE:PATH for a remote with restore points.' });
+        raise('invalid-request', `Snapshots need a local or NAS folder, and "${d.target}" is an rclone remote.`, { hint: 'Keep it as a versioned mirror instead (--mirror): a mirror keeps restore points on a remote.' });
       }
       if (t.type === 'remote') {
-        if (!isValidRemoteName(t.remote)) raise('invalid-request', `"${t.remote}" is not a valid rclone remote name.`);
-        remotes ??= new Set((await listRemotes(rclone())).map((r) => r.name));
-        if (!remotes.has(t.remote)) {
+        if (remoteNameProblem(t.remote)) raise('invalid-request', `"${t.remote}" is not a valid rclone remote name.`);
+        const known = await remoteNames();
+        if (!known.has(t.remote)) {
           raise('unknown-remote', `There is no rclone remote named "${t.remote}".`, {
-            hint: remotes.size ? `Configured remotes: ${[...remotes].join(', ')}.` : 'Add one with "reprise remote add" or "rclone config".',
+            hint: known.size ? `Configured remotes: ${[...known].join(', ')}.` : 'Add one on the Remotes page (or with "reprise remote add" or "rclone config").',
           });
         }
       } else {
-        if (!isAbsoluteLocal(t.path)) raise('invalid-request', `The destination "${d.target}" is not an absolute path.`);
+        // A relative path would land wherever Reprise happens to run: `--copy dav` (the colon
+        // forgotten) must not become a folder "dav" in the current directory.
+        if (!isAbsolute(t.path)) raise('invalid-request', relativeDestinationProblem(d.target, await remoteNames()), { hint: 'Write a full path that starts with / (e.g. /media/backup), or REMOTE:PATH for an rclone remote.' });
         for (const s of sources) {
           if (!isRemoteSource(s) && isInside(t.path, s)) raise('invalid-request', `The destination "${d.target}" is inside the source "${s}": it would back itself up.`);
         }
@@ -112,6 +125,7 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
       transfers: input.transfers ?? null,
       checkers: input.checkers ?? null,
       verify: input.verify ?? false,
+      checksum: input.checksum ?? false,
       retention: input.retention === undefined ? (old?.retention ?? null) : input.retention,
       createdAt: old?.createdAt ?? new Date().toISOString(),
     };
@@ -126,7 +140,7 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
       if (!job) {
         const names = list().map((j) => `"${j.name}"`);
         raise('not-found', `There is no job named "${name}".`, {
-          hint: names.length ? `Jobs: ${names.join(', ')}.` : 'Create one with "reprise job add".',
+          hint: names.length ? `Jobs: ${names.join(', ')}.` : 'Create one on the Jobs page or with "reprise job add".',
         });
       }
       return job;

@@ -3,9 +3,10 @@
 // everything it made on close.
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import { execa } from 'execa';
+import type { ChildRunner } from '../process/child.js';
 import { RemoteError } from '../remotes/errors.js';
-import { splitRemotePath, assertRemoteName } from '../remotes/names.js';
+import { assertRemoteName } from '../remotes/names.js';
+import { remoteOf } from '../../../shared/remotes/remote-path.js';
 import type { RcdClient } from '../remotes/rcd.js';
 import { checkFuse, type FuseStatus } from './fuse-check.js';
 import { readRcloneMounts, type MountTableEntry } from './mount-table.js';
@@ -26,6 +27,8 @@ export interface MountRequest {
 /** Seams of the manager. */
 export interface MountsManagerOptions {
   readonly rcd: RcdClient;
+  /** Starts fusermount for mounts rcd lost. */
+  readonly children: ChildRunner;
   readonly store: MountStore;
   readonly fuse?: () => Promise<FuseStatus>;
   readonly mountTable?: () => Promise<MountTableEntry[]>;
@@ -187,7 +190,7 @@ export class MountsManager {
     const helper = fuse.ok ? fuse.unmountCommand : undefined;
     if (!helper) return;
     const args = helper.endsWith('umount') ? [mountPoint] : ['-u', '-z', '--', mountPoint];
-    await execa(helper, args, { reject: false, stdin: 'ignore' });
+    await this.options.children.run({ command: helper, args });
   }
 
   private async isInTable(mountPoint: string): Promise<boolean> {
@@ -222,7 +225,7 @@ export class MountsManager {
 }
 
 function validate(spec: MountSpec): void {
-  const { remote } = splitRemotePath(spec.fs);
+  const remote = remoteOf(spec.fs);
   if (!remote) throw new RemoteError('invalid-option', 'Choose a remote to mount, e.g. "b2:bucket/music".');
   assertRemoteName(remote);
   if (!isAbsolute(spec.mountPoint)) throw new RemoteError('invalid-option', 'The mount point must be a full folder path.');

@@ -1,13 +1,7 @@
 // rclone's network errors in words a person can act on: "dial tcp 127.0.0.1:18081: connect:
 // connection refused" becomes "dav: the server at 127.0.0.1:18081 does not answer". The raw
 // text stays in the run's log; the history and the notification get the sentence.
-import { parseTarget } from './targets.js';
-
-/** The remote an rclone target is on ("dav:music" → "dav"); null for a local path. */
-export function remoteOf(target: string): string | null {
-  const t = parseTarget(target);
-  return t.type === 'remote' ? t.remote : null;
-}
+import { remoteOf } from '../../../shared/remotes/remote-path.js';
 
 /** The remote of a transfer: its last operand naming one (rclone copy SRC DST → DST's remote). */
 export function remoteOfArgs(args: readonly string[]): string | null {

@@ -1,10 +1,9 @@
 // The seam through which mirrors and mirror restores run rclone: one call, argument array,
 // stdout collected (lsjson, cat), stderr streamed line by line (JSON log), started through the
 // core's one child runner (process-group cancel, killed on quit).
-import { runChild } from '../process/child.js';
-import { DEFAULT_STALL_MS, stallWatch } from '../process/stall-watch.js';
+import { stallWatch } from '../process/stall-watch.js';
 import { openPrivateLog } from './log-tail.js';
-import { networkArgs } from './rclone-env.js';
+import { type RcloneSetup, networkArgs, runRclone } from './rclone-env.js';
 import { rcloneLineActivity } from './transfer-activity.js';
 
 /** One rclone invocation. */
@@ -29,24 +28,12 @@ export interface RcloneCallResult {
 /** Runs rclone; never throws for a non-zero exit. */
 export type RcloneExec = (call: RcloneCall) => Promise<RcloneCallResult>;
 
-/** Where rclone is and which config it reads. */
-export interface RcloneExecSetup {
-  readonly bin?: string;
-  readonly configFile?: string | null;
-  readonly env?: NodeJS.ProcessEnv;
-  /**
-   * End a call that moves nothing for this long (a dead server); 0 or absent: no watchdog.
-   * Progress is rclone's stats counters changing (needs `--use-json-log --stats`), a per-file
-   * line, or stdout arriving. `DEFAULT_STALL_MS` (process/stall-watch.ts) is the app's default;
-   * a run passes `ctx.rclone.stallAfterMs`, which settings.network.stallAfterSeconds sets.
-   */
-  readonly stallAfterMs?: number;
-}
-
-export { DEFAULT_STALL_MS };
-
-/** Builds an RcloneExec on the core's child runner. */
-export function createRcloneExec(setup: RcloneExecSetup = {}): RcloneExec {
+/**
+ * Builds an RcloneExec on the core's child runner. A call that moves nothing for the setup's
+ * stallAfterMs (a dead server) is ended; 0 or absent: no watchdog. Progress is rclone's stats
+ * counters changing (needs `--use-json-log --stats`), a per-file line, or stdout arriving.
+ */
+export function createRcloneExec(setup: RcloneSetup): RcloneExec {
   return async (call) => {
     const tail: string[] = [];
     const stallMs = call.stallAfterMs ?? setup.stallAfterMs ?? 0;
@@ -63,11 +50,8 @@ export function createRcloneExec(setup: RcloneExecSetup = {}): RcloneExec {
     // us for every line, which on two cores slows rclone itself (see rclone/log-tail.ts); and no
     // crash can leave the file behind.
     const logFile = call.onStderrLine ? openPrivateLog(take) : null;
-    const args = [...(setup.configFile ? ['--config', setup.configFile] : []), ...networkArgs, ...call.args];
-    const result = await runChild({
-      command: setup.bin ?? 'rclone',
-      args,
-      env: { ...process.env, ...setup.env },
+    const result = await runRclone(setup, {
+      args: [...networkArgs, ...call.args],
       keepStdout: true,
       ...(logFile ? { stderrFd: logFile.fd } : {}),
       ...(call.signal ? { signal: call.signal } : {}),

@@ -2,13 +2,12 @@
 // into progress, file changes and a verdict under the written exit-code policy. A transfer that
 // moves nothing for `stallAfterMs` is ended (a dead server), with the reason in plain words.
 import { type Verdict, describeRcloneExit, rcloneVerdict } from '../process/exit-policy.js';
-import { runChild } from '../process/child.js';
 import { DEFAULT_STALL_MS, stallWatch } from '../process/stall-watch.js';
 import { type RcloneStats, parseRcloneLine } from '../progress/rclone-json.js';
 import type { FileChange } from '../runs/destination-runner.js';
 import { openPrivateLog } from './log-tail.js';
 import { networkReason, remoteOfArgs, stallReason } from './plain-reason.js';
-import { type RcloneSetup, configArgs, networkArgs, rcloneChildEnv, transferLogArgs } from './rclone-env.js';
+import { type RcloneSetup, networkArgs, runRclone, transferLogArgs } from './rclone-env.js';
 import { probeServer, remoteAddress } from './remote-address.js';
 import { rcloneActivity } from './transfer-activity.js';
 
@@ -75,10 +74,8 @@ export async function runRcloneTransfer(o: TransferOptions): Promise<TransferRes
   const logFile = openPrivateLog(onLine);
   let result;
   try {
-    result = await runChild({
-      command: o.rclone.bin,
-      args: [...configArgs(o.rclone), ...transferLogArgs, ...networkArgs, ...o.args],
-      env: rcloneChildEnv(o.rclone),
+    result = await runRclone(o.rclone, {
+      args: [...transferLogArgs, ...networkArgs, ...o.args],
       signal: o.signal,
       stderrFd: logFile.fd,
       ...(watch ? { stall: watch } : {}),
@@ -93,7 +90,7 @@ export async function runRcloneTransfer(o: TransferOptions): Promise<TransferRes
   const stats = last as RcloneStats | null;
   const remote = remoteOfArgs(o.args);
   if (result.stalled) {
-    const address = remote ? await remoteAddress({ bin: o.rclone.bin, configFile: o.rclone.configFile, env: o.rclone.env }, remote).catch(() => null) : null;
+    const address = remote ? await remoteAddress(o.rclone, remote).catch(() => null) : null;
     const reason = stallReason(remote, address, stallMs, address ? await probeServer(address) : 'unknown');
     o.log(`# ${reason}`);
     return { verdict: 'failed', stats, firstError: reason, exitCode: result.exitCode, stalled: true };

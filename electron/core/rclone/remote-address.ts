@@ -2,13 +2,8 @@
 // read from rclone's own view of the config (`config dump`, so encrypted configs work too), only
 // when such a message is needed. Secrets in the dump never leave this function.
 import { connect } from 'node:net';
-import { runChild } from '../process/child.js';
-
-export interface AddressLookup {
-  readonly bin: string;
-  readonly configFile?: string | null;
-  readonly env?: NodeJS.ProcessEnv;
-}
+import { type RcloneSetup, runRclone } from './rclone-env.js';
+import { remoteOf } from '../../../shared/remotes/remote-path.js';
 
 type Section = Readonly<Record<string, string>>;
 
@@ -28,11 +23,9 @@ function addressOf(section: Section): string | null {
 }
 
 /** The host[:port] a remote talks to, following crypt/alias wrappers; null when unknown. */
-export async function remoteAddress(lookup: AddressLookup, remote: string, signal?: AbortSignal): Promise<string | null> {
-  const r = await runChild({
-    command: lookup.bin,
-    args: [...(lookup.configFile ? ['--config', lookup.configFile] : []), 'config', 'dump'],
-    ...(lookup.env ? { env: { ...process.env, ...lookup.env } } : {}),
+export async function remoteAddress(setup: RcloneSetup, remote: string, signal?: AbortSignal): Promise<string | null> {
+  const r = await runRclone(setup, {
+    args: ['config', 'dump'],
     keepStdout: true,
     ...(signal ? { signal } : {}),
   });
@@ -50,8 +43,8 @@ export async function remoteAddress(lookup: AddressLookup, remote: string, signa
     const found = addressOf(section);
     if (found) return found;
     // crypt, alias, chunker… wrap another remote: "remote = dav:music".
-    const inner = section.remote?.split(':')[0];
-    if (!inner || !section.remote?.includes(':')) return null;
+    const inner = section.remote ? remoteOf(section.remote) : null;
+    if (!inner) return null;
     name = inner;
   }
   return null;

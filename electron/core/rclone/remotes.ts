@@ -1,8 +1,7 @@
 // The remotes in the user's rclone config, as `rclone listremotes --long` reports them.
 import type { RemoteInfo } from '../../../shared/model.js';
 import { raise } from '../../../shared/result.js';
-import { runChild } from '../process/child.js';
-import { type RcloneSetup, configArgs, rcloneChildEnv } from './rclone-env.js';
+import { type RcloneSetup, runRclone } from './rclone-env.js';
 
 /** Parses `name: type` lines of `rclone listremotes --long`. */
 export function parseListRemotes(text: string): RemoteInfo[] {
@@ -17,10 +16,8 @@ export function parseListRemotes(text: string): RemoteInfo[] {
 /** Lists the configured remotes; a clear error when rclone cannot read its config. */
 export async function listRemotes(setup: RcloneSetup): Promise<RemoteInfo[]> {
   const lines: string[] = [];
-  const res = await runChild({
-    command: setup.bin,
-    args: [...configArgs(setup), 'listremotes', '--long'],
-    env: rcloneChildEnv(setup),
+  const res = await runRclone(setup, {
+    args: ['listremotes', '--long'],
     onLine: (line, stream) => {
       if (stream === 'stdout') lines.push(line);
     },

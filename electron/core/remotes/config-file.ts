@@ -11,6 +11,7 @@ import { SECRET_MASK, isSecretKey } from './redact.js';
 import { errorFromStderr, type RcloneRunner } from './rclone-runner.js';
 import { RcdClient } from './rcd.js';
 import type { RcloneOption, RcloneProvider } from '../../../shared/remotes/provider-types.js';
+import { checkRemoteOptions } from '../../../shared/remotes/option-check.js';
 import type { ConnectionTest, RemoteDetail, RemoteSummary } from '../../../shared/remotes/types.js';
 
 export type { ConnectionTest, RemoteDetail, RemoteSummary };
@@ -101,6 +102,7 @@ export class RemoteConfig {
     assertBackendType(type);
     const existing = await this.dumpRaw();
     if (existing[name]) throw new RemoteError('already-exists', `A remote called "${name}" already exists.`);
+    await this.checkOptions(type, options, true);
     await this.ensureFile();
     const parameters = await this.optionValues(type, options);
     return this.rcStep('config/create', { name, type, parameters, opt: { nonInteractive: true, noObscure: true } });
@@ -114,6 +116,7 @@ export class RemoteConfig {
     if (!current) throw new RemoteError('not-found', `There is no remote called "${name}".`);
     const changed = Object.fromEntries(Object.entries(options).filter(([k, v]) => k !== 'type' && v !== SECRET_MASK));
     if (Object.keys(changed).length === 0) return { kind: 'done' };
+    await this.checkOptions(current.type ?? '', changed, false);
     const parameters = await this.optionValues(current.type ?? '', changed);
     return this.rcStep('config/update', { name, parameters, opt: { nonInteractive: true, noObscure: true } });
   }
@@ -156,6 +159,9 @@ export class RemoteConfig {
       );
       if (result.exitCode !== 0) {
         const error = errorFromStderr(result.stderr, result.exitCode);
+        // The remote answered, only its folder is not there yet (a new encrypted remote before its
+        // first backup): that is an empty remote, and the first backup creates the folder.
+        if (error.kind === 'not-found') return { ok: true, entries: 0 };
         return { ok: false, kind: error.kind, reason: error.message, ...(error.stderrTail ? { details: error.stderrTail } : {}) };
       }
       const entries = (JSON.parse(result.stdout || '[]') as unknown[]).length;
@@ -178,6 +184,14 @@ export class RemoteConfig {
       for (const [k, v] of Object.entries(options)) if (isSecretKey(k)) this.runner.redactor.add(v);
     }
     return dump;
+  }
+
+  // Refuses settings the storage type does not take, before rclone saves them unchecked.
+  private async checkOptions(type: string, options: Readonly<Record<string, string>>, creating: boolean): Promise<void> {
+    const problems = checkRemoteOptions(await this.providers(), type, options, creating);
+    if (problems.length === 0) return;
+    const hint = problems.find((p) => p.hint)?.hint;
+    throw new RemoteError('invalid-option', problems.map((p) => p.message).join(' '), hint ? { hint } : {});
   }
 
   // Option keys that are passwords (obscured) for a backend type.

@@ -2,7 +2,8 @@
 // user-chosen passwords that rclone stores obscured.
 import { generatePassword, passwordWeakness } from '../../../shared/remotes/passwords.js';
 import { RemoteError } from './errors.js';
-import { assertRemoteName, splitRemotePath } from './names.js';
+import { remoteOf } from '../../../shared/remotes/remote-path.js';
+import { assertRemoteName } from './names.js';
 import type { RemoteConfig } from './config-file.js';
 
 /** What the crypt wizard asks for. */
@@ -27,7 +28,7 @@ export interface CryptPasswords {
 // Creates the crypt remote and returns the passwords it uses (the caller must show them once).
 export async function createCryptRemote(config: RemoteConfig, request: CryptRequest): Promise<CryptPasswords> {
   assertRemoteName(request.name);
-  const { remote } = splitRemotePath(request.target);
+  const remote = remoteOf(request.target);
   if (!remote) throw new RemoteError('invalid-option', 'Choose the remote (and folder) to encrypt, e.g. "b2:bucket/music".');
   assertRemoteName(remote);
   if (remote === request.name) throw new RemoteError('invalid-option', 'A crypt remote cannot wrap itself.');

@@ -19,6 +19,8 @@ export type RemoteErrorKind =
 export interface RemoteErrorDetails {
   readonly exitCode?: number;
   readonly stderrTail?: string;
+  /** The next step, when the area knows it better than the kind does. */
+  readonly hint?: string;
 }
 
 // A failure in the remotes area. The message is plain words and never contains a secret.
@@ -26,6 +28,7 @@ export class RemoteError extends Error {
   readonly kind: RemoteErrorKind;
   readonly exitCode: number | undefined;
   readonly stderrTail: string | undefined;
+  readonly hint: string | undefined;
 
   constructor(kind: RemoteErrorKind, message: string, details: RemoteErrorDetails = {}) {
     super(message);
@@ -33,6 +36,7 @@ export class RemoteError extends Error {
     this.kind = kind;
     this.exitCode = details.exitCode;
     this.stderrTail = details.stderrTail;
+    this.hint = details.hint;
   }
 }
 

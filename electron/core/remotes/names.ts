@@ -1,5 +1,6 @@
 // Validation of remote names and option keys before they reach rclone's command line.
 import { remoteNameProblem } from '../../../shared/remotes/names.js';
+import { remoteTarget } from '../../../shared/remotes/remote-path.js';
 import { RemoteError } from './errors.js';
 
 export { remoteNameProblem };
@@ -23,16 +24,9 @@ export function assertBackendType(type: string): void {
   if (!/^[a-z0-9][a-z0-9 ]*$/.test(type)) throw new RemoteError('invalid-option', `"${type}" is not a storage type rclone knows.`);
 }
 
-// Splits "remote:path" into its parts; a bare local path has no remote.
-export function splitRemotePath(target: string): { remote: string | undefined; path: string } {
-  const i = target.indexOf(':');
-  if (i <= 0) return { remote: undefined, path: target };
-  return { remote: target.slice(0, i), path: target.slice(i + 1) };
-}
-
 // Joins a remote name and a path into the "name:path" form rclone takes, refusing bad names.
 export function remotePath(remote: string, path = ''): string {
   assertRemoteName(remote);
   if (/[\r\n]/.test(path)) throw new RemoteError('invalid-option', 'A path cannot contain a line break.');
-  return `${remote}:${path}`;
+  return remoteTarget(remote, path);
 }

@@ -1,8 +1,6 @@
 // Browser sign-in for OAuth backends (Drive, Dropbox, OneDrive, Box …): `rclone authorize TYPE`
 // runs as its own killable child; we read the sign-in link from its log and the token from the
 // block it prints between "Paste the following into your remote machine --->" and "<---End paste".
-import { execa, type ResultPromise } from 'execa';
-import { withDeathSignal } from '../process/death-signal.js';
 import { RemoteError } from './errors.js';
 import type { RcloneRunner } from './rclone-runner.js';
 import { assertBackendType } from './names.js';
@@ -41,16 +39,12 @@ export function findPastedToken(text: string): string | undefined {
 // Starts `rclone authorize TYPE` (the browser is opened by the caller, never by rclone).
 export function startAuthorize(runner: RcloneRunner, type: string, options: { timeoutMs?: number } = {}): AuthorizeSession {
   assertBackendType(type);
-  const env = runner.childEnv();
-  const start = withDeathSignal(runner.rclone, [...runner.baseArgs(), 'authorize', type, '--auth-no-open-browser'], 'SIGKILL', env);
-  const child: ResultPromise = execa(start.command, start.args, {
-    env,
-    extendEnv: false,
-    reject: false,
-    stdin: 'ignore',
-    buffer: false,
-    forceKillAfterDelay: 2000,
-    ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+  let onLine: (line: string) => void = () => {};
+  const child = runner.start({
+    args: ['authorize', type, '--auth-no-open-browser'],
+    killAfterMs: 2000,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    onLine: (line) => onLine(line),
   });
   let text = '';
   let cancelled = false;
@@ -66,8 +60,8 @@ export function startAuthorize(runner: RcloneRunner, type: string, options: { ti
 
   let linkSeen = false;
   let tokenSeen = false;
-  const onData = (chunk: Buffer | string): void => {
-    text += chunk.toString();
+  onLine = (line: string): void => {
+    text += `${line}\n`;
     if (!linkSeen) {
       const found = findAuthLink(text);
       if (found) {
@@ -84,16 +78,13 @@ export function startAuthorize(runner: RcloneRunner, type: string, options: { ti
       }
     }
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-
-  const exited = child.then((result) => {
+  const exited = child.result.then((result) => {
     if (tokenSeen) return;
     const error = cancelled
       ? new RemoteError('cancelled', 'Sign-in was cancelled.')
       : result.timedOut
         ? new RemoteError('timeout', 'Sign-in took too long and was stopped. Try again.')
-        : result.code === 'ENOENT'
+        : result.spawnError?.code === 'ENOENT'
           ? new RemoteError('spawn-failed', `rclone was not found at ${runner.rclone}.`)
           : new RemoteError('auth-failed', `Sign-in did not finish${lastLine(runner.redactor.text(text))}`, { exitCode: result.exitCode ?? -1 });
     rejectLink(error);
@@ -106,7 +97,7 @@ export function startAuthorize(runner: RcloneRunner, type: string, options: { ti
     pid: child.pid,
     async cancel(): Promise<void> {
       cancelled = true;
-      child.kill('SIGTERM');
+      child.stop();
       await exited;
     },
   };

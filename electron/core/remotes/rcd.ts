@@ -2,8 +2,7 @@
 // used for browsing, sizes, quota and mounts. The credentials travel in the child's environment,
 // not on its command line, so other local users cannot read them from the process list.
 import { randomBytes } from 'node:crypto';
-import { execa, type ResultPromise } from 'execa';
-import { withDeathSignal } from '../process/death-signal.js';
+import type { RunningChild } from '../process/child.js';
 import { RemoteError } from './errors.js';
 import type { RcloneRunner } from './rclone-runner.js';
 
@@ -43,7 +42,7 @@ export function parseListeningLine(text: string): string | undefined {
 
 // A client of one rcd child; start() it, call() it, close() it.
 export class RcdClient {
-  private child: ResultPromise | undefined;
+  private child: RunningChild | undefined;
   private url: string | undefined;
   private readonly user = randomBytes(12).toString('hex');
   private readonly pass = randomBytes(24).toString('base64url');
@@ -65,40 +64,38 @@ export class RcdClient {
   // Starts rcd and resolves with its address once it is listening.
   async start(options: { timeoutMs?: number } = {}): Promise<string> {
     if (this.url) return this.url;
-    const env = this.runner.childEnv({ RCLONE_RC_USER: this.user, RCLONE_RC_PASS: this.pass });
+    let onLine: (line: string) => void = () => {};
     // If Reprise is killed, the kernel sends rcd SIGTERM (Linux): it unmounts its mounts and exits.
-    const start = withDeathSignal(this.runner.rclone, [...this.runner.baseArgs(), 'rcd', '--rc-addr', '127.0.0.1:0', ...this.extraArgs], 'SIGTERM', env);
-    const child = execa(start.command, start.args, {
-      env,
-      extendEnv: false,
-      reject: false,
-      stdin: 'ignore',
-      buffer: false,
-      forceKillAfterDelay: 3000,
+    const child = this.runner.start({
+      args: ['rcd', '--rc-addr', '127.0.0.1:0', ...this.extraArgs],
+      env: { RCLONE_RC_USER: this.user, RCLONE_RC_PASS: this.pass },
+      deathSignal: 'SIGTERM',
+      killAfterMs: 5000,
+      onLine: (line) => onLine(line),
     });
     this.child = child;
     const timeoutMs = options.timeoutMs ?? 15_000;
     this.url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new RemoteError('timeout', 'rclone rcd did not start listening in time.'));
-        child.kill('SIGKILL');
+        child.stop();
       }, timeoutMs);
-      const onData = (chunk: Buffer | string): void => {
-        this.log = (this.log + chunk.toString()).slice(-16_384);
-        const found = parseListeningLine(this.log);
+      onLine = (line) => {
+        this.log = `${this.log}${line}\n`.slice(-16_384);
+        const found = parseListeningLine(line);
         if (found) {
           clearTimeout(timer);
           resolve(found);
         }
       };
-      child.stderr?.on('data', onData);
-      child.stdout?.on('data', onData);
-      void child.then((result) => {
+      void child.result.then((result) => {
         clearTimeout(timer);
-        const why = result.code === 'ENOENT' ? `rclone was not found at ${this.runner.rclone}.` : `rclone rcd stopped: ${this.runner.redactor.text(this.log.trim().split('\n').pop() ?? '')}`;
-        reject(new RemoteError(result.code === 'ENOENT' ? 'spawn-failed' : 'rclone-failed', why));
-        this.url = undefined;
-        this.child = undefined;
+        const why = result.spawnError?.code === 'ENOENT' ? `rclone was not found at ${this.runner.rclone}.` : `rclone rcd stopped: ${this.runner.redactor.text(this.log.trim().split('\n').pop() ?? '')}`;
+        reject(new RemoteError(result.spawnError?.code === 'ENOENT' ? 'spawn-failed' : 'rclone-failed', why));
+        if (this.child === child) {
+          this.url = undefined;
+          this.child = undefined;
+        }
       });
     });
     return this.url;
@@ -149,7 +146,7 @@ export class RcdClient {
 
   // Resolves once the rcd child has exited (at once when none runs); for crash tests and shutdown.
   async exited(): Promise<void> {
-    await this.child;
+    await this.child?.result;
   }
 
   // Stops rcd (mounts it holds are unmounted by rclone on SIGTERM) and waits for it to exit.
@@ -159,12 +156,14 @@ export class RcdClient {
     try {
       await this.call('core/quit', {});
     } catch {
-      child.kill('SIGTERM');
+      child.stop();
     }
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await child;
+    const timer = setTimeout(() => child.stop(), 5000);
+    await child.result;
     clearTimeout(timer);
-    this.child = undefined;
-    this.url = undefined;
+    if (this.child === child) {
+      this.child = undefined;
+      this.url = undefined;
+    }
   }
 }

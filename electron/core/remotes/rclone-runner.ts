@@ -1,20 +1,18 @@
-// Runs rclone children for the remotes area: always with `--config FILE`, never a shell,
-// the config password only in the child's environment, secrets scrubbed from what comes back.
-import { execa } from 'execa';
-import { withDeathSignal } from '../process/death-signal.js';
+// Runs rclone children for the remotes area: always with `--config FILE` (the file this area
+// manages), through the core's one way of starting rclone (rclone/rclone-env.ts: scrubbed
+// environment, no password prompt, the config password only in the child's environment), with
+// secrets scrubbed from what comes back.
+import type { ChildResult, RunningChild } from '../process/child.js';
+import { type RcloneChildOptions, type RcloneSetup, runRclone, startRclone } from '../rclone/rclone-env.js';
 import { RemoteError } from './errors.js';
 import type { Redactor } from './redact.js';
 
 /** What every rclone child of this area needs; injected so tests use temp configs. */
 export interface RcloneRunnerOptions {
-  /** Path of the rclone binary. */
-  readonly rclone: string;
+  /** The core's rclone setup (binary, child runner, a config password already known). */
+  readonly setup: RcloneSetup;
   /** The rclone config file to read and write (never implied). */
   readonly configPath: string;
-  /** Base environment for children (defaults to process.env). */
-  readonly env?: NodeJS.ProcessEnv;
-  /** Variables removed from the children's environment (e.g. AWS_CA_BUNDLE for plain-http S3). */
-  readonly dropEnv?: readonly string[];
   readonly redactor: Redactor;
 }
 
@@ -32,27 +30,24 @@ export interface RunResult {
   readonly exitCode: number;
 }
 
-// Variables that would make rclone read a password or config we did not choose.
-const INHERITED_BLOCKLIST = ['RCLONE_CONFIG_PASS', 'RCLONE_PASSWORD_COMMAND', 'RCLONE_CONFIG', 'RCLONE_ASK_PASSWORD'];
-
 // Spawns rclone for one config file; holds the config password in memory only.
 export class RcloneRunner {
-  readonly rclone: string;
+  readonly base: RcloneSetup;
   readonly configPath: string;
   readonly redactor: Redactor;
-  private readonly baseEnv: NodeJS.ProcessEnv;
-  private readonly dropEnv: readonly string[];
   private configPassword: string | undefined;
 
   constructor(options: RcloneRunnerOptions) {
-    this.rclone = options.rclone;
+    this.base = options.setup;
     this.configPath = options.configPath;
     this.redactor = options.redactor;
-    this.baseEnv = options.env ?? process.env;
-    this.dropEnv = options.dropEnv ?? [];
-    // A password the user gave rclone's own way (RCLONE_CONFIG_PASS) is honoured, kept in memory.
-    const given = this.baseEnv.RCLONE_CONFIG_PASS;
-    if (given) this.setConfigPassword(given);
+    // A password the user gave rclone's own way (RCLONE_CONFIG_PASS) arrives in the setup.
+    this.setConfigPassword(options.setup.configPassword);
+  }
+
+  /** The rclone binary (for messages). */
+  get rclone(): string {
+    return this.base.bin;
   }
 
   // Sets (or clears) the password of an encrypted config; it is registered as a secret.
@@ -62,9 +57,9 @@ export class RcloneRunner {
     if (password) this.redactor.add(password);
   }
 
-  // The variable other rclone children (backup runs) need for an unlocked encrypted config.
-  configPasswordEnv(): Record<string, string> {
-    return this.configPassword ? { RCLONE_CONFIG_PASS: this.configPassword } : {};
+  // The config password other rclone children (backup runs) need for an unlocked encrypted config.
+  heldConfigPassword(): string | undefined {
+    return this.configPassword;
   }
 
   // True when a config password is held in memory.
@@ -72,54 +67,43 @@ export class RcloneRunner {
     return this.configPassword !== undefined;
   }
 
-  // The environment of a child: inherited minus rclone's own config variables, plus ours.
-  childEnv(extra: Record<string, string> = {}): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.baseEnv)) {
-      if (v === undefined) continue;
-      if (INHERITED_BLOCKLIST.includes(k) || this.dropEnv.includes(k)) continue;
-      env[k] = v;
-    }
-    if (this.configPassword) env.RCLONE_CONFIG_PASS = this.configPassword;
-    return { ...env, ...extra };
+  // The setup of this area's children: our config file and the password held now.
+  setup(): RcloneSetup {
+    const { configPassword: _, ...rest } = this.base;
+    return { ...rest, configFile: this.configPath, ...(this.configPassword ? { configPassword: this.configPassword } : {}) };
   }
 
-  // The leading arguments every child gets: our config and no interactive password prompt.
-  baseArgs(): string[] {
-    return ['--config', this.configPath, '--ask-password=false'];
+  // Starts a long-lived child (rcd, authorize, a download).
+  start(o: RcloneChildOptions): RunningChild {
+    return startRclone(this.setup(), o);
   }
 
   // Runs rclone to completion and returns its output; never throws for a non-zero exit.
   async run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-    const env = this.childEnv();
-    // Ends with us if Reprise is killed (Linux; see process/death-signal.ts).
-    const start = withDeathSignal(this.rclone, [...this.baseArgs(), ...args], 'SIGKILL', env);
-    const result = await execa(start.command, start.args, {
-      env,
-      extendEnv: false,
-      reject: false,
-      stripFinalNewline: false,
-      ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
-      ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
-      ...(options.signal ? { cancelSignal: options.signal } : {}),
-      forceKillAfterDelay: 2000,
+    const result = await runRclone(this.setup(), {
+      args,
+      keepStdout: true,
+      keepStderr: true,
+      killAfterMs: 2000,
+      ...(options.input !== undefined ? { input: options.input } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    if (result.failed && result.exitCode === undefined) {
-      if (result.timedOut) {
-        throw new RemoteError('timeout', `rclone did not answer within ${Math.round((options.timeoutMs ?? 0) / 1000)} s.`);
-      }
-      if (result.isCanceled) throw new RemoteError('cancelled', 'Cancelled.');
-      if (result.code === 'ENOENT') {
+    this.throwIfNotRun(result, options.timeoutMs);
+    return { stdout: result.stdout, stderr: this.redactor.text(result.stderr), exitCode: result.exitCode ?? -1 };
+  }
+
+  // A child that did not run to an exit code: why, in words.
+  throwIfNotRun(result: ChildResult, timeoutMs?: number): void {
+    if (result.spawnError) {
+      if (result.spawnError.code === 'ENOENT') {
         throw new RemoteError('spawn-failed', `rclone was not found at ${this.rclone}. Install rclone (https://rclone.org/install/) or set its path in Settings.`);
       }
-      if (result.isTerminated) throw new RemoteError('cancelled', 'rclone was stopped.');
-      throw new RemoteError('spawn-failed', this.redactor.text(`rclone could not be started: ${result.shortMessage}`));
+      throw new RemoteError('spawn-failed', this.redactor.text(`rclone could not be started: ${result.spawnError.message}`));
     }
-    return {
-      stdout: String(result.stdout ?? ''),
-      stderr: this.redactor.text(String(result.stderr ?? '')),
-      exitCode: result.exitCode ?? -1,
-    };
+    if (result.timedOut) throw new RemoteError('timeout', `rclone did not answer within ${Math.round((timeoutMs ?? 0) / 1000)} s.`);
+    if (result.cancelled) throw new RemoteError('cancelled', 'Cancelled.');
+    if (result.exitCode === null) throw new RemoteError('cancelled', 'rclone was stopped.');
   }
 
   // Runs rclone and throws a RemoteError (with a plain reason) unless it exits 0.

@@ -1,12 +1,11 @@
 // Wires the remotes area into the core: resolves which rclone config to use, builds the
 // RemotesService, maps its errors to the contract's error kinds, and provides the handlers.
 import { isAbsolute } from 'node:path';
-import { execa } from 'execa';
 import type { Handlers } from '../../../shared/contract.js';
 import type { RemoteCommands } from '../../../shared/contract/remotes.js';
 import { type ErrorKind, ReproError, ok } from '../../../shared/result.js';
 import type { EventBus } from '../events.js';
-import type { RcloneSetup } from '../rclone/rclone-env.js';
+import { type RcloneSetup, runRclone } from '../rclone/rclone-env.js';
 import { registerSecret } from '../redact.js';
 import { RemoteError, assertNever, type RemoteErrorKind } from './errors.js';
 import { Redactor } from './redact.js';
@@ -35,8 +34,8 @@ export interface RemotesArea {
   start(): Promise<void>;
   /** Stops sign-ins, downloads, unmounts everything, stops rcd. */
   close(): Promise<void>;
-  /** RCLONE_CONFIG_PASS for other rclone children once the user unlocked an encrypted config. */
-  unlockedEnv(): Record<string, string>;
+  /** The password of an encrypted config once the user unlocked it, for every other rclone child. */
+  configPassword(): string | undefined;
 }
 
 // Maps the area's error kinds to the contract's, with the next step where we know it.
@@ -76,15 +75,15 @@ export function toAppError(error: RemoteError): ReproError {
   return new ReproError({
     kind: kind.kind,
     message: error.message,
-    ...(kind.hint ? { hint: kind.hint } : {}),
+    ...(error.hint ? { hint: error.hint } : kind.hint ? { hint: kind.hint } : {}),
     ...(error.stderrTail ? { detail: error.stderrTail } : {}),
   });
 }
 
 // Where rclone keeps its config when none was chosen (`rclone config file`).
-export async function defaultConfigPath(rclone: string): Promise<string> {
-  const r = await execa(rclone, ['config', 'file'], { reject: false, stdin: 'ignore' });
-  const line = String(r.stdout ?? '')
+export async function defaultConfigPath(setup: RcloneSetup): Promise<string> {
+  const r = await runRclone({ ...setup, configFile: null }, { args: ['config', 'file'], keepStdout: true });
+  const line = r.stdout
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)
@@ -108,13 +107,12 @@ export function remotesArea(options: RemotesAreaOptions): RemotesArea {
     const previous = current;
     const made = (async () => {
       if (previous) await (await previous.service.catch(() => null))?.close();
-      const configPath = setup.configFile ?? (await defaultConfigPath(setup.bin));
+      const configPath = setup.configFile ?? (await defaultConfigPath(setup));
       return new RemotesService({
-        rclone: setup.bin,
+        rclone: setup,
         configPath,
         dataDir: options.dataDir,
         redactor,
-        env: { ...process.env, ...setup.env },
         jobsUsing: options.jobsUsing,
         onRemotesChanged: (remotes) => options.events.emit('remotes:changed', { remotes }),
         onAuthorize: (update) => options.events.emit('remotes:authorize', update),
@@ -183,7 +181,7 @@ export function remotesArea(options: RemotesAreaOptions): RemotesArea {
   return {
     handlers,
     service,
-    unlockedEnv: () => ready?.runner.configPasswordEnv() ?? {},
+    configPassword: () => ready?.runner.heldConfigPassword(),
     async start() {
       await (await service()).start();
     },

@@ -4,8 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
-import { withDeathSignal } from '../process/death-signal.js';
+import type { RunningChild } from '../process/child.js';
+import { parseRcloneLine } from '../progress/rclone-json.js';
+import type { RcloneSetup } from '../rclone/rclone-env.js';
+import { remoteOf } from '../../../shared/remotes/remote-path.js';
 import { buildWizardModel, type WizardModel } from '../../../shared/remotes/wizard-model.js';
 import type {
   AddRemoteOutcome,
@@ -36,12 +38,11 @@ import { Redactor } from './redact.js';
 
 /** What the service needs from its host. */
 export interface RemotesServiceOptions {
-  readonly rclone: string;
+  /** The core's rclone setup (binary, child runner, a config password already known). */
+  readonly rclone: RcloneSetup;
   readonly configPath: string;
   readonly dataDir: string;
   readonly redactor?: Redactor;
-  readonly env?: NodeJS.ProcessEnv;
-  readonly dropEnv?: readonly string[];
   /** Names of jobs whose destinations use a remote (remove is refused unless forced). */
   readonly jobsUsing?: (remote: string) => readonly string[];
   /** Home folder for the default mount root. */
@@ -58,7 +59,7 @@ export interface RemotesServiceOptions {
 }
 
 interface Download {
-  readonly child: ResultPromise;
+  readonly child: RunningChild;
   cancelled: boolean;
 }
 
@@ -76,18 +77,13 @@ export class RemotesService {
 
   constructor(private readonly options: RemotesServiceOptions) {
     this.redactor = options.redactor ?? new Redactor();
-    this.runner = new RcloneRunner({
-      rclone: options.rclone,
-      configPath: options.configPath,
-      redactor: this.redactor,
-      ...(options.env ? { env: options.env } : {}),
-      ...(options.dropEnv ? { dropEnv: options.dropEnv } : {}),
-    });
+    this.runner = new RcloneRunner({ setup: options.rclone, configPath: options.configPath, redactor: this.redactor });
     this.config = new RemoteConfig(this.runner);
     this.rcd = new RcdClient(this.runner);
     this.fuse = options.fuse ?? (() => checkFuse());
     this.mounts = new MountsManager({
       rcd: this.rcd,
+      children: options.rclone.children,
       store: new MountStore(join(options.dataDir, 'mounts.json')),
       fuse: this.fuse,
       ...(options.onMountsChanged ? { onChange: options.onMountsChanged } : {}),
@@ -147,7 +143,7 @@ export class RemotesService {
       throw new RemoteError('in-use', `The remote "${name}" is used by ${users.map((u) => `"${u}"`).join(', ')}. Remove it from those jobs first, or confirm to delete it anyway.`);
     }
     for (const m of await this.mounts.list()) {
-      if (m.fs.startsWith(`${name}:`)) await this.mounts.remove(m.mountPoint);
+      if (remoteOf(m.fs) === name) await this.mounts.remove(m.mountPoint);
     }
     await this.config.delete(name);
     await this.notifyRemotes();
@@ -214,36 +210,24 @@ export class RemotesService {
     const name = basename(path) || remote;
     const target = isDir ? join(to, name) : to;
     const id = randomUUID();
-    const env = this.runner.childEnv();
-    const start = withDeathSignal(this.runner.rclone, [...this.runner.baseArgs(), 'copy', '--use-json-log', '--stats', '500ms', '--stats-log-level', 'NOTICE', '--', source, target], 'SIGKILL', env);
-    const child = execa(start.command, start.args, {
-      env,
-      extendEnv: false,
-      reject: false,
-      stdin: 'ignore',
-      buffer: false,
-      forceKillAfterDelay: 3000,
+    let last: DownloadUpdate = { id, source, to: target, state: 'running', bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0 };
+    let tail = '';
+    const child = this.runner.start({
+      args: ['copy', '--use-json-log', '--stats', '500ms', '--stats-log-level', 'NOTICE', '--', source, target],
+      killAfterMs: 3000,
+      onLine: (line, stream) => {
+        if (stream !== 'stderr') return;
+        const parsed = parseRcloneLine(line);
+        if (parsed.type === 'stats') {
+          const s = parsed.stats;
+          last = { ...last, bytes: s.bytes, totalBytes: s.totalBytes, files: s.transfers, totalFiles: s.totalTransfers, speed: s.speed };
+          this.options.onDownload?.(last);
+        } else if (line.trim()) tail = line;
+      },
     });
     const download: Download = { child, cancelled: false };
     this.downloads.set(id, download);
-    let last: DownloadUpdate = { id, source, to: target, state: 'running', bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0 };
-    let tail = '';
-    let buffer = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let nl = buffer.indexOf('\n');
-      while (nl >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        nl = buffer.indexOf('\n');
-        const stats = parseStats(line);
-        if (stats) {
-          last = { ...last, ...stats };
-          this.options.onDownload?.(last);
-        } else if (line.trim()) tail = line;
-      }
-    });
-    void child.then((result) => {
+    void child.result.then((result) => {
       this.downloads.delete(id);
       const state: DownloadUpdate['state'] = download.cancelled ? 'cancelled' : result.exitCode === 0 ? 'done' : 'failed';
       const message = state === 'failed' ? errorFromStderr(this.redactor.text(tail), result.exitCode ?? -1).message : undefined;
@@ -257,7 +241,7 @@ export class RemotesService {
     const d = this.downloads.get(id);
     if (!d) return { cancelled: false };
     d.cancelled = true;
-    d.child.kill('SIGTERM');
+    d.child.stop();
     return { cancelled: true };
   }
 
@@ -345,18 +329,5 @@ export class RemotesService {
     } catch {
       // A locked config cannot be listed; the page asks for the password instead.
     }
-  }
-}
-
-// Reads the stats object of one rclone JSON log line; undefined for other lines.
-export function parseStats(line: string): Pick<DownloadUpdate, 'bytes' | 'totalBytes' | 'files' | 'totalFiles' | 'speed'> | undefined {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    const parsed = JSON.parse(line) as { stats?: { bytes?: number; totalBytes?: number; transfers?: number; totalTransfers?: number; speed?: number } };
-    const s = parsed.stats;
-    if (!s) return undefined;
-    return { bytes: s.bytes ?? 0, totalBytes: s.totalBytes ?? 0, files: s.transfers ?? 0, totalFiles: s.totalTransfers ?? 0, speed: s.speed ?? 0 };
-  } catch {
-    return undefined;
   }
 }

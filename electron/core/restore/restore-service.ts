@@ -13,6 +13,7 @@ import type { EventBus } from '../events.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import type { ToolPaths } from '../tools/tools.js';
+import type { ChildRunner } from '../process/child.js';
 import type { KindEnv, OpenedDestination, PointInfo } from '../destinations/kind.js';
 import { destinationKinds } from '../destinations/kinds.js';
 import { type RecordEntry, binFromText, isUnder, textOf } from '../destinations/record/entry.js';
@@ -28,6 +29,7 @@ export interface RestoreServiceDeps {
   readonly jobs: JobService;
   readonly rclone: () => RcloneSetup;
   readonly tools: ToolPaths;
+  readonly children: ChildRunner;
   readonly events: EventBus;
   readonly now?: () => number;
 }
@@ -62,7 +64,7 @@ const pointInfo = (p: PointInfo) => ({
 
 /** Builds the restore handlers over the core's jobs, tools and events. */
 export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
-  const env = (): KindEnv => ({ rclone: deps.rclone(), tools: deps.tools, now: deps.now ?? Date.now });
+  const env = (): KindEnv => ({ rclone: deps.rclone(), tools: deps.tools, children: deps.children, now: deps.now ?? Date.now });
   // Restores running in this process, by restore id, so restore:cancel can stop them.
   const running = new Map<string, AbortController>();
   // A point's tree never changes once written: the picker's index is cached per point.
@@ -277,6 +279,7 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
           policy: req.policy,
           dryRun: req.dryRun,
           fetcher: opened.bytes(pointId),
+          children: deps.children,
           signal,
           onProgress: (p) => deps.events.emit('restore:progress', { restoreId, phase: p.phase, percent: p.percent, bytes: p.bytes, speed: p.bytes > 0 ? Math.round(p.bytes / Math.max(0.001, (Date.now() - started) / 1000)) : 0 }),
         });

@@ -3,6 +3,7 @@
 import type { Destination, DestinationKind, Job, Outcome, RunProgress } from '../../../shared/model.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import type { ToolPaths } from '../tools/tools.js';
+import type { ChildRunner } from '../process/child.js';
 
 /** One progress sample from a destination runner: the run's progress fields it knows, plus how far
  * (0–1) it is within this destination; the run manager adds run, job, destination and percent. */
@@ -25,6 +26,8 @@ export interface DestinationContext {
   readonly signal: AbortSignal;
   readonly tools: ToolPaths;
   readonly rclone: RcloneSetup;
+  /** The core's child runner: rsync, getfattr and the rest start through it. */
+  readonly children: ChildRunner;
   /** Appends a line to the run's log file (already redacted by the caller). */
   readonly log: (line: string) => void;
   readonly progress: (p: StepProgress) => void;

@@ -13,6 +13,7 @@ import { checkRunSources } from '../sources/run-sources.js';
 import { openRunLog } from './run-log.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import type { ToolPaths } from '../tools/tools.js';
+import type { ChildRunner } from '../process/child.js';
 import type { DestinationOutcome, DestinationRunners, StepProgress } from './destination-runner.js';
 
 export interface RunManagerOptions {
@@ -20,6 +21,7 @@ export interface RunManagerOptions {
   readonly events: EventBus;
   readonly logDir: string;
   readonly tools: ToolPaths;
+  readonly children: ChildRunner;
   readonly rclone: () => RcloneSetup;
   readonly runners: DestinationRunners;
   readonly now: () => number;
@@ -46,6 +48,15 @@ export function combineOutcomes(outcomes: readonly DestinationOutcome['outcome']
   if (outcomes.every((o) => o === 'skipped')) return 'skipped';
   if (good > 0 || outcomes.includes('partial')) return 'partial';
   return 'failed';
+}
+
+/**
+ * What a run copied, said once for the library: every destination gets the same files, so adding
+ * them up counted a 26-file library twice for two destinations ("52 files copied"). The run's
+ * figures are the most any destination received; each destination keeps its own.
+ */
+export function runTotals(results: readonly Pick<DestinationResult, 'bytes' | 'files'>[]): { bytes: number; files: number } {
+  return { bytes: Math.max(0, ...results.map((r) => r.bytes)), files: Math.max(0, ...results.map((r) => r.files)) };
 }
 
 /**
@@ -129,6 +140,7 @@ export function runManager(o: RunManagerOptions) {
             dryRun,
             signal: controller.signal,
             tools: o.tools,
+            children: o.children,
             rclone: o.rclone(),
             log,
             // A retry notice (or its end) is never throttled away.
@@ -164,9 +176,8 @@ export function runManager(o: RunManagerOptions) {
   }
 
   function finish(runId: number, outcome: Outcome, results: readonly DestinationResult[], error: string | null): RunSummary {
-    const sum = (k: 'bytes' | 'files' | 'errors') => results.reduce((a, r) => a + r[k], 0);
     const firstError = error ?? results.find((r) => r.firstError)?.firstError ?? null;
-    o.history.finishRun(runId, { outcome, endedAt: o.now(), bytes: sum('bytes'), files: sum('files'), errors: sum('errors') + (error ? 1 : 0), firstError });
+    o.history.finishRun(runId, { outcome, endedAt: o.now(), ...runTotals(results), errors: results.reduce((a, r) => a + r.errors, 0) + (error ? 1 : 0), firstError });
     const summary = o.history.get(runId)!;
     o.events.emit('runs:finished', summary);
     return summary;

@@ -4,7 +4,7 @@
 // — retrying in 31 s (attempt 2 of 4)"); a child killed from outside is a failure that says so,
 // never "cancelled" (only the user's Cancel is); a good run leaves the presence marker.
 import { type ChildEnd, nestedOwner, runOwnedBy } from '../process/child-owner.js';
-import { remoteOf } from '../rclone/plain-reason.js';
+import { remoteOf } from '../../../shared/remotes/remote-path.js';
 import type { Clock } from './clock.js';
 import { checkLocalDestination, isLocalTarget, markDestination } from './destination-presence.js';
 import { type RetryPolicy, looksLikeNetwork, runWithRetry } from './retry-policy.js';

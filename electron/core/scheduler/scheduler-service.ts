@@ -1,7 +1,7 @@
 // The scheduler area put together for one core: the schedule clock, the run queue with its
 // cross-process locks, the tray state and the notifications. Every run — scheduled, caught up,
 // manual, from the CLI — goes through the same queue, so one job never runs twice at once.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AlertSettings, type AppNotification, DEFAULT_ALERT_SETTINGS } from '../../../shared/alerts.js';
 import type { Job, RunSummary, RunTrigger } from '../../../shared/model.js';
@@ -38,6 +38,8 @@ export interface SchedulerServiceOptions {
   readonly startAtLogin?: () => boolean | null;
   /** Where diagnostics go (a scheduled run refused because another process runs the job). */
   readonly log?: (line: string) => void;
+  /** How often to look for runs and jobs other processes wrote (ms); 0 turns it off. Default 1000. */
+  readonly outsideCheckMs?: number;
 }
 
 export interface StartedRun {
@@ -146,13 +148,18 @@ export function schedulerService(o: SchedulerServiceOptions) {
   let lastTrayState: TrayState | null = null;
   // Progress arrives several times a second; history only changes when a run starts or ends.
   let recentRuns: RunSummary[] | null = null;
+  // Runs another process (a `reprise run`) is running: no progress reaches us, but they run.
+  let elsewhere: { runId: number; jobId: string }[] | null = null;
   const runsForTray = (): RunSummary[] => (recentRuns ??= o.jobs().flatMap((j) => o.history.list(j.id, RECENT_PER_JOB)).filter((r) => !r.dryRun));
+  const runningElsewhere = () => (elsewhere ??= o.history.runningElsewhere());
   function trayState(): TrayState {
     const jobs = o.jobs();
     const runs = runsForTray();
     const live = jobs.flatMap((j) => {
       const l = o.runs.liveOf(j.id);
-      return l ? [{ jobId: j.id, runId: l.runId, percent: l.progress?.percent ?? null }] : [];
+      if (l) return [{ jobId: j.id, runId: l.runId, percent: l.progress?.percent ?? null }];
+      const other = runningElsewhere().find((r) => r.jobId === j.id);
+      return other ? [{ jobId: j.id, runId: other.runId, percent: null }] : [];
     });
     return computeTrayState({
       now: o.clock.now(),
@@ -208,6 +215,40 @@ export function schedulerService(o: SchedulerServiceOptions) {
     for (const n of check.notifications) raise(n);
   }
 
+  // Other processes write the same history and settings: a `reprise run` from a terminal or cron,
+  // `reprise job add`. Without looking, the header and the cards learned of them only at the next
+  // minute's heartbeat (a finished CLI run showed "All backups OK" for up to a minute). SQLite's
+  // data_version changes only for other connections' commits, so asking it each second costs
+  // nothing while nobody else writes.
+  let seenHistory = o.history.outsideVersion();
+  const settingsFile = join(o.dataDir, 'settings.json');
+  const settingsStamp = () => {
+    try {
+      const s = statSync(settingsFile);
+      return `${s.mtimeMs}:${s.size}`;
+    } catch {
+      return '';
+    }
+  };
+  let seenSettings = settingsStamp();
+  function lookOutside(): void {
+    const version = o.history.outsideVersion();
+    const stamp = settingsStamp();
+    if (stamp !== seenSettings) {
+      seenSettings = stamp;
+      o.events.emit('jobs:changed', { jobs: o.jobs() });
+    }
+    if (version !== seenHistory) {
+      seenHistory = version;
+      recentRuns = null;
+      elsewhere = null;
+      o.events.emit('history:changed', { at: o.clock.now() });
+      publishTray();
+    }
+  }
+  const outsideMs = o.outsideCheckMs ?? 1000;
+  let outsideTimer: NodeJS.Timeout | null = null;
+
   const offs = [
     o.events.on('runs:started', () => {
       recentRuns = null;
@@ -215,12 +256,14 @@ export function schedulerService(o: SchedulerServiceOptions) {
     }),
     o.events.on('runs:finished', (run) => {
       recentRuns = null;
+      elsewhere = null;
       for (const n of notificationsForRun({ ...run, endedAt: run.endedAt ?? o.clock.now() }, alertSettings())) raise(n);
       publishTray();
     }),
     o.events.on('runs:progress', () => publishTray()),
     o.events.on('jobs:changed', () => {
       recentRuns = null;
+      elsewhere = null;
       scheduler.tick();
       publishStatus();
     }),
@@ -231,6 +274,7 @@ export function schedulerService(o: SchedulerServiceOptions) {
   let heartbeat: (() => void) | null = null;
   const beat = () => {
     recentRuns = null;
+    elsewhere = null;
     checkStale();
     publishTray();
     heartbeat = o.clock.setTimer(o.clock.now() + 60_000, beat);
@@ -252,6 +296,15 @@ export function schedulerService(o: SchedulerServiceOptions) {
       if (!o.runSchedules) return;
       scheduler.start();
       beat();
+      if (outsideMs > 0) {
+        outsideTimer = setInterval(lookOutside, outsideMs);
+        outsideTimer.unref();
+      }
+    },
+    /** Runs the job's run in another process, if one does (the lock holder's label, e.g. "reprise run"). */
+    runningElsewhere(jobId: string): { runId: number; where: string } | null {
+      const r = runningElsewhere().find((x) => x.jobId === jobId);
+      return r ? { runId: r.runId, where: locks.holder(jobId)?.label ?? 'another Reprise' } : null;
     },
     /** Cancels the job's run: waiting here, running here, or running in another process (via its lock). */
     cancelJob(jobId: string): 'queue' | 'here' | 'other-process' | 'not-running' {
@@ -288,6 +341,8 @@ export function schedulerService(o: SchedulerServiceOptions) {
     idle: () => queue.idle(),
     /** Stops the schedules and drops waiting runs (first step of shutting down). */
     stop(): void {
+      if (outsideTimer) clearInterval(outsideTimer);
+      outsideTimer = null;
       heartbeat?.();
       heartbeat = null;
       scheduler.stop();

@@ -25,6 +25,7 @@ export const storedJobSchema = z.object({
   transfers: z.number().int().nullable().default(null),
   checkers: z.number().int().nullable().default(null),
   verify: z.boolean().default(false),
+  checksum: z.boolean().default(false),
   createdAt: z.string(),
 });
 

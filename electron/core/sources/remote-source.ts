@@ -5,7 +5,7 @@
 import { basename, posix } from 'node:path';
 import type { RcloneExec } from '../rclone/rclone-exec.js';
 import { networkReason } from '../rclone/plain-reason.js';
-import { parseTarget } from '../rclone/targets.js';
+import { parseTarget } from '../../../shared/remotes/remote-path.js';
 
 /** Whether a source is REMOTE:PATH rather than a local folder. */
 export function isRemoteSource(source: string): boolean {

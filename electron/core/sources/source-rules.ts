@@ -3,7 +3,7 @@
 // (it does not stage a copy in a local cache; see README "Sources on remotes").
 import type { DestinationKind } from '../../../shared/model.js';
 import { raise } from '../../../shared/result.js';
-import { parseTarget } from '../rclone/targets.js';
+import { parseTarget } from '../../../shared/remotes/remote-path.js';
 import { isRemoteSource } from './remote-source.js';
 
 /** Raises for a job mixing local and remote sources, a snapshot of a remote source, or a destination inside a remote source. */

@@ -1,5 +1,5 @@
 // Finds rclone and rsync, reads their versions, and says plainly how to install them when missing.
-import { execa } from 'execa';
+import type { ChildRunner } from '../process/child.js';
 import type { ToolInfo } from '../../../shared/model.js';
 
 export interface ToolPaths {
@@ -37,9 +37,9 @@ function atLeast(v: readonly number[], min: readonly number[]): boolean {
 }
 
 /** Runs `<tool> --version` and reports whether it is there and new enough. */
-export async function detectTool(name: ToolInfo['name'], path: string): Promise<ToolInfo> {
-  const result = await execa(path, ['--version'], { reject: false, timeout: 15_000, env: { LC_ALL: 'C' } });
-  if (result.failed && (result as { code?: string }).code === 'ENOENT') {
+export async function detectTool(children: ChildRunner, name: ToolInfo['name'], path: string): Promise<ToolInfo> {
+  const result = await children.run({ command: path, args: ['--version'], keepStdout: true, keepStderr: true, timeoutMs: 15_000, env: { LC_ALL: 'C' } });
+  if (result.spawnError?.code === 'ENOENT') {
     return { name, found: false, version: null, path, ok: false, problem: `${name} was not found (looked for "${path}"). ${installHint[name]}` };
   }
   const text = `${result.stdout}\n${result.stderr}`;

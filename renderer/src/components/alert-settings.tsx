@@ -6,16 +6,18 @@ import { useUi } from '../store';
 
 /** The notifications card. */
 export function AlertSettingsCard() {
-  const { call } = useUi();
+  const { call, notifyPermission } = useUi();
   const [loaded, setLoaded] = useState(false);
   const [notifyOnSuccess, setNotifyOnSuccess] = useState(false);
   const [webhook, setWebhook] = useState('');
+  const [saved, setSaved] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string; hint?: string } | null>(null);
   useEffect(() => {
     void call('alerts:get', {}).then((r) => {
       if (!r.ok) return;
       setNotifyOnSuccess(r.value.notifyOnSuccess);
       setWebhook(r.value.webhookUrl ?? '');
+      setSaved(r.value.webhookUrl ?? '');
       setLoaded(true);
     });
   }, [call]);
@@ -23,12 +25,16 @@ export function AlertSettingsCard() {
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const r = await call('alerts:set', { notifyOnSuccess, webhookUrl: webhook.trim() || null });
-    if (r.ok) setMessage({ ok: true, text: 'Saved.' });
+    if (r.ok) {
+      setSaved(r.value.webhookUrl ?? '');
+      setMessage({ ok: true, text: 'Saved.' });
+    }
     else fail(r.error);
   };
   const test = async () => {
-    const r = await call('alerts:test', {});
-    if (r.ok) setMessage({ ok: true, text: `The webhook answered (HTTP ${r.value.status}).` });
+    // The address as typed: testing it before saving is the point of a test.
+    const r = await call('alerts:test', { webhookUrl: webhook.trim() });
+    if (r.ok) setMessage({ ok: true, text: `The webhook answered (HTTP ${r.value.status}).${webhook.trim() !== saved ? ' Save to use this address.' : ''}` });
     else fail(r.error);
   };
   if (!loaded) return null;
@@ -45,6 +51,11 @@ export function AlertSettingsCard() {
         <input data-testid="alert-webhook" value={webhook} onChange={(e) => setWebhook(e.target.value)} placeholder="https://ntfy.sh/my-backups" spellCheck={false} />
       </label>
       <p className="help">Every notification is also sent there as JSON — useful when Reprise runs on a server without a screen.</p>
+      {notifyPermission === 'denied' && !window.bridge && (
+        <p className="help note" data-testid="notifications-denied">
+          This browser blocks notifications from this page, so failures reach you here and by webhook only. To allow them, use the site settings (the icon left of the address), then reload.
+        </p>
+      )}
       {message && (
         <div className={message.ok ? 'muted small' : 'error-box'} role="status">
           {message.text}

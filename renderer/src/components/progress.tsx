@@ -1,7 +1,9 @@
 // A live progress block: bar, percent, bytes, speed, ETA and the file being copied; while a
-// destination waits to try again, what went wrong and a countdown instead of the figures.
+// destination waits to try again, what went wrong and a countdown instead of the figures. The
+// percent is the whole run's; the bytes name the destination they belong to when the run has
+// several, so the two never seem to disagree ("75 %" next to "to NAS (2 of 2 destinations): 16.7 MB of 33.7 MB").
 import { useEffect, useState } from 'react';
-import { formatBytes, formatDuration, formatSpeed, progressWhere, retryLine } from '../../../shared/format';
+import { formatDuration, formatSpeed, progressBytes, progressWhere, retryLine } from '../../../shared/format';
 import type { RetryWait, RunProgress } from '../../../shared/model';
 
 // Counts a retry wait down from the moment its sample arrived (the core's clock may differ).
@@ -23,6 +25,7 @@ function RetryNotice({ retry }: { retry: RetryWait }) {
 export function RunProgressView({ p }: { p: RunProgress }) {
   const current = p.current[0];
   const where = progressWhere(p);
+  const bytes = progressBytes(p);
   return (
     <div className="progress" data-testid="progress">
       <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={p.percent} aria-label="Backup progress">
@@ -32,17 +35,23 @@ export function RunProgressView({ p }: { p: RunProgress }) {
         <>
           {/* keyed by the sample, so a new wait starts its own countdown */}
           <RetryNotice key={`${p.destId}-${p.retry.attempt}`} retry={p.retry} />
-          {where && <div className="progress-line"><span data-testid="progress-where">{where}</span></div>}
+          {where && (
+            <div className="progress-line">
+              <span data-testid="progress-where">{where}</span>
+            </div>
+          )}
         </>
       ) : (
         <div className="progress-line">
           <strong data-testid="progress-percent">{p.percent.toFixed(0)} %</strong>
-          <span>
-            {formatBytes(p.bytes)} of {formatBytes(p.totalBytes)}
-          </span>
-          <span>{formatSpeed(p.speed)}</span>
-          <span>{p.eta !== null ? `${formatDuration(p.eta)} left` : 'estimating…'}</span>
-          {where && <span data-testid="progress-where">{where}</span>}
+          {bytes && <span data-testid="progress-bytes">{bytes}</span>}
+          {p.steps > 1 && (
+            <span data-testid="progress-source">
+              source {p.step} of {p.steps}
+            </span>
+          )}
+          {bytes && <span>{formatSpeed(p.speed)}</span>}
+          {bytes && <span>{p.eta !== null ? `${formatDuration(p.eta)} left` : 'estimating…'}</span>}
         </div>
       )}
       {current && !p.retry && (

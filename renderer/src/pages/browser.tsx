@@ -4,7 +4,8 @@
 import '../remotes/remotes.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { formatBytes, formatSpeed } from '../../../shared/format';
+import { formatBytes, formatSpeed, formatWhen } from '../../../shared/format';
+import { When } from '../components/when';
 import type { BrowseEntry, BrowseListing, RemoteQuota } from '../../../shared/remotes/types';
 import type { AppError } from '../../../shared/result';
 import { Icon } from '../components/icons';
@@ -92,7 +93,7 @@ function Downloads() {
 }
 
 /** A restore point id (`2026-11-22T030000Z`) as a local time. */
-const pointTime = (id: string) => new Date(id.replace(/^(\d{4}-\d\d-\d\d)T(\d\d)(\d\d)(\d\d)Z.*$/, '$1T$2:$3:$4Z')).toLocaleString();
+const pointTime = (id: string) => formatWhen(Date.parse(id.replace(/^(\d{4}-\d\d-\d\d)T(\d\d)(\d\d)(\d\d)Z.*$/, '$1T$2:$3:$4Z')), Date.now());
 
 function describePoint(at: PointRef): string {
   if (at.kind === 'snapshot') return `the snapshot of ${pointTime(at.id)}`;
@@ -153,6 +154,7 @@ export function Browser() {
   const [listing, setListing] = useState<BrowseListing | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
+  const [emptyRemote, setEmptyRemote] = useState(false);
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'name', desc: false });
   const [sizes, setSizes] = useState<Record<string, number | 'busy'>>({});
@@ -173,6 +175,7 @@ export function Browser() {
     async (r: string, p: string) => {
       setLoading(true);
       setError(null);
+      setEmptyRemote(false);
       setSelected(null);
       setFilter('');
       const res = await call('browse:list', { remote: r, path: p });
@@ -182,6 +185,12 @@ export function Browser() {
         setPath(p);
         useRemotes.setState({ browseTarget: { remote: r, path: p } });
         scroller.current?.scrollTo({ top: 0 });
+      } else if (res.error.kind === 'not-found' && p === '') {
+        // A new remote (an encrypted one, say) whose folder the first backup will make: nothing is
+        // wrong, there is just nothing there yet.
+        setListing({ remote: r, path: '', entries: [] });
+        setPath('');
+        setEmptyRemote(true);
       } else setError(res.error);
     },
     [call],
@@ -267,7 +276,11 @@ export function Browser() {
         </div>
         <div ref={scroller} className="file-scroll" data-testid="browse-scroll">
           {loading && <div className="muted pad">Listing…</div>}
-          {!loading && listing && rows.length === 0 && <div className="muted pad">{filter ? 'Nothing matches the filter.' : 'This folder is empty.'}</div>}
+          {!loading && listing && rows.length === 0 && (
+            <div className="muted pad" data-testid="browse-empty">
+              {filter ? 'Nothing matches the filter.' : emptyRemote ? 'Empty — ready for the first backup.' : 'This folder is empty.'}
+            </div>
+          )}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((v) => {
               const e = rows[v.index]!;
@@ -307,7 +320,7 @@ export function Browser() {
                     )}
                   </span>
                   <span role="gridcell" className="muted">
-                    {e.modTime ? new Date(e.modTime).toLocaleString() : ''}
+                    {e.modTime ? <When ms={Date.parse(e.modTime)} style="short" /> : ''}
                   </span>
                 </div>
               );

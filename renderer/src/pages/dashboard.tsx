@@ -1,6 +1,10 @@
 // Dashboard: one card per job — last result, destinations with their own status, live progress.
-import { formatAgo, formatBytes, formatDuration, plural } from '../../../shared/format';
+import { formatBytes, formatDuration, plural } from '../../../shared/format';
 import type { JobStatus, RunProgress, RunSummary } from '../../../shared/model';
+import { runProblem } from '../../../shared/run-words';
+import { describeCron } from '../../../shared/schedule';
+import { runtimeLocale } from '../../../shared/format';
+import { When } from '../components/when';
 import { Icon } from '../components/icons';
 import { OutcomeBadge, toneOf } from '../components/outcome';
 import { RunProgressView } from '../components/progress';
@@ -11,20 +15,55 @@ function shortPath(p: string): string {
   return parts.length > 2 ? `…/${parts.slice(-2).join('/')}` : p;
 }
 
-function ResultLine({ run, now }: { run: RunSummary; now: number }) {
+function ResultLine({ run }: { run: RunSummary }) {
   const took = run.endedAt ? formatDuration((run.endedAt - run.startedAt) / 1000) : '';
+  const dests = run.destinations.length;
   return (
     <div className="result-line" data-testid="last-result">
       <OutcomeBadge outcome={run.outcome} />
       <span>
-        {formatAgo(run.startedAt, now)} · {formatBytes(run.bytes)} · {plural(run.files, 'file')} copied{took ? ` in ${took}` : ''}
+        <When ms={run.endedAt ?? run.startedAt} /> · {formatBytes(run.bytes)} · {plural(run.files, 'file')} copied{dests > 1 ? ` to ${dests} destinations` : ''}
+        {took ? ` in ${took}` : ''}
       </span>
     </div>
   );
 }
 
-function JobCard({ status, live, justFinished }: { status: JobStatus; live: RunProgress | undefined; justFinished: RunSummary | undefined }) {
-  const { call, now, scheduler } = useUi();
+/** What went wrong in the last run, in plain words, with Retry: read from history, so it survives a reload. */
+function ProblemBox({ run, onRetry }: { run: RunSummary; onRetry: () => void }) {
+  const { openRun } = useUi();
+  const text = runProblem(run);
+  if (!text) return null;
+  const calm = run.outcome === 'cancelled';
+  // Red for a failure; amber for what needs a look but lost nothing (interrupted, partial, missing); grey for a cancel.
+  const box = calm ? 'notice-box' : run.outcome === 'failed' ? 'error-box' : 'warn-note-box';
+  const failed = run.destinations.filter((d) => d.outcome !== 'success' && d.firstError && d.firstError !== run.firstError);
+  return (
+    <div className={box} role={calm ? 'status' : 'alert'} data-testid="run-problem" data-outcome={run.outcome}>
+      <div className="problem-text">{text}</div>
+      {failed.length > 0 && (
+        <ul className="problem-more small">
+          {failed.slice(0, 3).map((d) => (
+            <li key={d.destId}>
+              {d.target}: {runProblem(d)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="problem-actions">
+        <button className="button small" onClick={onRetry} data-testid="retry">
+          <Icon name="play" size={12} /> {calm ? 'Back up now' : 'Retry'}
+        </button>
+        <button className="button ghost small" onClick={() => openRun(run.id)}>
+          Details and log
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function JobCard({ status, live }: { status: JobStatus; live: RunProgress | undefined }) {
+  const { call, scheduler } = useUi();
   const { job, lastRun } = status;
   const waiting = !live && !status.runningId && (scheduler?.queued.includes(job.id) ?? false);
   const running = Boolean(live || status.runningId) || waiting;
@@ -38,7 +77,6 @@ function JobCard({ status, live, justFinished }: { status: JobStatus; live: RunP
     if (!r.ok) useUi.setState({ toast: r.error });
   };
   const destOutcome = (destId: string) => lastRun?.destinations.find((d) => d.destId === destId);
-  const failedNow = justFinished && justFinished.outcome !== 'success' ? justFinished : null;
   return (
     <article className="card job-card" data-testid="job-card" data-job={job.name} aria-label={`Job ${job.name}`}>
       <header className="card-head">
@@ -63,7 +101,7 @@ function JobCard({ status, live, justFinished }: { status: JobStatus; live: RunP
           const r = destOutcome(d.id);
           const tone = live?.destId === d.id ? 'busy' : toneOf(r?.outcome ?? null);
           return (
-            <span key={d.id} className={`chip tone-${tone}`} data-testid="dest-chip" data-tone={tone} title={r?.firstError ?? d.target}>
+            <span key={d.id} className={`chip tone-${tone}`} data-testid="dest-chip" data-tone={tone} title={r && r.outcome !== 'success' ? `${d.target}: ${runProblem(r) ?? ''}` : d.target}>
               <Icon name={d.target.includes(':') && !d.target.startsWith('/') ? 'cloud' : 'folder'} size={13} />
               {d.target}
               <small>{d.kind}</small>
@@ -73,22 +111,31 @@ function JobCard({ status, live, justFinished }: { status: JobStatus; live: RunP
       </div>
       {live ? (
         <RunProgressView p={live} />
+      ) : status.runningElsewhere ? (
+        <div className="muted" data-testid="running-elsewhere">
+          Backing up in {status.runningElsewhere}… its progress shows there.
+        </div>
       ) : running ? (
         <div className="muted">Starting…</div>
       ) : lastRun ? (
-        <ResultLine run={lastRun} now={now} />
+        <ResultLine run={lastRun} />
       ) : (
         <div className="muted">Never backed up yet.</div>
       )}
-      {!running && failedNow?.firstError && (
-        <details className="error-box">
-          <summary>{failedNow.firstError}</summary>
-          <div>Log: {failedNow.logPath}</div>
-        </details>
-      )}
+      {!running && lastRun && <ProblemBox run={lastRun} onRetry={() => void start()} />}
       <footer className="card-foot">
         <span>
-          <Icon name="clock" size={13} /> {status.nextRun ? `Next run ${new Date(status.nextRun).toLocaleString()}` : job.schedule ? `Schedule: ${job.schedule}` : 'Runs when you click Back up now'}
+          <Icon name="clock" size={13} />{' '}
+          {status.nextRun ? (
+            <span>
+              Next run <When ms={status.nextRun} />
+              {job.schedule && ` · ${describeCron(job.schedule, runtimeLocale())}`}
+            </span>
+          ) : job.schedule ? (
+            `${describeCron(job.schedule, runtimeLocale())}${scheduler?.pause ? ' (schedules paused)' : ''}`
+          ) : (
+            'Runs when you click Back up now'
+          )}
         </span>
       </footer>
     </article>
@@ -97,7 +144,7 @@ function JobCard({ status, live, justFinished }: { status: JobStatus; live: RunP
 
 /** The dashboard page. */
 export function Dashboard() {
-  const { jobs, live, finished, loaded, go } = useUi();
+  const { jobs, live, loaded, go } = useUi();
   if (loaded && jobs.length === 0) {
     return (
       <div className="empty">
@@ -115,7 +162,7 @@ export function Dashboard() {
   return (
     <div className="cards">
       {jobs.map((s) => (
-        <JobCard key={s.job.id} status={s} live={live[s.job.id]} justFinished={finished[s.job.id]} />
+        <JobCard key={s.job.id} status={s} live={live[s.job.id]} />
       ))}
     </div>
   );

@@ -4,12 +4,14 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ChangeActionDto, ChangeEntryDto, DestinationChangesDto } from '../../../shared/contract/scheduler';
 import { formatBytes, formatDuration, plural } from '../../../shared/format';
 import type { Outcome, RunSummary, RunTrigger } from '../../../shared/model';
+import { outcomeWords } from '../../../shared/outcome-words';
+import { type LogLine, readableLog, runProblem } from '../../../shared/run-words';
 import { OutcomeBadge } from '../components/outcome';
+import { When } from '../components/when';
 import { useUi } from '../store';
 
 const triggerLabel: Record<RunTrigger, string> = { schedule: 'Scheduled', 'catch-up': 'Caught up', manual: 'Manual', cli: 'Command line' };
 const outcomes: readonly Outcome[] = ['success', 'partial', 'failed', 'skipped', 'cancelled', 'interrupted', 'running'];
-const outcomeWord: Record<Outcome, string> = { success: 'Succeeded', partial: 'Partly failed', failed: 'Failed', skipped: 'Destination missing', cancelled: 'Cancelled', interrupted: 'Interrupted', running: 'Running' };
 
 interface Filter {
   readonly job: string;
@@ -78,9 +80,23 @@ function Changes({ run }: { run: RunSummary }) {
   );
 }
 
+function LogView({ lines }: { lines: readonly LogLine[] }) {
+  return (
+    <ol className="log-view" data-testid="run-log">
+      {lines.map((l, i) => (
+        <li key={i} className={`log-${l.level}`}>
+          {l.time && <span className="log-time">{new Date(l.time).toLocaleTimeString()}</span>}
+          <span className="log-text">{l.text}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 function Log({ run }: { run: RunSummary }) {
-  const { call } = useUi();
+  const { call, info } = useUi();
   const [log, setLog] = useState<{ text: string; truncated: boolean; available: boolean } | null>(null);
+  const [raw, setRaw] = useState(false);
   if (!run.logPath) return null;
   if (!log) {
     return (
@@ -91,34 +107,53 @@ function Log({ run }: { run: RunSummary }) {
   }
   if (!log.available) return <div className="muted small">The log of this run was removed to save space.</div>;
   return (
-    <div>
-      {log.truncated && <div className="muted small">The end of the log:</div>}
-      <pre className="log-view" data-testid="run-log">
-        {log.text}
-      </pre>
-      <div className="muted small">{run.logPath}</div>
+    <div className="stack-tight">
+      <div className="log-head">
+        <span className="muted small">{log.truncated ? 'The end of the log:' : 'The log:'}</span>
+        <label className="check small">
+          <input type="checkbox" checked={raw} onChange={(e) => setRaw(e.target.checked)} /> As rclone and rsync wrote it
+        </label>
+      </div>
+      {raw ? (
+        <pre className="log-view raw" data-testid="run-log-raw">
+          {log.text}
+        </pre>
+      ) : (
+        <LogView lines={readableLog(log.text)} />
+      )}
+      {/* A file path helps in the desktop app (and on the server's own disk); a browser cannot open it. */}
+      {info?.host === 'electron' && <div className="muted small">{run.logPath}</div>}
     </div>
   );
 }
 
 function RunDetail({ run }: { run: RunSummary }) {
+  const problem = runProblem(run);
   return (
     <div className="history-detail">
+      {problem && (
+        <div className={`problem-line ${run.outcome === 'cancelled' ? 'muted' : 'error-text'}`} data-testid="history-problem">
+          {problem}
+        </div>
+      )}
       <div className="dest-stats">
-        {run.destinations.map((d) => (
-          <div key={d.destId} style={{ display: 'contents' }}>
-            <OutcomeBadge outcome={d.outcome} />
-            <span>
-              {d.target}
-              {d.firstError && <div className="error-text">{d.firstError}</div>}
-            </span>
-            <span className="muted">
-              {formatBytes(d.bytes)} · {plural(d.files, 'file')}
-              {d.errors > 0 ? ` · ${plural(d.errors, 'error')}` : ''}
-              {d.endedAt ? ` · ${formatDuration((d.endedAt - d.startedAt) / 1000)}` : ''}
-            </span>
-          </div>
-        ))}
+        {run.destinations.map((d) => {
+          const why = runProblem(d);
+          return (
+            <div key={d.destId} style={{ display: 'contents' }}>
+              <OutcomeBadge outcome={d.outcome} />
+              <span className="dest-target">
+                {d.target}
+                {why && why !== problem && <div className={d.outcome === 'cancelled' ? 'muted small' : 'error-text'}>{why}</div>}
+              </span>
+              <span className="muted">
+                {formatBytes(d.bytes)} · {plural(d.files, 'file')}
+                {d.errors > 0 ? ` · ${plural(d.errors, 'error')}` : ''}
+                {d.endedAt ? ` · ${formatDuration((d.endedAt - d.startedAt) / 1000)}` : ''}
+              </span>
+            </div>
+          );
+        })}
       </div>
       <Changes run={run} />
       <Log run={run} />
@@ -178,7 +213,7 @@ export function History() {
             <option value="">Any outcome</option>
             {outcomes.map((o) => (
               <option key={o} value={o}>
-                {outcomeWord[o]}
+                {outcomeWords[o]}
               </option>
             ))}
           </select>
@@ -209,7 +244,9 @@ export function History() {
               <button className={`list-row history-row ${open === r.id ? 'focused' : ''}`} onClick={() => setOpen(open === r.id ? null : r.id)} aria-expanded={open === r.id}>
                 <OutcomeBadge outcome={r.outcome} />
                 <strong>{r.jobName}</strong>
-                <span className="muted">{new Date(r.startedAt).toLocaleString()}</span>
+                <span className="muted">
+                  <When ms={r.startedAt} style="short" />
+                </span>
                 <span className="muted">{r.endedAt ? formatDuration((r.endedAt - r.startedAt) / 1000) : 'running'}</span>
                 <span>
                   {formatBytes(r.bytes)} · {plural(r.files, 'file')}

@@ -2,17 +2,23 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import type { DestinationKind, Job, RemoteInfo } from '../../../shared/model';
 import { defaultRetention } from '../../../shared/restore';
-import { CRON_PRESETS, describeCron, normalizeCron } from '../../../shared/schedule';
+import { CRON_PRESETS, describeCron, normalizeCron, presetLabel } from '../../../shared/schedule';
+import { runtimeLocale } from '../../../shared/format';
+import { optionsNotApplying } from '../../../shared/job-options';
+import { ChooseFolder } from '../components/folder-picker';
+import { When } from '../components/when';
 import type { AppError } from '../../../shared/result';
 import { Icon } from '../components/icons';
 import { useUi } from '../store';
 import { ErrorBox } from '../components/error-box';
 
-const destinationKinds: readonly { kind: DestinationKind; label: string; help: string }[] = [
-  { kind: 'copy', label: 'A copy (adds and updates, never deletes)', help: 'Copy adds and updates files at the destination and never deletes.' },
-  { kind: 'snapshot', label: 'Snapshots in a local or NAS folder (restore points)', help: 'rsync snapshots: every run is a restore point; unchanged files cost no space.' },
-  { kind: 'mirror', label: 'A versioned mirror on a remote (restore points)', help: 'current/ mirrors your folder; replaced and deleted files are kept in versions/.' },
+const destinationKinds: readonly { kind: DestinationKind; label: string; help: string; placeholder: string }[] = [
+  { kind: 'snapshot', label: 'Snapshots', help: 'rsync snapshots in a local or NAS folder: every run is a restore point; unchanged files cost no space.', placeholder: '/mnt/nas/snapshots' },
+  { kind: 'mirror', label: 'Versioned mirror', help: 'current/ mirrors your folders; replaced and deleted files are kept in versions/, so every run is a restore point. Any rclone remote or a local folder.', placeholder: 'b2:bucket/music or /media/backup' },
+  { kind: 'copy', label: 'Copy', help: 'Adds and updates files at the destination, never deletes; keeps no restore points.', placeholder: '/media/backup or remote:path' },
 ];
+
+const isRemoteTarget = (t: string) => /^[^/\\:]+:/.test(t.trim());
 
 const CUSTOM = 'custom';
 
@@ -60,7 +66,7 @@ function ScheduleEditor({ value, onChange }: { value: string | null; onChange: (
         <option value="">Only when I click Back up now</option>
         {CRON_PRESETS.map((p) => (
           <option key={p.id} value={p.expression}>
-            {p.label}
+            {presetLabel(p, runtimeLocale())}
           </option>
         ))}
         <option value={CUSTOM}>Custom (cron)…</option>
@@ -72,8 +78,16 @@ function ScheduleEditor({ value, onChange }: { value: string | null; onChange: (
         <div className="schedule-preview" data-testid="schedule-preview" aria-live="polite">
           {check.ok ? (
             <>
-              <strong>{check.value.description}</strong>
-              <span>Next: {check.value.nextRuns.map((t) => new Date(t).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })).join(' · ')}</span>
+              <strong>{describeCron(value ?? '', runtimeLocale())}</strong>
+              <span>
+                Next:{' '}
+                {check.value.nextRuns.map((t, i) => (
+                  <span key={t}>
+                    {i > 0 && ' · '}
+                    <When ms={t} style="short" />
+                  </span>
+                ))}
+              </span>
               <span>Missed while the computer is off or asleep? It runs once when it is back.</span>
             </>
           ) : (
@@ -88,74 +102,132 @@ function ScheduleEditor({ value, onChange }: { value: string | null; onChange: (
 }
 
 const numberOrNull = (s: string): number | null => (s.trim() === '' ? null : Number(s));
+const countText = (n: number | undefined) => (n === undefined ? '' : String(n));
 
-function ListEditor({ label, values, onChange, placeholder, testId, pickFolder }: { label: string; values: string[]; onChange: (v: string[]) => void; placeholder: string; testId: string; pickFolder?: boolean }) {
-  const { call, info } = useUi();
-  // Only the desktop app has a native folder dialog; in a browser the path is typed (and checked on save).
-  const canPick = pickFolder && info?.host === 'electron';
-  const pick = async (i: number) => {
-    const r = await call('app:pick-folder', { title: label });
-    if (r.ok && r.value.path) onChange(values.map((x, j) => (j === i ? r.value.path! : x)));
-  };
+function SourceList({ values, onChange }: { values: string[]; onChange: (v: string[]) => void }) {
   return (
     <fieldset className="field">
-      <legend>{label}</legend>
+      <legend>Source folders</legend>
       {values.map((v, i) => (
         <div className="row" key={i}>
-          <input
-            data-testid={`${testId}-${i}`}
-            aria-label={`${label} ${i + 1}`}
-            value={v}
-            placeholder={placeholder}
-            onChange={(e) => onChange(values.map((x, j) => (j === i ? e.target.value : x)))}
-          />
-          {canPick && (
-            <button type="button" className="button" onClick={() => void pick(i)}>
-              Choose…
-            </button>
-          )}
+          <input data-testid={`job-source-${i}`} aria-label={`Source folder ${i + 1}`} value={v} placeholder="/home/me/Music" onChange={(e) => onChange(values.map((x, j) => (j === i ? e.target.value : x)))} />
+          <ChooseFolder label={`Source folder ${i + 1}`} value={v} onPick={(p) => onChange(values.map((x, j) => (j === i ? p : x)))} />
           {values.length > 1 && (
-            <button type="button" className="button ghost" aria-label={`Remove ${label} ${i + 1}`} onClick={() => onChange(values.filter((_, j) => j !== i))}>
+            <button type="button" className="button ghost" aria-label={`Remove source folder ${i + 1}`} onClick={() => onChange(values.filter((_, j) => j !== i))}>
               <Icon name="trash" size={14} />
             </button>
           )}
         </div>
       ))}
       <button type="button" className="button ghost small" onClick={() => onChange([...values, ''])}>
-        <Icon name="plus" size={13} /> Add another
+        <Icon name="plus" size={13} /> Add another source
       </button>
+      <p className="help">A folder on a remote is written REMOTE:PATH (e.g. gdrive:Music); it can go to mirror and copy destinations, not snapshots.</p>
     </fieldset>
   );
 }
 
-/** What each remote destination can compare files by, when that needs saying (a remote without times or checksums). */
-function DestinationNotes({ targets }: { targets: readonly string[] }) {
+// What each remote can compare files by, asked once per remote for the whole window's life.
+const notesAsked = new Map<string, Promise<string | null>>();
+
+/** The note about one destination's remote (plain WebDAV compares by size only), when there is one. */
+function DestinationNote({ target }: { target: string }) {
   const { call } = useUi();
-  const [notes, setNotes] = useState<Record<string, string | null>>({});
-  const remoteTargets = targets.map((t) => t.trim()).filter((t) => /^[^/\\:]+:/.test(t));
-  const key = remoteTargets.join('\n');
+  const [note, setNote] = useState<string | null>(null);
+  const remote = isRemoteTarget(target) ? target.trim().slice(0, target.trim().indexOf(':') + 1) : null;
   useEffect(() => {
-    // Ask once the typing has settled; each remote is asked once.
+    setNote(null);
+    if (!remote) return;
+    let live = true;
+    // Ask once the typing has settled.
     const timer = setTimeout(() => {
-      for (const t of key.split('\n').filter(Boolean)) {
-        const remote = t.slice(0, t.indexOf(':') + 1);
-        if (remote in notes) continue;
-        setNotes((n) => ({ ...n, [remote]: null }));
-        void call('jobs:destination-info', { target: t }).then((r) => r.ok && setNotes((n) => ({ ...n, [remote]: r.value.note })));
-      }
+      if (!notesAsked.has(remote)) notesAsked.set(remote, call('jobs:destination-info', { target: target.trim() }).then((r) => (r.ok ? r.value.note : null)));
+      void notesAsked.get(remote)!.then((n) => live && setNote(n));
     }, 400);
-    return () => clearTimeout(timer);
-  }, [key, call, notes]);
-  const shown = [...new Set(remoteTargets.map((t) => t.slice(0, t.indexOf(':') + 1)))].map((r) => notes[r]).filter((n): n is string => !!n);
-  if (shown.length === 0) return null;
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [remote, call]);
+  if (!note) return null;
   return (
-    <>
-      {shown.map((n) => (
-        <p key={n} className="help note" data-testid="destination-note">
-          <Icon name="warn" size={13} /> {n}
+    <p className="help note" data-testid="destination-note">
+      <Icon name="warn" size={13} /> {note}
+    </p>
+  );
+}
+
+interface DestRow {
+  readonly kind: DestinationKind;
+  readonly target: string;
+}
+
+/** Every destination with its own kind: a snapshot folder and a cloud mirror in one job. */
+function DestinationList({ rows, onChange, remotes }: { rows: DestRow[]; onChange: (rows: DestRow[]) => void; remotes: readonly RemoteInfo[] }) {
+  const set = (i: number, patch: Partial<DestRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  // A remote picked from the list lands in the last empty row (a new one otherwise); snapshots
+  // cannot live on a remote, so such a row becomes a mirror.
+  const useRemote = (name: string) => {
+    const i = rows.findIndex((r) => r.target.trim() === '');
+    const row = { kind: (i >= 0 && rows[i]!.kind !== 'snapshot' ? rows[i]!.kind : 'mirror') as DestinationKind, target: `${name}:` };
+    onChange(i >= 0 ? rows.map((r, j) => (j === i ? row : r)) : [...rows, row]);
+  };
+  return (
+    <fieldset className="field" aria-describedby="dest-help">
+      <legend>Back up to</legend>
+      {rows.map((r, i) => {
+        const kind = destinationKinds.find((k) => k.kind === r.kind)!;
+        const snapshotOnRemote = r.kind === 'snapshot' && isRemoteTarget(r.target);
+        return (
+          <div className="dest-row" key={i} data-testid="dest-row">
+            <div className="row">
+              <select className="dest-kind" data-testid={`job-kind-${i}`} aria-label={`Keep destination ${i + 1} as`} value={r.kind} onChange={(e) => set(i, { kind: e.target.value as DestinationKind })}>
+                {destinationKinds.map((k) => (
+                  <option key={k.kind} value={k.kind}>
+                    {k.label}
+                  </option>
+                ))}
+              </select>
+              <input data-testid={`job-target-${i}`} aria-label={`Destination ${i + 1}`} value={r.target} placeholder={kind.placeholder} onChange={(e) => set(i, { target: e.target.value })} />
+              <ChooseFolder label={`Destination ${i + 1}`} value={r.target} onPick={(p) => set(i, { target: p })} />
+              {rows.length > 1 && (
+                <button type="button" className="button ghost" aria-label={`Remove destination ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+                  <Icon name="trash" size={14} />
+                </button>
+              )}
+            </div>
+            {snapshotOnRemote ? (
+              <p className="help error-text" data-testid="dest-problem">
+                Snapshots need a local or NAS folder, and {r.target.trim()} is an rclone remote.{' '}
+                <button type="button" className="link small" onClick={() => set(i, { kind: 'mirror' })}>
+                  Make it a versioned mirror
+                </button>{' '}
+                to keep restore points there.
+              </p>
+            ) : (
+              <p className="help">{kind.help}</p>
+            )}
+            <DestinationNote target={r.target} />
+          </div>
+        );
+      })}
+      <button type="button" className="button ghost small" onClick={() => onChange([...rows, { kind: rows.at(-1)?.kind === 'snapshot' ? 'mirror' : 'copy', target: '' }])}>
+        <Icon name="plus" size={13} /> Add another destination
+      </button>
+      {remotes.length > 0 && (
+        <p className="help">
+          Your rclone remotes:{' '}
+          {remotes.map((r) => (
+            <button type="button" key={r.name} className="chip link" onClick={() => useRemote(r.name)}>
+              {r.name}: <small>{r.type}</small>
+            </button>
+          ))}
         </p>
-      ))}
-    </>
+      )}
+      <p className="help" id="dest-help">
+        Each source folder lands in the destination under its own name.
+      </p>
+    </fieldset>
   );
 }
 
@@ -163,7 +235,7 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
   const { call } = useUi();
   const [name, setName] = useState(initial?.name ?? '');
   const [sources, setSources] = useState<string[]>(initial ? [...initial.sources] : ['']);
-  const [targets, setTargets] = useState<string[]>(initial ? initial.destinations.map((d) => d.target) : ['']);
+  const [dests, setDests] = useState<DestRow[]>(initial ? initial.destinations.map((d) => ({ kind: d.kind, target: d.target })) : [{ kind: 'copy', target: '' }]);
   const [schedule, setSchedule] = useState<string | null>(initial?.schedule ?? null);
   const [excludes, setExcludes] = useState(initial?.excludes.join('\n') ?? '');
   const [bwlimit, setBwlimit] = useState(initial?.bwlimit ?? '');
@@ -171,7 +243,9 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
   const [transfers, setTransfers] = useState(initial?.transfers ? String(initial.transfers) : '');
   const [checkers, setCheckers] = useState(initial?.checkers ? String(initial.checkers) : '');
   const [verify, setVerify] = useState(initial?.verify ?? false);
-  const [kind, setKind] = useState<DestinationKind>(initial?.destinations[0]?.kind ?? 'copy');
+  const [checksum, setChecksum] = useState(initial?.checksum ?? false);
+  const keep0 = initial?.retention ?? defaultRetention;
+  const [keep, setKeep] = useState({ keepLast: countText(keep0.keepLast), keepDaily: countText(keep0.keepDaily), keepWeekly: countText(keep0.keepWeekly), keepMonthly: countText(keep0.keepMonthly) });
   const [remotes, setRemotes] = useState<readonly RemoteInfo[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -180,17 +254,28 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
     void call('remotes:list', {}).then((r) => r.ok && setRemotes(r.value));
   }, [call]);
 
+  const destinations = dests.map((d) => ({ kind: d.kind, target: d.target.trim() })).filter((d) => d.target !== '');
+  const restorePoints = destinations.some((d) => d.kind !== 'copy');
+  const unused = optionsNotApplying({ bwlimit: bwlimit.trim() || null, transfers: numberOrNull(transfers), checkers: numberOrNull(checkers), checksum, destinations }, 'window');
+  const keepField = (k: keyof typeof keep, label: string, unit: string) => (
+    <label className="field keep">
+      <span>{label}</span>
+      <span className="with-unit">
+        <input data-testid={`job-${k}`} type="number" min={0} max={10000} value={keep[k]} onChange={(e) => setKeep((x) => ({ ...x, [k]: e.target.value }))} />
+        <span className="muted small">{unit}</span>
+      </span>
+    </label>
+  );
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
+    const count = (s: string) => (s.trim() === '' ? undefined : Number(s));
     const input = {
       name,
       sources: sources.map((s) => s.trim()).filter(Boolean),
-      destinations: targets
-        .map((t) => t.trim())
-        .filter(Boolean)
-        .map((target) => ({ kind, target })),
+      destinations,
       excludes: excludes
         .split('\n')
         .map((s) => s.trim())
@@ -198,10 +283,11 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
       schedule: schedule === null ? null : schedule.trim(),
       bwlimit: bwlimit.trim() || null,
       // Restore points are thinned out the way Time Machine does: recent runs, days, weeks, months.
-      retention: kind === 'copy' ? null : (initial?.retention ?? { ...defaultRetention }),
+      retention: restorePoints ? { keepLast: count(keep.keepLast), keepDaily: count(keep.keepDaily), keepWeekly: count(keep.keepWeekly), keepMonthly: count(keep.keepMonthly) } : (initial?.retention ?? null),
       staleAfterDays: numberOrNull(stale),
       transfers: numberOrNull(transfers),
       checkers: numberOrNull(checkers),
+      checksum,
       verify,
     };
     const r = initial ? await call('jobs:update', { id: initial.id, ...input }) : await call('jobs:add', input);
@@ -217,43 +303,27 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
         <span>Name</span>
         <input data-testid="job-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Music" autoFocus />
       </label>
-      <ListEditor label="Source folder" values={sources} onChange={setSources} placeholder="/home/me/Music" testId="job-source" pickFolder />
-      <label className="field">
-        <span>Keep the backup as</span>
-        <select data-testid="job-kind" value={kind} onChange={(e) => setKind(e.target.value as DestinationKind)}>
-          {destinationKinds.map((k) => (
-            <option key={k.kind} value={k.kind}>
-              {k.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <p className="help">{destinationKinds.find((k) => k.kind === kind)!.help}</p>
-      <ListEditor label={kind === 'copy' ? 'Copy to' : 'Back up to'} values={targets} onChange={setTargets} placeholder="/media/backup or remote:path" testId="job-target" pickFolder />
-      <DestinationNotes targets={targets} />
-      {remotes.length > 0 && (
-        <p className="help">
-          Your rclone remotes:{' '}
-          {remotes.map((r) => (
-            <button
-              type="button"
-              key={r.name}
-              className="chip link"
-              onClick={() => setTargets((t) => (t[t.length - 1] === '' ? [...t.slice(0, -1), `${r.name}:`] : [...t, `${r.name}:`]))}
-            >
-              {r.name}: <small>{r.type}</small>
-            </button>
-          ))}
-        </p>
-      )}
-      <p className="help">Each source folder lands in the destination under its own name. A folder on a remote is written REMOTE:PATH (e.g. gdrive:Music); it can go to mirror and copy destinations, not snapshots.</p>
+      <SourceList values={sources} onChange={setSources} />
+      <DestinationList rows={dests} onChange={setDests} remotes={remotes} />
       <ScheduleEditor value={schedule} onChange={setSchedule} />
       <label className="field">
         <span>Leave out (one pattern a line)</span>
-        <textarea value={excludes} onChange={(e) => setExcludes(e.target.value)} placeholder={'*.tmp\n.DS_Store'} rows={2} />
+        <textarea data-testid="job-excludes" value={excludes} onChange={(e) => setExcludes(e.target.value)} placeholder={'*.tmp\n.DS_Store'} rows={2} />
       </label>
       <details className="advanced">
         <summary>More options</summary>
+        {restorePoints && (
+          <fieldset className="field">
+            <legend>Restore points to keep</legend>
+            <div className="grid-4">
+              {keepField('keepLast', 'Keep the newest', 'runs')}
+              {keepField('keepDaily', 'One a day for', 'days')}
+              {keepField('keepWeekly', 'One a week for', 'weeks')}
+              {keepField('keepMonthly', 'One a month for', 'months')}
+            </div>
+            <p className="help">Older snapshots and mirror versions are removed; the newest good one never is.</p>
+          </fieldset>
+        )}
         <label className="field">
           <span>Bandwidth limit</span>
           <input data-testid="job-bwlimit" value={bwlimit} onChange={(e) => setBwlimit(e.target.value)} placeholder='none, "4M", or "08:00,512k 23:00,off"' />
@@ -269,6 +339,15 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
             <input data-testid="job-checkers" type="number" min={1} max={256} value={checkers} onChange={(e) => setCheckers(e.target.value)} placeholder="rclone default (8)" />
           </label>
         </div>
+        <label className="check">
+          <input type="checkbox" data-testid="job-checksum" checked={checksum} onChange={(e) => setChecksum(e.target.checked)} />
+          <span>Compare by checksum instead of size and time (reads every file; catches edits that kept both)</span>
+        </label>
+        {unused && (
+          <p className="help note" data-testid="options-note">
+            <Icon name="warn" size={13} /> {unused}
+          </p>
+        )}
         <label className="check">
           <input type="checkbox" data-testid="job-verify" checked={verify} onChange={(e) => setVerify(e.target.checked)} />
           <span>Verify after each backup (reads every file again; slower, catches silent corruption)</span>
@@ -322,11 +401,11 @@ export function Jobs() {
               <div>
                 <strong>{job.name}</strong>
                 <div className="muted small">
-                  {job.sources.join(', ')} → {job.destinations.map((d) => d.target).join(', ')}
+                  {job.sources.join(', ')} → {job.destinations.map((d) => `${d.target} (${destinationKinds.find((k) => k.kind === d.kind)!.label.toLowerCase()})`).join(', ')}
                 </div>
               </div>
               <span className="muted small" title={job.schedule ?? undefined}>
-                {job.schedule ? describeCron(job.schedule) : 'Manual only'}
+                {job.schedule ? describeCron(job.schedule, runtimeLocale()) : 'Only when you click Back up now'}
               </span>
               <button className="button ghost" aria-label={`Edit job ${job.name}`} onClick={() => setEditing(job)}>
                 Edit

@@ -101,7 +101,7 @@ function NewMount({ overview, onDone }: { overview: MountsOverview; onDone: () =
 
 /** The Mounts page. */
 export function Mounts() {
-  const { call } = useUi();
+  const { call, info, go } = useUi();
   const { mounts, setMounts, remotes, setRemotes } = useRemotes();
   const [overview, setOverview] = useState<MountsOverview | null>(null);
   const [adding, setAdding] = useState(false);
@@ -134,6 +134,17 @@ export function Mounts() {
     const r = await call('mounts:persist', { mountPoint: m.mountPoint, persist: value });
     if (!r.ok) setError(r.error);
     await load();
+  };
+  // The desktop app opens the folder in the file manager; a browser cannot, so it browses the remote.
+  const openFolder = async (m: MountView) => {
+    if (info?.host === 'electron') {
+      const r = await call('app:open-folder', { path: m.mountPoint });
+      if (!r.ok) setError(r.error);
+      return;
+    }
+    const i = m.fs.indexOf(':');
+    useRemotes.setState({ browseTarget: { remote: m.fs.slice(0, i), path: m.fs.slice(i + 1).replace(/^\/+/, '') } });
+    go('browser');
   };
   const remove = async (m: MountView) => {
     const r = await call('mounts:remove', { mountPoint: m.mountPoint });
@@ -168,18 +179,26 @@ export function Mounts() {
       {list.length > 0 && (
         <ul className="list card" aria-label="Mounts" style={{ padding: 0 }}>
         {list.map((m) => (
+          // Name and place first, then what one does with it, the switch last: a settings row.
           <li key={m.mountPoint} className="list-row mount-row" data-testid="mount-row">
+            <div className="grow">
+              <strong>{m.fs}</strong>
+              <div className="muted small mono">{m.mountPoint}</div>
+              <StateLine mount={m} />
+            </div>
+            {m.state.kind === 'mounted' ? (
+              <button className="button small" data-testid="mount-open" onClick={() => void openFolder(m)}>
+                <Icon name="folder" size={13} /> {info?.host === 'electron' ? 'Open folder' : 'Browse'}
+              </button>
+            ) : (
+              <span />
+            )}
+            <label className="check small" title="Mount again when Reprise starts">
+              <input type="checkbox" checked={m.persist} onChange={(e) => void persist(m, e.target.checked)} /> At start
+            </label>
             <label className="switch" title={m.state.kind === 'mounted' ? 'Unmount' : 'Mount'}>
               <input type="checkbox" role="switch" aria-label={`Mount ${m.fs}`} data-testid="mount-toggle" checked={m.state.kind === 'mounted'} disabled={busy[m.mountPoint] || !overview.fuse.ok} onChange={() => void toggle(m)} />
               <span aria-hidden="true" />
-            </label>
-            <div className="grow">
-              <strong>{m.fs}</strong>
-              <div className="muted small">{m.mountPoint}</div>
-              <StateLine mount={m} />
-            </div>
-            <label className="check small">
-              <input type="checkbox" checked={m.persist} onChange={(e) => void persist(m, e.target.checked)} /> At start
             </label>
             <button className="button ghost small" aria-label={`Forget ${m.fs}`} onClick={() => void remove(m)}>
               <Icon name="trash" size={14} />

@@ -146,7 +146,7 @@ function TestResult({ result }: { result: ConnectionTest | 'running' | undefined
   if (result.ok) {
     return (
       <span className="tone-ok small" data-testid="test-ok">
-        <Icon name="check" size={13} /> Connected
+        <Icon name="check" size={13} /> Connected{result.entries === 0 ? ' · empty — ready for the first backup' : ''}
       </span>
     );
   }

@@ -2,8 +2,10 @@
 // size) → the versions of that album across every snapshot and mirror, newest first → restore it
 // with a conflict policy, a preview, live progress and a verification at the end.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { formatBytes, plural } from '../../../shared/format';
+import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { formatBytes, formatWhen, plural } from '../../../shared/format';
+import { When } from '../components/when';
+import { ChooseFolder } from '../components/folder-picker';
 import type { Job } from '../../../shared/model';
 import type { AlbumEntry, ArtistEntry, ConflictPolicy, ItemVersionInfo, RestoreBrowse, RestoreOutcome } from '../../../shared/restore';
 import type { AppError } from '../../../shared/result';
@@ -20,8 +22,9 @@ interface Item {
   readonly album?: AlbumEntry;
 }
 
-/** A restore point id (`2026-11-22T030000Z`) as a local time. */
-const pointTime = (id: string) => new Date(id.replace(/^(\d{4}-\d\d-\d\d)T(\d\d)(\d\d)(\d\d)Z.*$/, '$1T$2:$3:$4Z')).toLocaleString();
+/** A restore point id (`2026-11-22T030000Z`) as a time. */
+const pointMs = (id: string) => Date.parse(id.replace(/^(\d{4}-\d\d-\d\d)T(\d\d)(\d\d)(\d\d)Z.*$/, '$1T$2:$3:$4Z'));
+const pointTime = (id: string) => formatWhen(pointMs(id), Date.now());
 
 // Diacritics-insensitive matching, so "bjork" finds "Björk" and "sigur ros" finds "Sigur Rós".
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -68,25 +71,37 @@ function ArtistList({ artists, selected, onSelect, label }: { artists: readonly 
   }, [artists, query]);
   const parent = useRef<HTMLDivElement>(null);
   const rows = useVirtualizer({ count: shown.length, getScrollElement: () => parent.current, estimateSize: () => 46, overscan: 12 });
-  // The artist may be chosen from outside (the Browser's "Open in Restore"): keep it in view.
+  const current = shown.findIndex((a) => a.path === selected);
+  // The artist may be chosen from outside (the Browser's "Open in Restore") or with the arrow keys: keep it in view.
   useEffect(() => {
-    const i = shown.findIndex((a) => a.path === selected);
-    if (i >= 0) rows.scrollToIndex(i, { align: 'auto' });
+    if (current >= 0) rows.scrollToIndex(current, { align: 'auto' });
   }, [selected]);
+  // One tab stop for the whole list; the arrows (and Home/End, Page Up/Down) move the selection.
+  const keys = (e: KeyboardEvent<HTMLElement>) => {
+    const page = Math.max(1, Math.floor((parent.current?.clientHeight ?? 460) / 46) - 1);
+    const moves: Record<string, number> = { ArrowDown: current + 1, ArrowUp: current - 1, Home: 0, End: shown.length - 1, PageDown: current + page, PageUp: current - page };
+    if (!(e.key in moves) || shown.length === 0) return;
+    e.preventDefault();
+    const next = Math.min(shown.length - 1, Math.max(0, e.key === 'ArrowUp' && current < 0 ? 0 : moves[e.key]!));
+    onSelect(shown[next]!);
+    if (e.currentTarget !== parent.current) parent.current?.focus();
+  };
   return (
     <div className="card artist-pane">
       <label className="search">
         <Icon name="search" size={14} />
-        <input data-testid="artist-search" aria-label={`Search ${label.toLowerCase()}`} placeholder={`Search ${plural(artists.length, label.toLowerCase().replace(/s$/, ''))}`} value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input data-testid="artist-search" aria-label={`Search ${label.toLowerCase()}`} placeholder={`Search ${plural(artists.length, label.toLowerCase().replace(/s$/, ''))}`} value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={(e) => e.key === 'ArrowDown' && keys(e)} />
       </label>
-      <div ref={parent} className="artist-scroll" role="listbox" aria-label={label}>
+      <div ref={parent} className="artist-scroll" role="listbox" aria-label={label} tabIndex={0} onKeyDown={keys} aria-activedescendant={current >= 0 ? `artist-${current}` : undefined} data-testid="artist-list">
         <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
           {rows.getVirtualItems().map((v) => {
             const a = shown[v.index]!;
             return (
               <button
                 key={a.path}
+                id={`artist-${v.index}`}
                 role="option"
+                tabIndex={-1}
                 aria-selected={a.path === selected}
                 data-testid="artist-row"
                 className={`artist-row ${a.path === selected ? 'active' : ''}`}
@@ -104,6 +119,9 @@ function ArtistList({ artists, selected, onSelect, label }: { artists: readonly 
     </div>
   );
 }
+
+/** Two versions in the same minute (a snapshot and a mirror of one run) need their seconds to tell apart. */
+const sameMinute = (all: readonly ItemVersionInfo[], v: ItemVersionInfo) => all.some((o) => o !== v && Math.floor(Date.parse(o.time) / 60_000) === Math.floor(Date.parse(v.time) / 60_000));
 
 function describeChanges(v: ItemVersionInfo): string {
   if (!v.changes) return 'oldest version';
@@ -130,7 +148,7 @@ function FromBrowser({ start, found, versions }: { start: RestoreFocus; found: n
     found < 0
       ? `${where} of ${start.target} holds no version of this item any more (pruned, or it was not backed up then): the newest version is selected.`
       : start.at.kind === 'replaced-by'
-        ? `Opened from ${where} of ${start.target}: the files the backup of ${pointTime(start.at.run)} replaced or deleted. Selected: the version they belong to, from ${new Date(versions[found]!.time).toLocaleString()}.`
+        ? `Opened from ${where} of ${start.target}: the files the backup of ${pointTime(start.at.run)} replaced or deleted. Selected: the version they belong to, from ${formatWhen(Date.parse(versions[found]!.time), Date.now())}.`
         : `Opened from the snapshot ${where} of ${start.target}.`;
   return (
     <p className="muted small" data-testid="restore-from-browser">
@@ -221,7 +239,9 @@ function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: It
             {versions.map((v, i) => (
               <label key={`${v.destId}-${v.pointId}`} className={`version ${i === choice ? 'active' : ''}`} data-testid="version-row">
                 <input type="radio" name="version" checked={i === choice} onChange={() => { setChoice(i); setPreview(null); setResult(null); }} />
-                <span className="version-time">{new Date(v.time).toLocaleString()}</span>
+                <span className="version-time">
+                  <When ms={Date.parse(v.time)} style="short" seconds={sameMinute(versions, v)} />
+                </span>
                 <span className="chip">
                   <Icon name={v.kind === 'mirror' ? 'cloud' : 'folder'} size={12} /> {v.kind === 'mirror' ? 'Mirror' : 'Snapshot'} · {v.target}
                 </span>
@@ -248,7 +268,15 @@ function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: It
             <label className="radio">
               <input type="radio" name="where" checked={where === 'elsewhere'} onChange={() => setWhere('elsewhere')} /> Another folder
             </label>
-            {where === 'elsewhere' && <input data-testid="restore-to" aria-label="Restore into folder" placeholder="/home/me/Restored" value={elsewhere} onChange={(e) => setElsewhere(e.target.value)} />}
+            {where === 'elsewhere' && (
+              <>
+                <div className="row">
+                  <input data-testid="restore-to" aria-label="Restore into folder" placeholder="/home/me/Restored" value={elsewhere} onChange={(e) => setElsewhere(e.target.value)} />
+                  <ChooseFolder label="Restore into folder" value={elsewhere} onPick={setElsewhere} />
+                </div>
+                <p className="help">A folder that does not exist yet is created. The item lands in it under its own name.</p>
+              </>
+            )}
           </fieldset>
           <label className="field">
             <span>If a file is already there with other content</span>
@@ -261,9 +289,13 @@ function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: It
           {error && <RestoreError error={error} />}
           {preview && (
             <div className="preview" data-testid="restore-preview">
-              <strong>
-                Preview: {plural(preview.createFiles, 'new file')}, {preview.overwriteFiles} replaced, {preview.skipFiles} kept{preview.keepBothFiles > 0 ? `, ${preview.keepBothFiles} restored beside yours` : ''} · {formatBytes(preview.bytes)}
-              </strong>
+              {preview.createFiles + preview.overwriteFiles + preview.keepBothFiles === 0 && preview.skipFiles === 0 ? (
+                <strong>Nothing to copy: every file is already there, the same as in this version.</strong>
+              ) : (
+                <strong>
+                  Preview: {plural(preview.createFiles, 'new file')}, {preview.overwriteFiles} replaced, {preview.skipFiles} kept{preview.keepBothFiles > 0 ? `, ${preview.keepBothFiles} restored beside yours` : ''} · {formatBytes(preview.bytes)}
+                </strong>
+              )}
               <div className="muted small mono">into {preview.restoredTo}</div>
               <ul className="preview-list">
                 {preview.items.slice(0, 40).map((i) => (
@@ -466,7 +498,7 @@ export function Restore() {
         )}
         {browse && (
           <span className="muted small">
-            Browsing the newest restore point ({pointTime(browse.pointId)}) of {browse.target}; older versions are listed per album.
+            Browsing the newest restore point (<When ms={pointMs(browse.pointId)} style="short" />) of {browse.target}; older versions are listed per album.
           </span>
         )}
       </div>

@@ -16,12 +16,13 @@ function ProviderPicker({ model, onPick }: { model: WizardModel; onPick: (e: Wiz
   const q = query.trim().toLowerCase();
   const matches = model.entries.filter((e) => !q || e.label.toLowerCase().includes(q) || e.type.includes(q) || e.description.toLowerCase().includes(q));
   const popular = matches.filter((e) => e.popular);
-  const rest = matches.filter((e) => !e.popular);
+  const rest = matches.filter((e) => !e.popular && !e.advanced);
+  const advanced = matches.filter((e) => e.advanced);
   const item = (e: WizardEntry) => (
     <li key={e.id}>
       <button type="button" className="provider" data-testid={`provider-${e.id}`} onClick={() => onPick(e)}>
         <strong>{e.label}</strong>
-        <span className="muted small">{e.preset.provider ? 'S3-compatible object storage' : e.label === e.description ? e.type : e.description}</span>
+        <span className="muted small">{e.preset.provider ? 'S3-compatible object storage' : e.label.toLowerCase() === e.description.toLowerCase() ? `type “${e.type}”` : e.description}</span>
         {e.oauth && <span className="badge">Browser sign-in</span>}
       </button>
     </li>
@@ -40,6 +41,14 @@ function ProviderPicker({ model, onPick }: { model: WizardModel; onPick: (e: Wiz
           <h3 className="section-title">All providers</h3>
           <ul className="provider-grid">{rest.map(item)}</ul>
         </section>
+      )}
+      {advanced.length > 0 && (
+        // Opened by itself when a search finds only these.
+        <details className="advanced" open={Boolean(q) && popular.length + rest.length === 0} data-testid="providers-advanced">
+          <summary>Advanced: wrappers and special remotes ({advanced.length})</summary>
+          <p className="help">These hold no backup on their own: they encrypt, split, merge or rename other remotes, or keep nothing. For an encrypted backup, use “Encrypt a remote…” on the Remotes page.</p>
+          <ul className="provider-grid">{advanced.map(item)}</ul>
+        </details>
       )}
       {matches.length === 0 && <p className="muted">No provider matches “{query}”.</p>}
     </div>

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allTrayFiles } from '../../../electron/app/tray-images.js';
+import { allTrayFiles } from '../../../electron/desktop/tray-images.js';
 import { TRAY_IMAGES } from '../../../shared/tray-state.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AppNotification } from '../../../shared/alerts.js';
 import { createCore } from '../../../electron/core/core.js';
-import { dispatch } from '../../../electron/ipc/dispatch.js';
+import { dispatch } from '../../../electron/core/api/dispatch.js';
 import { reprise } from '../../support/cli.js';
 import { makeLibrary } from '../../support/library.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';

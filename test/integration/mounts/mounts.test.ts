@@ -42,7 +42,7 @@ describe.skipIf(!fuse.ok)('mounts through FUSE', { timeout: 60_000 }, () => {
     const rcd = new RcdClient(env.runner);
     const store = new MountStore(join(env.dir, 'data', 'mounts.json'));
     const changes: string[] = [];
-    const manager = new MountsManager({ rcd, store, onChange: (m) => changes.push(m.map((x) => x.state.kind).join(',')) });
+    const manager = new MountsManager({ rcd, children: env.runner.base.children, store, onChange: (m) => changes.push(m.map((x) => x.state.kind).join(',')) });
     const point = join(env.dir, 'Reprise Mounts', 'dav music');
     try {
       const view = await manager.mount({ fs: 'dav:Music', mountPoint: point });
@@ -74,7 +74,7 @@ describe.skipIf(!fuse.ok)('mounts through FUSE', { timeout: 60_000 }, () => {
     const file = join(env.dir, 'data2', 'mounts.json');
     const point = join(env.dir, 'crash point');
     const crashed = new RcdClient(env.runner);
-    const first = new MountsManager({ rcd: crashed, store: new MountStore(file) });
+    const first = new MountsManager({ rcd: crashed, children: env.runner.base.children, store: new MountStore(file) });
     // Whatever fails below, leave no dead mount on the machine.
     onTestFinished(async () => {
       if ((await mountedPoints()).includes(point)) await execa('fusermount3', ['-u', '-z', '--', point], { reject: false });
@@ -88,7 +88,7 @@ describe.skipIf(!fuse.ok)('mounts through FUSE', { timeout: 60_000 }, () => {
     expect(await mountedPoints()).toContain(point);
 
     const rcd = new RcdClient(env.runner);
-    const second = new MountsManager({ rcd, store: new MountStore(file) });
+    const second = new MountsManager({ rcd, children: env.runner.base.children, store: new MountStore(file) });
     try {
       const saved = await second.list();
       expect(saved).toEqual([{ fs: 'dav:Music', mountPoint: point, readOnly: true, cacheMode: 'off', persist: true, state: { kind: 'unmounted' } }]);
@@ -112,9 +112,9 @@ describe.skipIf(!fuse.ok)('mounts of another Reprise process', { timeout: 60_000
     const file = join(env.dir, 'shared-data', 'mounts.json');
     const point = join(env.dir, 'app mount');
     const appRcd = new RcdClient(env.runner);
-    const app = new MountsManager({ rcd: appRcd, store: new MountStore(file) });
+    const app = new MountsManager({ rcd: appRcd, children: env.runner.base.children, store: new MountStore(file) });
     const cliRcd = new RcdClient(env.runner);
-    const cli = new MountsManager({ rcd: cliRcd, store: new MountStore(file) });
+    const cli = new MountsManager({ rcd: cliRcd, children: env.runner.base.children, store: new MountStore(file) });
     try {
       await app.mount({ fs: 'dav:Music', mountPoint: point, persist: true });
       expect(await cli.cleanStale()).toEqual([]);
@@ -133,7 +133,7 @@ describe.skipIf(!fuse.ok)('mounts of another Reprise process', { timeout: 60_000
 describe('mounts without FUSE', () => {
   it('reports a clear error with how to install instead of hanging', async () => {
     const rcd = new RcdClient(env.runner);
-    const manager = new MountsManager({
+    const manager = new MountsManager({ children: env.runner.base.children,
       rcd,
       store: new MountStore(join(env.dir, 'data3', 'mounts.json')),
       fuse: () => checkFuse({ platform: 'linux', path: '/nonexistent', devFuse: join(env.dir, 'no-dev-fuse') }),
@@ -149,7 +149,7 @@ describe('mounts without FUSE', () => {
 
   it('refuses a relative mount point and a non-empty folder', async () => {
     const rcd = new RcdClient(env.runner);
-    const manager = new MountsManager({ rcd, store: new MountStore(join(env.dir, 'data4', 'mounts.json')) });
+    const manager = new MountsManager({ rcd, children: env.runner.base.children, store: new MountStore(join(env.dir, 'data4', 'mounts.json')) });
     try {
       await expect(manager.mount({ fs: 'dav:Music', mountPoint: 'relative/dir' })).rejects.toThrow(/full folder path/);
       const full = join(env.dir, 'full');

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../../electron/core/core.js';
-import { dispatch } from '../../../electron/ipc/dispatch.js';
+import { dispatch } from '../../../electron/core/api/dispatch.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 
 let core: Core;

@@ -1,5 +1,6 @@
 // Create, test, use and delete remotes against real servers on loopback (webdav, sftp, s3),
 // and check that no password we set ever shows up in what the engine hands back.
+import { rcloneChild } from '../../../electron/core/rclone/rclone-env.js';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -161,7 +162,7 @@ describe('remote config against real servers', { timeout: 60_000 }, () => {
     expect(text).not.toContain('dav2');
     expect((await stat(env.configPath)).mode & 0o777).toBe(0o600);
     // The password was only ever in the child's environment, never in our arguments.
-    expect(env.runner.baseArgs().join(' ')).not.toContain(CONFIG_PASS);
+    expect(rcloneChild(env.runner.setup(), { args: [] }).args.join(' ')).not.toContain(CONFIG_PASS);
   });
 
   it('never shows a password it was given in any output', () => {

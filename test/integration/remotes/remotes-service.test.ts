@@ -1,5 +1,6 @@
 // The service the hosts call: OAuth add in the background (and cancel), remove guarded by jobs,
 // downloads with progress, and secrets kept out of every event it emits.
+import { ChildRunner } from '../../../electron/core/process/child.js';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ beforeAll(async () => {
   dav = await startRcloneServe('webdav', served, { user: 'u', pass: DAV_PASS });
   const configPath = join(dir, 'rclone.conf');
   service = new RemotesService({
-    rclone: 'rclone',
+    rclone: { bin: 'rclone', configFile: null, children: new ChildRunner() },
     configPath,
     dataDir: join(dir, 'data'),
     home: join(dir, 'home'),

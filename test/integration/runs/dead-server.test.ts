@@ -8,8 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../../electron/core/core.js';
-import { liveChildCount } from '../../../electron/core/process/child.js';
-import { dispatch } from '../../../electron/ipc/dispatch.js';
+import { ChildRunner } from '../../../electron/core/process/child.js';
+import { dispatch } from '../../../electron/core/api/dispatch.js';
 import { makeLibrary } from '../../support/library.js';
 import { leftRcloneLogs } from '../../support/procs.js';
 import { type TestServer, startRcloneServe } from '../../support/remote-servers.js';
@@ -38,6 +38,8 @@ async function call(name: string, req: unknown) {
   return r.value as never;
 }
 
+const children = new ChildRunner();
+
 // A library big enough that, at 4 MB/s, the run is certainly still going when the server dies.
 async function setUp(stallAfterSeconds: number) {
   const root = tempDir('reprise-dead-server-');
@@ -51,7 +53,7 @@ async function setUp(stallAfterSeconds: number) {
   // settings.network: the watchdog in seconds for the test, and no retry (one attempt).
   mkdirSync(data, { recursive: true });
   writeFileSync(join(data, 'settings.json'), JSON.stringify({ version: 1, jobs: [], network: { stallAfterSeconds, retryAttempts: 1 } }));
-  core = createCore({ dataDir: data, host: 'cli', rcloneConfig: config });
+  core = createCore({ dataDir: data, host: 'cli', rcloneConfig: config, children });
   await call('jobs:add', { name: 'Music', sources: [music], destinations: [{ kind: 'copy', target: 'dav:music' }], bwlimit: '4M' });
   return { root, port: server.port, pid: server.pid! };
 }
@@ -80,7 +82,7 @@ describe('a server that dies mid-run', () => {
     expect(run.firstError).toBe(run.destinations[0]!.firstError);
     // Socket buffers take a few seconds to fill before nothing moves; then 3 s of quiet.
     expect(endedAfterMs).toBeLessThan(45_000);
-    expect(liveChildCount()).toBe(0);
+    expect(children.liveCount).toBe(0);
     expect(leftRcloneLogs(process.pid)).toEqual([]);
   });
 
@@ -92,6 +94,6 @@ describe('a server that dies mid-run', () => {
     // Its port now refuses connections: dead, not merely slow.
     expect(run.destinations[0]!.firstError).toBe(`dav: the server at 127.0.0.1:${port} does not answer (nothing moved for 3 s); the transfer was ended.`);
     expect(endedAfterMs).toBeLessThan(45_000);
-    expect(liveChildCount()).toBe(0);
+    expect(children.liveCount).toBe(0);
   });
 });

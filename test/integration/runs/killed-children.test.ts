@@ -113,7 +113,7 @@ describe('a child killed from outside', () => {
     process.kill(rsync.pid, 'SIGKILL');
     const r = await run;
     expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(1);
-    expect(r.stdout).toContain(`✗ ${join(s.root, 'backup')}: failed — 0 B, 0 files — rsync was stopped by a signal (SIGKILL)`);
+    expect(r.stdout).toContain(`✗ ${join(s.root, 'backup')}: Failed — 0 B, 0 files — rsync was stopped by a signal (SIGKILL)`);
     const history = JSON.parse((await reprise(s.data, ['history', 'Music', '--json'], s.env)).stdout) as { outcome: string; firstError: string }[];
     expect(history[0]).toMatchObject({ outcome: 'failed', firstError: expect.stringMatching(/^rsync was stopped by a signal \(SIGKILL\)/) });
   });

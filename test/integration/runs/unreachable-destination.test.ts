@@ -53,9 +53,9 @@ describe('an unreachable destination next to a good one', () => {
     expect(run.stderr).not.toContain('unsettled top-level await');
     expect(sameTree(join(root, 'Music'), join(root, 'good', 'Music'))).toBe(true);
     const reason = `dav: the server at 127.0.0.1:${port} does not answer`;
-    expect(run.stdout).toContain(`✓ ${join(root, 'good')}: success`);
-    expect(run.stdout).toContain(`✗ dav:music: failed — 0 B, 0 files — ${reason}`);
-    expect(run.stdout).toMatch(/! Music: partial in \d+ s\. Log: /);
+    expect(run.stdout).toContain(`✓ ${join(root, 'good')}: Succeeded`);
+    expect(run.stdout).toContain(`✗ dav:music: Failed — 0 B, 0 files — ${reason}`);
+    expect(run.stdout).toMatch(/! Music: Partly failed in \d+ s\. Log: /);
     // The CLI line while waiting names the destination being tried, not the good one's figures.
     expect(run.stderr).toMatch(/can't reach dav — retrying in 1 s \(attempt 2 of 2\) · to dav:music · 2 of 2 destinations/);
 

@@ -11,7 +11,7 @@ import type { RunSummary } from '../../../shared/model.js';
 import type { TrayState } from '../../../shared/tray-state.js';
 import { type Core, type CoreOptions, createCore } from '../../../electron/core/core.js';
 import { ManualClock } from '../../../electron/core/scheduler/clock.js';
-import { dispatch } from '../../../electron/ipc/dispatch.js';
+import { dispatch } from '../../../electron/core/api/dispatch.js';
 import { makeLibrary, sameTree } from '../../support/library.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 

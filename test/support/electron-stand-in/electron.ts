@@ -390,7 +390,7 @@ export { BrowserWindow };
 // --- app ----------------------------------------------------------------------------------------
 
 const appRoot = (() => {
-  // The app's folder: where package.json is, above the main script (out/electron/main.js).
+  // The app's folder: where package.json is, above the main script (out/electron/desktop/main.js).
   let dir = dirname(process.argv[1] ?? process.cwd());
   while (dir !== dirname(dir) && !existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   return dir;

@@ -1,4 +1,4 @@
-// `node --import ./register.mjs out/electron/main.js`: the built main process with `electron`
+// `node --import ./register.mjs out/electron/desktop/main.js`: the built main process with `electron`
 // resolved to the stand-in next to this file (Node's module customization hooks). The stand-in is
 // TypeScript, loaded by Node's type stripping.
 import { registerHooks } from 'node:module';

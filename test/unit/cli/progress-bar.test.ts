@@ -6,7 +6,7 @@ describe('terminal progress line', () => {
     const p = { runId: 1, jobId: 'j', destId: 'd', target: '/b', step: 1, steps: 1, destIndex: 1, destCount: 1, bytes: 1_200_000_000, totalBytes: 3_400_000_000, files: 3, totalFiles: 9, speed: 12_000_000, eta: 180, percent: 43, current: [{ name: 'Björk/Homogenic/01 Hunter.flac', percent: 50, size: 1 }], errors: 0, elapsed: 9 };
     const line = renderProgressLine(p, 200);
     expect(line).toContain(' 43%');
-    expect(line).toContain('1.2 GB / 3.4 GB');
+    expect(line).toContain('1.2 GB of 3.4 GB');
     expect(line).toContain('12.0 MB/s');
     expect(line).toContain('ETA 3 min');
     expect(line).toContain('Björk/Homogenic/01 Hunter.flac');
@@ -16,7 +16,12 @@ describe('terminal progress line', () => {
 
   it('says which destination the byte counts belong to when a job has several', () => {
     const p = { runId: 1, jobId: 'j', destId: 'd2', target: 'NAS:backup', step: 2, steps: 2, destIndex: 2, destCount: 3, bytes: 5_000_000, totalBytes: 10_000_000, files: 1, totalFiles: 2, speed: 1_000_000, eta: 5, percent: 50, current: [], errors: 0, elapsed: 9 };
-    expect(renderProgressLine(p, 200)).toBe('████████████░░░░░░░░░░░░  50% · 5.0 MB / 10.0 MB · 1.0 MB/s · ETA 5 s · to NAS:backup · 2 of 3 destinations · source 2 of 2');
+    expect(renderProgressLine(p, 200)).toBe('████████████░░░░░░░░░░░░  50% · to NAS:backup (2 of 3 destinations): 5.0 MB of 10.0 MB · source 2 of 2 · 1.0 MB/s · ETA 5 s');
+  });
+
+  it('shows no bytes before the total is known (a mirror comparing with its last point)', () => {
+    const p = { runId: 1, jobId: 'j', destId: 'd', target: '/b', step: 1, steps: 1, destIndex: 1, destCount: 1, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, percent: 0, current: [{ name: 'comparing with the last restore point…', percent: 0, size: 0 }], errors: 0, elapsed: 0 };
+    expect(renderProgressLine(p, 200)).toBe('░░░░░░░░░░░░░░░░░░░░░░░░   0% · comparing with the last restore point…');
   });
 });
 

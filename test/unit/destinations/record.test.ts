@@ -1,5 +1,6 @@
 // The record format: byte-exact paths, order, the stored lines, chains of deltas, the walk and the
 // comparison with an earlier point.
+import { ChildRunner } from '../../../electron/core/process/child.js';
 import { execFileSync } from 'node:child_process';
 import { link, mkdir, symlink, writeFile, utimes, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -103,7 +104,7 @@ describe('the walk', () => {
     await utimes(join(src, 'key'), 1_000_000, 1_000_000);
     execFileSync('setfattr', ['-n', 'user.rating', '-v', '5', join(src, 'key')]);
     await writeFile(Buffer.from(`${src}/caf\xe9`, 'latin1'), 'latin-1 name');
-    const walked = await collect(walkSources({ sources: orderSources([src]), xattrs: true }));
+    const walked = await collect(walkSources({ sources: orderSources([src]), xattrs: new ChildRunner() }));
     expect(walked.map((e) => textOf(e.path))).toEqual(['music', 'music/A', 'music/A/empty', 'music/A/link', 'music/A/one.flac', 'music/A/two.flac', 'music/broken', 'music/caf\ufffd', 'music/key']);
     const by = new Map(walked.map((e) => [textOf(e.path), e]));
     expect(by.get('music/A/link')).toMatchObject({ type: 'l', link: 'one.flac' });

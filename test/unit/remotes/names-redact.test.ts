@@ -72,14 +72,22 @@ describe('isAuthorizeLink', () => {
   });
 });
 
-describe('RcloneRunner environment', () => {
-  it('honours RCLONE_CONFIG_PASS given the rclone way, passes it only to children, scrubs it', async () => {
+describe('rclone children', () => {
+  it('get the chosen config, no prompt, and the config password only in their scrubbed environment', async () => {
     const { RcloneRunner } = await import('../../../electron/core/remotes/rclone-runner.js');
+    const { ChildRunner, childEnv } = await import('../../../electron/core/process/child.js');
+    const { rcloneChild } = await import('../../../electron/core/rclone/rclone-env.js');
+    const setup = { bin: 'rclone', configFile: '/tmp/x.conf', configPassword: 'from-env-secret', dropEnv: ['AWS_CA_BUNDLE'], children: new ChildRunner() };
+    const child = rcloneChild(setup, { args: ['lsd', 'nas:'] });
+    expect(child.args).toEqual(['--config', '/tmp/x.conf', '--ask-password=false', 'lsd', 'nas:']);
+    const inherited = { PATH: '/usr/bin', RCLONE_CONFIG_PASS: 'inherited', RCLONE_PASSWORD_COMMAND: 'cat /etc/shadow', RCLONE_CONFIG: '/other.conf', AWS_CA_BUNDLE: '/x' };
+    expect(childEnv(child.env, child.dropEnv, inherited)).toEqual({ PATH: '/usr/bin', RCLONE_CONFIG_PASS: 'from-env-secret' });
+    // Any other child (rsync, getfattr) gets no config password at all.
+    expect(childEnv({ LC_ALL: 'C' }, [], inherited)).toEqual({ PATH: '/usr/bin', AWS_CA_BUNDLE: '/x', LC_ALL: 'C' });
     const redactor = new Redactor();
-    const runner = new RcloneRunner({ rclone: 'rclone', configPath: '/tmp/x.conf', redactor, env: { PATH: '/usr/bin', RCLONE_CONFIG_PASS: 'from-env-secret', RCLONE_PASSWORD_COMMAND: 'cat /etc/shadow', AWS_CA_BUNDLE: '/x' }, dropEnv: ['AWS_CA_BUNDLE'] });
+    const runner = new RcloneRunner({ setup, configPath: '/tmp/y.conf', redactor });
     expect(runner.hasConfigPassword()).toBe(true);
-    expect(runner.childEnv()).toEqual({ PATH: '/usr/bin', RCLONE_CONFIG_PASS: 'from-env-secret' });
-    expect(runner.baseArgs()).toEqual(['--config', '/tmp/x.conf', '--ask-password=false']);
+    expect(rcloneChild(runner.setup(), { args: [] }).args).toEqual(['--config', '/tmp/y.conf', '--ask-password=false']);
     expect(redactor.text('pw=from-env-secret')).toBe('pw=••••••');
   });
 });

@@ -4,7 +4,6 @@ import { parseConfigStep } from '../../../electron/core/remotes/config-file.js';
 import { parseLsjsonLine } from '../../../electron/core/remotes/listing.js';
 import { findAuthLink, findPastedToken } from '../../../electron/core/remotes/oauth.js';
 import { parseListeningLine } from '../../../electron/core/remotes/rcd.js';
-import { parseStats } from '../../../electron/core/remotes/remotes-service.js';
 import { sortEntries } from '../../../shared/remotes/sort-entries.js';
 
 describe('parseLsjsonLine', () => {
@@ -40,11 +39,6 @@ describe('rclone authorize output', () => {
 describe('small parsers', () => {
   it('reads the rcd listening line', () => {
     expect(parseListeningLine('2026/11/22 NOTICE: Serving remote control on http://127.0.0.1:41234/\n')).toBe('http://127.0.0.1:41234/');
-  });
-  it('reads rclone JSON stats lines and ignores the rest', () => {
-    expect(parseStats('{"level":"warning","msg":"…","stats":{"bytes":10,"totalBytes":20,"transfers":1,"totalTransfers":2,"speed":5}}')).toEqual({ bytes: 10, totalBytes: 20, files: 1, totalFiles: 2, speed: 5 });
-    expect(parseStats('{"level":"info","msg":"Copied (new)"}')).toBeUndefined();
-    expect(parseStats('2026/11/22 Failed to copy: x')).toBeUndefined();
   });
   it('sorts folders first, names naturally, by size or date both ways', () => {
     const e = (name: string, isDir: boolean, size: number, modTime: string) => ({ name, isDir, size, modTime });

@@ -23,6 +23,17 @@ describe('wizard model from rclone config providers', () => {
     expect(model.entries.slice(firstNonPopular).every((e) => !e.popular)).toBe(true);
   });
 
+  it('names providers in words people know and keeps non-destinations apart', () => {
+    const byId = new Map(model.entries.map((e) => [e.id, e]));
+    expect(byId.get('azureblob')?.label).toBe('Microsoft Azure Blob Storage');
+    for (const id of ['memory', 'union', 'chunker', 'crypt', 'alias', 'http']) expect(byId.get(id)).toMatchObject({ advanced: true, popular: false });
+    expect(byId.get('b2')?.advanced).toBe(false);
+    // Every advanced entry comes after every other one; no title ends in rclone's full stop.
+    const firstAdvanced = model.entries.findIndex((e) => e.advanced);
+    expect(model.entries.slice(firstAdvanced).every((e) => e.advanced)).toBe(true);
+    expect(model.entries.filter((e) => e.label.endsWith('.'))).toEqual([]);
+  });
+
   it('marks OAuth backends', () => {
     const byId = new Map(model.entries.map((e) => [e.id, e]));
     expect(byId.get('drive')?.oauth).toBe(true);

@@ -18,7 +18,7 @@ const base = (over: Partial<TrayInput>): TrayInput => ({ now: NOW, jobs: [music]
 describe('computeTrayState, one job', () => {
   const b2Fail: [string, TrayRun['outcome'], string | null] = ['b2:music', 'failed', 'couldn’t connect: 401 unauthorized'];
   it.each<[string, Partial<TrayInput>, { icon: string; tooltip: string; header: string; health: string; action?: string }]>([
-    ['never run (new job)', { jobs: [{ ...music, createdAt: NOW - H }] }, { icon: 'idle-ok', tooltip: 'No backup yet', header: 'No backups yet', health: 'never-run' }],
+    ['never run (new job)', { jobs: [{ ...music, createdAt: NOW - H }] }, { icon: 'idle-ok', tooltip: 'No backup yet', header: 'Music has not been backed up yet', health: 'never-run', action: 'retry' }],
     [
       'never run, created longer ago than its threshold',
       {},
@@ -141,6 +141,17 @@ describe('computeTrayState, several jobs and the menu', () => {
     expect(s.menu.some((i) => i.kind === 'action' && i.action.type === 'resume')).toBe(true);
     expect(s.menu.some((i) => i.kind === 'submenu' && i.label === 'Pause schedules')).toBe(false);
     expect(computeTrayState(base({ pause: { untilMs: null } })).header.paused).toBe('Schedules paused until resumed');
+  });
+
+  it('never says "All backups OK" while a job has never run', () => {
+    const docs = { id: 'd', name: 'Docs', createdAt: NOW - H, staleAfterDays: 7 };
+    const s = computeTrayState(base({ jobs: [music, docs], runs: [run('m', 2, 'success')] }));
+    expect(s.icon).toBe('idle-ok');
+    expect(s.header).toMatchObject({ text: 'Docs has not been backed up yet · the others are OK, last 2 h ago', action: { type: 'retry', jobId: 'd', label: 'Back up now' } });
+    const none = computeTrayState(base({ jobs: [{ ...music, createdAt: NOW - H }, docs] }));
+    expect(none.header.text).toBe('2 jobs have not been backed up yet');
+    // Running counts as under way, not as never run.
+    expect(computeTrayState(base({ jobs: [music, docs], runs: [run('m', 2, 'success')], live: [{ jobId: 'd', runId: 3, percent: null }] })).header.text).toBe('Backing up Docs…');
   });
 
   it('has an empty state that says what to do', () => {

@@ -8,7 +8,7 @@ import type { Destination, Job } from '../../../../shared/model.js';
 import type { VerifyDestination } from '../../../../shared/restore.js';
 import type { Verdict } from '../../process/exit-policy.js';
 import { runRcloneTransfer } from '../../rclone/rclone-transfer.js';
-import { joinTarget } from '../../rclone/targets.js';
+import { joinTarget } from '../../../../shared/remotes/remote-path.js';
 import { copySqliteDatabase, findSqliteDatabases } from '../sqlite-copy.js';
 import type { DestinationContext, DestinationOutcome } from '../../runs/destination-runner.js';
 import type { DestinationKindImpl, KindEnv } from '../kind.js';

@@ -8,10 +8,12 @@ import { realpath, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
 import { parseRcloneLine } from '../../progress/rclone-json.js';
-import { DEFAULT_STALL_MS, type RcloneExec } from '../../rclone/rclone-exec.js';
-import { networkReason, remoteOf, stallReason } from '../../rclone/plain-reason.js';
+import type { RcloneExec } from '../../rclone/rclone-exec.js';
+import { DEFAULT_STALL_MS } from '../../process/stall-watch.js';
+import { remoteOf } from '../../../../shared/remotes/remote-path.js';
+import { networkReason, stallReason } from '../../rclone/plain-reason.js';
 import { probeServer, remoteAddress } from '../../rclone/remote-address.js';
-import { joinRemote } from '../../rclone/remote-path.js';
+import { joinTarget } from '../../../../shared/remotes/remote-path.js';
 import { uniqueSnapshotId } from '../point-ids.js';
 import { SnapshotError } from '../snapshot/snapshot-errors.js';
 import { isLocalTarget } from '../../scheduler/destination-presence.js';
@@ -29,8 +31,11 @@ import { escapeGlob, execFor, jobTransferFlags } from '../rclone-flags.js';
 import { MIRROR_CURRENT, MIRROR_VERSIONS, type MirrorStore, localMirrorStore, remoteMirrorStore } from './mirror-store.js';
 import { pruneMirror } from './mirror-prune.js';
 
-/** Flags that make rclone log JSON, stats every second and one line per file. */
-const LOG_ARGS = ['--use-json-log', '--stats', '1s', '--stats-log-level', 'NOTICE', '-v'];
+/**
+ * rclone logs JSON with stats every second, and errors — not a line per file: the record says what
+ * changed, and a first run of a million files wrote a 255 MB log of "Copied (new)" lines.
+ */
+const LOG_ARGS = ['--use-json-log', '--stats', '1s', '--stats-log-level', 'NOTICE'];
 /** Share of the last complete point's files a run may delete without the user confirming; small libraries may always delete MIN_DELETE. */
 const MAX_DELETE_SHARE = 0.5;
 const MIN_DELETE = 20;
@@ -104,7 +109,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     // A remote source is listed by rclone (excludes applied by it); a local one is walked from disk.
     const walked = remote
       ? streamEntries(await walkRemoteSources({ exec, sources, excludes: ctx.job.excludes, base: run.base ? run.reader.tree(run.base.id, undefined, ctx.signal) : null, workDir: work, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }))
-      : walkSources({ sources, filter, xattrs: true, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) });
+      : walkSources({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) });
     const built = await run.build(walked, {
       onEntry: (e) => {
         const shown = textOf(e.path);
@@ -173,8 +178,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
           const rel = `/${escapeGlob(d.path.slice(baseText.length + 1))}`;
           return [rel, `${rel}-wal`, `${rel}-shm`, `${rel}-journal`].map((p) => `--exclude=${p}`);
         });
-      const backupDir = joinRemote(target, MIRROR_VERSIONS, id, baseText);
-      const dest = joinRemote(target, MIRROR_CURRENT, baseText);
+      const backupDir = joinTarget(target, MIRROR_VERSIONS, id, baseText);
+      const dest = joinTarget(target, MIRROR_CURRENT, baseText);
       const common = ['--retries', '1', '--no-unicode-normalization', '--backup-dir', backupDir, ...jobTransferFlags(ctx.job)];
       const onLine = (line: string): void => {
         ctx.log(line);
@@ -225,7 +230,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       const copy = run.sqliteCopies.get(recPath);
       if (!copy) continue;
       const dir = db.path.includes('/') ? db.path.slice(0, db.path.lastIndexOf('/')) : '';
-      const r = await rcloneStep(exec, [...LOG_ARGS, 'copyto', '--retries', '1', '--backup-dir', joinRemote(target, MIRROR_VERSIONS, id, dir), '--', copy.file, joinRemote(target, MIRROR_CURRENT, db.path)], ctx.signal, (l) => ctx.log(l));
+      const r = await rcloneStep(exec, [...LOG_ARGS, 'copyto', '--retries', '1', '--backup-dir', joinTarget(target, MIRROR_VERSIONS, id, dir), '--', copy.file, joinTarget(target, MIRROR_CURRENT, db.path)], ctx.signal, (l) => ctx.log(l));
       await checkStep(r, r.exitCode !== 0 && r.exitCode !== null ? `The database ${db.path} could not be uploaded: ${r.tail ?? `exit ${r.exitCode}`}` : null, false, target, ctx);
       transferredFiles++;
     }
@@ -234,7 +239,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       const text = textOf(gone);
       if (!/\.(db|sqlite|sqlite3|db3)$/i.test(text) || !run.base?.sqlite.some((d) => d.path === text)) continue;
       const dir = text.includes('/') ? text.slice(0, text.lastIndexOf('/')) : '';
-      await rcloneStep(exec, [...LOG_ARGS, 'moveto', '--retries', '1', '--', joinRemote(target, MIRROR_CURRENT, text), joinRemote(target, MIRROR_VERSIONS, id, dir, text.slice(dir.length + (dir ? 1 : 0)))], ctx.signal, (l) => ctx.log(l));
+      await rcloneStep(exec, [...LOG_ARGS, 'moveto', '--retries', '1', '--', joinTarget(target, MIRROR_CURRENT, text), joinTarget(target, MIRROR_VERSIONS, id, dir, text.slice(dir.length + (dir ? 1 : 0)))], ctx.signal, (l) => ctx.log(l));
     }
 
     const outcome = built.lacking.count > 0 || lack.size > 0 ? 'partial' : 'ok';
@@ -269,7 +274,7 @@ async function checkStep(step: StepResult, fatalText: string | null, onlySourceE
   if (step.cancelled) throw new MirrorRunError('cancelled', `The mirror run was stopped. ${intact}`);
   if (step.stalled) {
     // A dead server: said as what it is, with what its port answers now.
-    const address = remote ? await remoteAddress({ bin: ctx.rclone.bin, configFile: ctx.rclone.configFile, env: ctx.rclone.env }, remote).catch(() => null) : null;
+    const address = remote ? await remoteAddress(ctx.rclone, remote).catch(() => null) : null;
     const reason = stallReason(remote, address, ctx.rclone.stallAfterMs ?? DEFAULT_STALL_MS, address ? await probeServer(address) : 'unknown');
     throw new MirrorRunError('failed', `${reason} ${intact}`, step.exitCode);
   }

@@ -6,7 +6,7 @@ import { copyFile, lstat, mkdir, readdir, rm, rmdir, unlink, writeFile } from 'n
 import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
 import type { RcloneExec } from '../../rclone/rclone-exec.js';
-import { joinRemote } from '../../rclone/remote-path.js';
+import { joinTarget } from '../../../../shared/remotes/remote-path.js';
 import { parseSnapshotId } from '../point-ids.js';
 import { bin, binFromText, bytesOf, textOf } from '../record/entry.js';
 import { md5File } from '../record/tree-diff.js';
@@ -170,7 +170,7 @@ export function rfc3339ToNs(text: string): string | null {
 /** A mirror on an rclone remote. */
 export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore {
   let features: StoreFeatures | null = null;
-  const at = (layer: Layer, path: string | null): string => (path ? joinRemote(target, layer, textOf(path)) : joinRemote(target, layer));
+  const at = (layer: Layer, path: string | null): string => (path ? joinTarget(target, layer, textOf(path)) : joinTarget(target, layer));
   const run = async (args: readonly string[], what: string, signal?: AbortSignal, okCodes: readonly number[] = [0]) => {
     const r = await exec({ args: [...NO_RETRY, ...args], ...(signal ? { signal } : {}) });
     if (r.cancelled) throw new MirrorStoreError(`stopped while trying to ${what}`);
@@ -201,7 +201,7 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
       return features;
     },
     async layers(signal) {
-      const r = await run(['lsf', '--dirs-only', '--', joinRemote(target, MIRROR_VERSIONS)], 'list the version folders', signal, [0, 3]);
+      const r = await run(['lsf', '--dirs-only', '--', joinTarget(target, MIRROR_VERSIONS)], 'list the version folders', signal, [0, 3]);
       if (r.exitCode === 3) return [];
       return r.stdout
         .split('\n')
@@ -236,7 +236,7 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
       // The list carries the names' bytes as they are: rclone maps a name that is not UTF-8 the same
       // way on the way back as on the way up, and writes it locally byte for byte.
       await withList(paths, async (list) => {
-        await run(['copy', '--no-unicode-normalization', '--no-traverse', '--files-from-raw', list, '--', joinRemote(target, layer), stage.toString()], `download from ${layer}`, signal, [0, 1, 3, 4, 6]);
+        await run(['copy', '--no-unicode-normalization', '--no-traverse', '--files-from-raw', list, '--', joinTarget(target, layer), stage.toString()], `download from ${layer}`, signal, [0, 1, 3, 4, 6]);
       });
       for (const p of paths) {
         try {
@@ -252,16 +252,16 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
     },
     async remove(layer, paths, signal) {
       if (paths.length === 0) return;
-      await withList(paths, (list) => run(['delete', '--no-unicode-normalization', '--files-from-raw', list, '--', joinRemote(target, layer)], `delete old versions in ${layer}`, signal, [0, 3]));
+      await withList(paths, (list) => run(['delete', '--no-unicode-normalization', '--files-from-raw', list, '--', joinTarget(target, layer)], `delete old versions in ${layer}`, signal, [0, 3]));
     },
     async purge(layer, signal) {
-      await run(['purge', '--', joinRemote(target, layer)], `remove ${layer}`, signal, [0, 3]);
+      await run(['purge', '--', joinTarget(target, layer)], `remove ${layer}`, signal, [0, 3]);
     },
     async md5(layer, paths, signal) {
       const out = new Map<string, string>();
       if (paths.length === 0) return out;
       const byKey = new Map(paths.map((p) => [binFromText(textOf(p)), p]));
-      const r = await withList(paths, (list) => run(['md5sum', '--download', '--no-unicode-normalization', '--files-from-raw', list, '--', joinRemote(target, layer)], `read the files of ${layer}`, signal, [0, 1, 3, 4]));
+      const r = await withList(paths, (list) => run(['md5sum', '--download', '--no-unicode-normalization', '--files-from-raw', list, '--', joinTarget(target, layer)], `read the files of ${layer}`, signal, [0, 1, 3, 4]));
       for (const line of r.stdout.split('\n')) {
         const m = /^([0-9a-f]{32}) {2}(.*)$/.exec(line);
         const p = m ? byKey.get(binFromText(m[2]!)) : undefined;

@@ -146,12 +146,8 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
     build: (walked, hooks) =>
       buildRecord({
         id: o.id,
-        walked: (async function* () {
-          for await (const e of walked) {
-            await hooks.onEntry?.(e);
-            yield e;
-          }
-        })(),
+        walked,
+        ...(hooks.onEntry ? { onEntry: hooks.onEntry } : {}),
         base: base ? { reader, summary: base } : null,
         hasher,
         workDir: o.workDir,

@@ -36,6 +36,8 @@ export interface BuildOptions {
   readonly hasher: Hasher;
   /** A local folder for the files being written. */
   readonly workDir: string;
+  /** Every entry of the new tree, in record order. */
+  readonly onEntry?: (e: WalkedEntry) => void | Promise<void>;
   /** Every path that is not the same as in the base point, in record order. */
   readonly onChange?: (item: DiffItem) => void | Promise<void>;
   readonly signal?: AbortSignal;
@@ -86,6 +88,7 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
       o.signal?.throwIfAborted();
       const e = item.entry;
       if (e) {
+        if (o.onEntry) await o.onEntry(e);
         const record = recordOnly(e);
         await full.add(record);
         if (e.type === 'f') {

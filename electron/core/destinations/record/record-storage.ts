@@ -6,7 +6,7 @@ import { copyFile, mkdir, readFile, readdir, rename, rm, unlink, writeFile } fro
 import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
 import type { RcloneExec } from '../../rclone/rclone-exec.js';
-import { joinRemote } from '../../rclone/remote-path.js';
+import { joinTarget } from '../../../../shared/remotes/remote-path.js';
 import { type PointSummary, RECORDS_DIR, parsePointSummary } from './point-summary.js';
 
 /** What a destination's records/ folder holds, read in one go. */
@@ -123,7 +123,7 @@ const NO_RETRY = ['--retries', '1', '--low-level-retries', '3'];
 
 /** Records on an rclone remote (`REMOTE:PATH` target). */
 export function remoteRecordStorage(exec: RcloneExec, target: string): RecordStorage {
-  const dir = joinRemote(target, RECORDS_DIR);
+  const dir = joinTarget(target, RECORDS_DIR);
   const withTemp = async <T>(fn: (tempDir: string) => Promise<T>): Promise<T> => {
     const t = await scratchDir('record');
     try {
@@ -168,7 +168,7 @@ export function remoteRecordStorage(exec: RcloneExec, target: string): RecordSto
       const t = await scratchDir('record');
       const file = join(t, name);
       try {
-        await run(['copyto', '--', joinRemote(dir, name), file], `download ${name}`, signal);
+        await run(['copyto', '--', joinTarget(dir, name), file], `download ${name}`, signal);
       } catch (e) {
         await rm(t, { recursive: true, force: true });
         throw e;
@@ -176,18 +176,18 @@ export function remoteRecordStorage(exec: RcloneExec, target: string): RecordSto
       return { file, release: () => rm(t, { recursive: true, force: true }) };
     },
     async put(localFile, name, signal) {
-      await run(['copyto', '--', localFile, joinRemote(dir, name)], `write ${name}`, signal);
+      await run(['copyto', '--', localFile, joinTarget(dir, name)], `write ${name}`, signal);
     },
     async putText(name, text, signal) {
       await withTemp(async (t) => {
         const file = join(t, name);
         await writeFile(file, text);
-        await run(['copyto', '--', file, joinRemote(dir, name)], `write ${name}`, signal);
+        await run(['copyto', '--', file, joinTarget(dir, name)], `write ${name}`, signal);
       });
     },
     async remove(name, signal) {
       // deletefile exits 4 (not found) for a file another run already removed: that is done too.
-      await run(['deletefile', '--', joinRemote(dir, name)], `delete ${name}`, signal, [0, 3, 4]);
+      await run(['deletefile', '--', joinTarget(dir, name)], `delete ${name}`, signal, [0, 3, 4]);
     },
   };
 }

@@ -2,6 +2,7 @@
 // sorted streams: what was added, changed (content or metadata) or deleted, and which files need
 // their content read (hashed, then copied). Unchanged files keep the hash the earlier point recorded.
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { type RecordEntry, comparePaths, sameEntry } from './entry.js';
 import type { WalkedEntry } from './tree-walk.js';
@@ -23,8 +24,31 @@ export type HashResult = { readonly hash: string; readonly size?: number } | { r
 /** Reads (hashes) one file that needs it; sqlite databases and odd cases are the caller's to decide. */
 export type Hasher = (entry: WalkedEntry, before: RecordEntry | null) => Promise<HashResult>;
 
-/** MD5 of a file's content. */
-export async function md5File(path: Buffer | string, signal?: AbortSignal): Promise<string> {
+/** Files up to this size are read in one synchronous call into a shared buffer. */
+const SMALL_FILE = 1 << 20;
+const smallBuffer = Buffer.allocUnsafe(SMALL_FILE);
+
+/**
+ * MD5 of a file's content. A file the walk saw as small is read synchronously into one shared
+ * buffer: a first run over 300k small files spent a minute in per-file promises and 1 MB buffers
+ * (measured: md5File 63 s of a 211 s run). Larger files are read in 1 MB steps without blocking.
+ */
+export async function md5File(path: Buffer | string, signal?: AbortSignal, sizeHint?: number): Promise<string> {
+  if (sizeHint !== undefined && sizeHint < SMALL_FILE) {
+    signal?.throwIfAborted();
+    const fd = openSync(path, 'r');
+    try {
+      const h = createHash('md5');
+      for (;;) {
+        const n = readSync(fd, smallBuffer, 0, SMALL_FILE, null);
+        if (n === 0) break;
+        h.update(smallBuffer.subarray(0, n));
+      }
+      return h.digest('hex');
+    } finally {
+      closeSync(fd);
+    }
+  }
   const fh = await open(path, 'r');
   try {
     const h = createHash('md5');
@@ -46,7 +70,7 @@ export const hashFromDisk =
   (signal?: AbortSignal): Hasher =>
   async (e) => {
     try {
-      return { hash: await md5File(e.abs, signal) };
+      return { hash: await md5File(e.abs, signal, e.size) };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { vanished: true };
@@ -97,6 +121,13 @@ function sameContentByStat(w: WalkedEntry, b: RecordEntry | null): boolean {
  */
 export async function* diffTrees(walked: AsyncIterable<WalkedEntry>, base: AsyncIterable<RecordEntry> | null, hasher: Hasher, concurrency = 4): AsyncGenerator<DiffItem> {
   const window: Array<Promise<DiffItem | null>> = [];
+  /** decide() for an entry whose content need not be read. */
+  const decideByStat = (w: WalkedEntry | null, b: RecordEntry | null): DiffItem => {
+    if (!w) return { entry: null, before: b, change: 'deleted', content: false };
+    const entry: WalkedEntry = w.type === 'f' && !w.lack ? { ...w, hash: b!.hash! } : w;
+    if (!b) return { entry, before: null, change: 'added', content: entry.type === 'f' && !entry.lack };
+    return { entry, before: b, change: sameEntry(entry, b) ? 'same' : 'changed', content: false };
+  };
   const decide = async (w: WalkedEntry | null, b: RecordEntry | null): Promise<DiffItem | null> => {
     if (!w) return { entry: null, before: b, change: 'deleted', content: false };
     let entry: WalkedEntry = w;
@@ -117,6 +148,11 @@ export async function* diffTrees(walked: AsyncIterable<WalkedEntry>, base: Async
     return { entry, before: b, change: sameEntry(entry, b) ? 'same' : 'changed', content };
   };
   for await (const [w, b] of joinByPath(walked, base)) {
+    // Most entries need no reading: decided at once, without a promise, when nothing waits before them.
+    if (window.length === 0 && (!w || w.type !== 'f' || w.lack || (!w.sqlite && sameContentByStat(w, b)))) {
+      yield decideByStat(w, b);
+      continue;
+    }
     const pending = decide(w, b);
     // Awaited in order below; this only keeps a later failure from counting as unhandled meanwhile.
     pending.catch(() => {});

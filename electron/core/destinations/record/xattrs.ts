@@ -5,7 +5,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
-import { runChild } from '../../process/child.js';
+import type { ChildRunner } from '../../process/child.js';
 
 /** Attributes per absolute path (binary string): name → base64 value. */
 export type XattrMap = Map<string, Record<string, string>>;
@@ -49,8 +49,8 @@ export function parseGetfattrDump(text: string): XattrMap {
 }
 
 /** Reads every extended attribute under `root` (not following links). null when getfattr is missing. */
-export async function readXattrs(root: string, signal?: AbortSignal): Promise<{ readonly map: XattrMap; readonly problems: readonly string[] } | null> {
-  const r = await runChild({
+export async function readXattrs(children: ChildRunner, root: string, signal?: AbortSignal): Promise<{ readonly map: XattrMap; readonly problems: readonly string[] } | null> {
+  const r = await children.run({
     command: 'getfattr',
     args: ['-R', '-d', '-m', '-', '-e', 'base64', '--absolute-names', '-h', '-P', '--', root],
     keepStdout: true,
@@ -72,7 +72,7 @@ export function settableXattr(name: string, isRoot: boolean): boolean {
  * Sets the attributes of many paths with one `setfattr --restore`. Returns the complaints (one per
  * attribute that could not be set, e.g. on a file system without xattr support); null when setfattr is missing.
  */
-export async function writeXattrs(items: ReadonlyArray<{ readonly path: string; readonly xattrs: Readonly<Record<string, string>> }>, signal?: AbortSignal): Promise<readonly string[] | null> {
+export async function writeXattrs(children: ChildRunner, items: ReadonlyArray<{ readonly path: string; readonly xattrs: Readonly<Record<string, string>> }>, signal?: AbortSignal): Promise<readonly string[] | null> {
   if (items.length === 0) return [];
   const isRoot = process.getuid?.() === 0;
   const dir = await scratchDir('xattrs');
@@ -88,7 +88,7 @@ export async function writeXattrs(items: ReadonlyArray<{ readonly path: string; 
     if (dump === '') return [];
     const file = join(dir, 'dump');
     await writeFile(file, Buffer.from(dump, 'latin1'));
-    const r = await runChild({ command: 'setfattr', args: ['-h', `--restore=${file}`], ...(signal ? { signal } : {}) });
+    const r = await children.run({ command: 'setfattr', args: ['-h', `--restore=${file}`], ...(signal ? { signal } : {}) });
     if (r.spawnError) return null;
     return r.exitCode === 0 ? [] : r.stderrTail.length > 0 ? r.stderrTail : [`setfattr exited with code ${r.exitCode}`];
   } finally {

@@ -9,6 +9,7 @@ import { type Stats, lstatSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { type RecordEntry, bin, bytesOf, isUnder, textOf } from '../record/entry.js';
 import { md5File } from '../record/tree-diff.js';
+import type { ChildRunner } from '../../process/child.js';
 import { readXattrs, settableXattr, writeXattrs } from '../record/xattrs.js';
 import { RestoreError } from './restore-errors.js';
 import { keepBothName } from './keep-both-name.js';
@@ -67,6 +68,8 @@ export interface RestoreTreeOptions {
   readonly policy: ConflictPolicy;
   readonly dryRun: boolean;
   readonly fetcher: ByteFetcher;
+  /** Starts setfattr/getfattr for extended attributes and ACLs. */
+  readonly children: ChildRunner;
   readonly clock?: () => Date;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: { readonly phase: 'planning' | 'copying' | 'verifying'; readonly percent: number; readonly bytes: number }) => void;
@@ -289,7 +292,7 @@ export async function restoreTree(o: RestoreTreeOptions): Promise<RestoreTreeRes
     }
     const dirs = planned.filter((p) => p.entry.type === 'd' && (writtenPaths.get(p.entry.path) === p.abs || p.action === 'exists-dir' || p.action === 'same'));
     for (const p of dirs) if (p.entry.xattrs) xattrItems.push({ path: bin(p.abs), xattrs: p.entry.xattrs });
-    const xattrProblems = await writeXattrs(xattrItems, o.signal);
+    const xattrProblems = await writeXattrs(o.children, xattrItems, o.signal);
     if (xattrProblems === null && xattrItems.length > 0) mismatches.push(`extended attributes of ${xattrItems.length} entries were not restored: setfattr (package attr) is not installed`);
     for (const p of [...dirs].reverse()) {
       const e = p.entry;
@@ -312,7 +315,7 @@ export async function restoreTree(o: RestoreTreeOptions): Promise<RestoreTreeRes
   const groups = new Map<string, number>(); // record path of a hard-link group's first file → inode restored
   const xattrsByPath = new Map<string, Record<string, string>>();
   if (toCheck.some((p) => p.entry.xattrs)) {
-    const dump = await readXattrs(realTo, o.signal);
+    const dump = await readXattrs(o.children, realTo, o.signal);
     if (dump) for (const [k, v] of dump.map) xattrsByPath.set(k, v);
   }
   let checked = 0;

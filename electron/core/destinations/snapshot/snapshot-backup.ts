@@ -7,7 +7,6 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { chmod, link, lstat, mkdir, readdir, realpath, rename, rm, stat, symlink, unlink, utimes } from 'node:fs/promises';
 import { once } from 'node:events';
 import { isAbsolute, join, resolve } from 'node:path';
-import { runChild } from '../../process/child.js';
 import { parseRsyncProgressLine, parseRsyncStats } from '../../progress/rsync-progress.js';
 import { checkLocalDestination } from '../../scheduler/destination-presence.js';
 import { SnapshotError } from './snapshot-errors.js';
@@ -110,7 +109,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     };
     const walkProblems: string[] = [];
     ctx.progress({ step: 1, steps: 2, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last snapshot…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
-    const built = await run.build(walkSources({ sources, filter, xattrs: true, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
+    const built = await run.build(walkSources({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
       onEntry: (e) => (e.sqlite ? undefined : writeList(e.source, e.rel === '' ? Buffer.from('.') : bytesOf(e.rel))),
       onChange: (item) => {
         const e = item.entry ?? item.before!;
@@ -164,7 +163,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       const into = join(staging, textOf(src.base));
       await mkdir(into, { recursive: true });
       const stdout: string[] = [];
-      const r = await runChild({
+      const r = await ctx.children.run({
         command: ctx.tools.rsync,
         args: [
           '-aHAXS',
@@ -178,7 +177,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
           `${real}/`,
           `${into}/`,
         ],
-        env: { ...process.env, LC_ALL: 'C' },
+        env: { LC_ALL: 'C' },
         signal: ctx.signal,
         onLine: (line, stream) => {
           if (stream === 'stdout') {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
 import type { Destination, Job } from '../../../../shared/model.js';
 import type { VerifyDestination } from '../../../../shared/restore.js';
-import { runChild } from '../../process/child.js';
+import type { ChildRunner } from '../../process/child.js';
 import { parseRsyncProgressLine } from '../../progress/rsync-progress.js';
 import type { DestinationKindImpl, KindEnv, OpenedDestination, PointInfo } from '../kind.js';
 import { type RecordEntry, bin, bytesOf, textOf } from '../record/entry.js';
@@ -51,13 +51,13 @@ async function openSnapshotDestination(dest: Destination, env: KindEnv): Promise
     reader,
     points,
     warnings,
-    bytes: (pointId) => snapshotBytes(dest.target, pointId, env.tools.rsync),
+    bytes: (pointId) => snapshotBytes(dest.target, pointId, env.tools.rsync, env.children),
     close: () => reader.close(),
   };
 }
 
 /** The bytes of a point's files are in its folder; rsync copies them (sparse files stay sparse). */
-function snapshotBytes(destination: string, pointId: string, rsync: string): ByteFetcher {
+function snapshotBytes(destination: string, pointId: string, rsync: string, children: ChildRunner): ByteFetcher {
   const root = join(destination, pointId);
   return {
     async fetch(files, stage, signal, onProgress) {
@@ -84,10 +84,10 @@ function snapshotBytes(destination: string, pointId: string, rsync: string): Byt
       try {
         const list = join(work, 'files');
         await writeFile(list, Buffer.concat(usable.flatMap((f) => [bytesOf(f.path), Buffer.from([0])])));
-        const r = await runChild({
+        const r = await children.run({
           command: rsync,
           args: ['-aS', '--from0', `--files-from=${list}`, '--info=progress2', '--', `${root}/`, `${stage.toString()}/`],
-          env: { ...process.env, LC_ALL: 'C' },
+          env: { LC_ALL: 'C' },
           ...(signal ? { signal } : {}),
           onLine: (line, stream) => {
             if (stream !== 'stdout') return;

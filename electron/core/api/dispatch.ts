@@ -1,0 +1,31 @@
+// The transport-neutral dispatcher: validates a request against its schema once, calls the
+// handler, and turns anything thrown into a Result. Every transport goes through here, so nothing
+// a client sends — wrong types, absurd nesting, a handler's bug — can escape as an exception.
+import { type Handlers, isCommandName, requestSchemas } from '../../../shared/contract.js';
+import { type Audience, describeRequestProblems, plainIssueText } from '../../../shared/request-problems.js';
+import { type Result, ReproError, fail } from '../../../shared/result.js';
+import { redact } from '../redact.js';
+
+export interface DispatchOptions {
+  /** Who reads refusals: the window names fields by their labels, the CLI by their flags. */
+  readonly audience?: Audience;
+}
+
+/** Runs one command from an untrusted caller; never throws. */
+export async function dispatch(handlers: Handlers, name: unknown, request: unknown, options: DispatchOptions = {}): Promise<Result<unknown>> {
+  if (!isCommandName(name)) return fail('invalid-request', 'Reprise does not know that request.', { detail: `Unknown command ${JSON.stringify(String(name).slice(0, 80))}.` });
+  try {
+    // zod's own messages ("Too small: expected number to be >=0") become plain words; messages a
+    // schema wrote itself are already plain and win.
+    const parsed = requestSchemas[name].safeParse(request ?? {}, { error: (issue) => plainIssueText(issue) });
+    if (!parsed.success) {
+      return fail('invalid-request', describeRequestProblems(name, parsed.error.issues.slice(0, 10), options.audience ?? 'window').slice(0, 1000));
+    }
+    const handler = handlers[name] as (req: unknown) => Promise<Result<unknown>>;
+    return await handler(parsed.data);
+  } catch (e) {
+    if (e instanceof ReproError) return { ok: false, error: e.appError };
+    const message = e instanceof Error ? e.message : String(e);
+    return fail('internal', `Something went wrong: ${redact(message)}`, { hint: 'Try again; if it keeps happening, the log of `reprise serve` (or the app) says more.' });
+  }
+}

@@ -1,0 +1,106 @@
+// A run's problem and its log in plain words, for the Dashboard, History and the CLI. Tools speak
+// in JSON lines ({"level":"error","msg":"Failed to copy: context canceled","object":"A/1.flac"…})
+// and stats blobs with escaped newlines; people read sentences, one line per event.
+import type { Outcome } from './model.js';
+import { formatBytes, formatDuration, formatSpeed } from './format.js';
+
+/** What the user reads about a run that did not simply succeed; null when there is nothing to say. */
+export function runProblem(run: { readonly outcome: Outcome; readonly firstError: string | null }): string | null {
+  switch (run.outcome) {
+    case 'cancelled':
+      return 'Cancelled before it finished. What was copied stays; the next backup carries on from there.';
+    case 'interrupted':
+      return 'Interrupted: Reprise stopped while this backup ran (it was quit, crashed or the computer went off). The next backup finishes the job.';
+    case 'skipped':
+      return run.firstError ? plainError(run.firstError) : 'The destination was not there (a drive not plugged in?). Nothing was changed.';
+    case 'failed':
+    case 'partial':
+      return run.firstError ? plainError(run.firstError) : run.outcome === 'failed' ? 'The backup failed; History has its log.' : 'Some files could not be backed up; History has the list.';
+    default:
+      return null;
+  }
+}
+
+const TIMESTAMP = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\s+(?:(?:ERROR|NOTICE|INFO|DEBUG|CRITICAL)\s*:\s*)?/;
+
+/** One error text from a tool made readable: a JSON log line becomes "object: message", timestamps go. */
+export function plainError(text: string): string {
+  let t = text.trim();
+  const json = t.startsWith('{') ? parseObject(t) : null;
+  if (json) {
+    const msg = typeof json.msg === 'string' ? json.msg.trim() : '';
+    const object = typeof json.object === 'string' ? json.object : '';
+    t = object && msg ? `${object}: ${msg}` : msg || t;
+  }
+  t = t.replace(TIMESTAMP, '').replace(/\s+/g, ' ').trim();
+  // "A/1.flac: Failed to copy: mkdir …" reads better the way a person would say it.
+  t = t.replace(/^(.+?): Failed to copy: (?!context canceled$)(.+)$/i, 'Could not copy $1: $2');
+  // rclone's words for being stopped are not an error the user made.
+  t = t.replace(/: (?:Failed to copy: )?context canceled$/i, ': stopped before it was copied');
+  return t.length > 400 ? `${t.slice(0, 399)}…` : t;
+}
+
+function parseObject(line: string): Record<string, unknown> | null {
+  try {
+    const v = JSON.parse(line) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One line of a run's log as shown in History. */
+export interface LogLine {
+  readonly time: string | null;
+  readonly level: 'error' | 'warning' | 'info' | 'progress' | 'note';
+  readonly text: string;
+}
+
+/**
+ * A run's log, one readable line per event: Reprise's own `# …` notes, rclone's JSON lines as
+ * "Copied (new): Björk/01 Jóga.flac", stats blobs as one progress line, rsync's lines as they are.
+ * Stats are many (one a second): only every `statsEvery`-th and the last are kept.
+ */
+export function readableLog(text: string, statsEvery = 10): LogLine[] {
+  const out: LogLine[] = [];
+  let stats: LogLine | null = null;
+  let statsSeen = 0;
+  for (const raw of text.split('\n')) {
+    const line = raw.trimEnd();
+    if (line === '') continue;
+    if (line.startsWith('# ')) {
+      // A note marks a step's end: the step's last progress belongs before it.
+      if (stats) out.push(stats);
+      stats = null;
+      out.push({ time: null, level: /^# (failed|destination .*: failed)/.test(line) ? 'error' : 'note', text: line.slice(2) });
+      continue;
+    }
+    const json = line.startsWith('{') ? parseObject(line) : null;
+    if (!json) {
+      out.push({ time: null, level: /error|failed/i.test(line) ? 'error' : 'info', text: line.replace(TIMESTAMP, '') });
+      continue;
+    }
+    const time = typeof json.time === 'string' ? json.time : null;
+    if (json.stats && typeof json.stats === 'object') {
+      const s = json.stats as Record<string, number>;
+      const parts = [`${formatBytes(s.bytes ?? 0)} of ${formatBytes(s.totalBytes ?? 0)}`, `${s.transfers ?? 0} of ${s.totalTransfers ?? 0} files`, formatSpeed(s.speed ?? 0)];
+      if ((s.errors ?? 0) > 0) parts.push(`${s.errors} error${s.errors === 1 ? '' : 's'}`);
+      if (typeof s.elapsedTime === 'number') parts.push(`after ${formatDuration(s.elapsedTime)}`);
+      stats = { time, level: 'progress', text: `Progress: ${parts.join(' · ')}` };
+      if (statsSeen++ % statsEvery === 0) {
+        out.push(stats);
+        stats = null;
+      }
+      continue;
+    }
+    const level = typeof json.level === 'string' ? json.level : 'info';
+    const msg = typeof json.msg === 'string' ? json.msg.trim() : '';
+    const object = typeof json.object === 'string' ? json.object : '';
+    const isError = level === 'error' || level === 'critical';
+    // "Copied (new): Björk/01 Jóga.flac"; an error names its file first, as plainError does.
+    const text = !object ? msg : isError ? `${object}: ${msg}` : `${msg.replace(/:$/, '')}: ${object}`;
+    out.push({ time, level: isError ? 'error' : level === 'warning' ? 'warning' : 'info', text });
+  }
+  if (stats) out.push(stats);
+  return out;
+}
