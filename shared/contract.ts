@@ -3,22 +3,22 @@
 import type { z } from 'zod';
 import type { Job, RunProgress, RunSummary } from './model.js';
 import type { Result } from './result.js';
-import { type AppCommands, appSchemas } from './contract/app.js';
+import { type AppCommands, type OpenView, appSchemas } from './contract/app.js';
+import { type FolderCommands, folderSchemas } from './contract/folders.js';
 import { type JobCommands, jobSchemas } from './contract/jobs.js';
 import { type RunCommands, runSchemas } from './contract/runs.js';
 import { type RestoreCommands, restoreSchemas } from './contract/restore.js';
-import { type DesktopCommands, type OpenView, desktopSchemas } from './contract/desktop.js';
-import type { RestoreProgressEvent } from './restore.js';
-
 import { type RemoteCommands, remoteSchemas } from './contract/remotes.js';
-import type { AuthorizeUpdate, DownloadUpdate, MountView, RemoteSummary } from './remotes/types.js';
-
 import { type SchedulerCommands, type SchedulerStatusDto, schedulerSchemas } from './contract/scheduler.js';
 import { type AuditCommands, auditSchemas } from './contract/audit.js';
+import { type AlertCommands, alertSchemas } from './contract/alerts.js';
+import { type TrayCommands, traySchemas } from './contract/tray.js';
+import type { RestoreProgressEvent } from './restore.js';
+import type { AuthorizeUpdate, DownloadUpdate, MountView, RemoteSummary } from './remotes/types.js';
 import type { AppNotification } from './alerts.js';
 import type { TrayState } from './tray-state.js';
 
-export interface Commands extends AppCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands, SchedulerCommands, DesktopCommands, AuditCommands {}
+export interface Commands extends AppCommands, FolderCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands, SchedulerCommands, AlertCommands, TrayCommands, AuditCommands {}
 
 export type CommandName = keyof Commands;
 export type Req<K extends CommandName> = Commands[K]['req'];
@@ -27,12 +27,14 @@ export type Res<K extends CommandName> = Commands[K]['res'];
 /** Every command's request schema: validated once, in dispatch, for every transport. */
 export const requestSchemas: { readonly [K in CommandName]: z.ZodType<Req<K>, unknown> } = {
   ...appSchemas,
+  ...folderSchemas,
   ...jobSchemas,
   ...runSchemas,
   ...restoreSchemas,
   ...remoteSchemas,
   ...schedulerSchemas,
-  ...desktopSchemas,
+  ...alertSchemas,
+  ...traySchemas,
   ...auditSchemas,
 };
 

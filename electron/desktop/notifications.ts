@@ -4,7 +4,7 @@
 import { Notification } from 'electron';
 import type { AppNotification } from '../../shared/alerts.js';
 import type { Bridge } from '../../shared/contract.js';
-import type { OpenView } from '../../shared/contract/desktop.js';
+import type { OpenView } from '../../shared/contract/app.js';
 import type { AppError } from '../../shared/result.js';
 
 export interface Notifier {

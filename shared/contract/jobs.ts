@@ -44,6 +44,7 @@ export const jobRefSchema = z.object({ name: nameSchema });
 export const jobUpdateSchema = jobInputSchema.extend({ id: z.string().min(1).max(100) });
 
 export const destinationInfoSchema = z.object({ target: pathSchema });
+export const jobCancelSchema = z.object({ name: nameSchema });
 
 export const jobSchemas = {
   'jobs:destination-info': destinationInfoSchema,
@@ -51,6 +52,7 @@ export const jobSchemas = {
   'jobs:add': jobInputSchema,
   'jobs:remove': jobRefSchema,
   'jobs:update': jobUpdateSchema,
+  'jobs:cancel': jobCancelSchema,
 } as const;
 
 export interface JobCommands {
@@ -63,4 +65,6 @@ export interface JobCommands {
   'jobs:destination-info': Command<z.infer<typeof destinationInfoSchema>, DestinationInfo>;
   /** Replaces a job's settings, keeping its id, history and the ids of unchanged destinations. */
   'jobs:update': Command<z.infer<typeof jobUpdateSchema>, Job>;
+  /** Cancels the job's run wherever it runs (this process, or another one via its lock). */
+  'jobs:cancel': Command<z.infer<typeof jobCancelSchema>, { readonly cancelled: boolean; readonly where: 'here' | 'other-process' | 'queue' | 'not-running' }>;
 }

@@ -12,6 +12,7 @@ import type {
   RemoteSummary,
 } from '../remotes/types.js';
 import type { WizardModel } from '../remotes/wizard-model.js';
+import type { RemoteInfo } from '../model.js';
 import { remoteNameProblem } from '../remotes/names.js';
 import { remoteTargetProblem } from '../remotes/remote-path.js';
 import { type Command, type EmptyRequest, emptyRequest, pathSchema } from './common.js';
@@ -37,6 +38,7 @@ const cryptPassword = z.string().min(12, 'use at least 12 characters').max(1024)
 export const remoteRefSchema = z.object({ name: remoteNameSchema });
 
 export const remoteSchemas = {
+  'remotes:list': emptyRequest,
   'remotes:config': emptyRequest,
   'remotes:unlock': z.object({ password: z.string().min(1).max(1024) }),
   'remotes:use-config': z.object({ path: pathSchema.nullable() }),
@@ -69,6 +71,8 @@ export const remoteSchemas = {
 type Req<K extends keyof typeof remoteSchemas> = z.infer<(typeof remoteSchemas)[K]>;
 
 export interface RemoteCommands {
+  /** The remotes of the rclone config, as `rclone listremotes --long` names them. */
+  'remotes:list': Command<EmptyRequest, readonly RemoteInfo[]>;
   /** Which rclone config is used; whether it is encrypted and still locked. */
   'remotes:config': Command<EmptyRequest, RcloneConfigState>;
   /** Opens an encrypted rclone config; the password stays in the core's memory. */

@@ -1,7 +1,7 @@
 // History: every run, newest first, filtered by job, outcome and date; each run opens to its
 // destinations' statistics, what changed, and its log.
 import { useCallback, useEffect, useState } from 'react';
-import type { ChangeActionDto, ChangeEntryDto, DestinationChangesDto } from '../../../shared/contract/scheduler';
+import type { ChangeActionDto, ChangeEntryDto, DestinationChangesDto } from '../../../shared/contract/runs';
 import { formatBytes, formatDuration, plural } from '../../../shared/format';
 import type { Outcome, RunSummary, RunTrigger } from '../../../shared/model';
 import { outcomeWords } from '../../../shared/outcome-words';
