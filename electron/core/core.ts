@@ -35,6 +35,8 @@ import type { RunSummary } from '../../shared/model.js';
 import { checkCron, nextRunTimes } from './scheduler/cron.js';
 import { remoteOf } from '../../shared/remotes/remote-path.js';
 import { listFolders } from './folders/folder-list.js';
+import { auditLog } from './audit/audit-log.js';
+import { actorOf, auditConfigChanges, auditHandlers, auditRuns } from './audit/audit-hooks.js';
 
 export interface CoreOptions {
   readonly dataDir: string;
@@ -173,7 +175,10 @@ export function createCore(options: CoreOptions): Core {
     return { job, lastRun: history.lastRun(job.id), nextRun: scheduler.status().nextRuns[job.id] ?? null, live: l?.progress ?? null, runningId: l?.runId ?? other?.runId ?? null, runningElsewhere: other?.where ?? null };
   };
 
-  const handlers: Handlers = {
+  const audit = auditLog(history.raw(), now, actorOf(options.host), redact);
+  auditRuns(events, audit, () => jobs.list());
+  const handlers: Handlers = auditConfigChanges({
+    ...auditHandlers(audit),
     'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect(), desktop: null, notices }),
     // Every window (and browser tab) hears where to go; the desktop host also shows its window first.
     'app:open': async (req) => {
@@ -331,7 +336,7 @@ export function createCore(options: CoreOptions): Core {
       return run ? ok(run) : { ok: false, error: { kind: 'not-found', message: `There is no run ${req.runId}.` } };
     },
     ...restoreHandlers({ jobs, rclone, tools, children, holdPoint: (target, pointId) => locks.holdPoint(target, pointId), events, now }),
-  };
+  }, audit);
 
   // Hosts that stay up bring back the mounts marked "at start" (and clean stale ones).
   if (options.host !== 'cli' && existsSync(join(dataDir, 'mounts.json'))) {

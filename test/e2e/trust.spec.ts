@@ -197,8 +197,9 @@ test('cancel and failure are said in plain words, survive a reload and offer Ret
   const row = page.getByTestId('history-row').filter({ has: page.locator('[aria-expanded="true"]') });
   await expect(row.getByTestId('history-problem')).toContainText(/Could not copy .+: mkdir/);
   await row.getByRole('button', { name: 'Open log' }).click();
-  await expect(row.getByTestId('run-log')).toContainText('Reprise run');
+  await expect(row.getByTestId('run-log')).toContainText(/Run \d+ of ".+" started/);
   await expect(row.getByTestId('run-log')).not.toContainText('{"level"');
+  await expect(row.getByTestId('run-log')).toContainText(/broken:x: Failed — Could not copy .+: mkdir/);
   await page.screenshot({ path: info.outputPath('history-readable-log.png'), fullPage: true });
 
   // Retry runs the job again: the cancelled one completes and its box goes.

@@ -129,14 +129,22 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
     const entries: RecordEntry[] = [];
     for await (const e of o.reader.tree(pointId, item, signal)) entries.push(e);
     if (entries.length > 0) return { item, entries };
+    // Paths start with the source folder's name ("Music/Björk"); a path given without it
+    // ("Björk", or "björk") is suggested with it.
     const wanted = textOf(item).toLocaleLowerCase();
+    const depth = wanted.split('/').length;
     let suggestion: string | null = null;
+    let underSource: string | null = null;
     for await (const e of o.reader.tree(pointId, undefined, signal)) {
-      if (textOf(e.path).toLocaleLowerCase() === wanted) {
-        suggestion = textOf(e.path);
+      const text = textOf(e.path);
+      const lower = text.toLocaleLowerCase();
+      if (lower === wanted) {
+        suggestion = text;
         break;
       }
+      if (underSource === null && lower.endsWith(`/${wanted}`) && lower.split('/').length === depth + 1) underSource = text;
     }
+    suggestion ??= underSource;
     throw new RestoreError('not-found', `"${path}" is not in restore point ${pointId}.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`);
   };
 

@@ -28,14 +28,23 @@ describe('readableLog', () => {
     ].join('\n');
     const lines = readableLog(log);
     expect(lines.map((l) => `${l.level} ${l.text}`)).toEqual([
-      'note Reprise run 2 of job "D" started 2026-11-29T18:47:52.488Z',
+      'note Run 2 of "D" started',
       'info Starting bandwidth limiter at 1Mi Byte/s',
       'progress Progress: 1.0 MB of 9.0 MB · 0 of 3 files · 0 B/s · after 1 s',
       'info Copied (new): Björk/01 Jóga.flac',
       'error A/2.flac: Failed to copy: permission denied',
       'progress Progress: 9.0 MB of 9.0 MB · 3 of 3 files · 1.0 MB/s · 1 error · after 9 s',
-      'error destination /tmp/b: failed — A/2.flac: Failed to copy: permission denied',
+      'error /tmp/b: Failed — Could not copy A/2.flac: permission denied',
     ]);
+    // The start is said at its time (shown in the reader's clock), not as an ISO stamp in the text.
+    expect(lines[0]!.time).toBe('2026-11-29T18:47:52.488Z');
     expect(lines.some((l) => l.text.includes('{') || l.text.includes('\\n'))).toBe(false);
+  });
+});
+
+describe('readableLog of a destination that ended', () => {
+  it('says the outcome in the window\'s words, a cancel with its own calm reason', () => {
+    const lines = readableLog(['# destination /tmp/snaps: success', '# destination dav:m: cancelled — The mirror run was stopped. Every earlier restore point is intact.', '# destination b:x: partial — 2 files could not be read'].join('\n'));
+    expect(lines.map((l) => `${l.level} ${l.text}`)).toEqual(['note /tmp/snaps: Succeeded', 'note dav:m: Cancelled — The mirror run was stopped. Every earlier restore point is intact.', 'error b:x: Partly failed — 2 files could not be read']);
   });
 });
