@@ -18,6 +18,16 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware: a promise nobody awaits or handles loses its error; a switch over a union must
+    // name every member (or say what the default is for).
+    files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
     // Inside the desktop host, only the Electron transport and the preload touch IPC.
     files: ['electron/desktop/**/*.ts'],
     ignores: ['electron/desktop/electron-transport.ts', 'electron/desktop/preload.ts'],

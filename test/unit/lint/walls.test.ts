@@ -1,5 +1,6 @@
 // The walls hold: files that break them, written into a temporary copy of the lint setup, are
-// refused by `eslint` with the rule that names the wall, and a file that keeps to them passes.
+// refused by `eslint` with the rule that names the wall (an import wall, or a type-aware rule:
+// floating promises, switches that miss a case), and a file that keeps to them passes.
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,8 @@ const probes: ReadonlyArray<readonly [string, string, string]> = [
   ['renderer/src/probe-core.ts', "import { createCore } from '../../electron/core/core.js';\nexport const x = createCore;\n", 'the renderer imports the core'],
   ['shared/probe-fs.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", 'shared/ loads a Node module'],
   ['shared/probe-unclassified.ts', "import left from 'left-pad';\nexport const x = left;\n", 'shared/ loads a package nobody classified'],
+  ['electron/core/probe-floating.ts', "export async function save(): Promise<void> {}\nexport function later(): void {\n  save();\n}\n", 'a promise nobody awaits'],
+  ['electron/core/probe-switch.ts', "export function n(x: 'a' | 'b'): number {\n  switch (x) {\n    case 'a':\n      return 1;\n  }\n  return 0;\n}\n", 'a switch that misses a member'],
   ['electron/ipc/probe.ts', "import { app } from 'electron';\nexport const x = app;\n", 'a file in a folder ARCHITECTURE.md does not name'],
 ];
 
@@ -35,6 +38,8 @@ describe('the import walls', () => {
     mkdirSync(join(copy, 'scripts'));
     copyFileSync(join(repo, 'scripts', 'eslint-layers.js'), join(copy, 'scripts', 'eslint-layers.js'));
     symlinkSync(join(repo, 'node_modules'), join(copy, 'node_modules'));
+    // The type-aware rules need a program: one tsconfig over the whole copy.
+    writeFileSync(join(copy, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2023', noEmit: true, skipLibCheck: true }, include: ['**/*.ts'] }));
     const write = (path: string, text: string) => {
       mkdirSync(dirname(join(copy, path)), { recursive: true });
       writeFileSync(join(copy, path), text);
@@ -43,7 +48,10 @@ describe('the import walls', () => {
     write('electron/cli/fine.ts', "import { Command } from 'commander';\nimport { createCore } from '../core/core.js';\nimport { startServer } from '../server/ws-server.js';\nimport type { Job } from '../../shared/model.js';\nexport const x = [Command, createCore, startServer];\nexport type J = Job;\n");
 
     const results = await new ESLint({ cwd: copy }).lintFiles(['electron/**/*.ts', 'renderer/**/*.ts', 'shared/**/*.ts']);
-    const byFile = new Map(results.map((r) => [r.filePath.slice(copy.length + 1), r.messages.filter((m) => m.ruleId === 'layers/imports')]));
+    const walls = new Set(['layers/imports', '@typescript-eslint/no-floating-promises', '@typescript-eslint/switch-exhaustiveness-check']);
+    const byFile = new Map(results.map((r) => [r.filePath.slice(copy.length + 1), r.messages.filter((m) => m.ruleId !== null && walls.has(m.ruleId))]));
+    // A file that could not be parsed would pass for the wrong reason.
+    expect(results.flatMap((r) => r.messages.filter((m) => m.fatal === true || m.ruleId === null))).toEqual([]);
     for (const [path, , wall] of probes) expect(byFile.get(path)?.length ?? 0, `${path}: ${wall}`).toBeGreaterThan(0);
     expect(byFile.get('electron/cli/fine.ts')).toEqual([]);
   }, 60_000);
