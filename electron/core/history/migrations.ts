@@ -2,6 +2,7 @@
 // Each runs in a transaction and bumps PRAGMA user_version; each has its own test.
 import type Database from 'better-sqlite3';
 import { createRunChangesTable } from './run-changes.js';
+import { createAuditTable } from '../audit/audit-log.js';
 
 export type Migration = (db: Database.Database) => void;
 
@@ -44,6 +45,8 @@ export const migrations: readonly Migration[] = [
   },
   // 2: what changed per run and destination (compressed lists), and an index for outcome filters.
   (db) => createRunChangesTable(db),
+  // 3: the audit log (audit/audit-log.ts): operations on remotes and the rclone config, and runs.
+  (db) => createAuditTable(db),
 ];
 
 /**

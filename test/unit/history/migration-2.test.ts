@@ -14,7 +14,7 @@ describe('history migration 2 (what changed per run and destination)', () => {
     const db = new Database(':memory:');
     migrate(db, migrations.slice(0, 1));
     db.prepare("INSERT INTO runs (job_id, job_name, trigger, started_at, outcome) VALUES ('j', 'J', 'schedule', 1, 'success')").run();
-    expect(migrate(db)).toBe(2);
+    expect(migrate(db, migrations.slice(0, 2))).toBe(2);
     expect(db.pragma('user_version', { simple: true })).toBe(2);
     const cols = (db.prepare('PRAGMA table_info(run_changes)').all() as { name: string }[]).map((c) => c.name);
     expect(cols).toEqual(['run_id', 'dest_id', 'added', 'changed', 'deleted', 'bytes', 'list']);
