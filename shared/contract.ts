@@ -11,6 +11,7 @@ import { type RestoreCommands, restoreSchemas } from './contract/restore.js';
 import { type RemoteCommands, remoteSchemas } from './contract/remotes.js';
 import { type SchedulerCommands, type SchedulerStatusDto, schedulerSchemas } from './contract/scheduler.js';
 import { type AuditCommands, auditSchemas } from './contract/audit.js';
+import { type RunFailureCommands, runFailureSchemas } from './contract/run-failures.js';
 import { type AlertCommands, alertSchemas } from './contract/alerts.js';
 import { type TrayCommands, traySchemas } from './contract/tray.js';
 import type { RestoreProgressEvent } from './restore.js';
@@ -18,7 +19,7 @@ import type { AuthorizeUpdate, DownloadUpdate, MountView, RemoteSummary } from '
 import type { AppNotification } from './alerts.js';
 import type { TrayState } from './tray-state.js';
 
-export interface Commands extends AppCommands, FolderCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands, SchedulerCommands, AlertCommands, TrayCommands, AuditCommands {}
+export interface Commands extends AppCommands, FolderCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands, SchedulerCommands, AlertCommands, TrayCommands, AuditCommands, RunFailureCommands {}
 
 export type CommandName = keyof Commands;
 export type Req<K extends CommandName> = Commands[K]['req'];
@@ -36,6 +37,7 @@ export const requestSchemas: { readonly [K in CommandName]: z.ZodType<Req<K>, un
   ...alertSchemas,
   ...traySchemas,
   ...auditSchemas,
+  ...runFailureSchemas,
 };
 
 /** The allowlist of command names, for the preload bridge and the transports. */
