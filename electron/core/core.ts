@@ -36,6 +36,8 @@ import { remoteOf } from '../../shared/remotes/remote-path.js';
 import { listFolders } from './folders/folder-list.js';
 import { auditLog } from './audit/audit-log.js';
 import { readRunFailures } from './history/run-failures.js';
+import { fileOps } from './files/file-ops.js';
+import { fileHandlers } from './files/files-api.js';
 import { actorOf, auditConfigChanges, auditHandlers, auditRuns } from './audit/audit-hooks.js';
 
 export interface CoreOptions {
@@ -175,6 +177,7 @@ export function createCore(options: CoreOptions): Core {
   auditRuns(events, audit, () => jobs.list());
   const handlers: Handlers = auditConfigChanges({
     ...auditHandlers(audit),
+    ...fileHandlers(fileOps({ rclone, jobs: () => jobs.list(), audit, progress: (p) => events.emit('files:progress', p) })),
     'runs:failures': async (req) => ok(readRunFailures(history.raw(), req.runId, req.limit)),
     'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect(), desktop: null, notices }),
     // Every window (and browser tab) hears where to go; the desktop host also shows its window first.
