@@ -22,6 +22,7 @@ import { describeRecovery } from './history/recover-sqlite.js';
 import { type ToolPaths, detectTool, toolPathsFromEnv } from './tools/tools.js';
 import { repriseVersion } from './version.js';
 import { ChildRunner } from './process/child.js';
+import { JobLocks } from './scheduler/job-lock.js';
 import { type RemotesArea, remotesArea } from './remotes/remotes-area.js';
 import { type Clock, ManualClock, systemClock } from './scheduler/clock.js';
 import { guardRunners } from './scheduler/guarded-runner.js';
@@ -134,9 +135,13 @@ export function createCore(options: CoreOptions): Core {
     retry: retryPolicy,
     everSucceeded: (jobId, destId) => (everSucceeded.get(jobId, destId)?.n ?? 0) > 0,
   });
-  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, children, rclone, runners, now, redact });
+  // One lock database per data dir, for every process: job locks, children left by runs, and the
+  // leases of restore points being restored from (so no process prunes them).
+  const locks = new JobLocks(join(dataDir, 'locks.sqlite'));
+  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, children, pointsInUse: (target) => locks.pointsInUse(target), rclone, runners, now, redact });
   const scheduler = schedulerService({
     dataDir,
+    locks,
     clock,
     events,
     history,
@@ -335,7 +340,7 @@ export function createCore(options: CoreOptions): Core {
       const run = history.get(req.runId);
       return run ? ok(run) : { ok: false, error: { kind: 'not-found', message: `There is no run ${req.runId}.` } };
     },
-    ...restoreHandlers({ jobs, rclone, tools, children, events, now }),
+    ...restoreHandlers({ jobs, rclone, tools, children, holdPoint: (target, pointId) => locks.holdPoint(target, pointId), events, now }),
   }, audit);
 
   // Hosts that stay up bring back the mounts marked "at start" (and clean stale ones).

@@ -28,6 +28,8 @@ export interface DestinationContext {
   readonly rclone: RcloneSetup;
   /** The core's child runner: rsync, getfattr and the rest start through it. */
   readonly children: ChildRunner;
+  /** The destination's restore points being restored from right now, in any process: never pruned. */
+  readonly pointsInUse: (target: string) => ReadonlySet<string>;
   /** Appends a line to the run's log file (already redacted by the caller). */
   readonly log: (line: string) => void;
   readonly progress: (p: StepProgress) => void;

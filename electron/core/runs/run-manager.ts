@@ -23,6 +23,8 @@ export interface RunManagerOptions {
   readonly logDir: string;
   readonly tools: ToolPaths;
   readonly children: ChildRunner;
+  /** Restore points held by a restore in any process (the lock database's leases). */
+  readonly pointsInUse: (target: string) => ReadonlySet<string>;
   readonly rclone: () => RcloneSetup;
   readonly runners: DestinationRunners;
   readonly now: () => number;
@@ -142,6 +144,7 @@ export function runManager(o: RunManagerOptions) {
             signal: controller.signal,
             tools: o.tools,
             children: o.children,
+            pointsInUse: o.pointsInUse,
             rclone: o.rclone(),
             log,
             // A retry notice (or its end) is never throttled away.
