@@ -14,3 +14,10 @@ export const outcomeWords: Readonly<Record<Outcome, string>> = {
 
 /** A symbol per outcome, for places with little room (tables, the tray's recent runs). */
 export const outcomeSymbols: Readonly<Record<Outcome, string>> = { running: '…', success: '✓', partial: '!', failed: '✗', cancelled: '■', interrupted: '■', skipped: '–' };
+
+/** The words for a restore point's state: complete, complete though files vanished meanwhile, or lacking files. */
+export const pointOutcomeWords: Readonly<Record<'ok' | 'warning' | 'partial', string>> = {
+  ok: 'Complete',
+  warning: 'Complete, files vanished meanwhile',
+  partial: 'Incomplete',
+};

@@ -2,7 +2,21 @@
 // in JSON lines ({"level":"error","msg":"Failed to copy: context canceled","object":"A/1.flac"…})
 // and stats blobs with escaped newlines; people read sentences, one line per event.
 import type { Outcome } from './model.js';
-import { formatBytes, formatDuration, formatSpeed } from './format.js';
+import { formatBytes, formatDuration, formatSpeed, plural } from './format.js';
+import { outcomeWords } from './outcome-words.js';
+
+/**
+ * What a run moved, for a card: "10.5 MB · 6 files copied to 2 destinations"; "to 1 of 2
+ * destinations" when only some received files (the other cancelled, failed or already up to date);
+ * "nothing had changed" when a run that succeeded copied nothing.
+ */
+export function runFigures(run: { readonly outcome: Outcome; readonly bytes: number; readonly files: number; readonly destinations: readonly { readonly files: number }[] }): string {
+  if (run.files === 0 && run.outcome === 'success') return run.destinations.length > 1 ? `nothing had changed · ${run.destinations.length} destinations up to date` : 'nothing had changed';
+  const dests = run.destinations.length;
+  const reached = run.destinations.filter((d) => d.files > 0).length;
+  const where = dests <= 1 || reached === 0 ? '' : reached < dests ? ` to ${reached} of ${dests} destinations` : ` to ${dests} destinations`;
+  return `${formatBytes(run.bytes)} · ${plural(run.files, 'file')} copied${where}`;
+}
 
 /** What the user reads about a run that did not simply succeed; null when there is nothing to say. */
 export function runProblem(run: { readonly outcome: Outcome; readonly firstError: string | null }): string | null {
@@ -56,6 +70,22 @@ export interface LogLine {
   readonly text: string;
 }
 
+const RUN_START = /^Reprise run (\d+) of job (".*?")( \(dry run\))? started (\d{4}-\d\d-\d\dT[\d:.]+Z)$/;
+const DEST_END = /^destination (.+?): (running|success|partial|failed|cancelled|interrupted|skipped)(?: — (.*))?$/;
+
+/** Reprise's own notes in the window's words: the start at its time, a destination's end as its outcome. */
+function readableNote(note: string): LogLine {
+  const start = RUN_START.exec(note);
+  if (start) return { time: start[4]!, level: 'note', text: `Run ${start[1]} of ${start[2]}${start[3] ? ' (a dry run)' : ''} started` };
+  const end = DEST_END.exec(note);
+  if (end) {
+    const outcome = end[2] as Outcome;
+    const why = end[3] ? ` — ${outcome === 'cancelled' ? end[3] : plainError(end[3])}` : '';
+    return { time: null, level: outcome === 'failed' || outcome === 'partial' ? 'error' : 'note', text: `${end[1]}: ${outcomeWords[outcome]}${why}` };
+  }
+  return { time: null, level: /^failed/.test(note) ? 'error' : 'note', text: note };
+}
+
 /**
  * A run's log, one readable line per event: Reprise's own `# …` notes, rclone's JSON lines as
  * "Copied (new): Björk/01 Jóga.flac", stats blobs as one progress line, rsync's lines as they are.
@@ -72,7 +102,7 @@ export function readableLog(text: string, statsEvery = 10): LogLine[] {
       // A note marks a step's end: the step's last progress belongs before it.
       if (stats) out.push(stats);
       stats = null;
-      out.push({ time: null, level: /^# (failed|destination .*: failed)/.test(line) ? 'error' : 'note', text: line.slice(2) });
+      out.push(readableNote(line.slice(2)));
       continue;
     }
     const json = line.startsWith('{') ? parseObject(line) : null;

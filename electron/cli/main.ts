@@ -11,6 +11,8 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerRestoreCommands } from './commands/restore.js';
 import { registerScheduleCommands } from './commands/schedule.js';
 import { registerAlertCommands } from './commands/alerts.js';
+import { registerAuditCommand } from './commands/audit.js';
+import { registerFileCommands } from './commands/files.js';
 
 /** Builds the program; exported for tests. */
 export function buildProgram() {
@@ -30,6 +32,8 @@ export function buildProgram() {
   registerRestoreCommands(program, ctx);
   registerScheduleCommands(program, ctx);
   registerAlertCommands(program, ctx);
+  registerAuditCommand(program, ctx);
+  registerFileCommands(program, ctx);
   registerServeCommand(program, ctx);
   for (const c of program.commands) c.exitOverride();
   return { program, ctx };

@@ -22,6 +22,7 @@ import { describeRecovery } from './history/recover-sqlite.js';
 import { type ToolPaths, detectTool, toolPathsFromEnv } from './tools/tools.js';
 import { repriseVersion } from './version.js';
 import { ChildRunner } from './process/child.js';
+import { JobLocks } from './scheduler/job-lock.js';
 import { type RemotesArea, remotesArea } from './remotes/remotes-area.js';
 import { type Clock, ManualClock, systemClock } from './scheduler/clock.js';
 import { guardRunners } from './scheduler/guarded-runner.js';
@@ -34,6 +35,11 @@ import type { RunSummary } from '../../shared/model.js';
 import { checkCron, nextRunTimes } from './scheduler/cron.js';
 import { remoteOf } from '../../shared/remotes/remote-path.js';
 import { listFolders } from './folders/folder-list.js';
+import { auditLog } from './audit/audit-log.js';
+import { readRunFailures } from './history/run-failures.js';
+import { fileOps } from './files/file-ops.js';
+import { fileHandlers } from './files/files-api.js';
+import { actorOf, auditConfigChanges, auditHandlers, auditRuns } from './audit/audit-hooks.js';
 
 export interface CoreOptions {
   readonly dataDir: string;
@@ -129,9 +135,13 @@ export function createCore(options: CoreOptions): Core {
     retry: retryPolicy,
     everSucceeded: (jobId, destId) => (everSucceeded.get(jobId, destId)?.n ?? 0) > 0,
   });
-  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, children, rclone, runners, now, redact });
+  // One lock database per data dir, for every process: job locks, children left by runs, and the
+  // leases of restore points being restored from (so no process prunes them).
+  const locks = new JobLocks(join(dataDir, 'locks.sqlite'));
+  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, children, pointsInUse: (target) => locks.pointsInUse(target), rclone, runners, now, redact });
   const scheduler = schedulerService({
     dataDir,
+    locks,
     clock,
     events,
     history,
@@ -168,7 +178,12 @@ export function createCore(options: CoreOptions): Core {
     return { job, lastRun: history.lastRun(job.id), nextRun: scheduler.status().nextRuns[job.id] ?? null, live: l?.progress ?? null, runningId: l?.runId ?? other?.runId ?? null, runningElsewhere: other?.where ?? null };
   };
 
-  const handlers: Handlers = {
+  const audit = auditLog(history.raw(), now, actorOf(options.host), redact);
+  auditRuns(events, audit, () => jobs.list());
+  const handlers: Handlers = auditConfigChanges({
+    ...auditHandlers(audit),
+    ...fileHandlers(fileOps({ rclone, jobs: () => jobs.list(), audit, progress: (p) => events.emit('files:progress', p) })),
+    'runs:failures': async (req) => ok(readRunFailures(history.raw(), req.runId, req.limit)),
     'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect(), desktop: null, notices }),
     // Every window (and browser tab) hears where to go; the desktop host also shows its window first.
     'app:open': async (req) => {
@@ -325,8 +340,8 @@ export function createCore(options: CoreOptions): Core {
       const run = history.get(req.runId);
       return run ? ok(run) : { ok: false, error: { kind: 'not-found', message: `There is no run ${req.runId}.` } };
     },
-    ...restoreHandlers({ jobs, rclone, tools, children, events, now }),
-  };
+    ...restoreHandlers({ jobs, rclone, tools, children, holdPoint: (target, pointId) => locks.holdPoint(target, pointId), events, now }),
+  }, audit);
 
   // Hosts that stay up bring back the mounts marked "at start" (and clean stale ones).
   if (options.host !== 'cli' && existsSync(join(dataDir, 'mounts.json'))) {

@@ -197,8 +197,9 @@ test('cancel and failure are said in plain words, survive a reload and offer Ret
   const row = page.getByTestId('history-row').filter({ has: page.locator('[aria-expanded="true"]') });
   await expect(row.getByTestId('history-problem')).toContainText(/Could not copy .+: mkdir/);
   await row.getByRole('button', { name: 'Open log' }).click();
-  await expect(row.getByTestId('run-log')).toContainText('Reprise run');
+  await expect(row.getByTestId('run-log')).toContainText(/Run \d+ of ".+" started/);
   await expect(row.getByTestId('run-log')).not.toContainText('{"level"');
+  await expect(row.getByTestId('run-log')).toContainText(/broken:x: Failed — Could not copy .+: mkdir/);
   await page.screenshot({ path: info.outputPath('history-readable-log.png'), fullPage: true });
 
   // Retry runs the job again: the cancelled one completes and its box goes.
@@ -306,4 +307,26 @@ test('the sidebar stays put on a long page', async ({ page }) => {
   expect(Math.abs(box!.y)).toBeLessThan(1);
   expect(box!.height).toBe(800);
   await expect(page.getByRole('button', { name: 'Settings' })).toBeInViewport();
+});
+
+test('when the browser refuses notifications, the header and Settings say so instead of the button vanishing', async ({ page }) => {
+  // A browser that asks and then refuses, as Chromium does once the user clicks "Block".
+  await page.addInitScript(() => {
+    // The answer is kept as a browser keeps it for the site.
+    const key = 'test-notification-permission';
+    Object.defineProperty(Notification, 'permission', { get: () => (localStorage.getItem(key) as NotificationPermission | null) ?? 'default' });
+    Notification.requestPermission = () => {
+      localStorage.setItem(key, 'denied');
+      return Promise.resolve('denied');
+    };
+  });
+  await page.goto(serve.url);
+  await page.getByRole('button', { name: 'Turn on notifications' }).click();
+  await expect(page.getByTestId('notifications-blocked')).toHaveText('Notifications blocked by the browser');
+  await expect(page.getByRole('button', { name: 'Turn on notifications' })).toHaveCount(0);
+  await page.getByRole('navigation').getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByTestId('notifications-denied')).toContainText('This browser blocks notifications from this page');
+  // Still blocked after a reload: the browser remembers, and so does the window.
+  await page.reload();
+  await expect(page.getByTestId('notifications-blocked')).toBeVisible();
 });

@@ -24,9 +24,11 @@ const RCLONE = process.env.REPRISE_TEST_RCLONE ?? 'rclone';
 
 // Starts `rclone serve KIND root` on 127.0.0.1 with a random free port and waits for its
 // "listening" line (a fact, not a delay).
-export async function startRcloneServe(kind: 'webdav' | 'sftp', root: string, auth: { user: string; pass: string }): Promise<TestServer> {
+// `extra` adds flags, e.g. `--dir-cache-time 0s` when the test changes the served folder behind the
+// server's back (it caches listings for 5 minutes by default).
+export async function startRcloneServe(kind: 'webdav' | 'sftp', root: string, auth: { user: string; pass: string }, extra: readonly string[] = []): Promise<TestServer> {
   const work = await mkdtemp(join(tmpdir(), `reprise-serve-${kind}-`));
-  const args = ['--config', join(work, 'empty.conf'), '--cache-dir', join(work, 'cache'), 'serve', kind, root, '--addr', '127.0.0.1:0', '--user', auth.user, '--pass', auth.pass];
+  const args = ['--config', join(work, 'empty.conf'), '--cache-dir', join(work, 'cache'), 'serve', kind, root, '--addr', '127.0.0.1:0', '--user', auth.user, '--pass', auth.pass, ...extra];
   if (kind === 'sftp') args.push('--authorized-keys', '/dev/null');
   const child: ResultPromise = execa(RCLONE, args, { reject: false, stdin: 'ignore', buffer: false, extendEnv: true });
   const pattern = kind === 'webdav' ? /started on \[?http:\/\/127\.0\.0\.1:(\d+)\/?/ : /listening on 127\.0\.0\.1:(\d+)/;

@@ -8,7 +8,7 @@ import { defaultRetention } from '../../../shared/restore.js';
 import { describeCron } from '../../../shared/schedule.js';
 import { type CliContext, CliFailure, exitCodes } from '../context.js';
 import { printJson, printTable } from '../output.js';
-import { localPath } from '../paths.js';
+import { sourcePath } from '../paths.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -39,7 +39,7 @@ const NONE = /^(none|off|manual|never|)$/i;
 /** Adds the options `job add` and `job edit` share. */
 function jobOptions(c: Command): Command {
   return c
-    .option('--source <path>', 'a folder to back up (repeat for several)', collect)
+    .option('--source <path>', 'a folder to back up, local or REMOTE:PATH (repeat for several)', collect)
     .option('--snapshot <dir>', 'rsync hard-link snapshots in a local/NAS folder (repeat for several)', collect)
     .option('--mirror <remote:path>', 'versioned rclone mirror: current/ plus versions/<time>/ (repeat for several)', collect)
     .option('--copy <dest>', 'additive rclone copy to REMOTE:PATH or a local folder (repeat for several)', collect)
@@ -81,7 +81,7 @@ function jobInput(name: string, o: JobOptions, old: Job | null) {
   const destinations = given.length > 0 || !old ? given : old.destinations.map((d) => ({ kind: d.kind, target: d.target }));
   return {
     name: o.rename ?? name,
-    sources: o.source ? o.source.map(localPath) : (old?.sources ?? []),
+    sources: o.source ? o.source.map(sourcePath) : (old?.sources ?? []),
     destinations,
     excludes: o.exclude ?? old?.excludes ?? [],
     schedule: o.schedule !== undefined ? (NONE.test(o.schedule.trim()) ? null : o.schedule) : (old?.schedule ?? null),

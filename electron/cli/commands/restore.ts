@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { formatBytes, formatWhen, plural } from '../../../shared/format.js';
+import { pointOutcomeWords } from '../../../shared/outcome-words.js';
 import { type CliContext, exitCodes } from '../context.js';
 import { printEvent, printJson, printTable } from '../output.js';
 import { localPath } from '../paths.js';
@@ -25,11 +26,11 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
         if (d.points.length === 0 && !d.error) process.stdout.write('  no restore points yet\n');
         if (d.points.length === 0) continue;
         printTable(
-          ['  ID', 'TIME', 'OUTCOME', 'FILES', 'SIZE', 'NEW DATA', 'NOTE'],
+          ['  ID', 'TIME', 'STATE', 'FILES', 'SIZE', 'NEW DATA', 'NOTE'],
           d.points.map((p) => [
             `  ${p.id}`,
             formatWhen(Date.parse(p.time), Date.now()),
-            p.lacking > 0 ? `${p.outcome} (lacks ${p.lacking})` : p.outcome,
+            p.lacking > 0 ? `${pointOutcomeWords[p.outcome]} (lacks ${p.lacking})` : pointOutcomeWords[p.outcome],
             String(p.files),
             formatBytes(p.bytes),
             p.newBytes === null ? '—' : formatBytes(p.newBytes),

@@ -2,6 +2,8 @@
 // Each runs in a transaction and bumps PRAGMA user_version; each has its own test.
 import type Database from 'better-sqlite3';
 import { createRunChangesTable } from './run-changes.js';
+import { createAuditTable } from '../audit/audit-log.js';
+import { createRunFailuresTable } from './run-failures.js';
 
 export type Migration = (db: Database.Database) => void;
 
@@ -44,7 +46,11 @@ export const migrations: readonly Migration[] = [
   },
   // 2: what changed per run and destination (compressed lists), and an index for outcome filters.
   (db) => createRunChangesTable(db),
-  // 3: requests each destination made of its remote (rclone's count; null where not counted).
+  // 3: the audit log (audit/audit-log.ts): operations on remotes and the rclone config, and runs.
+  (db) => createAuditTable(db),
+  // 4: the files each run could not back up, per destination (run-failures.ts).
+  (db) => createRunFailuresTable(db),
+  // 5: requests each destination made of its remote (rclone's count; null where not counted).
   (db) => db.exec('ALTER TABLE run_destinations ADD COLUMN requests INTEGER'),
 ];
 

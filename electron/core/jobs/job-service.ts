@@ -1,7 +1,7 @@
 // Adds, lists and removes jobs, refusing bad input with a message that says what to fix.
 import { randomUUID } from 'node:crypto';
 import { accessSync, constants, statSync } from 'node:fs';
-import { basename, isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import type { z } from 'zod';
 import type { jobInputSchema } from '../../../shared/contract/jobs.js';
 import type { Destination, Job } from '../../../shared/model.js';
@@ -12,6 +12,8 @@ import { listRemotes } from '../rclone/remotes.js';
 import { remoteNameProblem } from '../../../shared/remotes/names.js';
 import { parseTarget } from '../../../shared/remotes/remote-path.js';
 import { type SettingsStore, updateSettings } from '../settings/settings.js';
+import { checkRemoteSources } from '../sources/source-rules.js';
+import { isRemoteSource, sourceBaseName } from '../sources/remote-source.js';
 
 type JobInput = z.infer<typeof jobInputSchema>;
 
@@ -56,10 +58,21 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
   // Validates the input and builds the job; `old` keeps identity across an edit.
   async function build(input: JobInput, old: Job | null): Promise<Job> {
     const sources = input.sources.map((s) => s.replace(/(.)\/+$/, '$1'));
-    for (const s of sources) checkSourceFolder(s);
+    const remoteSources = sources.filter(isRemoteSource);
+    for (const s of sources) if (!isRemoteSource(s)) checkSourceFolder(s);
+    let remotes: Set<string> | null = null;
+    if (remoteSources.length > 0) {
+      // A remote source (gdrive:Music) is checked by name here and reached when the job runs.
+      checkRemoteSources(sources, input.destinations);
+      remotes = new Set((await listRemotes(rclone())).map((r) => r.name));
+      for (const s of remoteSources) {
+        const t = parseTarget(s) as { remote: string };
+        if (!remotes.has(t.remote)) raise('unknown-remote', `There is no rclone remote named "${t.remote}" (in the source "${s}").`, { hint: remotes.size ? `Configured remotes: ${[...remotes].join(', ')}.` : 'Add one with "reprise remote add" or "rclone config".' });
+      }
+    }
     const bases = new Map<string, string>();
     for (const s of sources) {
-      const b = basename(s) || s;
+      const b = sourceBaseName(s);
       const other = bases.get(b);
       if (other) raise('invalid-request', `Two sources share the folder name "${b}" (${other} and ${s}); each source lands at the destination under its folder name.`, { hint: 'Use one of them, or their common parent folder.' });
       bases.set(b, s);
@@ -70,7 +83,6 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
       if (!checked.ok) raise('invalid-request', checked.error.message, { hint: checked.error.hint });
       schedule = checked.expression;
     }
-    let remotes: Set<string> | null = null;
     const remoteNames = async () => (remotes ??= new Set((await listRemotes(rclone()).catch(() => [])).map((r) => r.name)));
     const destinations: Destination[] = [];
     for (const d of input.destinations) {
@@ -91,7 +103,7 @@ export function jobService(settings: SettingsStore, rclone: () => RcloneSetup) {
         // forgotten) must not become a folder "dav" in the current directory.
         if (!isAbsolute(t.path)) raise('invalid-request', relativeDestinationProblem(d.target, await remoteNames()), { hint: 'Write a full path that starts with / (e.g. /media/backup), or REMOTE:PATH for an rclone remote.' });
         for (const s of sources) {
-          if (isInside(t.path, s)) raise('invalid-request', `The destination "${d.target}" is inside the source "${s}": it would back itself up.`);
+          if (!isRemoteSource(s) && isInside(t.path, s)) raise('invalid-request', `The destination "${d.target}" is inside the source "${s}": it would back itself up.`);
         }
       }
       if (destinations.some((x) => x.kind === d.kind && x.target === d.target)) {

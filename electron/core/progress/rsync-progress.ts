@@ -53,6 +53,14 @@ export function parseRsyncProgressLine(line: string): RsyncProgress | undefined 
   };
 }
 
+/**
+ * The whole transfer's size as far as a sample tells: bytes over percent. At 0 % it is not known
+ * yet (0), never the bytes so far, which would read "32 KB of 32 KB" next to "0 %".
+ */
+export function rsyncTotalBytes(p: Pick<RsyncProgress, 'bytes' | 'percent'>): number {
+  return p.percent > 0 ? Math.round(p.bytes / Math.min(1, p.percent / 100)) : 0;
+}
+
 /** Totals printed by `rsync --stats` at the end of a run. */
 export interface RsyncStats {
   readonly files?: number;

@@ -19,7 +19,6 @@ import { destinationKinds } from '../destinations/kinds.js';
 import { type RecordEntry, binFromText, isUnder, textOf } from '../destinations/record/entry.js';
 import { RecordFormatError } from '../destinations/record/entry.js';
 import { restoreTree } from '../destinations/restore/restore-tree.js';
-import { holdRestorePoint } from '../destinations/points-in-use.js';
 import { type ListingEntry, buildMusicIndex } from './music-index.js';
 import { RestoreError } from '../destinations/restore/restore-errors.js';
 import { splitBackupPath } from '../destinations/restore/backup-path.js';
@@ -30,6 +29,8 @@ export interface RestoreServiceDeps {
   readonly rclone: () => RcloneSetup;
   readonly tools: ToolPaths;
   readonly children: ChildRunner;
+  /** Holds a restore point against pruning in every process (the lock database's leases). */
+  readonly holdPoint: (target: string, pointId: string) => () => void;
   readonly events: EventBus;
   readonly now?: () => number;
 }
@@ -128,14 +129,22 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
     const entries: RecordEntry[] = [];
     for await (const e of o.reader.tree(pointId, item, signal)) entries.push(e);
     if (entries.length > 0) return { item, entries };
+    // Paths start with the source folder's name ("Music/Björk"); a path given without it
+    // ("Björk", or "björk") is suggested with it.
     const wanted = textOf(item).toLocaleLowerCase();
+    const depth = wanted.split('/').length;
     let suggestion: string | null = null;
+    let underSource: string | null = null;
     for await (const e of o.reader.tree(pointId, undefined, signal)) {
-      if (textOf(e.path).toLocaleLowerCase() === wanted) {
-        suggestion = textOf(e.path);
+      const text = textOf(e.path);
+      const lower = text.toLocaleLowerCase();
+      if (lower === wanted) {
+        suggestion = text;
         break;
       }
+      if (underSource === null && lower.endsWith(`/${wanted}`) && lower.split('/').length === depth + 1) underSource = text;
     }
+    suggestion ??= underSource;
     throw new RestoreError('not-found', `"${path}" is not in restore point ${pointId}.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`);
   };
 
@@ -268,7 +277,7 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
         const point = resolvePoint(opened, d, req.at);
         const pointId = point.summary.id;
         // Retention never removes a point while it is being restored from.
-        release = holdRestorePoint(d.target, pointId);
+        release = deps.holdPoint(d.target, pointId);
         deps.events.emit('restore:progress', { restoreId, phase: 'planning', percent: 0, bytes: 0, speed: 0 });
         const { item, entries } = await itemEntries(opened, pointId, req.path, signal);
         const started = Date.now();

@@ -30,6 +30,8 @@ export interface DestinationContext {
   readonly rclone: RcloneSetup;
   /** The core's child runner: rsync, getfattr and the rest start through it. */
   readonly children: ChildRunner;
+  /** The destination's restore points being restored from right now, in any process: never pruned. */
+  readonly pointsInUse: (target: string) => ReadonlySet<string>;
   /** Appends a line to the run's log file (already redacted by the caller). */
   readonly log: (line: string) => void;
   readonly progress: (p: StepProgress) => void;
@@ -47,6 +49,8 @@ export interface DestinationOutcome {
   readonly requests?: number;
   /** For a failure: which tool failed and its exit code, so the retry policy need not guess from words. */
   readonly failure?: { readonly tool: 'rclone' | 'rsync'; readonly exitCode: number | null; readonly kind?: string };
+  /** Files that did not reach the destination, with why (History lists them; the next run retries them). */
+  readonly failedFiles?: readonly { readonly path: string; readonly error: string }[];
 }
 
 export type DestinationRunner = (ctx: DestinationContext) => Promise<DestinationOutcome>;

@@ -9,7 +9,8 @@ import { ChangeRecorder } from '../history/change-log.js';
 import type { History } from '../history/history.js';
 import { rotateRunLogs } from '../history/log-rotation.js';
 import { saveRunChanges } from '../history/run-changes.js';
-import { checkSourceFolder } from '../jobs/job-service.js';
+import { saveRunFailures } from '../history/run-failures.js';
+import { checkRunSources } from '../sources/run-sources.js';
 import { openRunLog } from './run-log.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import type { ToolPaths } from '../tools/tools.js';
@@ -22,6 +23,8 @@ export interface RunManagerOptions {
   readonly logDir: string;
   readonly tools: ToolPaths;
   readonly children: ChildRunner;
+  /** Restore points held by a restore in any process (the lock database's leases). */
+  readonly pointsInUse: (target: string) => ReadonlySet<string>;
   readonly rclone: () => RcloneSetup;
   readonly runners: DestinationRunners;
   readonly now: () => number;
@@ -93,7 +96,7 @@ export function runManager(o: RunManagerOptions) {
     let lastEmit = 0;
     try {
       log(`# Reprise run ${runId} of job "${job.name}"${dryRun ? ' (dry run)' : ''} started ${new Date(startedAt).toISOString()}`);
-      for (const s of job.sources) checkSourceFolder(s);
+      await checkRunSources(job, o.rclone(), controller.signal);
       const destCount = job.destinations.length;
       for (let d = 0; d < destCount; d++) {
         const dest = job.destinations[d]!;
@@ -142,6 +145,7 @@ export function runManager(o: RunManagerOptions) {
             signal: controller.signal,
             tools: o.tools,
             children: o.children,
+            pointsInUse: o.pointsInUse,
             rclone: o.rclone(),
             log,
             // A retry notice (or its end) is never throttled away.
@@ -157,6 +161,7 @@ export function runManager(o: RunManagerOptions) {
         const result: DestinationResult = { destId: dest.id, kind: dest.kind, target: dest.target, startedAt: destStart, endedAt: o.now(), ...outcome };
         o.history.recordDestination(runId, result);
         saveRunChanges(o.history.raw(), runId, dest.id, changes.finish());
+        saveRunFailures(o.history.raw(), runId, dest.id, outcome.failedFiles ?? []);
         results.push(result);
         outcomes.push(outcome.outcome);
         if (outcome.outcome === 'cancelled') break;

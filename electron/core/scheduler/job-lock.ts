@@ -1,7 +1,9 @@
 // One run per job at a time, also across processes: the app's scheduler, a `reprise run` from a
 // terminal and a second `reprise serve` all share this lock table in the data dir. SQLite gives
 // us what an O_EXCL lock file cannot do race-free: "check whether the holder is dead, then take
-// over" as one atomic step (BEGIN IMMEDIATE serialises writers across processes).
+// over" as one atomic step (BEGIN IMMEDIATE serialises writers across processes). The same table
+// file holds the restore-point leases: a `reprise restore` in a terminal holds its point against
+// pruning by the app's scheduler or `reprise serve`, not only within its own process.
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -155,6 +157,8 @@ export class JobLocks {
         // Reprise (no pdeathsig: macOS, Windows, old Linux), a new run of the job must wait for
         // them, or two rclones would write the same mirror.
         db.exec('CREATE TABLE IF NOT EXISTS job_children (host TEXT NOT NULL, pid INTEGER NOT NULL, job_id TEXT NOT NULL, tool TEXT NOT NULL, run_id INTEGER, since INTEGER NOT NULL, PRIMARY KEY (host, pid))');
+        // Restore points being restored from right now, by any process: retention skips them.
+        db.exec('CREATE TABLE IF NOT EXISTS point_leases (token TEXT PRIMARY KEY, target TEXT NOT NULL, point_id TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL, since INTEGER NOT NULL)');
       },
       { busyTimeoutMs: 10_000 },
     );
@@ -252,6 +256,37 @@ export class JobLocks {
     if (!row) return null;
     if (row.host === this.host && !this.isAlive(row.pid)) return null;
     return toHolder(row);
+  }
+
+  /**
+   * Holds a restore point of a destination against pruning, in every process, until the returned
+   * function is called (safe twice). A lease whose process died holds nothing.
+   */
+  holdPoint(target: string, pointId: string): () => void {
+    const token = randomUUID();
+    this.db.prepare('INSERT INTO point_leases (token, target, point_id, host, pid, since) VALUES (?, ?, ?, ?, ?, ?)').run(token, target, pointId, this.host, this.pid, this.now());
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      try {
+        this.db.prepare('DELETE FROM point_leases WHERE token = ?').run(token);
+      } catch {
+        // closed or busy: the lease dies with this process anyway
+      }
+    };
+  }
+
+  /** The ids of a destination's restore points held by a live process; leases of dead ones are forgotten. */
+  pointsInUse(target: string): Set<string> {
+    const rows = this.db.prepare('SELECT token, point_id, host, pid FROM point_leases WHERE target = ?').all(target) as Array<{ token: string; point_id: string; host: string; pid: number }>;
+    const held = new Set<string>();
+    for (const r of rows) {
+      // A lease on another host cannot be probed; it is trusted until released.
+      if (r.host !== this.host || this.isAlive(r.pid)) held.add(r.point_id);
+      else this.db.prepare('DELETE FROM point_leases WHERE token = ?').run(r.token);
+    }
+    return held;
   }
 
   close(): void {

@@ -14,7 +14,7 @@ import type { RunManager } from '../runs/run-manager.js';
 import type { SettingsStore } from '../settings/settings.js';
 import type { Clock } from './clock.js';
 import { type ChildOwner, runOwnedBy } from '../process/child-owner.js';
-import { JobLocks } from './job-lock.js';
+import type { JobLocks } from './job-lock.js';
 import type { PauseChoice } from './pause.js';
 import { type QueueRefusal, RunQueue } from './run-queue.js';
 import { jsonFileStateStore } from './schedule-state.js';
@@ -23,6 +23,8 @@ import type { SchedulerStatusDto } from '../../../shared/contract/scheduler.js';
 
 export interface SchedulerServiceOptions {
   readonly dataDir: string;
+  /** The data dir's lock database (locks.sqlite), shared with the restore-point leases; closed by close(). */
+  readonly locks: JobLocks;
   readonly clock: Clock;
   readonly events: EventBus;
   readonly history: History;
@@ -60,7 +62,7 @@ const RECENT_PER_JOB = 30;
 
 /** Builds the scheduler area of a core. */
 export function schedulerService(o: SchedulerServiceOptions) {
-  const locks = new JobLocks(join(o.dataDir, 'locks.sqlite'));
+  const locks = o.locks;
   // Recording children is a safety net: a busy or broken lock file must not fail the run itself.
   const guardLocks = (write: () => void) => {
     try {

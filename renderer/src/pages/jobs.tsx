@@ -122,6 +122,7 @@ function SourceList({ values, onChange }: { values: string[]; onChange: (v: stri
       <button type="button" className="button ghost small" onClick={() => onChange([...values, ''])}>
         <Icon name="plus" size={13} /> Add another source
       </button>
+      <p className="help">A folder on a remote is written REMOTE:PATH (e.g. gdrive:Music); it can go to mirror and copy destinations, not snapshots.</p>
     </fieldset>
   );
 }

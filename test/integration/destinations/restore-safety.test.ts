@@ -92,6 +92,10 @@ describe.each(['snaps', 'mirror'])('restoring from the %s destination', (dest) =
     const typo = await cli(['restore', 'S', '--path', 'MUSIC/artist', '--from', join(root, dest), '--to', tempDir()]);
     expect(typo.exitCode).toBe(2);
     expect(typo.stderr).toContain('Did you mean "music/Artist"?');
+    // Without the source folder's name in front, as a user would write the album's path.
+    const bare = await cli(['restore', 'S', '--path', 'artist/Album', '--from', join(root, dest), '--to', tempDir()]);
+    expect(bare.exitCode).toBe(2);
+    expect(bare.stderr).toContain('Did you mean "music/Artist/Album"?');
   });
 
   it('keep-both restores only the files that differ, next to them under a new name', async () => {

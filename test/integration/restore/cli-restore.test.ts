@@ -65,6 +65,10 @@ describe('reprise snapshots / restore / verify', () => {
     const human = await cli(['snapshots', 'Music']);
     expect(human.stdout).toContain(`snapshot ${snaps}`);
     expect(human.stdout).toContain('latest');
+    // In words, not the record's own ('ok').
+    expect(human.stdout).toMatch(/STATE/);
+    expect(human.stdout).toMatch(/ Complete /);
+    expect(human.stdout).not.toMatch(/ ok /);
     // The second snapshot copied one changed track and hard-linked the rest.
     expect(points[0]!.points[0]).toMatchObject({ newBytes: 'a longer remastered track two'.length });
     expect(human.stdout).toMatch(/2 snapshots: .* apparent, about .* of data on disk/);

@@ -1,31 +1,34 @@
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openHistory } from '../../../electron/core/history/history.js';
+import { auditLog } from '../../../electron/core/audit/audit-log.js';
 import { migrate, migrations } from '../../../electron/core/history/migrations.js';
-import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
+import { cleanupTempDirs } from '../../support/tmp.js';
 
 afterAll(cleanupTempDirs);
 
-describe('history migration 3 (requests per destination)', () => {
-  it('adds a requests column to a version-2 database, keeping its rows', () => {
+describe('history migration 3 (the audit log)', () => {
+  it('upgrades a version-2 database with runs in it, keeping them, and adds the audit table', () => {
     const db = new Database(':memory:');
     migrate(db, migrations.slice(0, 2));
     db.prepare("INSERT INTO runs (job_id, job_name, trigger, started_at, outcome) VALUES ('j', 'J', 'schedule', 1, 'success')").run();
-    db.prepare("INSERT INTO run_destinations (run_id, dest_id, kind, target, outcome, started_at) VALUES (1, 'd', 'mirror', 's3:b', 'success', 1)").run();
     expect(migrate(db, migrations.slice(0, 3))).toBe(3);
-    expect(db.prepare('SELECT requests FROM run_destinations').get()).toEqual({ requests: null });
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    const cols = (db.prepare('PRAGMA table_info(audit)').all() as { name: string }[]).map((c) => c.name);
+    expect(cols).toEqual(['id', 'at', 'actor', 'operation', 'source', 'destination', 'result', 'files', 'bytes', 'detail']);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM runs').get()).toEqual({ n: 1 });
   });
 
-  it('keeps the requests a destination counted, and leaves them out where none were counted', () => {
-    const h = openHistory(join(tempDir(), 'history.db'));
-    const runId = h.startRun({ jobId: 'j', jobName: 'J', trigger: 'manual', dryRun: false, startedAt: 5, logPath: null });
-    const base = { kind: 'mirror' as const, outcome: 'success' as const, startedAt: 5, endedAt: 6, bytes: 1, files: 1, errors: 0, firstError: null };
-    h.recordDestination(runId, { ...base, destId: 'counted', target: 's3:b', requests: 42 });
-    h.recordDestination(runId, { ...base, destId: 'plain', target: '/mnt/backup' });
-    const dests = h.get(runId)!.destinations;
-    expect(dests.find((d) => d.destId === 'counted')?.requests).toBe(42);
-    expect(dests.find((d) => d.destId === 'plain')).not.toHaveProperty('requests');
-    h.close();
+  it('records operations newest first, filters by operation, and keeps secrets out', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    let t = 1000;
+    const log = auditLog(db, () => t++, 'cli', (s) => s.replaceAll('hunter2', '***'));
+    log.record({ operation: 'remote add', destination: 'dav', result: 'ok', detail: 'pass=hunter2' });
+    log.record({ operation: 'files copy', actor: 'window', source: 'dav:a', destination: 'dav:b', result: 'ok', files: 3, bytes: 30 });
+    log.record({ operation: 'run', actor: 'schedule', source: 'dav:Music', destination: '/m', result: 'partial', files: 1, bytes: 2 });
+    expect(log.list({ limit: 10 }).map((e) => `${e.at} ${e.actor} ${e.operation} ${e.result}`)).toEqual(['1002 schedule run partial', '1001 window files copy ok', '1000 cli remote add ok']);
+    expect(log.list({ limit: 10, operation: 'files' })).toMatchObject([{ source: 'dav:a', destination: 'dav:b', files: 3, bytes: 30 }]);
+    expect(log.list({ limit: 10, operation: 'remote' })[0]!.detail).toBe('pass=***');
+    expect(log.list({ limit: 1 })).toHaveLength(1);
   });
 });

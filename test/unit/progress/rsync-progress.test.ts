@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lineSplitter } from '../../../electron/core/process/line-splitter.js';
-import { parseRsyncProgressLine, parseRsyncStats } from '../../../electron/core/progress/rsync-progress.js';
+import { parseRsyncProgressLine, parseRsyncStats, rsyncTotalBytes } from '../../../electron/core/progress/rsync-progress.js';
 
 const work = mkdtempSync(join(tmpdir(), 'reprise-progress-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -79,5 +79,13 @@ describe('rsync progress2 parser', () => {
     });
     expect(parseRsyncProgressLine('Number of files: 6 (reg: 4, dir: 2)')).toBeUndefined();
     expect(parseRsyncProgressLine('rsync: [sender] link_stat "/x" failed: No such file or directory (2)')).toBeUndefined();
+  });
+});
+
+describe('the size of a snapshot transfer', () => {
+  it('is unknown at 0 %, not the bytes so far ("32 KB of 32 KB" beside "0 %")', () => {
+    const first = parseRsyncProgressLine('         32,768   0%    0.00kB/s    0:00:00')!;
+    expect(rsyncTotalBytes(first)).toBe(0);
+    expect(rsyncTotalBytes(parseRsyncProgressLine('      1,000,000  25%    1.00MB/s    0:00:03')!)).toBe(4_000_000);
   });
 });

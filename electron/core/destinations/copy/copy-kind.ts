@@ -2,7 +2,7 @@
 // no restore points (nothing to restore from but the files themselves); verify compares the sources
 // with the copy. SQLite databases are copied through the backup API, as on every kind.
 import { rm } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
 import type { Destination, Job } from '../../../../shared/model.js';
 import type { VerifyDestination } from '../../../../shared/restore.js';
@@ -13,6 +13,7 @@ import { copySqliteDatabase, findSqliteDatabases } from '../sqlite-copy.js';
 import type { DestinationContext, DestinationOutcome } from '../../runs/destination-runner.js';
 import type { DestinationKindImpl, KindEnv } from '../kind.js';
 import { escapeGlob, execFor, jobTransferFlags } from '../rclone-flags.js';
+import { isRemoteSource, sourceBaseName } from '../../sources/remote-source.js';
 
 /** One destination's outcome from its sources' verdicts: some copied and some not is partial. */
 export function sourcesOutcome(verdicts: readonly Exclude<Verdict, 'cancelled'>[]): 'success' | 'partial' | 'failed' {
@@ -30,14 +31,18 @@ export async function backupCopy(ctx: DestinationContext): Promise<DestinationOu
   let firstError: string | null = null;
   let failure: DestinationOutcome['failure'];
   const verdicts: Exclude<Verdict, 'cancelled'>[] = [];
+  // Files rclone could not copy, by path under the destination: History lists them; the next run's
+  // copy finds them missing and copies them again.
+  const failedFiles = new Map<string, string>();
   const work = await scratchDir('copy');
   try {
     for (let i = 0; i < steps; i++) {
       const source = ctx.job.sources[i]!;
-      const base = basename(source);
+      const base = sourceBaseName(source);
       const target = joinTarget(ctx.dest.target, base);
       // A database being written is copied consistently and uploaded on its own; its byte copy would be torn.
-      const databases = await findSqliteDatabases([{ path: source, base }]);
+      // (A remote source's databases are files like any other: nobody writes them there while we copy.)
+      const databases = isRemoteSource(source) ? [] : await findSqliteDatabases([{ path: source, base }]);
       const dbRel = databases.map((d) => relative(source, d.absolute).split(sep).join('/'));
       const dbExcludes = dbRel.flatMap((r) => ['', '-wal', '-shm', '-journal'].map((s) => `--exclude=/${escapeGlob(r)}${s}`));
       const args = ['copy', ...ctx.job.excludes.map((e) => `--exclude=${e}`), ...dbExcludes, ...jobTransferFlags(ctx.job), ...(ctx.dryRun ? ['--dry-run'] : []), '--', source, target];
@@ -48,6 +53,9 @@ export async function backupCopy(ctx: DestinationContext): Promise<DestinationOu
         signal: ctx.signal,
         log: ctx.log,
         onChange: ctx.change,
+        onFileError: (path, message) => {
+          if (!AFTERMATH.test(message)) failedFiles.set(`${base}/${path}`, message.replace(/^Failed to copy: /, ''));
+        },
         onStats: (s) => {
           const fraction = s.totalBytes > 0 ? s.bytes / s.totalBytes : s.totalTransfers > 0 ? s.transfers / s.totalTransfers : 0;
           ctx.progress({ step: i + 1, steps, bytes: bytes + s.bytes, totalBytes: bytes + s.totalBytes, files: files + s.transfers, totalFiles: files + s.totalTransfers, speed: s.speed, eta: s.eta, fraction: (i + Math.min(1, fraction)) / steps, current: s.transferring.map((t) => ({ name: t.name, percent: t.percentage, size: t.size })), errors: errors + s.errors, elapsed: s.elapsedTime });
@@ -99,10 +107,13 @@ export async function backupCopy(ctx: DestinationContext): Promise<DestinationOu
     await rm(work, { recursive: true, force: true });
   }
   const outcome = sourcesOutcome(verdicts);
-  return { outcome, bytes, files, errors, firstError, ...(outcome === 'failed' && failure ? { failure } : {}) };
+  const failedList = [...failedFiles].map(([path, error]) => ({ path, error }));
+  return { outcome, bytes, files, errors, firstError, failedFiles: failedList, ...(outcome === 'failed' && failure ? { failure } : {}) };
 }
 
 const SAMPLE = 50;
+/** Consequences rclone reports after per-file errors, not failures of a file. */
+const AFTERMATH = /^(not deleting (files|directories) as there were IO errors|Attempt \d+\/\d+ failed)/;
 
 /** `rclone check --one-way` of each source against the copy: every source file must be there. */
 async function verifyCopy(job: Job, d: Destination, env: KindEnv, options: { readonly deep: boolean; readonly signal?: AbortSignal }): Promise<VerifyDestination> {
@@ -111,7 +122,7 @@ async function verifyCopy(job: Job, d: Destination, env: KindEnv, options: { rea
   let differences = 0;
   let error: string | null = null;
   for (const source of job.sources) {
-    const base = basename(source);
+    const base = sourceBaseName(source);
     const r = await exec({ args: ['check', '--combined', '-', '--one-way', ...(options.deep ? ['--download'] : []), ...job.excludes.map((e) => `--exclude=${e}`), '--', source, joinTarget(d.target, base)], ...(options.signal ? { signal: options.signal } : {}) });
     for (const line of r.stdout.split('\n')) {
       const m = /^([*+!-]) (.*)$/.exec(line);

@@ -24,8 +24,10 @@ import { startPointRun } from '../record/point-run.js';
 import { localRecordStorage, remoteRecordStorage, type RecordStorage } from '../record/record-storage.js';
 import { loadSourceFilter } from '../record/source-filter.js';
 import { walkSources } from '../record/tree-walk.js';
+import { RemoteSourceError, listedHasher, streamEntries, walkRemoteSources } from '../record/remote-walk.js';
+import { jobSources } from '../job-sources.js';
+import { remoteKeepsTimes } from '../../sources/remote-source.js';
 import { escapeGlob, execFor, jobTransferFlags } from '../rclone-flags.js';
-import { checkSources } from '../snapshot/snapshot-backup.js';
 import { MIRROR_CURRENT, MIRROR_VERSIONS, type MirrorStore, localMirrorStore, remoteMirrorStore } from './mirror-store.js';
 import { pruneMirror } from './mirror-prune.js';
 import { TopUpPlan, chooseSyncMode } from './top-up.js';
@@ -70,6 +72,10 @@ export async function backupMirror(ctx: DestinationContext): Promise<Destination
       ctx.log(`# mirror refused (${e.kind}): ${e.message}`);
       return { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: e.message };
     }
+    if (e instanceof RemoteSourceError) {
+      ctx.log(`# mirror refused (${e.kind}): ${e.message}`);
+      return { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: e.message, failure: { tool: 'rclone', exitCode: null, kind: e.kind === 'source-missing' ? 'source-missing' : 'exit-code' } };
+    }
     if (!(e instanceof MirrorRunError)) throw e;
     ctx.log(`# mirror ${e.kind}: ${e.message}`);
     if (e.kind === 'cancelled') return { outcome: 'cancelled', bytes: 0, files: 0, errors: 0, firstError: e.message };
@@ -81,7 +87,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
   const exec = execFor(ctx.rclone);
   const target = ctx.dest.target;
   const { store, storage } = mirrorParts(target, exec);
-  const sources = await checkSources(ctx.job.sources);
+  const { sources, remote } = await jobSources(ctx.job.sources);
   const startedAt = new Date(ctx.now());
   const work = await scratchDir('mirror');
   try {
@@ -90,7 +96,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     });
     const layers = await store.layers(ctx.signal);
     const id = uniqueSnapshotId(startedAt, new Set([...index.names.map((n) => n.split('.')[0]!), ...layers]));
-    const run = await startPointRun({ storage, kind: 'mirror', job: ctx.job, sources, id, startedAt, workDir: work, repriseVersion: repriseVersion(), signal: ctx.signal });
+    const run = await startPointRun({ storage, kind: 'mirror', job: ctx.job, sources, id, startedAt, workDir: work, repriseVersion: repriseVersion(), signal: ctx.signal, ...(remote ? { hasher: listedHasher } : {}) });
     for (const w of run.warnings) ctx.log(`# warning: ${w}`);
     const features = await store.features(ctx.signal);
     const filter = await loadSourceFilter(exec, ctx.job.excludes, work, ctx.signal);
@@ -110,15 +116,23 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       }
       return null;
     };
+    // Entries the point lacks (unreadable at the source), by record path: History's failed files.
+    const walkLacks = new Map<string, string>();
     ctx.progress({ step: 1, steps: sources.length, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last restore point…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
-    const built = await run.build(walkSources({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
+    // A remote source is listed by rclone (excludes applied by it); a local one is walked from disk.
+    const walked = remote
+      ? streamEntries(await walkRemoteSources({ exec, sources, excludes: ctx.job.excludes, base: run.base ? run.reader.tree(run.base.id, undefined, ctx.signal) : null, workDir: work, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }))
+      : walkSources({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) });
+    const built = await run.build(walked, {
       onEntry: (e) => {
+        if (e.lack) walkLacks.set(e.path, e.lack);
         const shown = textOf(e.path);
         if (binFromText(shown) !== e.path) oddNames.set(shown, e.path);
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
         plan.add(item, locate, (p) => baseDatabases.has(textOf(p)));
+        if (item.entry?.lack) walkLacks.set(item.entry.path, item.entry.lack);
         if (item.change === 'deleted' && item.before?.type === 'f') deletedFiles.push(item.before.path);
         // A new version with the size of the old one: a remote without times or hashes cannot tell them apart.
         if (item.entry?.type === 'f' && item.content && item.before?.type === 'f' && item.before.size === item.entry.size && !item.entry.sqlite) {
@@ -178,7 +192,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     for (let i = 0; i < sources.length; i++) {
       const src = sources[i]!;
       const baseText = textOf(src.base);
-      const real = await realpath(src.path);
+      const real = remote ? src.path : await realpath(src.path);
       const dbExcludes = databases
         .filter((d) => d.path.startsWith(`${baseText}/`))
         .flatMap((d) => {
@@ -238,7 +252,9 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       // A remote without modification times or hashes compares by size alone: a same-size edit would
       // never be uploaded. Reprise knows from the record which files changed, and sends those again.
       const forced = sameSizeChanges.get(i) ?? [];
-      if (forced.length > 0 && !features.modtimes && features.hashes.length === 0) {
+      // The same holds when the source is a remote without times (WebDAV): rclone compares by size.
+      const sourceTimes = remote ? await remoteKeepsTimes(exec, src.path, ctx.signal) : true;
+      if (forced.length > 0 && ((!features.modtimes && features.hashes.length === 0) || !sourceTimes)) {
         const list = join(work, `forced-${i}`);
         await writeFile(list, Buffer.concat(forced.flatMap((r) => [bytesOf(r), Buffer.from('\n')])));
         ctx.log(`# ${forced.length} changed file(s) have their old size and this remote keeps no times or hashes: uploading them again`);
@@ -274,7 +290,9 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     for (const l of summary.lacking.sample.slice(0, 20)) ctx.log(`# lacking: ${l}`);
     await pruneMirror(ctx, store, storage);
     const lackingCount = summary.lacking.count;
+    const failedFiles = [...new Map([...walkLacks, ...lack])].map(([path, error]) => ({ path: textOf(path), error }));
     return {
+      failedFiles,
       outcome: outcome === 'ok' ? 'success' : 'partial',
       bytes: transferredBytes,
       files: transferredFiles,

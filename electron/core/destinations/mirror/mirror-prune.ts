@@ -5,7 +5,6 @@
 // records, then deletes the objects no kept point needs, then the records no kept point builds on.
 // Interrupted at any step, every kept point still finds all of its bytes.
 import type { DestinationContext } from '../../runs/destination-runner.js';
-import { restorePointsInUse } from '../points-in-use.js';
 import { openRecords } from '../record/record-chain.js';
 import { collectRecords, markDropped, planRetention } from '../record/record-retention.js';
 import type { RecordStorage } from '../record/record-storage.js';
@@ -38,7 +37,7 @@ export async function pruneMirror(ctx: DestinationContext, store: MirrorStore, s
   try {
     const reader = await openRecords(storage, ctx.signal);
     try {
-      const plan = await planRetention(reader, reader.points, policy, { inUse: restorePointsInUse(ctx.dest.target), utcOffsetMinutes: -new Date(ctx.now()).getTimezoneOffset(), signal: ctx.signal });
+      const plan = await planRetention(reader, reader.points, policy, { inUse: ctx.pointsInUse(ctx.dest.target), utcOffsetMinutes: -new Date(ctx.now()).getTimezoneOffset(), signal: ctx.signal });
       for (const h of plan.held) ctx.log(`# retention: keeping ${h.id}: ${h.why}`);
       if (plan.remove.length === 0) return;
       ctx.log(`# retention: removing ${plan.remove.length} restore point(s): ${plan.remove.join(', ')}`);

@@ -34,6 +34,8 @@ export interface PointRunOptions {
   readonly signal?: AbortSignal;
   /** Which final summaries are restore points for this kind (a snapshot also needs its folder). */
   readonly isPoint?: (s: PointSummary) => Promise<boolean> | boolean;
+  /** Reads the content of plain files (default: MD5 from disk; a remote source brings its own). */
+  readonly hasher?: Hasher;
 }
 
 /** A run's record work, step by step. */
@@ -86,7 +88,7 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
   const baseSqlite = new Map((base?.sqlite ?? []).map((r) => [r.path, r.signature]));
   const sqliteSeen = new Map<string, string>();
   const sqliteMeta = new Map<string, { mtime: string; mode: number }>();
-  const plain = hashFromDisk(o.signal);
+  const plain = o.hasher ?? hashFromDisk(o.signal);
   const entriesName = `${o.id}.entries.gz`;
   let intentWritten = false;
 

@@ -7,7 +7,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { chmod, link, lstat, mkdir, readdir, realpath, rename, rm, stat, symlink, unlink, utimes } from 'node:fs/promises';
 import { once } from 'node:events';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseRsyncProgressLine, parseRsyncStats } from '../../progress/rsync-progress.js';
+import { parseRsyncProgressLine, parseRsyncStats, rsyncTotalBytes } from '../../progress/rsync-progress.js';
 import { checkLocalDestination } from '../../scheduler/destination-presence.js';
 import { LinkSample, linkWarning } from './link-check.js';
 import { SnapshotError } from './snapshot-errors.js';
@@ -190,7 +190,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
             const p = parseRsyncProgressLine(line);
             if (!p) return void stdout.push(line);
             const fraction = Math.min(1, p.percent / 100);
-            ctx.progress({ step: i + 1, steps: sources.length, bytes: p.bytes, totalBytes: fraction > 0 ? Math.round(p.bytes / fraction) : p.bytes, files: p.transfers ?? 0, totalFiles: p.totalFiles ?? 0, speed: p.speed, eta: p.etaSeconds, fraction: (i + fraction) / sources.length, current: [], errors: lack.size, elapsed: (ctx.now() - started) / 1000 });
+            ctx.progress({ step: i + 1, steps: sources.length, bytes: p.bytes, totalBytes: rsyncTotalBytes(p), files: p.transfers ?? 0, totalFiles: p.totalFiles ?? 0, speed: p.speed, eta: p.etaSeconds, fraction: (i + fraction) / sources.length, current: [], errors: lack.size, elapsed: (ctx.now() - started) / 1000 });
             return;
           }
           const u = UNREADABLE.exec(line);

@@ -4,7 +4,6 @@
 import { readdir, rename, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DestinationContext } from '../../runs/destination-runner.js';
-import { restorePointsInUse } from '../points-in-use.js';
 import type { RetentionPolicy } from '../../../../shared/model.js';
 import { type RecordReader, openRecords } from '../record/record-chain.js';
 import { collectRecords, markDropped, planRetention } from '../record/record-retention.js';
@@ -30,7 +29,7 @@ export async function pruneSnapshotPoints(ctx: DestinationContext, destination: 
 async function prune(ctx: DestinationContext, destination: string, storage: RecordStorage, reader: RecordReader, policy: RetentionPolicy): Promise<void> {
   const points = [];
   for (const s of reader.points) if (await snapshotFolderExists(destination, s.id)) points.push(s);
-  const plan = await planRetention(reader, points, policy, { inUse: restorePointsInUse(ctx.dest.target), utcOffsetMinutes: -new Date(ctx.now()).getTimezoneOffset(), signal: ctx.signal });
+  const plan = await planRetention(reader, points, policy, { inUse: ctx.pointsInUse(ctx.dest.target), utcOffsetMinutes: -new Date(ctx.now()).getTimezoneOffset(), signal: ctx.signal });
   for (const h of plan.held) ctx.log(`# retention: keeping ${h.id}: ${h.why}`);
   if (plan.remove.length > 0) {
     ctx.log(`# retention: pruning ${plan.remove.length} snapshot(s): ${plan.remove.join(', ')}`);
