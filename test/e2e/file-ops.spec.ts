@@ -1,5 +1,5 @@
 // End to end in Chromium against `reprise serve` and a real WebDAV server: in the Browser, make a
-// folder, copy a file into it, rename it, and delete the folder — each previewed first (nothing
+// folder, copy a file into it, rename it, upload a local folder, and delete the folder — each previewed first (nothing
 // changes), then done — and find each operation in History's Activity view, started by "Browser
 // (serve)".
 import { expect, test } from '@playwright/test';
@@ -74,11 +74,25 @@ test('make a folder, copy, rename and delete in the Browser: preview, then real,
   await expect(rows.filter({ hasText: 'Joga (copy).flac' })).toBeVisible();
   expect(readdirSync(join(served, 'Kept'))).toEqual(['Joga (copy).flac']);
 
+  // Upload a local folder into Kept, with a preview first.
+  const album = join(root, 'Album');
+  mkdirSync(album);
+  writeFileSync(join(album, '01.flac'), 'one');
+  writeFileSync(join(album, '02.flac'), 'two!');
+  await page.getByTestId('files-upload').click();
+  await page.getByTestId('files-local').fill(album);
+  await page.getByTestId('files-preview-button').click();
+  await expect(page.getByTestId('files-preview')).toContainText('2 files, 7 B');
+  expect(existsSync(join(served, 'Kept', 'Album'))).toBe(false);
+  await page.getByTestId('files-go').click();
+  await expect(rows.filter({ hasText: 'Album' })).toBeVisible();
+  expect(readdirSync(join(served, 'Kept', 'Album')).sort()).toEqual(['01.flac', '02.flac']);
+
   // Delete the folder: the confirmation names what goes and how much; the preview deletes nothing.
   await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'nas:' }).click();
   await rows.filter({ hasText: 'Kept' }).click();
   await page.getByTestId('files-delete').click();
-  await expect(page.getByTestId('files-delete-what')).toContainText('nas:Kept will be deleted: 1 file, 10 B');
+  await expect(page.getByTestId('files-delete-what')).toContainText('nas:Kept will be deleted: 3 files, 17 B');
   await page.getByTestId('files-preview-button').click();
   await expect(page.getByTestId('files-preview')).toContainText('Joga (copy).flac');
   expect(existsSync(join(served, 'Kept', 'Joga (copy).flac'))).toBe(true);
@@ -93,7 +107,7 @@ test('make a folder, copy, rename and delete in the Browser: preview, then real,
   const activity = page.getByTestId('activity-row');
   await expect(activity.first()).toHaveAttribute('data-operation', 'files delete');
   const ops = await activity.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-operation')} ${e.getAttribute('data-result')}`));
-  expect(ops).toEqual(['files delete ok', 'files delete (dry run) dry-run', 'files move ok', 'files copy ok', 'files copy (dry run) dry-run', 'files mkdir ok', 'files mkdir (dry run) dry-run']);
+  expect(ops).toEqual(['files delete ok', 'files delete (dry run) dry-run', 'files copy ok', 'files copy (dry run) dry-run', 'files move ok', 'files copy ok', 'files copy (dry run) dry-run', 'files mkdir ok', 'files mkdir (dry run) dry-run']);
   await expect(activity.first()).toContainText('Browser (serve)');
   await page.screenshot({ path: info.outputPath('activity.png'), fullPage: true });
 });

@@ -10,7 +10,7 @@ import type { RemoteSummary } from '../../../shared/remotes/types';
 import { useUi } from '../store';
 import { ErrorBox } from './error-box';
 
-type Action = { kind: 'mkdir' } | { kind: 'rename' } | { kind: 'copy' } | { kind: 'move' } | { kind: 'delete' };
+type Action = { kind: 'upload' } | { kind: 'mkdir' } | { kind: 'rename' } | { kind: 'copy' } | { kind: 'move' } | { kind: 'delete' };
 
 interface Props {
   readonly remote: string;
@@ -61,8 +61,11 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
     setBusy(dryRun ? null : id);
     setError(null);
     const common = { dryRun, force, id };
+    const local = name.trim().replace(/\/+$/, '');
     const r =
-      action.kind === 'mkdir'
+      action.kind === 'upload'
+        ? await call('files:transfer', { op: 'copy', from: local, to: at(remote, join(path, local.split('/').pop() ?? '')), checksum: false, excludes: [], ...common })
+        : action.kind === 'mkdir'
         ? await call('files:mkdir', { target: at(remote, join(path, name.trim())), dryRun, force })
         : action.kind === 'delete'
           ? await call('files:delete', { target: from!, ...common })
@@ -83,14 +86,17 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
     }
   };
 
-  const title = !action ? '' : action.kind === 'mkdir' ? 'New folder' : action.kind === 'rename' ? `Rename “${selected?.name}”` : action.kind === 'delete' ? `Delete “${selected?.name}”` : `${action.kind === 'copy' ? 'Copy' : 'Move'} “${selected?.name}” to`;
-  const ready = action?.kind === 'mkdir' || action?.kind === 'rename' ? name.trim() !== '' && !name.includes('/') : action?.kind === 'copy' || action?.kind === 'move' ? toRemote !== '' : true;
+  const title = !action ? '' : action.kind === 'upload' ? `Upload into ${at(remote, path)}` : action.kind === 'mkdir' ? 'New folder' : action.kind === 'rename' ? `Rename “${selected?.name}”` : action.kind === 'delete' ? `Delete “${selected?.name}”` : `${action.kind === 'copy' ? 'Copy' : 'Move'} “${selected?.name}” to`;
+  const ready = action?.kind === 'upload' ? name.trim().startsWith('/') && name.trim() !== '/' : action?.kind === 'mkdir' || action?.kind === 'rename' ? name.trim() !== '' && !name.includes('/') : action?.kind === 'copy' || action?.kind === 'move' ? toRemote !== '' : true;
   const refused = error?.kind === 'conflict' && /Reprise manages/.test(error.message);
   const progress = busy && fileProgress?.id === busy ? fileProgress : null;
 
   return (
     <div className="stack">
       <div className="row file-actions" aria-label="File operations">
+        <button className="button small" data-testid="files-upload" onClick={() => start({ kind: 'upload' })}>
+          Upload…
+        </button>
         <button className="button small" data-testid="files-mkdir" onClick={() => start({ kind: 'mkdir' })}>
           New folder
         </button>
@@ -110,6 +116,9 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
       {action && (
         <div className="card stack" role="dialog" aria-label={title} data-testid="files-panel">
           <strong>{title}</strong>
+          {action.kind === 'upload' && (
+            <input data-testid="files-local" aria-label="File or folder on this computer" value={name} placeholder="/home/me/Music/Album (a file or folder on the computer Reprise runs on)" onChange={(e) => setName(e.target.value)} autoFocus />
+          )}
           {(action.kind === 'mkdir' || action.kind === 'rename') && (
             <input data-testid="files-name" aria-label="Name" value={name} placeholder="Name" onChange={(e) => setName(e.target.value)} autoFocus />
           )}
@@ -164,7 +173,7 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
               Preview
             </button>
             <button className={`button ${action.kind === 'delete' ? 'danger' : 'primary'}`} data-testid="files-go" disabled={!ready || busy !== null || (refused && !force)} onClick={() => void run(false)}>
-              {action.kind === 'delete' ? 'Delete' : action.kind === 'mkdir' ? 'Make folder' : action.kind === 'rename' ? 'Rename' : action.kind === 'copy' ? 'Copy' : 'Move'}
+              {action.kind === 'delete' ? 'Delete' : action.kind === 'upload' ? 'Upload' : action.kind === 'mkdir' ? 'Make folder' : action.kind === 'rename' ? 'Rename' : action.kind === 'copy' ? 'Copy' : 'Move'}
             </button>
             {busy ? (
               <button className="button ghost" data-testid="files-cancel" onClick={() => void call('files:cancel', { id: busy })}>
