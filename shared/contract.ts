@@ -11,6 +11,9 @@ import { type RestoreCommands, restoreSchemas } from './contract/restore.js';
 import { type RemoteCommands, remoteSchemas } from './contract/remotes.js';
 import { type SchedulerCommands, type SchedulerStatusDto, schedulerSchemas } from './contract/scheduler.js';
 import { type AuditCommands, auditSchemas } from './contract/audit.js';
+import { type RunFailureCommands, runFailureSchemas } from './contract/run-failures.js';
+import { type FileCommands, fileSchemas } from './contract/files.js';
+import type { FileOpProgress } from './files.js';
 import { type AlertCommands, alertSchemas } from './contract/alerts.js';
 import { type TrayCommands, traySchemas } from './contract/tray.js';
 import type { RestoreProgressEvent } from './restore.js';
@@ -18,7 +21,7 @@ import type { AuthorizeUpdate, DownloadUpdate, MountView, RemoteSummary } from '
 import type { AppNotification } from './alerts.js';
 import type { TrayState } from './tray-state.js';
 
-export interface Commands extends AppCommands, FolderCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands, SchedulerCommands, AlertCommands, TrayCommands, AuditCommands {}
+export interface Commands extends AppCommands, FolderCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands, SchedulerCommands, AlertCommands, TrayCommands, AuditCommands, RunFailureCommands, FileCommands {}
 
 export type CommandName = keyof Commands;
 export type Req<K extends CommandName> = Commands[K]['req'];
@@ -36,6 +39,8 @@ export const requestSchemas: { readonly [K in CommandName]: z.ZodType<Req<K>, un
   ...alertSchemas,
   ...traySchemas,
   ...auditSchemas,
+  ...runFailureSchemas,
+  ...fileSchemas,
 };
 
 /** The allowlist of command names, for the preload bridge and the transports. */
@@ -46,6 +51,7 @@ export interface Events {
   'runs:started': RunSummary;
   'runs:progress': RunProgress;
   'runs:finished': RunSummary;
+  'files:progress': FileOpProgress;
   /** Another process (a `reprise run`, `reprise job add`) changed the history: read it again. */
   'history:changed': { readonly at: number };
   'jobs:changed': { readonly jobs: readonly Job[] };
@@ -66,6 +72,7 @@ const eventTable: Record<EventName, true> = {
   'runs:started': true,
   'runs:progress': true,
   'runs:finished': true,
+  'files:progress': true,
   'history:changed': true,
   'jobs:changed': true,
   'restore:progress': true,

@@ -2,8 +2,21 @@
 // in JSON lines ({"level":"error","msg":"Failed to copy: context canceled","object":"A/1.flac"…})
 // and stats blobs with escaped newlines; people read sentences, one line per event.
 import type { Outcome } from './model.js';
-import { formatBytes, formatDuration, formatSpeed } from './format.js';
+import { formatBytes, formatDuration, formatSpeed, plural } from './format.js';
 import { outcomeWords } from './outcome-words.js';
+
+/**
+ * What a run moved, for a card: "10.5 MB · 6 files copied to 2 destinations"; "to 1 of 2
+ * destinations" when only some received files (the other cancelled, failed or already up to date);
+ * "nothing had changed" when a run that succeeded copied nothing.
+ */
+export function runFigures(run: { readonly outcome: Outcome; readonly bytes: number; readonly files: number; readonly destinations: readonly { readonly files: number }[] }): string {
+  if (run.files === 0 && run.outcome === 'success') return run.destinations.length > 1 ? `nothing had changed · ${run.destinations.length} destinations up to date` : 'nothing had changed';
+  const dests = run.destinations.length;
+  const reached = run.destinations.filter((d) => d.files > 0).length;
+  const where = dests <= 1 || reached === 0 ? '' : reached < dests ? ` to ${reached} of ${dests} destinations` : ` to ${dests} destinations`;
+  return `${formatBytes(run.bytes)} · ${plural(run.files, 'file')} copied${where}`;
+}
 
 /** What the user reads about a run that did not simply succeed; null when there is nothing to say. */
 export function runProblem(run: { readonly outcome: Outcome; readonly firstError: string | null }): string | null {

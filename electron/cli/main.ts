@@ -12,6 +12,7 @@ import { registerRestoreCommands } from './commands/restore.js';
 import { registerScheduleCommands } from './commands/schedule.js';
 import { registerAlertCommands } from './commands/alerts.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerFileCommands } from './commands/files.js';
 
 /** Builds the program; exported for tests. */
 export function buildProgram() {
@@ -32,6 +33,7 @@ export function buildProgram() {
   registerScheduleCommands(program, ctx);
   registerAlertCommands(program, ctx);
   registerAuditCommand(program, ctx);
+  registerFileCommands(program, ctx);
   registerServeCommand(program, ctx);
   for (const c of program.commands) c.exitOverride();
   return { program, ctx };

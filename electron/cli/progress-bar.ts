@@ -8,9 +8,10 @@ export function renderProgressLine(p: RunProgress, width: number, retryLeftMs?: 
   const filled = Math.round((p.percent / 100) * barWidth);
   const bar = '█'.repeat(filled) + '░'.repeat(barWidth - filled);
   const parts = p.retry
-    ? [`${bar} ${p.percent.toFixed(0).padStart(3)}%`, retryLine(p.retry, retryLeftMs ?? p.retry.delayMs), progressWhere(p)]
+    ? [`${bar} ${String(Math.floor(p.percent)).padStart(3)}%`, retryLine(p.retry, retryLeftMs ?? p.retry.delayMs), progressWhere(p)]
     : [
-        `${bar} ${p.percent.toFixed(0).padStart(3)}%`,
+        // With several destinations the percent is the whole run's and the bytes one destination's.
+        `${bar} ${String(Math.floor(p.percent)).padStart(3)}%${p.destCount > 1 ? ' of the run' : ''}`,
         // The bytes name their destination when the percent covers several; sources are steps of one.
         progressBytes(p) ?? '',
         p.steps > 1 ? `source ${p.step} of ${p.steps}` : '',

@@ -36,6 +36,9 @@ import { checkCron, nextRunTimes } from './scheduler/cron.js';
 import { remoteOf } from '../../shared/remotes/remote-path.js';
 import { listFolders } from './folders/folder-list.js';
 import { auditLog } from './audit/audit-log.js';
+import { readRunFailures } from './history/run-failures.js';
+import { fileOps } from './files/file-ops.js';
+import { fileHandlers } from './files/files-api.js';
 import { actorOf, auditConfigChanges, auditHandlers, auditRuns } from './audit/audit-hooks.js';
 
 export interface CoreOptions {
@@ -179,6 +182,8 @@ export function createCore(options: CoreOptions): Core {
   auditRuns(events, audit, () => jobs.list());
   const handlers: Handlers = auditConfigChanges({
     ...auditHandlers(audit),
+    ...fileHandlers(fileOps({ rclone, jobs: () => jobs.list(), audit, progress: (p) => events.emit('files:progress', p) })),
+    'runs:failures': async (req) => ok(readRunFailures(history.raw(), req.runId, req.limit)),
     'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect(), desktop: null, notices }),
     // Every window (and browser tab) hears where to go; the desktop host also shows its window first.
     'app:open': async (req) => {

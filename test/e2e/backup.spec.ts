@@ -81,8 +81,12 @@ test('a job with two destinations: the progress says which one, and the first tu
   await expect(card.getByTestId('progress-bytes')).toContainText(`to ${nas} (2 of 2 destinations):`, { timeout: 60_000 });
   await expect(chips.nth(0)).toHaveAttribute('data-tone', 'ok');
   await expect(chips.nth(1)).toHaveAttribute('data-tone', 'busy');
+  // The percent is the whole run's (the first destination done counts half), the bytes the second's.
+  await expect(card.getByTestId('progress-percent')).toHaveText(/^(5\d|6\d|7\d|8\d|9\d|100) % of the run$/);
   await page.screenshot({ path: info.outputPath('two-destinations-running.png') });
   await expect(card.getByTestId('last-result')).toContainText('Succeeded', { timeout: 60_000 });
+  // Both received the library: it is counted once, sent to both.
+  await expect(card.getByTestId('last-result')).toContainText(/· \d+ files copied to 2 destinations/);
   await expect(chips.nth(1)).toHaveAttribute('data-tone', 'ok');
   expect(sameTree(music, join(usb, 'Music'))).toBe(true);
   expect(sameTree(music, join(nas, 'Music'))).toBe(true);

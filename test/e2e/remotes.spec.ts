@@ -133,6 +133,16 @@ test('add a WebDAV remote with the wizard, browse it, open 50k entries, toggle a
   await expect(mountRow).toContainText(point);
   expect(readFileSync(join(point, 'Björk', 'Homogenic', '01 Hunter.flac'), 'utf8')).toBe('hunter bytes');
   await page.screenshot({ path: info.outputPath('mounts-on.png') });
+  // The row reads left to right: the name first, the switch after it, not the other way round.
+  const [nameBox, switchBox] = [await mountRow.getByText('nas:Music', { exact: true }).boundingBox(), await mountRow.locator('.switch').boundingBox()];
+  expect(nameBox!.x).toBeLessThan(switchBox!.x);
+  // "At start" sits on the row's middle line with the switch and Browse, not lifted above it.
+  const atStart = await mountRow.getByText('At start').boundingBox();
+  expect(Math.abs(atStart!.y + atStart!.height / 2 - (switchBox!.y + switchBox!.height / 2))).toBeLessThan(3);
+  // In a browser the mount opens in the Browser page (a desktop app opens the folder itself).
+  await mountRow.getByTestId('mount-open').click();
+  await expect(page.getByTestId('browse-scroll')).toContainText('Björk');
+  await page.getByRole('button', { name: 'Mounts' }).click();
   await toggle.click();
   await expect(toggle).not.toBeChecked();
   await expect(mountRow).toContainText('Not mounted');

@@ -308,3 +308,25 @@ test('the sidebar stays put on a long page', async ({ page }) => {
   expect(box!.height).toBe(800);
   await expect(page.getByRole('button', { name: 'Settings' })).toBeInViewport();
 });
+
+test('when the browser refuses notifications, the header and Settings say so instead of the button vanishing', async ({ page }) => {
+  // A browser that asks and then refuses, as Chromium does once the user clicks "Block".
+  await page.addInitScript(() => {
+    // The answer is kept as a browser keeps it for the site.
+    const key = 'test-notification-permission';
+    Object.defineProperty(Notification, 'permission', { get: () => (localStorage.getItem(key) as NotificationPermission | null) ?? 'default' });
+    Notification.requestPermission = () => {
+      localStorage.setItem(key, 'denied');
+      return Promise.resolve('denied');
+    };
+  });
+  await page.goto(serve.url);
+  await page.getByRole('button', { name: 'Turn on notifications' }).click();
+  await expect(page.getByTestId('notifications-blocked')).toHaveText('Notifications blocked by the browser');
+  await expect(page.getByRole('button', { name: 'Turn on notifications' })).toHaveCount(0);
+  await page.getByRole('navigation').getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByTestId('notifications-denied')).toContainText('This browser blocks notifications from this page');
+  // Still blocked after a reload: the browser remembers, and so does the window.
+  await page.reload();
+  await expect(page.getByTestId('notifications-blocked')).toBeVisible();
+});

@@ -104,7 +104,8 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
         const d = wanted.destinations.find((x) => x.destId === c.destId);
         destinations.push({ ...c, target: d?.target ?? c.destId, kind: d?.kind ?? null, total: page.total, entries: page.entries });
       }
-      if (ctx.options().json) return printJson({ runId: wanted.id, job: wanted.jobName, startedAt: wanted.startedAt, outcome: wanted.outcome, destinations });
+      const failures = await ctx.call('runs:failures', { runId: wanted.id, limit: 10_000 });
+      if (ctx.options().json) return printJson({ runId: wanted.id, job: wanted.jobName, startedAt: wanted.startedAt, outcome: wanted.outcome, destinations, failures: failures.files.map((f) => ({ ...f, target: wanted.destinations.find((x) => x.destId === f.destId)?.target ?? f.destId })) });
       process.stdout.write(`Run ${wanted.id} of "${wanted.jobName}", ${formatWhen(wanted.startedAt, Date.now())} (${outcomeWords[wanted.outcome]})\n`);
       if (destinations.length === 0) process.stdout.write('  Nothing changed in this run.\n');
       const mark = { added: '+', changed: '~', deleted: '-' } as const;
@@ -112,6 +113,14 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
         process.stdout.write(`${d.target}: ${d.added} added, ${d.changed} changed, ${d.deleted} deleted (${formatBytes(d.bytes)} new data)\n`);
         for (const e of d.entries) process.stdout.write(`  ${mark[e.action]} ${e.path}\n`);
         if (d.total > d.entries.length) process.stdout.write(`  … and ${d.total - d.entries.length} more (--limit, or --json)\n`);
+      }
+      // Files that did not get there; the next run tries them again.
+      for (const [destId, count] of Object.entries(failures.counts)) {
+        const target = wanted.destinations.find((x) => x.destId === destId)?.target ?? destId;
+        const files = failures.files.filter((f) => f.destId === destId);
+        process.stdout.write(`${target}: ${count} file${count === 1 ? '' : 's'} not backed up (the next run tries again)\n`);
+        for (const f of files.slice(0, limit)) process.stdout.write(`  ✗ ${f.path} — ${f.error}\n`);
+        if (count > Math.min(limit, files.length)) process.stdout.write(`  … and ${count - Math.min(limit, files.length)} more\n`);
       }
     });
 

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { createRunChangesTable } from './run-changes.js';
 import { createAuditTable } from '../audit/audit-log.js';
+import { createRunFailuresTable } from './run-failures.js';
 
 export type Migration = (db: Database.Database) => void;
 
@@ -47,6 +48,8 @@ export const migrations: readonly Migration[] = [
   (db) => createRunChangesTable(db),
   // 3: the audit log (audit/audit-log.ts): operations on remotes and the rclone config, and runs.
   (db) => createAuditTable(db),
+  // 4: the files each run could not back up, per destination (run-failures.ts).
+  (db) => createRunFailuresTable(db),
 ];
 
 /**

@@ -19,6 +19,8 @@ export interface TransferOptions {
   readonly log: (line: string) => void;
   readonly onStats: (stats: RcloneStats) => void;
   readonly onChange?: (c: FileChange) => void;
+  /** A file rclone could not transfer, with its words (History's failed files). */
+  readonly onFileError?: (path: string, message: string) => void;
   /** End the transfer when nothing moved for this long; default rclone.stallAfterMs, then 5 min; 0: never. */
   readonly stallAfterMs?: number;
 }
@@ -51,6 +53,7 @@ export async function runRcloneTransfer(o: TransferOptions): Promise<TransferRes
         break;
       case 'error':
         firstError ??= parsed.object ? `${parsed.object}: ${parsed.message}` : parsed.message;
+        if (parsed.object) o.onFileError?.(parsed.object, parsed.message);
         if (errorText.length < 50) errorText.push(parsed.message);
         break;
       case 'file':

@@ -45,6 +45,8 @@ export interface DestinationOutcome {
   readonly firstError: string | null;
   /** For a failure: which tool failed and its exit code, so the retry policy need not guess from words. */
   readonly failure?: { readonly tool: 'rclone' | 'rsync'; readonly exitCode: number | null; readonly kind?: string };
+  /** Files that did not reach the destination, with why (History lists them; the next run retries them). */
+  readonly failedFiles?: readonly { readonly path: string; readonly error: string }[];
 }
 
 export type DestinationRunner = (ctx: DestinationContext) => Promise<DestinationOutcome>;

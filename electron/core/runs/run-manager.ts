@@ -9,6 +9,7 @@ import { ChangeRecorder } from '../history/change-log.js';
 import type { History } from '../history/history.js';
 import { rotateRunLogs } from '../history/log-rotation.js';
 import { saveRunChanges } from '../history/run-changes.js';
+import { saveRunFailures } from '../history/run-failures.js';
 import { checkRunSources } from '../sources/run-sources.js';
 import { openRunLog } from './run-log.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
@@ -159,6 +160,7 @@ export function runManager(o: RunManagerOptions) {
         const result: DestinationResult = { destId: dest.id, kind: dest.kind, target: dest.target, startedAt: destStart, endedAt: o.now(), ...outcome };
         o.history.recordDestination(runId, result);
         saveRunChanges(o.history.raw(), runId, dest.id, changes.finish());
+        saveRunFailures(o.history.raw(), runId, dest.id, outcome.failedFiles ?? []);
         results.push(result);
         outcomes.push(outcome.outcome);
         if (outcome.outcome === 'cancelled') break;

@@ -43,7 +43,10 @@ export function RunProgressView({ p }: { p: RunProgress }) {
         </>
       ) : (
         <div className="progress-line">
-          <strong data-testid="progress-percent">{p.percent.toFixed(0)} %</strong>
+          {/* With several destinations the percent is the whole run's, and the bytes one destination's: say so. */}
+          <strong data-testid="progress-percent">
+            {Math.floor(p.percent)} %{p.destCount > 1 ? ' of the run' : ''}
+          </strong>
           {bytes && <span data-testid="progress-bytes">{bytes}</span>}
           {p.steps > 1 && (
             <span data-testid="progress-source">

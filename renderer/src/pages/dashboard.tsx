@@ -1,7 +1,7 @@
 // Dashboard: one card per job — last result, destinations with their own status, live progress.
-import { formatBytes, formatDuration, plural } from '../../../shared/format';
+import { formatDuration } from '../../../shared/format';
 import type { JobStatus, RunProgress, RunSummary } from '../../../shared/model';
-import { runProblem } from '../../../shared/run-words';
+import { runFigures, runProblem } from '../../../shared/run-words';
 import { describeCron } from '../../../shared/schedule';
 import { runtimeLocale } from '../../../shared/format';
 import { When } from '../components/when';
@@ -17,12 +17,11 @@ function shortPath(p: string): string {
 
 function ResultLine({ run }: { run: RunSummary }) {
   const took = run.endedAt ? formatDuration((run.endedAt - run.startedAt) / 1000) : '';
-  const dests = run.destinations.length;
   return (
     <div className="result-line" data-testid="last-result">
       <OutcomeBadge outcome={run.outcome} />
       <span>
-        <When ms={run.endedAt ?? run.startedAt} /> · {formatBytes(run.bytes)} · {plural(run.files, 'file')} copied{dests > 1 ? ` to ${dests} destinations` : ''}
+        <When ms={run.endedAt ?? run.startedAt} /> · {runFigures(run)}
         {took ? ` in ${took}` : ''}
       </span>
     </div>

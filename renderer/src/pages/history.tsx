@@ -9,6 +9,8 @@ import { type LogLine, readableLog, runProblem } from '../../../shared/run-words
 import { OutcomeBadge } from '../components/outcome';
 import { When } from '../components/when';
 import { useUi } from '../store';
+import { FailedFiles } from '../components/failed-files';
+import { Activity } from './activity';
 
 const triggerLabel: Record<RunTrigger, string> = { schedule: 'Scheduled', 'catch-up': 'Caught up', manual: 'Manual', cli: 'Command line' };
 const outcomes: readonly Outcome[] = ['success', 'partial', 'failed', 'skipped', 'cancelled', 'interrupted', 'running'];
@@ -155,14 +157,32 @@ function RunDetail({ run }: { run: RunSummary }) {
           );
         })}
       </div>
+      <FailedFiles run={run} />
       <Changes run={run} />
       <Log run={run} />
     </div>
   );
 }
 
-/** The history page. */
+/** The history page: runs, or the Activity view (the audit log). */
 export function History() {
+  const [view, setView] = useState<'runs' | 'activity'>('runs');
+  return (
+    <div className="stack">
+      <div className="tabs" role="tablist">
+        <button role="tab" aria-selected={view === 'runs'} data-testid="history-tab-runs" className={`button ${view === 'runs' ? '' : 'ghost'} small`} onClick={() => setView('runs')}>
+          Runs
+        </button>
+        <button role="tab" aria-selected={view === 'activity'} data-testid="history-tab-activity" className={`button ${view === 'activity' ? '' : 'ghost'} small`} onClick={() => setView('activity')}>
+          Activity
+        </button>
+      </div>
+      {view === 'runs' ? <Runs /> : <Activity />}
+    </div>
+  );
+}
+
+function Runs() {
   const { jobs, call, focusRun, runs: liveRuns } = useUi();
   const [filter, setFilter] = useState<Filter>({ job: '', outcome: '', from: '', to: '' });
   const [runs, setRuns] = useState<readonly RunSummary[] | null>(null);

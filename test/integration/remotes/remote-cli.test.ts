@@ -55,6 +55,13 @@ describe('reprise remote …', { timeout: 120_000 }, () => {
     const test = await run(['remote', 'test', 'nas']);
     expect(test.exitCode).toBe(0);
     expect(test.stdout).toMatch(/"nas" works/);
+    // A new encrypted remote before its first backup: its folder is not made yet, and that is fine.
+    expect((await run(['remote', 'add', 'vault', 'crypt', 'remote=nas:vault-new', 'password=vault-Pass-1'])).exitCode).toBe(0);
+    const fresh = await run(['remote', 'test', 'vault']);
+    expect(fresh.exitCode).toBe(0);
+    expect(fresh.stdout).toContain('"vault" works (empty — ready for the first backup)');
+    expect(fresh.stderr).not.toMatch(/not exist|not found/i);
+    expect((await run(['remote', 'remove', 'vault'])).exitCode).toBe(0);
 
     await run(['remote', 'add', 'down', 'webdav', 'url=http://127.0.0.1:9/']);
     const down = await run(['remote', 'test', 'down', '--timeout', '10']);

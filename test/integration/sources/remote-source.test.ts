@@ -91,7 +91,7 @@ describe.each([
   ['WebDAV source → local mirror', 'web', (): string => davRoot, (): string => join(root, 'mirror-local')],
   ['SFTP source → mirror on the WebDAV server', 'box', (): string => sftpRoot, (): string => 'web:backups/music'],
 ] as const)('%s', (_title, remote, servedRoot, target) => {
-  it('makes restore points from the remote listing; each restores to the source as it was; changes and verify read the records', { timeout: 120_000 }, async () => {
+  it('makes restore points from the remote listing; each restores to the source as it was; changes and verify read the records', { timeout: 300_000 }, async () => {
     const data = tempDir();
     const src = join(servedRoot(), 'Music');
     library(src);

@@ -16,7 +16,7 @@ describe('terminal progress line', () => {
 
   it('says which destination the byte counts belong to when a job has several', () => {
     const p = { runId: 1, jobId: 'j', destId: 'd2', target: 'NAS:backup', step: 2, steps: 2, destIndex: 2, destCount: 3, bytes: 5_000_000, totalBytes: 10_000_000, files: 1, totalFiles: 2, speed: 1_000_000, eta: 5, percent: 50, current: [], errors: 0, elapsed: 9 };
-    expect(renderProgressLine(p, 200)).toBe('████████████░░░░░░░░░░░░  50% · to NAS:backup (2 of 3 destinations): 5.0 MB of 10.0 MB · source 2 of 2 · 1.0 MB/s · ETA 5 s');
+    expect(renderProgressLine(p, 200)).toBe('████████████░░░░░░░░░░░░  50% of the run · to NAS:backup (2 of 3 destinations): 5.0 MB of 10.0 MB · source 2 of 2 · 1.0 MB/s · ETA 5 s');
   });
 
   it('shows no bytes before the total is known (a mirror comparing with its last point)', () => {
@@ -32,5 +32,12 @@ describe('terminal progress line while a destination waits to retry', () => {
     expect(renderProgressLine(p, 200, 4_200)).toContain('retrying in 4 s (attempt 2 of 4)');
     expect(renderProgressLine(p, 200, 1_200)).toContain('retrying in 1 s (attempt 2 of 4)');
     expect(renderProgressLine(p, 200, 300)).toContain("can't reach dav — retrying now (attempt 2 of 4)");
+  });
+});
+
+describe('terminal progress percent', () => {
+  it('rounds down like the header and the tray, so 99.6 % is not shown as done', () => {
+    const p = { runId: 1, jobId: 'j', destId: 'd', target: '/b', step: 1, steps: 1, destIndex: 1, destCount: 1, bytes: 996, totalBytes: 1000, files: 0, totalFiles: 1, speed: 1, eta: 1, percent: 99.6, current: [], errors: 0, elapsed: 1 };
+    expect(renderProgressLine(p, 200)).toContain(' 99% · ');
   });
 });

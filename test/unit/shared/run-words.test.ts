@@ -1,6 +1,6 @@
 // Run problems and logs in plain words: no JSON lines, no escaped \n stats blobs.
 import { describe, expect, it } from 'vitest';
-import { plainError, readableLog, runProblem } from '../../../shared/run-words.js';
+import { plainError, readableLog, runFigures, runProblem } from '../../../shared/run-words.js';
 
 describe('runProblem', () => {
   it('says cancelled and interrupted calmly, whatever the tool logged', () => {
@@ -46,5 +46,20 @@ describe('readableLog of a destination that ended', () => {
   it('says the outcome in the window\'s words, a cancel with its own calm reason', () => {
     const lines = readableLog(['# destination /tmp/snaps: success', '# destination dav:m: cancelled — The mirror run was stopped. Every earlier restore point is intact.', '# destination b:x: partial — 2 files could not be read'].join('\n'));
     expect(lines.map((l) => `${l.level} ${l.text}`)).toEqual(['note /tmp/snaps: Succeeded', 'note dav:m: Cancelled — The mirror run was stopped. Every earlier restore point is intact.', 'error b:x: Partly failed — 2 files could not be read']);
+  });
+});
+
+describe('runFigures', () => {
+  const d = (files: number) => ({ files });
+  it('counts the library once and says how many destinations received it', () => {
+    expect(runFigures({ outcome: 'success', bytes: 10_500_000, files: 6, destinations: [d(6), d(6)] })).toBe('10.5 MB · 6 files copied to 2 destinations');
+    expect(runFigures({ outcome: 'success', bytes: 10_500_000, files: 6, destinations: [d(6)] })).toBe('10.5 MB · 6 files copied');
+  });
+  it('does not claim every destination when one was cancelled or already up to date', () => {
+    expect(runFigures({ outcome: 'cancelled', bytes: 9_000_000, files: 3, destinations: [d(3), d(0)] })).toBe('9.0 MB · 3 files copied to 1 of 2 destinations');
+  });
+  it('says a run that found nothing new as such, not "0 B · 0 files copied"', () => {
+    expect(runFigures({ outcome: 'success', bytes: 0, files: 0, destinations: [d(0), d(0)] })).toBe('nothing had changed · 2 destinations up to date');
+    expect(runFigures({ outcome: 'failed', bytes: 0, files: 0, destinations: [d(0)] })).toBe('0 B · 0 files copied');
   });
 });

@@ -31,6 +31,9 @@ export async function backupCopy(ctx: DestinationContext): Promise<DestinationOu
   let firstError: string | null = null;
   let failure: DestinationOutcome['failure'];
   const verdicts: Exclude<Verdict, 'cancelled'>[] = [];
+  // Files rclone could not copy, by path under the destination: History lists them; the next run's
+  // copy finds them missing and copies them again.
+  const failedFiles = new Map<string, string>();
   const work = await scratchDir('copy');
   try {
     for (let i = 0; i < steps; i++) {
@@ -50,6 +53,9 @@ export async function backupCopy(ctx: DestinationContext): Promise<DestinationOu
         signal: ctx.signal,
         log: ctx.log,
         onChange: ctx.change,
+        onFileError: (path, message) => {
+          if (!AFTERMATH.test(message)) failedFiles.set(`${base}/${path}`, message.replace(/^Failed to copy: /, ''));
+        },
         onStats: (s) => {
           const fraction = s.totalBytes > 0 ? s.bytes / s.totalBytes : s.totalTransfers > 0 ? s.transfers / s.totalTransfers : 0;
           ctx.progress({ step: i + 1, steps, bytes: bytes + s.bytes, totalBytes: bytes + s.totalBytes, files: files + s.transfers, totalFiles: files + s.totalTransfers, speed: s.speed, eta: s.eta, fraction: (i + Math.min(1, fraction)) / steps, current: s.transferring.map((t) => ({ name: t.name, percent: t.percentage, size: t.size })), errors: errors + s.errors, elapsed: s.elapsedTime });
@@ -101,10 +107,13 @@ export async function backupCopy(ctx: DestinationContext): Promise<DestinationOu
     await rm(work, { recursive: true, force: true });
   }
   const outcome = sourcesOutcome(verdicts);
-  return { outcome, bytes, files, errors, firstError, ...(outcome === 'failed' && failure ? { failure } : {}) };
+  const failedList = [...failedFiles].map(([path, error]) => ({ path, error }));
+  return { outcome, bytes, files, errors, firstError, failedFiles: failedList, ...(outcome === 'failed' && failure ? { failure } : {}) };
 }
 
 const SAMPLE = 50;
+/** Consequences rclone reports after per-file errors, not failures of a file. */
+const AFTERMATH = /^(not deleting (files|directories) as there were IO errors|Attempt \d+\/\d+ failed)/;
 
 /** `rclone check --one-way` of each source against the copy: every source file must be there. */
 async function verifyCopy(job: Job, d: Destination, env: KindEnv, options: { readonly deep: boolean; readonly signal?: AbortSignal }): Promise<VerifyDestination> {

@@ -105,6 +105,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     const deletedFiles: string[] = [];
     const sameSizeChanges = new Map<number, string[]>();
     const walkProblems: string[] = [];
+    // Entries the point lacks (unreadable at the source), by record path: History's failed files.
+    const walkLacks = new Map<string, string>();
     ctx.progress({ step: 1, steps: sources.length, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last restore point…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
     // A remote source is listed by rclone (excludes applied by it); a local one is walked from disk.
     const walked = remote
@@ -112,11 +114,13 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       : walkSources({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) });
     const built = await run.build(walked, {
       onEntry: (e) => {
+        if (e.lack) walkLacks.set(e.path, e.lack);
         const shown = textOf(e.path);
         if (binFromText(shown) !== e.path) oddNames.set(shown, e.path);
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
+        if (item.entry?.lack) walkLacks.set(item.entry.path, item.entry.lack);
         if (item.change === 'deleted' && item.before?.type === 'f') deletedFiles.push(item.before.path);
         // A new version with the size of the old one: a remote without times or hashes cannot tell them apart.
         if (item.entry?.type === 'f' && item.content && item.before?.type === 'f' && item.before.size === item.entry.size && !item.entry.sqlite) {
@@ -248,7 +252,9 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     for (const l of summary.lacking.sample.slice(0, 20)) ctx.log(`# lacking: ${l}`);
     await pruneMirror(ctx, store, storage);
     const lackingCount = summary.lacking.count;
+    const failedFiles = [...new Map([...walkLacks, ...lack])].map(([path, error]) => ({ path: textOf(path), error }));
     return {
+      failedFiles,
       outcome: outcome === 'ok' ? 'success' : 'partial',
       bytes: transferredBytes,
       files: transferredFiles,
