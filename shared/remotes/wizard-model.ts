@@ -3,6 +3,7 @@
 // ones folded, examples as choices, S3 options filtered by the chosen S3 provider.
 import type { RcloneExample, RcloneOption, RcloneProvider } from './provider-types.js';
 import { isSecretName } from './mask.js';
+import { valueProblem } from './option-check.js';
 
 /** How a field is shown. */
 export type FieldControl = 'text' | 'password' | 'checkbox' | 'number' | 'select' | 'combo';
@@ -33,6 +34,8 @@ export interface WizardField {
   readonly choices: readonly FieldChoice[];
   /** rclone's Provider filter ('' = every provider, 'A,B', or '!A,B'). */
   readonly providerFilter: string;
+  /** rclone's description of the option, to check a value as saving would (a URL without http://). */
+  readonly option?: RcloneOption;
 }
 
 /** One entry of the provider list (a backend, or an S3-compatible preset of the s3 backend). */
@@ -189,6 +192,9 @@ export function validateForm(form: WizardForm, values: Readonly<Record<string, s
     if (f.required && v.trim() === '' && f.defaultValue === '') problems[f.name] = `${f.label} is required.`;
     if (f.control === 'number' && v !== '' && !/^-?\d+$/.test(v)) problems[f.name] = `${f.label} must be a whole number.`;
     if (f.control === 'select' && v !== '' && !f.choices.some((c) => c.value === v)) problems[f.name] = `Pick one of the choices for ${f.label}.`;
+    // The checks saving makes, said at the field under its label rather than by rclone's key name.
+    const problem = !problems[f.name] && f.option && f.control !== 'password' ? valueProblem(f.option, v.trim()) : null;
+    if (problem) problems[f.name] = `${f.label} ${problem}.`;
   }
   return problems;
 }
@@ -254,5 +260,6 @@ function toField(o: RcloneOption): WizardField {
     defaultValue: o.DefaultStr ?? '',
     choices,
     providerFilter: o.Provider ?? '',
+    option: o,
   };
 }

@@ -87,6 +87,15 @@ describe('wizard model from rclone config providers', () => {
     expect(optionsToSave(s3, { endpoint: 'http://127.0.0.1:9000', env_auth: 'false' })).toEqual({ provider: 'Minio', endpoint: 'http://127.0.0.1:9000' });
   });
 
+  it('says a WebDAV address without http:// at its field, under its label, before anything is sent', () => {
+    const form = formFor(model, 'webdav');
+    const url = [...form.required, ...form.optional].find((f) => f.name === 'url')!;
+    const problems = validateForm(form, { url: 'example.com/dav' });
+    expect(problems.url).toBe(`${url.label} must be a web address starting with http:// or https://, e.g. "https://example.com/dav".`);
+    expect(problems.url).not.toContain('"url"');
+    expect(validateForm(form, { url: 'https://example.com/dav' })).toEqual({});
+  });
+
   it('understands rclone provider filters', () => {
     expect(matchesProvider('', 'AWS')).toBe(true);
     expect(matchesProvider('AWS,Minio', 'Minio')).toBe(true);
