@@ -83,14 +83,16 @@ describe('when Reprise is killed (kill -9) mid-run', () => {
     // Slow enough (~30 s) that the orphan is surely still copying when the next run starts.
     const s = await setUp('copy', { REPRISE_NO_PDEATHSIG: '1' }, '100k');
     const run = startRun(s);
-    const rclone = await toolChildOf(s.root, run.pid!, 'rclone');
+    // The copy itself, not a short listing the run may start first (on a busy machine that one is
+    // still alive when we look, then ends, and nothing is left to wait for).
+    const rclone = await waitFor('the rclone copy', () => processesMentioning(s.root).find((p) => p.comm === 'rclone' && p.argv.includes('copy') && ppidOf(p.pid) === run.pid));
     stray.push(rclone.pid);
     process.kill(run.pid!, 'SIGKILL');
     await run;
     expect(processesMentioning(s.root).some((p) => p.pid === rclone.pid)).toBe(true);
 
     const refused = await reprise(s.data, ['run', 'Music'], s.env);
-    expect(refused.exitCode).toBe(1);
+    expect(refused.exitCode, `${refused.stdout}\n${refused.stderr}\nstill running: ${JSON.stringify(processesMentioning(s.root))}`).toBe(1);
     expect(refused.stderr).toContain(`"Music" cannot start yet: waiting for rclone left by run 1 (process ${rclone.pid}) to end.`);
 
     process.kill(-rclone.pid, 'SIGKILL');
