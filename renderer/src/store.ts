@@ -1,5 +1,6 @@
 // The UI's state: jobs, live progress and history, fed by contract events. Progress is coalesced
 // to at most one store update per animation frame, so 1M-file runs don't flood React.
+import type { FileOpProgress } from '../../shared/files';
 import { create } from 'zustand';
 import type { Bridge, CommandName, Req, Res } from '../../shared/contract';
 import type { AppInfo, JobStatus, RunProgress, RunSummary } from '../../shared/model';
@@ -34,6 +35,8 @@ export interface UiState {
   readonly now: number;
   /** The latest progress of each restore started from this window, by restore id. */
   readonly restores: Readonly<Record<string, RestoreProgressEvent>>;
+  /** The latest progress of a file operation (Browser: copy, move, delete …). */
+  readonly fileProgress: FileOpProgress | null;
   /** The tray's state as the core computes it: the header shows exactly this. */
   readonly tray: TrayState | null;
   readonly scheduler: SchedulerStatusDto | null;
@@ -60,6 +63,7 @@ export const useUi = create<UiState>((set, get) => ({
   connection: 'connecting',
   lostSince: null,
   page: 'dashboard',
+  fileProgress: null,
   info: null,
   jobs: [],
   loaded: false,
@@ -144,6 +148,7 @@ export function connectStore(): void {
   bridge.on('history:changed', () => void getState().refresh());
   const restores = frameBatch<RestoreProgressEvent>((batch) => setState((s) => ({ restores: { ...s.restores, ...batch } })));
   bridge.on('restore:progress', (p) => restores.add(p.restoreId, p));
+  bridge.on('files:progress', (p) => setState({ fileProgress: p }));
   connectRemotesStore(bridge);
   bridge.on('tray:state', (tray) => {
     pushed++;

@@ -165,7 +165,8 @@ test('a job made with the keyboard alone, the source chosen in the folder picker
 test('cancel and failure are said in plain words, survive a reload and offer Retry', async ({ page }, info) => {
   const music = join(root, 'Music');
   makeLibrary(music, { artists: ['Björk', 'Sigur Rós'], tracksPerAlbum: 3, trackBytes: 600_000 });
-  expect((await cli(['job', 'add', 'Slow', '--source', music, '--copy', join(root, 'usb'), '--bwlimit', '1M'])).exitCode).toBe(0);
+  // Slow enough (about 7 s) that the Cancel lands mid-run on a busy machine too.
+  expect((await cli(['job', 'add', 'Slow', '--source', music, '--copy', join(root, 'usb'), '--bwlimit', '500k'])).exitCode).toBe(0);
   expect((await cli(['job', 'add', 'Broken', '--source', music, '--copy', 'broken:x'])).exitCode).toBe(0);
   await page.goto(serve.url);
   const slow = page.getByTestId('job-card').filter({ hasText: 'Slow' });
@@ -175,8 +176,8 @@ test('cancel and failure are said in plain words, survive a reload and offer Ret
   await expect(slow.getByRole('progressbar')).toBeVisible();
   await slow.getByRole('button', { name: 'Cancel' }).click();
   await broken.getByRole('button', { name: 'Back up now' }).click();
-  await expect(slow.getByTestId('run-problem')).toContainText('Cancelled before it finished. What was copied stays; the next backup carries on from there.');
-  await expect(broken.getByTestId('run-problem')).toContainText(/Could not copy .+: mkdir/);
+  await expect(slow.getByTestId('run-problem')).toContainText('Cancelled before it finished. What was copied stays; the next backup carries on from there.', { timeout: 20_000 });
+  await expect(broken.getByTestId('run-problem')).toContainText(/Could not copy .+: mkdir/, { timeout: 20_000 });
   await page.screenshot({ path: info.outputPath('dashboard-cancelled-failed.png'), fullPage: true });
 
   await page.reload();

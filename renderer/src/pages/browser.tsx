@@ -14,6 +14,7 @@ import { useRemotes } from '../remotes/remotes-store';
 import { sortEntries, type SortKey } from '../../../shared/remotes/sort-entries';
 import { type BackupLocation, type PointRef, type RestorableLocation, locateInBackup } from '../../../shared/backup-location';
 import { ErrorBox } from '../components/error-box';
+import { FileActions } from '../components/file-actions';
 
 const ROW = 34;
 
@@ -331,6 +332,7 @@ export function Browser() {
           {listing ? `${rows.length.toLocaleString()} of ${listing.entries.length.toLocaleString()} items` : ''}
         </div>
       </div>
+      {remote && listing && <FileActions remote={remote} path={path} selected={selected} remotes={remotes ?? []} onDone={() => void open(remote, path)} />}
       {selected && (
         <form className="card row" onSubmit={download} aria-label="Download">
           <span>

@@ -147,7 +147,8 @@ describe('the Electron main process (stand-in electron, real core)', () => {
     await a.clickMenu('Back up “Gone” now');
     const failed = await a.waitFor('the failed run', (s) => (eventsSent(s, 'runs:finished') as RunSummary[]).find((r) => r.jobName === 'Gone'));
     expect(failed.outcome).toBe('failed');
-    t = await a.waitFor('the error picture', (s) => trayOf(s)?.image.path === picture('error') && trayOf(s));
+    // The run's end reaches the tray in two steps (history, then the live list): wait for both.
+    t = await a.waitFor('the error picture, the run no longer live', (s) => trayOf(s)?.image.path === picture('error') && !trayOf(s)!.tooltip.includes('backing up') && trayOf(s));
     expect(t.tooltip).toContain('Gone: failed just now ✗');
     expect(t.menu![0]!.label).toBe('Gone failed just now');
     const index = await a.waitFor('the failure notification', (s) => {
