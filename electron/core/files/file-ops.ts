@@ -11,7 +11,7 @@ import type { AuditActor } from '../../../shared/audit.js';
 import { parseTarget } from '../../../shared/remotes/remote-path.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { execFor } from '../destinations/rclone-flags.js';
-import { parseRcloneLine } from '../progress/rclone-json.js';
+import { jsonObjectOf, parseRcloneLine } from '../progress/rclone-json.js';
 import { networkReason } from '../rclone/plain-reason.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import { runRcloneTransfer } from '../rclone/rclone-transfer.js';
@@ -41,15 +41,6 @@ export interface TransferOptions extends ChangeOptions {
 }
 
 const PREVIEW_MAX = 1000;
-
-function safeJson(line: string): Record<string, unknown> | null {
-  try {
-    const v = JSON.parse(line) as unknown;
-    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
 
 /** A location a person typed: REMOTE:PATH or an absolute local path. */
 function checkLocation(target: string): void {
@@ -95,7 +86,7 @@ export function fileOps(deps: FileOpsDeps) {
             preview.push({ action: p.action === 'skipped-delete' ? 'delete' : op === 'move' ? 'move' : 'copy', path: p.object, size: p.size });
           } else if (p.type !== 'file' && o.dryRun && preview.length < PREVIEW_MAX && line.includes('"skipped"')) {
             // A server-side move in a dry run says `"skipped":"move"`, which the backup parser has no use for.
-            const j = safeJson(line);
+            const j = jsonObjectOf(line);
             if (j && j.skipped === 'move' && typeof j.object === 'string') preview.push({ action: 'move', path: j.object, size: typeof j.size === 'number' ? j.size : null });
           }
           if (p.type === 'error') lastError ??= p.object ? `${p.object}: ${p.message}` : p.message;

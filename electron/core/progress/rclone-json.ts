@@ -91,3 +91,13 @@ export function parseRcloneLine(line: string): RcloneLine {
   }
   return { type: 'log', level, message: msg.trim() };
 }
+
+/** A line of rclone's JSON output as an object, or null for plain text and anything not an object. */
+export function jsonObjectOf(line: string): Record<string, unknown> | null {
+  try {
+    const v = JSON.parse(line) as unknown;
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

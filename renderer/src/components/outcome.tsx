@@ -1,15 +1,7 @@
 // How an outcome looks everywhere: a coloured badge with a symbol and plain words.
 import type { Outcome } from '../../../shared/model';
+import { outcomeWords as label } from '../../../shared/outcome-words';
 
-const label: Record<Outcome, string> = {
-  running: 'Running',
-  success: 'Succeeded',
-  partial: 'Partly failed',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  interrupted: 'Interrupted',
-  skipped: 'Destination missing',
-};
 const symbol: Record<Outcome, string> = { running: '…', success: '✓', partial: '!', failed: '✗', cancelled: '■', interrupted: '■', skipped: '–' };
 
 /** The tone (colour family) of an outcome. */

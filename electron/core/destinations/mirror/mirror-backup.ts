@@ -7,7 +7,7 @@
 import { realpath, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
-import { parseRcloneLine } from '../../progress/rclone-json.js';
+import { jsonObjectOf, parseRcloneLine } from '../../progress/rclone-json.js';
 import type { RcloneExec } from '../../rclone/rclone-exec.js';
 import { DEFAULT_STALL_MS } from '../../process/stall-watch.js';
 import { remoteOf } from '../../../../shared/remotes/remote-path.js';
@@ -212,7 +212,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
           return;
         }
         if (parsed.type !== 'error') return;
-        const json = safeJson(line);
+        const json = jsonObjectOf(line);
         const isObject = typeof json?.objectType === 'string' && json.objectType.endsWith('Object') && parsed.object !== null;
         // A folder rclone could not list names itself as a plain string object.
         const isFolder = json?.objectType === 'string' && parsed.object !== null && /failed to open directory|error reading source directory/i.test(parsed.message);
@@ -330,15 +330,6 @@ async function checkStep(step: StepResult, fatalText: string | null, onlySourceE
   }
   if (fatal) throw new MirrorRunError('failed', `${fatal}. ${intact}`, step.exitCode);
   if (step.exitCode !== 0 && !onlySourceErrors) throw new MirrorRunError('failed', `rclone failed (exit ${step.exitCode}): ${step.tail ?? 'see the log'}. ${intact}`, step.exitCode);
-}
-
-function safeJson(line: string): Record<string, unknown> | null {
-  try {
-    const v = JSON.parse(line) as unknown;
-    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Runs one rclone step with its log streamed; returns the exit and the totals of its last stats. */
