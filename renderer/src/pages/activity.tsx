@@ -58,7 +58,7 @@ export function Activity() {
             <tbody>
               {(entries ?? []).map((e) => (
                 <tr key={e.id} data-testid="activity-row" data-operation={e.operation} data-result={e.result}>
-                  <td className="muted">
+                  <td className="muted nowrap">
                     <When ms={e.at} style="short" />
                   </td>
                   <td>{actorLabel[e.actor]}</td>
@@ -69,7 +69,7 @@ export function Activity() {
                   <td className="path-cell">{e.source ?? ''}</td>
                   <td className="path-cell">{e.destination ?? ''}</td>
                   <td className={e.result === 'failed' ? 'error-text' : e.result === 'ok' ? '' : 'muted'}>{e.result}</td>
-                  <td className="muted">{e.files || e.bytes ? `${plural(e.files, 'file')} · ${formatBytes(e.bytes)}` : ''}</td>
+                  <td className="muted nowrap">{e.files || e.bytes ? `${plural(e.files, 'file')} · ${formatBytes(e.bytes)}` : ''}</td>
                 </tr>
               ))}
             </tbody>
