@@ -4,7 +4,7 @@
 // final record, rename the staging folder into place and point `latest` at it.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { chmod, link, lstat, mkdir, readdir, realpath, rename, rm, stat, symlink, unlink, utimes } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, readdir, realpath, rename, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseRsyncProgressLine, parseRsyncStats, rsyncTotalBytes } from '../../progress/rsync-progress.js';
@@ -108,13 +108,19 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       pendingBytes[i]! += rel.length + 1;
       if (pendingBytes[i]! >= 256 * 1024) await flushList(i);
     };
+    // rsync reads the source root's "." in --files-from as "and its own entries" (--files-from
+    // implies --dirs), so whatever sits at the top of a source and the walk left out (an exclude, a
+    // database copied apart) would land in the snapshot anyway: name those to rsync as excludes.
+    const topLevel: Set<string>[] = sources.map(() => new Set());
     const walkProblems: string[] = [];
     const links = run.base ? new LinkSample(run.base.totals.files) : null;
     ctx.progress({ step: 1, steps: 2, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last snapshot…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
     const built = await run.build(walkSources({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
       onEntry: (e) => {
         if (e.type === 'f' && !e.sqlite && !e.hardlink) links?.offer(e.path);
-        return e.sqlite ? undefined : writeList(e.source, e.rel === '' ? Buffer.from('.') : bytesOf(e.rel));
+        if (e.sqlite) return undefined;
+        if (e.rel !== '' && !e.rel.includes('/')) topLevel[e.source]!.add(bytesOf(e.rel).toString('latin1'));
+        return writeList(e.source, e.rel === '' ? Buffer.from('.') : bytesOf(e.rel));
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
@@ -168,6 +174,9 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       const real = await realpath(src.path);
       const into = join(staging, textOf(src.base));
       await mkdir(into, { recursive: true });
+      const leftOut = (await readdir(real, { encoding: 'buffer' })).filter((n) => !topLevel[i]!.has(n.toString('latin1')));
+      const leaveOutFile = join(work, `leave-out-${i}`);
+      await writeFile(leaveOutFile, Buffer.concat(leftOut.flatMap((n) => [Buffer.from('- /'), rsyncLiteral(n), NUL])));
       const stdout: string[] = [];
       const r = await ctx.children.run({
         command: ctx.tools.rsync,
@@ -176,6 +185,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
           '--numeric-ids',
           '--from0',
           `--files-from=${join(work, `list-${i}`)}`,
+          `--exclude-from=${leaveOutFile}`,
           '--info=progress2',
           '--stats',
           ...linkDests.map((d) => `--link-dest=${join(d, textOf(src.base))}`),
@@ -342,4 +352,11 @@ export async function swapLatest(destination: string, id: string, log: (line: st
     await unlink(temp).catch(() => undefined);
     throw error;
   }
+}
+
+/** A name as an rsync filter pattern that matches only itself: wildcards escaped (rsync reads a
+ * backslash as an escape only in a pattern that has a wildcard). */
+function rsyncLiteral(name: Buffer): Buffer {
+  const text = name.toString('latin1');
+  return /[*?[]/.test(text) ? Buffer.from(text.replace(/[\\*?[]/g, (c) => `\\${c}`), 'latin1') : name;
 }
