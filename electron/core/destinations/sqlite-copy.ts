@@ -46,7 +46,8 @@ export async function findSqliteDatabases(
   return found;
 }
 
-async function hasSqliteHeader(file: string): Promise<boolean> {
+/** Whether a file begins with SQLite's header (a database worth a consistent copy). */
+export async function hasSqliteHeader(file: string | Buffer): Promise<boolean> {
   try {
     const fh = await open(file, 'r');
     try {

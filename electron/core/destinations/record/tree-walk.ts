@@ -1,7 +1,8 @@
 // Walks the job's source folders into record entries, in record order (depth first, each folder's
 // names sorted by their bytes), streaming: a million-file library never sits in memory. Names are
 // read as bytes, so nothing is lost to decoding. Symlinks are recorded, never followed.
-import { lstat, open, readlink, realpath } from 'node:fs/promises';
+import { hasSqliteHeader } from '../sqlite-copy.js';
+import { lstat, readlink, realpath } from 'node:fs/promises';
 import { type BigIntStats, lstatSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type EntryType, type RecordEntry, bin, bytesOf, comparePaths, textOf } from './entry.js';
@@ -40,7 +41,6 @@ export interface WalkOptions {
 }
 
 const SQLITE_NAME = /\.(db|sqlite|sqlite3|db3)$/i;
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 /** Files next to a database that only make sense together with the live original. */
 export const SQLITE_SIDECARS = ['-wal', '-shm', '-journal'] as const;
 const STAT_BATCH = 64;
@@ -59,21 +59,6 @@ function typeOf(s: BigIntStats): EntryType {
   if (s.isDirectory()) return 'd';
   if (s.isSymbolicLink()) return 'l';
   return 'o';
-}
-
-async function isSqlite(abs: Buffer): Promise<boolean> {
-  try {
-    const fh = await open(abs, 'r');
-    try {
-      const buf = Buffer.alloc(16);
-      const { bytesRead } = await fh.read(buf, 0, 16, 0);
-      return bytesRead === 16 && buf.equals(SQLITE_HEADER);
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return false;
-  }
 }
 
 function describe(e: unknown): string {
@@ -224,7 +209,7 @@ async function* walkDir(root: WalkedEntry, st: WalkState): AsyncGenerator<Walked
     }
     if (s.isFile() && f.sidecars.has(name)) {
       const db = name.slice(0, name.lastIndexOf('-'));
-      if (f.dbCandidates.has(db) && (await isSqlite(Buffer.concat([dir.abs, Buffer.from('/'), bytesOf(db)])))) continue;
+      if (f.dbCandidates.has(db) && (await hasSqliteHeader(Buffer.concat([dir.abs, Buffer.from('/'), bytesOf(db)])))) continue;
     }
     const entry = entryOf(path, rel, abs, s, st.index, st.xattrs, st.hardlinks, link);
     if (isDir) {
@@ -233,7 +218,7 @@ async function* walkDir(root: WalkedEntry, st: WalkState): AsyncGenerator<Walked
       if (sub.frame) stack.push(sub.frame);
       continue;
     }
-    if (entry.type === 'f' && f.dbCandidates.has(name) && (await isSqlite(abs))) yield { ...entry, sqlite: true };
+    if (entry.type === 'f' && f.dbCandidates.has(name) && (await hasSqliteHeader(abs))) yield { ...entry, sqlite: true };
     else yield entry;
   }
 }
