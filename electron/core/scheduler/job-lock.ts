@@ -210,6 +210,11 @@ export class JobLocks {
       .run(this.host, child.pid, jobId, child.tool, child.runId, this.now());
   }
 
+  /** Names the run of a child recorded before its run had an id (a child that ended is left alone). */
+  numberChild(pid: number, runId: number): void {
+    this.db.prepare('UPDATE job_children SET run_id = ? WHERE host = ? AND pid = ? AND run_id IS NULL').run(runId, this.host, pid);
+  }
+
   /** Forgets a child that ended. */
   forgetChild(pid: number): void {
     this.db.prepare('DELETE FROM job_children WHERE host = ? AND pid = ?').run(this.host, pid);

@@ -85,15 +85,21 @@ export function schedulerService(o: SchedulerServiceOptions) {
       if (!job) return null;
       // Every child the run starts is recorded with the job's lock (and forgotten when it ends),
       // so a child that outlives a killed Reprise still keeps the job from starting twice.
-      // The first child may start before runs.start() has returned the run's id (an async
-      // function runs synchronously up to its first await): record it a microtask later.
+      // Recorded at once (a Reprise killed a moment after the fork must still leave the child on
+      // record). The first child may start before runs.start() has returned the run's id (an
+      // async function runs synchronously up to its first await): its run id is filled in after.
+      const unnumbered: number[] = [];
       const owner: ChildOwner & { runId: number | null } = {
         runId: null,
-        spawned: (c) => queueMicrotask(() => guardLocks(() => locks.recordChild(job.id, { ...c, runId: owner.runId }))),
+        spawned: (c) => {
+          if (owner.runId === null) unnumbered.push(c.pid);
+          guardLocks(() => locks.recordChild(job.id, { ...c, runId: owner.runId }));
+        },
         exited: (e) => queueMicrotask(() => guardLocks(() => locks.forgetChild(e.pid))),
       };
       const { runId, done } = runOwnedBy(owner, () => o.runs.start(job, req.trigger as RunTrigger, req.dryRun ?? false, { full: req.full === true }));
       owner.runId = runId;
+      for (const pid of unnumbered.splice(0)) guardLocks(() => locks.numberChild(pid, runId));
       runIds.set(job.id, runId);
       const onAbort = () => o.runs.cancel(runId);
       signal.addEventListener('abort', onAbort, { once: true });

@@ -1,5 +1,6 @@
 // Children never outlive Reprise, and a killed child is a failure, not a cancel. Real `reprise run`
 // processes, real rsync/rclone (slowed down so "mid-run" is certain), /proc to see what is left.
+import Database from 'better-sqlite3';
 import { type ResultPromise, execa } from 'execa';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,6 +61,15 @@ function toolChildOf(root: string, parent: number, tool: string): Promise<Proc> 
   return waitFor(`${tool} started by ${parent}`, () => processesMentioning(root).find((p) => p.comm === tool && ppidOf(p.pid) === parent));
 }
 
+function recordedChildren(data: string): number[] {
+  const db = new Database(join(data, 'locks.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT pid FROM job_children').all() as { pid: number }[]).map((r) => r.pid);
+  } finally {
+    db.close();
+  }
+}
+
 const leftovers = (root: string) => processesMentioning(root).filter((p) => p.comm === 'rsync' || p.comm === 'rclone');
 
 describe('when Reprise is killed (kill -9) mid-run', () => {
@@ -87,6 +97,9 @@ describe('when Reprise is killed (kill -9) mid-run', () => {
     // still alive when we look, then ends, and nothing is left to wait for).
     const rclone = await waitFor('the rclone copy', () => processesMentioning(s.root).find((p) => p.comm === 'rclone' && p.argv.includes('copy') && ppidOf(p.pid) === run.pid));
     stray.push(rclone.pid);
+    // Mid-run means after the run put its child on record (a kill in the instant between the fork
+    // and that write is the one gap no record can close).
+    await waitFor('the copy on record', () => recordedChildren(s.data).includes(rclone.pid));
     process.kill(run.pid!, 'SIGKILL');
     await run;
     expect(processesMentioning(s.root).some((p) => p.pid === rclone.pid)).toBe(true);
