@@ -19,11 +19,12 @@ import { SnapshotError } from '../snapshot/snapshot-errors.js';
 import { isLocalTarget } from '../../scheduler/destination-presence.js';
 import { repriseVersion } from '../../version.js';
 import type { DestinationContext, DestinationOutcome } from '../../runs/destination-runner.js';
-import { binFromText, bytesOf, textOf } from '../record/entry.js';
+import { binFromText, bytesOf, isUtf8Path, textOf } from '../record/entry.js';
 import { startPointRun } from '../record/point-run.js';
 import { localRecordStorage, remoteRecordStorage, type RecordStorage } from '../record/record-storage.js';
 import { loadSourceFilter } from '../record/source-filter.js';
-import { walkSources } from '../record/tree-walk.js';
+import { walkSourceBatches } from '../record/tree-walk.js';
+import { batchesOf } from '../record/tree-diff.js';
 import { RemoteSourceError, listedHasher, streamEntries, walkRemoteSources } from '../record/remote-walk.js';
 import { jobSources } from '../job-sources.js';
 import { remoteKeepsTimes } from '../../sources/remote-source.js';
@@ -121,13 +122,13 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     ctx.progress({ step: 1, steps: sources.length, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last restore point…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
     // A remote source is listed by rclone (excludes applied by it); a local one is walked from disk.
     const walked = remote
-      ? streamEntries(await walkRemoteSources({ exec, sources, excludes: ctx.job.excludes, base: run.base ? run.reader.tree(run.base.id, undefined, ctx.signal) : null, workDir: work, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }))
-      : walkSources({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) });
+      ? batchesOf(streamEntries(await walkRemoteSources({ exec, sources, excludes: ctx.job.excludes, base: run.base ? run.reader.tree(run.base.id, undefined, ctx.signal) : null, workDir: work, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) })))
+      : walkSourceBatches({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) });
     const built = await run.build(walked, {
       onEntry: (e) => {
         if (e.lack) walkLacks.set(e.path, e.lack);
-        const shown = textOf(e.path);
-        if (binFromText(shown) !== e.path) oddNames.set(shown, e.path);
+        // Only a name that is not UTF-8 reads differently in rclone's words (valid UTF-8 round-trips).
+        if (!isUtf8Path(e.path)) oddNames.set(textOf(e.path), e.path);
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;

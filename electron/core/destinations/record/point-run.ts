@@ -50,7 +50,7 @@ export interface PointRun {
   /** Summaries that could not be read, in words. */
   readonly warnings: readonly string[];
   /** Walks, compares and hashes; databases are copied consistently on the way. */
-  build(walked: AsyncIterable<WalkedEntry>, hooks: { onEntry?: (e: WalkedEntry) => void | Promise<void>; onChange?: (item: DiffItem) => void | Promise<void> }): Promise<BuiltRecord>;
+  build(walked: AsyncIterable<readonly WalkedEntry[]>, hooks: { onEntry?: (e: WalkedEntry) => void | Promise<void>; onChange?: (item: DiffItem) => void | Promise<void> }): Promise<BuiltRecord>;
   /** Databases copied for this run, by record path. */
   readonly sqliteCopies: ReadonlyMap<string, SqliteCopy>;
   /** Every database of the new point: text path, signature of the state it holds, and its recorded mtime and mode. */

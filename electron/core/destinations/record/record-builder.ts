@@ -4,10 +4,10 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type RecordEntry, RecordFormatError, comparePaths, decodeLine, encodeLine, isDeleted, textOf } from './entry.js';
-import { type RecordWriter, createRecordWriter, openRecordFile } from './record-file.js';
+import { type RecordHeader, type RecordWriter, createRecordWriter, openRecordFile } from './record-file.js';
 import type { PointSummary } from './point-summary.js';
-import type { RecordReader } from './record-chain.js';
-import { type DiffItem, type Hasher, diffTrees } from './tree-diff.js';
+import { type RecordReader, mergeChainBatches } from './record-chain.js';
+import { type DiffItem, type Hasher, diffTreeBatches } from './tree-diff.js';
 import type { WalkedEntry } from './tree-walk.js';
 
 /** Deltas allowed on top of a full record before the next one is full again (bounds the files a read merges). */
@@ -30,7 +30,8 @@ export interface ChangeTotals {
 
 export interface BuildOptions {
   readonly id: string;
-  readonly walked: AsyncIterable<WalkedEntry>;
+  /** The walk, in batches (tree-walk's walkSourceBatches; batchesOf for a stream of single entries). */
+  readonly walked: AsyncIterable<readonly WalkedEntry[]>;
   /** The point this run builds on, or null for the first. */
   readonly base: { readonly reader: RecordReader; readonly summary: PointSummary } | null;
   readonly hasher: Hasher;
@@ -65,61 +66,82 @@ const SAMPLE = 100;
 export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
   const fullFile = join(o.workDir, `${o.id}.full.gz`);
   const deltaFile = join(o.workDir, `${o.id}.delta.gz`);
-  const full = await createRecordWriter(fullFile, { format: 'reprise-record', version: 1, id: o.id, kind: 'full', base: null });
+  const fullHeader = { format: 'reprise-record', version: 1, id: o.id, kind: 'full', base: null } as const;
+  // With a base point only the delta is written while the walk streams past (a no-change run over
+  // a million files would otherwise encode and compress every line for nothing); the full record
+  // is made afterwards from the base and the delta in the rare run that needs one.
+  const full = o.base ? null : await createRecordWriter(fullFile, fullHeader);
   let delta: RecordWriter | null = null;
   if (o.base) delta = await createRecordWriter(deltaFile, { format: 'reprise-record', version: 1, id: o.id, kind: 'delta', base: o.base.summary.id });
+  let entries = 0;
+  // How many entries of the base tree this run read (a damaged base: up to where it broke).
+  let baseRead = 0;
   const totals: Totals = { files: 0, dirs: 0, links: 0, others: 0, bytes: 0 };
   const changes: ChangeTotals = { added: 0, changed: 0, deleted: 0, bytes: 0 };
   const lacking = { count: 0, sample: [] as string[] };
   let baseProblem: string | null = null;
   // A damaged base record never stops a backup: what could be read of it is used, the rest of the
   // tree counts as new, and the new record is a full one that needs no base.
-  async function* tolerant(tree: AsyncIterable<RecordEntry>): AsyncGenerator<RecordEntry> {
+  async function* tolerant(tree: AsyncIterable<RecordEntry[]>): AsyncGenerator<RecordEntry[]> {
     try {
-      yield* tree;
+      for await (const batch of tree) {
+        baseRead += batch.length;
+        yield batch;
+      }
     } catch (e) {
       if (!(e instanceof RecordFormatError)) throw e;
       baseProblem = `the record of ${o.base!.summary.id} cannot be read (${e.message}); this run's record is a full one`;
     }
   }
   try {
-    const base = o.base ? tolerant(o.base.reader.tree(o.base.summary.id, undefined, o.signal)) : null;
-    for await (const item of diffTrees(o.walked, base, o.hasher)) {
+    const base = o.base ? tolerant(o.base.reader.treeBatches(o.base.summary.id, undefined, o.signal)) : null;
+    for await (const batch of diffTreeBatches(o.walked, base, o.hasher)) {
       o.signal?.throwIfAborted();
-      const e = item.entry;
-      if (e) {
-        if (o.onEntry) await o.onEntry(e);
-        const record = recordOnly(e);
-        await full.add(record);
-        if (e.type === 'f') {
-          totals.files++;
-          totals.bytes += e.size;
-        } else if (e.type === 'd') totals.dirs++;
-        else if (e.type === 'l') totals.links++;
-        else totals.others++;
-        if (e.lack) {
-          lacking.count++;
-          if (lacking.sample.length < SAMPLE) lacking.sample.push(`${textOf(e.path)}: ${e.lack}`);
-        }
-        if (item.change !== 'same') await delta?.add(record);
-      } else await delta?.add({ path: item.before!.path, deleted: true });
-      if (item.change === 'same') continue;
-      changes[item.change]++;
-      if (item.change !== 'deleted' && item.content && e) changes.bytes += e.size;
-      await o.onChange?.(item);
+      // Within a batch nothing is awaited unless a hook or a writer hands back a promise.
+      for (const item of batch) {
+        const e = item.entry;
+        let p: void | Promise<void>;
+        if (e) {
+          if (o.onEntry && (p = o.onEntry(e))) await p;
+          const record = recordOnly(e);
+          entries++;
+          if (full && (p = full.add(record))) await p;
+          if (e.type === 'f') {
+            totals.files++;
+            totals.bytes += e.size;
+          } else if (e.type === 'd') totals.dirs++;
+          else if (e.type === 'l') totals.links++;
+          else totals.others++;
+          if (e.lack) {
+            lacking.count++;
+            if (lacking.sample.length < SAMPLE) lacking.sample.push(`${textOf(e.path)}: ${e.lack}`);
+          }
+          if (item.change !== 'same' && delta && (p = delta.add(record))) await p;
+        } else if (delta && (p = delta.add({ path: item.before!.path, deleted: true }))) await p;
+        if (item.change === 'same') continue;
+        changes[item.change]++;
+        if (item.change !== 'deleted' && item.content && e) changes.bytes += e.size;
+        if (o.onChange && (p = o.onChange(item))) await p;
+      }
     }
   } catch (e) {
-    full.abort();
+    full?.abort();
     delta?.abort();
     throw e;
   }
-  const fullLines = await full.finish();
+  const fullLines = entries;
+  if (full) await full.finish();
   const deltaLines = delta ? await delta.finish() : 0;
   const depth = o.base ? o.base.summary.record.depth + 1 : 0;
   // A full record again once the deltas since the last one add up to half a tree: storage then
   // grows with what changes, and reading a point never costs more than about two full records.
   const chainDeltas = o.base && !baseProblem ? o.base.reader.chain(o.base.summary.id).reduce((n, s) => n + (s.record.kind === 'delta' ? s.record.lines : 0), 0) : 0;
   const useDelta = delta !== null && baseProblem === null && depth <= MAX_DEPTH && (chainDeltas + deltaLines) * 2 <= fullLines;
+  if (!useDelta && o.base) {
+    // The new tree is the base tree (as far as this run read it) with the delta on top.
+    const written = await writeMerged(fullFile, fullHeader, o.base.reader, o.base.summary.id, baseRead, deltaFile, o.signal);
+    if (written !== fullLines) throw new Error(`the full record of ${o.id} came out with ${written} entries instead of ${fullLines}`);
+  }
   await rm(useDelta ? fullFile : deltaFile, { force: true });
   return {
     file: useDelta ? deltaFile : fullFile,
@@ -132,6 +154,43 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
     lacking,
     baseProblem,
   };
+}
+
+/** Writes base tree (its first `limit` entries) + delta file as one full record; returns its line count. */
+async function writeMerged(file: string, header: RecordHeader, reader: RecordReader, baseId: string, limit: number, deltaFile: string, signal?: AbortSignal): Promise<number> {
+  // Read no further than the first run did: a damaged base fails again where it failed then.
+  async function* limited(): AsyncGenerator<RecordEntry[]> {
+    if (limit <= 0) return;
+    let left = limit;
+    const it = reader.treeBatches(baseId, undefined, signal);
+    try {
+      while (left > 0) {
+        const r = await it.next();
+        if (r.done) return;
+        const part = r.value.length > left ? r.value.slice(0, left) : r.value;
+        left -= part.length;
+        yield part;
+      }
+    } finally {
+      await it.return(undefined);
+    }
+  }
+  const delta = await openRecordFile(deltaFile);
+  const w = await createRecordWriter(file, header);
+  try {
+    for await (const batch of mergeChainBatches([limited(), delta.batches])) {
+      signal?.throwIfAborted();
+      for (const line of batch) {
+        const p = w.add(line);
+        if (p) await p;
+      }
+    }
+  } catch (e) {
+    w.abort();
+    delta.close();
+    throw e;
+  }
+  return w.finish();
 }
 
 /** Only the record's own fields of a walked entry. */

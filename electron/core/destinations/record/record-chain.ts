@@ -18,6 +18,8 @@ export interface RecordReader {
   chain(id: string): PointSummary[];
   /** Streams the tree of a point (optionally only what lies at or under `prefix`, a binary string). */
   tree(id: string, prefix?: string, signal?: AbortSignal): AsyncGenerator<RecordEntry>;
+  /** The same, a batch at a time (large trees: one await per batch, not per entry). */
+  treeBatches(id: string, prefix?: string, signal?: AbortSignal): AsyncGenerator<RecordEntry[]>;
   /** Removes downloaded copies. */
   close(): Promise<void>;
 }
@@ -58,6 +60,9 @@ export function readerOver(storage: RecordStorage, index: RecordIndex): RecordRe
     return out.reverse();
   };
   async function* tree(id: string, prefix?: string, signal?: AbortSignal): AsyncGenerator<RecordEntry> {
+    for await (const batch of treeBatches(id, prefix, signal)) yield* batch;
+  }
+  async function* treeBatches(id: string, prefix?: string, signal?: AbortSignal): AsyncGenerator<RecordEntry[]> {
     const links = chain(id);
     const opened: OpenRecord[] = [];
     try {
@@ -70,8 +75,8 @@ export function readerOver(storage: RecordStorage, index: RecordIndex): RecordRe
         }
         opened.push(rec);
       }
-      yield* mergeChain(
-        opened.map((r) => r.lines),
+      yield* mergeChainBatches(
+        opened.map((r) => r.batches),
         prefix,
       );
     } finally {
@@ -85,12 +90,84 @@ export function readerOver(storage: RecordStorage, index: RecordIndex): RecordRe
     points: index.finals.filter((s) => !index.dropped.has(s.id)),
     chain,
     tree,
+    treeBatches,
     async close() {
       const all = [...fetched.values()];
       fetched.clear();
       await Promise.all(all.map(async (p) => (await p.catch(() => null))?.release()));
     },
   };
+}
+
+/** Entries a merge hands on at once. */
+const MERGE_BATCH = 512;
+
+/** One stream of a merge: its current batch and the position in it. */
+class Cursor {
+  private batch: RecordLine[] = [];
+  private at = 0;
+  constructor(private readonly it: AsyncIterator<RecordLine[]>) {}
+  /** The line under the cursor, or null at the end; loads the next batch when this one is used up. */
+  async head(): Promise<RecordLine | null> {
+    while (this.at >= this.batch.length) {
+      const r = await this.it.next();
+      if (r.done) return null;
+      this.batch = r.value;
+      this.at = 0;
+    }
+    return this.batch[this.at]!;
+  }
+  /** The line under the cursor without loading (null when the batch is used up). */
+  peek(): RecordLine | null {
+    return this.at < this.batch.length ? this.batch[this.at]! : null;
+  }
+  advance(): void {
+    this.at++;
+  }
+}
+
+/**
+ * Merges sorted record streams given as batches, oldest first: per path the newest line wins;
+ * deletions drop it. Yields batches.
+ */
+export async function* mergeChainBatches(streams: ReadonlyArray<AsyncIterator<RecordLine[]>>, prefix?: string): AsyncGenerator<RecordEntry[]> {
+  const keep = (l: RecordLine): l is RecordEntry => !isDeleted(l) && (prefix === undefined || isUnder(l.path, prefix));
+  if (streams.length === 1) {
+    // A full record alone (the common case): its batches pass through.
+    for (;;) {
+      const r = await streams[0]!.next();
+      if (r.done) return;
+      const out = r.value.filter(keep);
+      if (out.length > 0) yield out;
+    }
+  }
+  const cursors = streams.map((s) => new Cursor(s));
+  const heads: Array<RecordLine | null> = [];
+  for (const c of cursors) heads.push(await c.head());
+  let out: RecordEntry[] = [];
+  for (;;) {
+    let min: string | null = null;
+    for (const h of heads) if (h && (min === null || comparePaths(h.path, min) < 0)) min = h.path;
+    if (min === null) break;
+    let winner: RecordLine | null = null;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i];
+      if (h && h.path === min) {
+        winner = h;
+        const c = cursors[i]!;
+        c.advance();
+        heads[i] = c.peek() ?? (await c.head());
+      }
+    }
+    if (winner && keep(winner)) {
+      out.push(winner);
+      if (out.length >= MERGE_BATCH) {
+        yield out;
+        out = [];
+      }
+    }
+  }
+  if (out.length > 0) yield out;
 }
 
 /** Merges sorted record streams, oldest first: per path the newest line wins; deletions drop it. */

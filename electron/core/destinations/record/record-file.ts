@@ -3,7 +3,7 @@
 // memory as one string.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, createGzip } from 'node:zlib';
 import { z } from 'zod';
 import { type RecordLine, RecordFormatError, comparePaths, decodeLine, encodeLine } from './entry.js';
@@ -31,7 +31,8 @@ const headerSchema = z
 
 /** A record being written, line by line in path order (checked). */
 export interface RecordWriter {
-  add(line: RecordLine): Promise<void>;
+  /** A promise only when the line filled a chunk that is being handed to the compressor. */
+  add(line: RecordLine): void | Promise<void>;
   /** Closes the file; returns how many lines it holds. */
   finish(): Promise<number>;
   /** Gives up (the caller removes the file). */
@@ -63,20 +64,20 @@ export async function createRecordWriter(file: string, header: RecordHeader): Pr
     pendingChars = 0;
     if (!gzip.write(chunk)) await Promise.race([once(gzip, 'drain'), done]);
   };
-  const write = async (text: string): Promise<void> => {
+  const write = (text: string): void | Promise<void> => {
     pending.push(`${text}\n`);
     pendingChars += text.length + 1;
-    if (pendingChars >= 256 * 1024) await flush();
+    if (pendingChars >= 256 * 1024) return flush();
   };
   let count = 0;
   let last: string | null = null;
   await write(JSON.stringify(headerSchema.parse(header)));
   return {
-    async add(line) {
+    add(line) {
       if (last !== null && comparePaths(last, line.path) >= 0) throw new RecordFormatError(`record lines out of order at ${JSON.stringify(line.path)}`);
       last = line.path;
-      await write(encodeLine(line));
       count++;
+      return write(encodeLine(line));
     },
     async finish() {
       await flush();
@@ -106,63 +107,100 @@ export async function writeRecordFile(file: string, header: RecordHeader, lines:
 /** An opened entries file: its checked header and its lines, checked one by one as they are read. */
 export interface OpenRecord {
   readonly header: RecordHeader;
+  /** The lines one at a time; use either this or `batches`, not both. */
   readonly lines: AsyncGenerator<RecordLine>;
+  /** The lines as they were decompressed, a chunk at a time (one await per chunk, not per line). */
+  readonly batches: AsyncGenerator<RecordLine[]>;
   close(): void;
 }
 
 /** Opens an entries file. Throws RecordFormatError when it is damaged or not a record. */
 export async function openRecordFile(file: string): Promise<OpenRecord> {
-  const input = createReadStream(file);
-  const gunzip = createGunzip();
-  let streamError: Error | null = null;
-  const fail = (e: Error) => {
-    streamError = e;
-  };
-  input.on('error', fail);
-  gunzip.on('error', fail);
-  const rl = createInterface({ input: input.pipe(gunzip), crlfDelay: Infinity });
-  const it = rl[Symbol.asyncIterator]();
+  const input = createReadStream(file, { highWaterMark: 256 * 1024 });
+  const gunzip = createGunzip({ chunkSize: 128 * 1024 });
+  // A read error ends the decompression with it, so the reader below sees it.
+  input.on('error', (e) => gunzip.destroy(e));
+  input.pipe(gunzip);
+  const chunks = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let ended = false;
   const close = (): void => {
-    rl.close();
     input.destroy();
     gunzip.destroy();
   };
-  const next = async (): Promise<string | undefined> => {
-    try {
-      const r = await it.next();
-      if (streamError) throw streamError;
-      return r.done ? undefined : r.value;
-    } catch (e) {
-      throw new RecordFormatError(`cannot read ${file}: ${(streamError ?? (e as Error)).message}`);
+  /** The next complete lines (without their newline), or null at the end of the file. */
+  const nextLines = async (): Promise<string[] | null> => {
+    for (;;) {
+      if (ended) {
+        if (rest === '') return null;
+        const last = rest;
+        rest = '';
+        return [last];
+      }
+      let r: IteratorResult<Buffer>;
+      try {
+        r = await chunks.next();
+      } catch (e) {
+        throw new RecordFormatError(`cannot read ${file}: ${(e as Error).message}`);
+      }
+      if (r.done) {
+        rest += decoder.end();
+        ended = true;
+        continue;
+      }
+      const text = rest + decoder.write(r.value);
+      const cut = text.lastIndexOf('\n');
+      if (cut === -1) {
+        rest = text;
+        continue;
+      }
+      rest = text.slice(cut + 1);
+      return text.slice(0, cut).split('\n');
     }
   };
-  const first = await next();
-  if (first === undefined) {
+  let first: string[] | null;
+  try {
+    first = await nextLines();
+  } catch (e) {
+    close();
+    throw e;
+  }
+  if (first === null) {
     close();
     throw new RecordFormatError(`${file} is empty`);
   }
   let header: RecordHeader;
   try {
-    header = headerSchema.parse(JSON.parse(first)) as RecordHeader;
+    header = headerSchema.parse(JSON.parse(first[0]!)) as RecordHeader;
   } catch {
     close();
     throw new RecordFormatError(`${file} does not start with a record header`);
   }
-  async function* lines(): AsyncGenerator<RecordLine> {
+  let pending: string[] | null = first.slice(1);
+  async function* batches(): AsyncGenerator<RecordLine[]> {
     let last: string | null = null;
     try {
       for (;;) {
-        const text = await next();
-        if (text === undefined) return;
-        if (text === '') continue;
-        const line = decodeLine(text);
-        if (last !== null && comparePaths(last, line.path) >= 0) throw new RecordFormatError(`${file}: lines out of order at ${JSON.stringify(text.slice(0, 80))}`);
-        last = line.path;
-        yield line;
+        const texts: string[] | null = pending ?? (await nextLines());
+        pending = null;
+        if (texts === null) return;
+        const out: RecordLine[] = [];
+        for (const text of texts) {
+          if (text === '') continue;
+          const line = decodeLine(text);
+          if (last !== null && comparePaths(last, line.path) >= 0) throw new RecordFormatError(`${file}: lines out of order at ${JSON.stringify(text.slice(0, 80))}`);
+          last = line.path;
+          out.push(line);
+        }
+        if (out.length > 0) yield out;
       }
     } finally {
       close();
     }
   }
-  return { header, lines: lines(), close };
+  async function* lines(): AsyncGenerator<RecordLine> {
+    for await (const batch of batches()) yield* batch;
+  }
+  return { header, lines: lines(), batches: batches(), close };
 }

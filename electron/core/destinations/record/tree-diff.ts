@@ -80,34 +80,48 @@ export const hashFromDisk =
     }
   };
 
-/** Pairs two sorted streams by path. */
-async function* joinByPath(walked: AsyncIterable<WalkedEntry>, base: AsyncIterable<RecordEntry> | null): AsyncGenerator<[WalkedEntry | null, RecordEntry | null]> {
-  const wi = walked[Symbol.asyncIterator]();
-  const bi = base ? base[Symbol.asyncIterator]() : null;
-  let w = await wi.next();
-  let b = bi ? await bi.next() : ({ done: true, value: undefined } as IteratorResult<RecordEntry>);
-  while (!w.done || !b.done) {
-    if (w.done) {
-      yield [null, b.value as RecordEntry];
-      b = await bi!.next();
-    } else if (b.done) {
-      yield [w.value, null];
-      w = await wi.next();
-    } else {
-      const c = comparePaths(w.value.path, (b.value as RecordEntry).path);
-      if (c === 0) {
-        yield [w.value, b.value as RecordEntry];
-        w = await wi.next();
-        b = await bi!.next();
-      } else if (c < 0) {
-        yield [w.value, null];
-        w = await wi.next();
-      } else {
-        yield [null, b.value as RecordEntry];
-        b = await bi!.next();
+/** A batch stream read one item at a time without an await per item. */
+class BatchCursor<T> {
+  private batch: readonly T[] = [];
+  private at = 0;
+  done = false;
+  constructor(private readonly it: AsyncIterator<readonly T[]> | null) {
+    if (!it) this.done = true;
+  }
+  /** Makes sure an item is under the cursor (or done is set). Only awaits at a batch's end. */
+  async fill(): Promise<void> {
+    while (!this.done && this.at >= this.batch.length) {
+      const r = await this.it!.next();
+      if (r.done) this.done = true;
+      else {
+        this.batch = r.value;
+        this.at = 0;
       }
     }
   }
+  /** Whether an item is in hand without awaiting. */
+  ready(): boolean {
+    return this.at < this.batch.length;
+  }
+  get current(): T {
+    return this.batch[this.at]!;
+  }
+  advance(): void {
+    this.at++;
+  }
+}
+
+/** Single items gathered into batches (for streams that come one at a time, such as a remote listing). */
+export async function* batchesOf<T>(items: AsyncIterable<T>, size = 512): AsyncGenerator<T[]> {
+  let out: T[] = [];
+  for await (const x of items) {
+    out.push(x);
+    if (out.length >= size) {
+      yield out;
+      out = [];
+    }
+  }
+  if (out.length > 0) yield out;
 }
 
 /** Whether the base point's content can be taken for this file without reading it. */
@@ -120,6 +134,17 @@ function sameContentByStat(w: WalkedEntry, b: RecordEntry | null): boolean {
  * `concurrency` at a time), results come out in record order.
  */
 export async function* diffTrees(walked: AsyncIterable<WalkedEntry>, base: AsyncIterable<RecordEntry> | null, hasher: Hasher, concurrency = 4): AsyncGenerator<DiffItem> {
+  for await (const batch of diffTreeBatches(batchesOf(walked), base ? batchesOf(base) : null, hasher, concurrency)) yield* batch;
+}
+
+/** Results handed on at once. */
+const DIFF_BATCH = 512;
+
+/**
+ * diffTrees over batch streams, yielding batches: the two sorted streams are paired by path with
+ * an await only where a batch ends or a file is being read.
+ */
+export async function* diffTreeBatches(walked: AsyncIterable<readonly WalkedEntry[]>, base: AsyncIterable<readonly RecordEntry[]> | null, hasher: Hasher, concurrency = 4): AsyncGenerator<DiffItem[]> {
   const window: Array<Promise<DiffItem | null>> = [];
   /** decide() for an entry whose content need not be read. */
   const decideByStat = (w: WalkedEntry | null, b: RecordEntry | null): DiffItem => {
@@ -147,23 +172,53 @@ export async function* diffTrees(walked: AsyncIterable<WalkedEntry>, base: Async
     if (!b) return { entry, before: null, change: 'added', content: entry.type === 'f' && !entry.lack };
     return { entry, before: b, change: sameEntry(entry, b) ? 'same' : 'changed', content };
   };
-  for await (const [w, b] of joinByPath(walked, base)) {
+  const wc = new BatchCursor<WalkedEntry>(walked[Symbol.asyncIterator]());
+  const bc = new BatchCursor<RecordEntry>(base ? base[Symbol.asyncIterator]() : null);
+  let out: DiffItem[] = [];
+  for (;;) {
+    if (!wc.ready()) await wc.fill();
+    if (!bc.ready()) await bc.fill();
+    let w: WalkedEntry | null = null;
+    let b: RecordEntry | null = null;
+    if (wc.done && bc.done) break;
+    if (wc.done) {
+      b = bc.current;
+      bc.advance();
+    } else if (bc.done) {
+      w = wc.current;
+      wc.advance();
+    } else {
+      const c = comparePaths(wc.current.path, bc.current.path);
+      if (c <= 0) {
+        w = wc.current;
+        wc.advance();
+      }
+      if (c >= 0) {
+        b = bc.current;
+        bc.advance();
+      }
+    }
     // Most entries need no reading: decided at once, without a promise, when nothing waits before them.
     if (window.length === 0 && (!w || w.type !== 'f' || w.lack || (!w.sqlite && sameContentByStat(w, b)))) {
-      yield decideByStat(w, b);
-      continue;
+      out.push(decideByStat(w, b));
+    } else {
+      const pending = decide(w, b);
+      // Awaited in order below; this only keeps a later failure from counting as unhandled meanwhile.
+      pending.catch(() => {});
+      window.push(pending);
+      if (window.length >= concurrency) {
+        const item = await window.shift()!;
+        if (item) out.push(item);
+      }
     }
-    const pending = decide(w, b);
-    // Awaited in order below; this only keeps a later failure from counting as unhandled meanwhile.
-    pending.catch(() => {});
-    window.push(pending);
-    if (window.length >= concurrency) {
-      const item = await window.shift()!;
-      if (item) yield item;
+    if (out.length >= DIFF_BATCH) {
+      yield out;
+      out = [];
     }
   }
   while (window.length > 0) {
     const item = await window.shift()!;
-    if (item) yield item;
+    if (item) out.push(item);
   }
+  if (out.length > 0) yield out;
 }

@@ -70,6 +70,17 @@ function describe(e: unknown): string {
 
 /** Streams the entries of every source, in record order. */
 export async function* walkSources(o: WalkOptions): AsyncGenerator<WalkedEntry> {
+  for await (const batch of walkSourceBatches(o)) yield* batch;
+}
+
+/** Entries handed on together: a step of an async stream costs more than most entries' own work. */
+export const WALK_BATCH = 512;
+
+/**
+ * Streams the entries of every source in record order, a batch (up to WALK_BATCH) at a time: one
+ * await per batch instead of one per entry and per stage of the pipeline behind it.
+ */
+export async function* walkSourceBatches(o: WalkOptions): AsyncGenerator<WalkedEntry[]> {
   const filter = o.filter ?? includeAll;
   const sources = [...o.sources].sort((a, b) => comparePaths(a.base, b.base));
   for (let index = 0; index < sources.length; index++) {
@@ -178,11 +189,15 @@ function statBatch(f: Frame, st: WalkState): void {
  * Walks a folder depth first with an explicit stack: one generator however deep the tree, where
  * a generator per folder made every entry pass through one await per level.
  */
-async function* walkDir(root: WalkedEntry, st: WalkState): AsyncGenerator<WalkedEntry> {
+async function* walkDir(root: WalkedEntry, st: WalkState): AsyncGenerator<WalkedEntry[]> {
   const opened = openDir(root, st);
-  yield opened.entry;
+  let out: WalkedEntry[] = [opened.entry];
   const stack: Frame[] = opened.frame ? [opened.frame] : [];
   while (stack.length > 0) {
+    if (out.length >= WALK_BATCH) {
+      yield out;
+      out = [];
+    }
     const f = stack[stack.length - 1]!;
     if (f.batchAt >= f.batch.length) {
       if (f.next >= f.names.length) stack.pop();
@@ -196,8 +211,10 @@ async function* walkDir(root: WalkedEntry, st: WalkState): AsyncGenerator<Walked
     const rel = dir.rel === '' ? name : `${dir.rel}/${name}`;
     const path = `${dir.path}/${name}`;
     const isDir = s.isDirectory();
-    const relText = textOf(rel);
-    if (isDir ? !st.filter.includeDir(relText) : !st.filter.includeFile(relText)) continue;
+    if (st.filter !== includeAll) {
+      const relText = textOf(rel);
+      if (isDir ? !st.filter.includeDir(relText) : !st.filter.includeFile(relText)) continue;
+    }
     let link: string | undefined;
     if (s.isSymbolicLink()) {
       try {
@@ -214,11 +231,12 @@ async function* walkDir(root: WalkedEntry, st: WalkState): AsyncGenerator<Walked
     const entry = entryOf(path, rel, abs, s, st.index, st.xattrs, st.hardlinks, link);
     if (isDir) {
       const sub = openDir(entry, st);
-      yield sub.entry;
+      out.push(sub.entry);
       if (sub.frame) stack.push(sub.frame);
       continue;
     }
-    if (entry.type === 'f' && f.dbCandidates.has(name) && (await hasSqliteHeader(abs))) yield { ...entry, sqlite: true };
-    else yield entry;
+    if (entry.type === 'f' && f.dbCandidates.has(name) && (await hasSqliteHeader(abs))) out.push({ ...entry, sqlite: true });
+    else out.push(entry);
   }
+  if (out.length > 0) yield out;
 }

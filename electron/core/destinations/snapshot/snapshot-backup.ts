@@ -20,7 +20,7 @@ import { summaryName } from '../record/point-summary.js';
 import { startPointRun } from '../record/point-run.js';
 import { localRecordStorage } from '../record/record-storage.js';
 import { loadSourceFilter } from '../record/source-filter.js';
-import { type WalkSource, orderSources, walkSources } from '../record/tree-walk.js';
+import { type WalkSource, orderSources, walkSourceBatches } from '../record/tree-walk.js';
 import { DELETING_PREFIX, LATEST_NAME, PREVIOUS_STAGING_PREFIX, STAGING_NAME, WORK_PREFIX, readLatest, snapshotFolderExists } from './snapshot-layout.js';
 import { pruneSnapshotPoints } from './snapshot-prune.js';
 
@@ -103,10 +103,11 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       pendingBytes[i] = 0;
       if (!lists[i]!.write(chunk)) await once(lists[i]!, 'drain');
     };
-    const writeList = async (i: number, rel: Buffer): Promise<void> => {
+    // A promise only when a chunk is written out: most names cost no await.
+    const writeList = (i: number, rel: Buffer): void | Promise<void> => {
       pendingList[i]!.push(rel, NUL);
       pendingBytes[i]! += rel.length + 1;
-      if (pendingBytes[i]! >= 256 * 1024) await flushList(i);
+      if (pendingBytes[i]! >= 256 * 1024) return flushList(i);
     };
     // rsync reads the source root's "." in --files-from as "and its own entries" (--files-from
     // implies --dirs), so whatever sits at the top of a source and the walk left out (an exclude, a
@@ -115,7 +116,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     const walkProblems: string[] = [];
     const links = run.base ? new LinkSample(run.base.totals.files) : null;
     ctx.progress({ step: 1, steps: 2, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last snapshot…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
-    const built = await run.build(walkSources({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
+    const built = await run.build(walkSourceBatches({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
       onEntry: (e) => {
         if (e.type === 'f' && !e.sqlite && !e.hardlink) links?.offer(e.path);
         if (e.sqlite) return undefined;

@@ -1,0 +1,95 @@
+// Building a point's record over a base point: while the walk streams past only the delta is
+// written; when the chain's deltas outgrow half a tree (or the base cannot be read) the full
+// record is made afterwards from the base and the delta. Either way the point's tree must be
+// exactly the tree a run without any base would record.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RecordEntry } from '../../../electron/core/destinations/record/entry.js';
+import { startPointRun } from '../../../electron/core/destinations/record/point-run.js';
+import { recordOnly } from '../../../electron/core/destinations/record/record-builder.js';
+import { openRecords } from '../../../electron/core/destinations/record/record-chain.js';
+import { localRecordStorage } from '../../../electron/core/destinations/record/record-storage.js';
+import { WALK_BATCH, orderSources, walkSourceBatches } from '../../../electron/core/destinations/record/tree-walk.js';
+import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
+
+afterAll(cleanupTempDirs);
+
+let clock = Date.parse('2026-01-01T00:00:00Z');
+
+/** One run of the record side as a kind does it: build, store as intent, finish as a point. */
+async function recordRun(dest: string, src: string) {
+  const storage = localRecordStorage(dest);
+  const startedAt = new Date((clock += 60_000));
+  const id = startedAt.toISOString().replace(/[-:]|\.\d+/g, '');
+  const work = tempDir();
+  const run = await startPointRun({ storage, kind: 'mirror', job: { id: 'j', name: 'J' }, sources: orderSources([src]), id, startedAt, workDir: work, repriseVersion: 'test' });
+  const built = await run.build(walkSourceBatches({ sources: orderSources([src]) }), {});
+  await run.writeIntent(built);
+  await run.finish(built, { lack: new Map(), outcome: 'ok', transferred: { files: 0, bytes: 0 }, warnings: [] });
+  return { id, built };
+}
+
+async function treeOf(dest: string, id: string): Promise<RecordEntry[]> {
+  const reader = await openRecords(localRecordStorage(dest));
+  const out: RecordEntry[] = [];
+  for await (const e of reader.tree(id)) out.push(recordOnly(e));
+  await reader.close();
+  return out;
+}
+
+/** The tree a first run over the source records now (no base point). */
+async function freshTree(src: string): Promise<RecordEntry[]> {
+  const dest = tempDir();
+  const { id } = await recordRun(dest, src);
+  return treeOf(dest, id);
+}
+
+describe('records over a base point', () => {
+  it('are deltas while little changed, full again when much did, and a damaged base still gives the whole tree', async () => {
+    const src = join(tempDir(), 'music');
+    // More files than a few batches of the walk, the merge and the comparison.
+    const n = WALK_BATCH * 3 + 17;
+    for (let a = 0; a < 40; a++) await mkdir(join(src, `Artist ${a}`), { recursive: true });
+    const name = (i: number) => join(src, `Artist ${i % 40}`, `${String(i).padStart(5, '0')} Track.flac`);
+    for (let i = 0; i < n; i++) await writeFile(name(i), `track ${i}`);
+    const dest = tempDir();
+    const first = await recordRun(dest, src);
+    expect(first.built.kind).toBe('full');
+    expect(await treeOf(dest, first.id)).toEqual(await freshTree(src));
+
+    // A few edits, a deletion and an addition: a delta on the first point, holding only those.
+    await writeFile(name(5), 'edited');
+    await utimes(name(5), 1_800_000_000, 1_800_000_000);
+    await writeFile(join(src, 'Artist 3', 'new.flac'), 'new');
+    rmSync(name(7));
+    const second = await recordRun(dest, src);
+    expect(second.built.kind).toBe('delta');
+    const c = second.built.changes;
+    expect(c.added).toBe(1);
+    expect(c.deleted).toBe(1);
+    expect(second.built.lines).toBe(c.added + c.changed + c.deleted);
+    expect(await treeOf(dest, second.id)).toEqual(await freshTree(src));
+
+    // Most files edited: the deltas would outgrow half a tree, so the record is full again, made
+    // from the base point and this run's changes.
+    for (let i = 0; i < n; i += 3) if (i !== 7) await writeFile(name(i), `edited ${i}`);
+    for (let i = 1; i < n; i += 3) if (i !== 7) await writeFile(name(i), `edited again ${i}`);
+    const third = await recordRun(dest, src);
+    expect(third.built.kind).toBe('full');
+    expect(third.built.lines).toBe(third.built.totals.files + third.built.totals.dirs);
+    expect(await treeOf(dest, third.id)).toEqual(await freshTree(src));
+
+    // The base's entries file damaged half way: what could be read of it, plus what this run
+    // found, still makes the whole tree.
+    const entries = join(dest, 'records', `${third.id}.entries.gz`);
+    const bytes = readFileSync(entries);
+    writeFileSync(entries, Buffer.concat([bytes.subarray(0, Math.floor(bytes.length / 2)), Buffer.from('no longer gzip'), bytes.subarray(Math.floor(bytes.length / 2) + 14)]));
+    await writeFile(name(2), 'one more edit');
+    const fourth = await recordRun(dest, src);
+    expect(fourth.built.baseProblem).toMatch(/cannot be read/);
+    expect(fourth.built.kind).toBe('full');
+    expect(await treeOf(dest, fourth.id)).toEqual(await freshTree(src));
+  });
+});
