@@ -42,41 +42,63 @@ const AUDIO = /\.(flac|mp3|m4a|aac|ogg|oga|opus|wav|aif|aiff|alac|ape|wv|dsf|dff
 const COVERS = ['cover.jpg', 'folder.jpg', 'front.jpg', 'cover.png', 'folder.png', 'front.png', 'cover.jpeg', 'albumart.jpg'];
 
 /** Groups a listing of one source folder into artists and albums. */
-export function buildMusicIndex(source: string, entries: readonly ListingEntry[]): MusicIndex {
-  const artists = new Map<string, Map<string, { cover: string | null; tracks: number; bytes: number; coverRank: number }>>();
-  for (const e of entries) {
+export function buildMusicIndex(source: string, entries: Iterable<ListingEntry>): MusicIndex {
+  const b = new MusicIndexBuilder(source);
+  for (const e of entries) b.add(e);
+  return b.finish();
+}
+
+/**
+ * The music index built one entry at a time, so a point's record can be streamed into it: only the
+ * artists and albums are kept, never the listing (a million files would be a million objects).
+ */
+export class MusicIndexBuilder {
+  private readonly artists = new Map<string, Map<string, { cover: string | null; tracks: number; bytes: number; coverRank: number }>>();
+  constructor(private readonly source: string) {}
+
+  add(e: ListingEntry): void {
     const parts = e.path.split('/');
     const [artist, album] = parts;
-    if (!artist || parts.length < 2) continue;
-    if (!artists.has(artist)) artists.set(artist, new Map());
-    if (!album || (parts.length === 2 && !e.isDir)) continue; // a loose file next to the albums
-    const albums = artists.get(artist)!;
-    if (!albums.has(album)) albums.set(album, { cover: null, tracks: 0, bytes: 0, coverRank: Infinity });
-    if (e.isDir) continue;
-    const a = albums.get(album)!;
+    if (!artist || parts.length < 2) return;
+    let albums = this.artists.get(artist);
+    if (!albums) {
+      albums = new Map();
+      this.artists.set(artist, albums);
+    }
+    if (!album || (parts.length === 2 && !e.isDir)) return; // a loose file next to the albums
+    let a = albums.get(album);
+    if (!a) {
+      a = { cover: null, tracks: 0, bytes: 0, coverRank: Infinity };
+      albums.set(album, a);
+    }
+    if (e.isDir) return;
     a.bytes += e.size;
     const file = parts.at(-1)!;
     if (AUDIO.test(file)) a.tracks++;
     const rank = parts.length === 3 ? COVERS.indexOf(file.toLowerCase()) : -1;
     if (rank >= 0 && rank < a.coverRank) {
       a.coverRank = rank;
-      a.cover = `${source}/${e.path}`;
+      a.cover = `${this.source}/${e.path}`;
     }
   }
-  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
-  const out: ArtistSummary[] = [];
-  let albumsWithAudio = 0;
-  let albumCount = 0;
-  for (const [artist, albums] of artists) {
-    const list: AlbumSummary[] = [...albums]
-      .map(([name, a]) => ({ name, path: `${source}/${artist}/${name}`, cover: a.cover, tracks: a.tracks, bytes: a.bytes }))
-      .sort((x, y) => collator.compare(x.name, y.name));
-    albumCount += list.length;
-    albumsWithAudio += list.filter((a) => a.tracks > 0).length;
-    out.push({ name: artist, path: `${source}/${artist}`, albums: list, bytes: list.reduce((n, a) => n + a.bytes, 0) });
+
+  finish(): MusicIndex {
+    const source = this.source;
+    const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+    const out: ArtistSummary[] = [];
+    let albumsWithAudio = 0;
+    let albumCount = 0;
+    for (const [artist, albums] of this.artists) {
+      const list: AlbumSummary[] = [...albums]
+        .map(([name, a]) => ({ name, path: `${source}/${artist}/${name}`, cover: a.cover, tracks: a.tracks, bytes: a.bytes }))
+        .sort((x, y) => collator.compare(x.name, y.name));
+      albumCount += list.length;
+      albumsWithAudio += list.filter((a) => a.tracks > 0).length;
+      out.push({ name: artist, path: `${source}/${artist}`, albums: list, bytes: list.reduce((n, a) => n + a.bytes, 0) });
+    }
+    out.sort((x, y) => collator.compare(x.name, y.name));
+    return { source, layout: albumCount > 0 && albumsWithAudio * 2 >= albumCount ? 'music' : 'plain', artists: out };
   }
-  out.sort((x, y) => collator.compare(x.name, y.name));
-  return { source, layout: albumCount > 0 && albumsWithAudio * 2 >= albumCount ? 'music' : 'plain', artists: out };
 }
 
 /** Lists a local folder recursively (no symlinks followed) as a flat listing. */

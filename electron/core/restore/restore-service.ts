@@ -19,7 +19,7 @@ import { destinationKinds } from '../destinations/kinds.js';
 import { type RecordEntry, binFromText, isUnder, textOf } from '../destinations/record/entry.js';
 import { RecordFormatError } from '../destinations/record/entry.js';
 import { restoreTree } from '../destinations/restore/restore-tree.js';
-import { type ListingEntry, buildMusicIndex } from './music-index.js';
+import { MusicIndexBuilder } from './music-index.js';
 import { RestoreError } from '../destinations/restore/restore-errors.js';
 import { splitBackupPath } from '../destinations/restore/backup-path.js';
 
@@ -164,12 +164,13 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
             sources = [];
             for (const s of point.summary.sources) {
               const base = binFromText(s.base);
-              const listing: ListingEntry[] = [];
+              // Streamed from the record into the index: the listing itself is never held.
+              const index = new MusicIndexBuilder(s.base);
               for await (const e of o.reader.tree(point.summary.id, base)) {
                 if (e.path === base || e.type === 'l' || e.type === 'o') continue;
-                listing.push({ path: textOf(e.path.slice(base.length + 1)), size: e.size, isDir: e.type === 'd' });
+                index.add({ path: textOf(e.path.slice(base.length + 1)), size: e.size, isDir: e.type === 'd' });
               }
-              sources.push(buildMusicIndex(s.base, listing));
+              sources.push(index.finish());
             }
             indexCache.set(key, sources);
           }
