@@ -166,9 +166,11 @@ export function restoreHandlers(deps: RestoreServiceDeps): RestoreHandlers {
               const base = binFromText(s.base);
               // Streamed from the record into the index: the listing itself is never held.
               const index = new MusicIndexBuilder(s.base);
-              for await (const e of o.reader.tree(point.summary.id, base)) {
-                if (e.path === base || e.type === 'l' || e.type === 'o') continue;
-                index.add({ path: textOf(e.path.slice(base.length + 1)), size: e.size, isDir: e.type === 'd' });
+              for await (const batch of o.reader.treeBatches(point.summary.id, base)) {
+                for (const e of batch) {
+                  if (e.path === base || e.type === 'l' || e.type === 'o') continue;
+                  index.add({ path: textOf(e.path.slice(base.length + 1)), size: e.size, isDir: e.type === 'd' });
+                }
               }
               sources.push(index.finish());
             }
