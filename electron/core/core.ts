@@ -9,7 +9,7 @@ import { type EventBus, eventBus } from './events.js';
 import { type History, openHistory } from './history/history.js';
 import { type JobService, jobService } from './jobs/job-service.js';
 import { type RcloneSetup, rcloneSetup } from './rclone/rclone-env.js';
-import { redact } from './redact.js';
+import { Redactor } from './redact.js';
 import { destinationInfo } from './destinations/destination-info.js';
 import { sweepScratch } from './process/scratch.js';
 import { destinationRunners } from './destinations/kinds.js';
@@ -106,6 +106,10 @@ export function createCore(options: CoreOptions): Core {
   const children = options.children ?? new ChildRunner();
   // A config password given rclone's own way (RCLONE_CONFIG_PASS) until one is unlocked in the window.
   const givenPassword = process.env.RCLONE_CONFIG_PASS || undefined;
+  // Every secret the core learns (typed passwords, tokens, the config password) is hidden from
+  // run logs, history, the audit log and every failure a handler answers with.
+  const redactor = new Redactor();
+  redactor.add(givenPassword);
   const chosenConfig = () => options.rcloneConfig ?? process.env.RCLONE_CONFIG ?? settings.read().rcloneConfig ?? null;
   // The remotes area reads the plain setup; everyone else also gets the unlocked config password.
   const remotes = remotesArea({
@@ -114,6 +118,7 @@ export function createCore(options: CoreOptions): Core {
     configSource: () => (options.rcloneConfig ?? process.env.RCLONE_CONFIG ? 'override' : settings.read().rcloneConfig ? 'settings' : 'default'),
     saveConfigChoice: (path) => updateSettings(settings, (s) => ({ ...s, rcloneConfig: path })),
     events,
+    redactor,
     jobsUsing: (remote) => jobs.list().filter((j) => j.destinations.some((d) => remoteOf(d.target) === remote)).map((j) => j.name),
     ...(options.remotes ? { overrides: options.remotes } : {}),
   });
@@ -138,7 +143,7 @@ export function createCore(options: CoreOptions): Core {
   // One lock database per data dir, for every process: job locks, children left by runs, and the
   // leases of restore points being restored from (so no process prunes them).
   const locks = new JobLocks(join(dataDir, 'locks.sqlite'));
-  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, children, pointsInUse: (target) => locks.pointsInUse(target), rclone, runners, now, redact });
+  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, children, pointsInUse: (target) => locks.pointsInUse(target), rclone, runners, now, redact: (line) => redactor.text(line) });
   const scheduler = schedulerService({
     dataDir,
     locks,
@@ -178,9 +183,9 @@ export function createCore(options: CoreOptions): Core {
     return { job, lastRun: history.lastRun(job.id), nextRun: scheduler.status().nextRuns[job.id] ?? null, live: l?.progress ?? null, runningId: l?.runId ?? other?.runId ?? null, runningElsewhere: other?.where ?? null };
   };
 
-  const audit = auditLog(history.raw(), now, actorOf(options.host), redact);
+  const audit = auditLog(history.raw(), now, actorOf(options.host), (text) => redactor.text(text));
   auditRuns(events, audit, () => jobs.list());
-  const handlers: Handlers = auditConfigChanges({
+  const handlers: Handlers = redactor.handlers(auditConfigChanges({
     ...auditHandlers(audit),
     ...fileHandlers(fileOps({ rclone, jobs: () => jobs.list(), audit, progress: (p) => events.emit('files:progress', p) })),
     'runs:failures': async (req) => ok(readRunFailures(history.raw(), req.runId, req.limit)),
@@ -341,7 +346,7 @@ export function createCore(options: CoreOptions): Core {
       return run ? ok(run) : { ok: false, error: { kind: 'not-found', message: `There is no run ${req.runId}.` } };
     },
     ...restoreHandlers({ jobs, rclone, tools, children, holdPoint: (target, pointId) => locks.holdPoint(target, pointId), events, now }),
-  }, audit);
+  }, audit));
 
   // Hosts that stay up bring back the mounts marked "at start" (and clean stale ones).
   if (options.host !== 'cli' && existsSync(join(dataDir, 'mounts.json'))) {

@@ -4,7 +4,6 @@
 import { type Handlers, isCommandName, requestSchemas } from '../../../shared/contract.js';
 import { type Audience, describeRequestProblems, plainIssueText } from '../../../shared/request-problems.js';
 import { type Result, ReproError, fail } from '../../../shared/result.js';
-import { redact } from '../redact.js';
 
 export interface DispatchOptions {
   /** Who reads refusals: the window names fields by their labels, the CLI by their flags. */
@@ -26,6 +25,6 @@ export async function dispatch(handlers: Handlers, name: unknown, request: unkno
   } catch (e) {
     if (e instanceof ReproError) return { ok: false, error: e.appError };
     const message = e instanceof Error ? e.message : String(e);
-    return fail('internal', `Something went wrong: ${redact(message)}`, { hint: 'Try again; if it keeps happening, the log of `reprise serve` (or the app) says more.' });
+    return fail('internal', `Something went wrong: ${message}`, { hint: 'Try again; if it keeps happening, the log of `reprise serve` (or the app) says more.' });
   }
 }

@@ -7,7 +7,7 @@ import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { RemoteError } from './errors.js';
 import { assertBackendType, assertOption, assertRemoteName } from './names.js';
-import { SECRET_MASK, isSecretKey } from './redact.js';
+import { SECRET_MASK, isSecretKey } from '../redact.js';
 import { errorFromStderr, type RcloneRunner } from './rclone-runner.js';
 import { RcdClient } from './rcd.js';
 import type { RcloneOption, RcloneProvider } from '../../../shared/remotes/provider-types.js';
