@@ -3,6 +3,7 @@
 // manual, from the CLI — goes through the same queue, so one job never runs twice at once.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { type AlertSettings, type AppNotification, DEFAULT_ALERT_SETTINGS } from '../../../shared/alerts.js';
 import type { Job, RunSummary, RunTrigger } from '../../../shared/model.js';
 import { type TrayState, computeTrayState } from '../../../shared/tray-state.js';
@@ -61,6 +62,9 @@ interface SettingsExtras {
 const RECENT_PER_JOB = 30;
 
 /** Builds the scheduler area of a core. */
+/** alerts-state.json: job id → when it was last alerted as stale (ms). */
+const alertedSchema = z.record(z.string(), z.number());
+
 export function schedulerService(o: SchedulerServiceOptions) {
   const locks = o.locks;
   // Recording children is a safety net: a busy or broken lock file must not fail the run itself.
@@ -193,9 +197,10 @@ export function schedulerService(o: SchedulerServiceOptions) {
 
   // --- notifications ----------------------------------------------------------------------
   const alertFile = join(o.dataDir, 'alerts-state.json');
+  // When each job was last alerted as stale; a missing or damaged file means "never".
   const readAlerted = (): Record<string, number> => {
     try {
-      return JSON.parse(readFileSync(alertFile, 'utf8')) as Record<string, number>;
+      return alertedSchema.parse(JSON.parse(readFileSync(alertFile, 'utf8')));
     } catch {
       return {};
     }
