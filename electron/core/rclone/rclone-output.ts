@@ -12,16 +12,20 @@ import { ReproError } from '../../../shared/result.js';
 
 /** rclone printed something that is not the JSON its command prints. */
 export class RcloneOutputError extends ReproError {
-  constructor(
-    readonly command: string,
-    readonly problem: string,
-  ) {
+  /** The rclone command, as in "lsjson --stat". */
+  readonly command: string;
+  /** What is wrong, in one line. */
+  readonly problem: string;
+
+  constructor(command: string, problem: string) {
     super({
       kind: 'internal',
       message: `rclone ${command} answered with something Reprise cannot read: ${problem}`,
       hint: 'Reprise reads the output of rclone 1.60 or newer; `rclone version` says which one is installed.',
     });
     this.name = 'RcloneOutputError';
+    this.command = command;
+    this.problem = problem;
   }
 }
 
