@@ -176,7 +176,7 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
               {action.kind === 'delete' ? 'Delete' : action.kind === 'upload' ? 'Upload' : action.kind === 'mkdir' ? 'Make folder' : action.kind === 'rename' ? 'Rename' : action.kind === 'copy' ? 'Copy' : 'Move'}
             </button>
             {busy ? (
-              <button className="button ghost" data-testid="files-cancel" onClick={() => void call('files:cancel', { id: busy })}>
+              <button className="button ghost" data-testid="files-cancel" onClick={() => void call('ops:cancel', { id: busy })}>
                 Cancel
               </button>
             ) : (
