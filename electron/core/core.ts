@@ -39,6 +39,7 @@ import { auditLog } from './audit/audit-log.js';
 import { readRunFailures } from './history/run-failures.js';
 import { fileOps } from './files/file-ops.js';
 import { fileHandlers } from './files/files-api.js';
+import { type UploadStaging, uploadStaging } from './files/upload-staging.js';
 import { actorOf, auditConfigChanges, auditHandlers, auditRuns } from './audit/audit-hooks.js';
 
 export interface CoreOptions {
@@ -83,6 +84,8 @@ export interface Core {
   readonly remotes: RemotesArea;
   /** The settings store (hosts read their own blocks: serve's port, …). */
   readonly settings: SettingsStore;
+  /** Files sent from a browser's computer, staged until files:upload copies them (serve's HTTP upload). */
+  readonly uploads: UploadStaging;
   /** Detects rclone and rsync (cached after the first call). */
   tools(): Promise<readonly ToolInfo[]>;
   /** Cancels runs, kills children and closes the database. */
@@ -179,10 +182,11 @@ export function createCore(options: CoreOptions): Core {
   };
 
   const audit = auditLog(history.raw(), now, actorOf(options.host), redact);
+  const uploads = uploadStaging();
   auditRuns(events, audit, () => jobs.list());
   const handlers: Handlers = auditConfigChanges({
     ...auditHandlers(audit),
-    ...fileHandlers(fileOps({ rclone, jobs: () => jobs.list(), audit, progress: (p) => events.emit('files:progress', p) })),
+    ...fileHandlers(fileOps({ rclone, jobs: () => jobs.list(), audit, uploads, progress: (p) => events.emit('files:progress', p) })),
     'runs:failures': async (req) => ok(readRunFailures(history.raw(), req.runId, req.limit)),
     'app:info': async () => ok({ version: repriseVersion(), dataDir, host: options.host === 'electron' ? 'electron' : 'serve', tools: await detect(), desktop: null, notices }),
     // Every window (and browser tab) hears where to go; the desktop host also shows its window first.
@@ -361,6 +365,7 @@ export function createCore(options: CoreOptions): Core {
     rclone,
     remotes,
     settings,
+    uploads,
     tools: detect,
     async close() {
       scheduler.stop();
@@ -369,6 +374,7 @@ export function createCore(options: CoreOptions): Core {
       await scheduler.idle();
       scheduler.close();
       children.stopAll();
+      uploads.close();
       history.close();
     },
   };
