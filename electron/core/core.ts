@@ -345,7 +345,7 @@ export function createCore(options: CoreOptions): Core {
       return run ? ok(run) : { ok: false, error: { kind: 'not-found', message: `There is no run ${req.runId}.` } };
     },
     ...restoreHandlers({ jobs, rclone, tools, children, holdPoint: (target, pointId) => locks.holdPoint(target, pointId), events, now }),
-  }, audit);
+  }, audit, events);
 
   // Hosts that stay up bring back the mounts marked "at start" (and clean stale ones).
   if (options.host !== 'cli' && existsSync(join(dataDir, 'mounts.json'))) {
