@@ -60,6 +60,8 @@ test('a long copy shows progress, Cancel stops it, it says cancelled, Activity l
   await expect(page.getByTestId('files-outcome')).toHaveAttribute('data-outcome', 'cancelled');
   await expect(page.getByTestId('files-outcome')).toContainText('Cancelled, after');
   await expect(page.getByTestId('files-cancel')).toBeHidden();
+  // The panel still names what it was copying (the listing read again after the cancel).
+  await expect(page.getByTestId('files-panel')).toContainText('Copy “big.bin” to');
   await page.screenshot({ path: info.outputPath('copy-cancelled.png'), fullPage: true });
 
   await page.locator('nav.sidebar button', { hasText: 'History' }).click();

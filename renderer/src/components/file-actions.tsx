@@ -52,7 +52,9 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
 
-  const from = selected ? at(remote, join(path, selected.name)) : null;
+  // What the open panel acts on, held from when it opened: a listing read again (after a cancel) clears the selection.
+  const [subject, setSubject] = useState<{ readonly name: string; readonly isDir: boolean; readonly from: string } | null>(null);
+  const from = subject?.from ?? null;
   const start = (a: Action) => {
     setAction(a);
     setPreview(null);
@@ -61,6 +63,8 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
     setForce(false);
     setSize(null);
     setName(a.kind === 'rename' && selected ? selected.name : '');
+    const item = selected ? { name: selected.name, isDir: selected.isDir, from: at(remote, join(path, selected.name)) } : null;
+    setSubject(item);
     setToRemote(remote);
     setToPath(path);
     setPicked([]);
@@ -68,9 +72,9 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
     setStaged(null);
     setSending(null);
     setTrash(null);
-    if (a.kind === 'delete' && from) {
-      void call('files:size', { target: from }).then((r) => r.ok && setSize(r.value));
-      void call('files:trash', { target: from }).then((r) => r.ok && setTrash(r.value.kind));
+    if (a.kind === 'delete' && item) {
+      void call('files:size', { target: item.from }).then((r) => r.ok && setSize(r.value));
+      void call('files:trash', { target: item.from }).then((r) => r.ok && setTrash(r.value.kind));
     }
   };
   const close = () => setAction(null);
@@ -157,7 +161,7 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
           ? await call('files:delete', { target: from!, ...common })
           : action.kind === 'rename'
             ? await call('files:transfer', { op: 'move', from: from!, to: at(remote, join(path, name.trim())), checksum: false, excludes: [], ...common })
-            : await call('files:transfer', { op: action.kind, from: from!, to: at(toRemote, join(toPath, selected!.name)), checksum: false, excludes: [], ...(bwlimit.trim() ? { bwlimit: bwlimit.trim() } : {}), ...common });
+            : await call('files:transfer', { op: action.kind, from: from!, to: at(toRemote, join(toPath, subject!.name)), checksum: false, excludes: [], ...(bwlimit.trim() ? { bwlimit: bwlimit.trim() } : {}), ...common });
     setBusy(null);
     if (!r.ok) {
       setError(r.error);
@@ -172,7 +176,7 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
     }
   };
 
-  const title = !action ? '' : action.kind === 'upload' ? `Upload into ${at(remote, path)}` : action.kind === 'mkdir' ? 'New folder' : action.kind === 'rename' ? `Rename “${selected?.name}”` : action.kind === 'delete' ? `Delete “${selected?.name}”` : `${action.kind === 'copy' ? 'Copy' : 'Move'} “${selected?.name}” to`;
+  const title = !action ? '' : action.kind === 'upload' ? `Upload into ${at(remote, path)}` : action.kind === 'mkdir' ? 'New folder' : action.kind === 'rename' ? `Rename “${subject?.name}”` : action.kind === 'delete' ? `Delete “${subject?.name}”` : `${action.kind === 'copy' ? 'Copy' : 'Move'} “${subject?.name}” to`;
   const ready = action?.kind === 'upload' ? picked.length > 0 : action?.kind === 'mkdir' || action?.kind === 'rename' ? name.trim() !== '' && !name.includes('/') : action?.kind === 'copy' || action?.kind === 'move' ? toRemote !== '' : true;
   const refused = error?.kind === 'conflict' && /Reprise manages/.test(error.message);
   const progress = busy && fileProgress?.id === busy ? fileProgress : null;
@@ -276,7 +280,7 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
           )}
           {action.kind === 'delete' && (
             <p data-testid="files-delete-what">
-              {selected?.isDir ? 'The folder and everything in it' : 'The file'} <code>{from}</code> will be deleted
+              {subject?.isDir ? 'The folder and everything in it' : 'The file'} <code>{from}</code> will be deleted
               {size ? `: ${plural(size.count, 'file')}, ${formatBytes(size.bytes)}` : ''}.{' '}
               {trash && (
                 <strong data-testid="files-delete-fate" data-trash={trash}>
