@@ -11,6 +11,9 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           pool: 'forks',
+          // Most of these wait on children, servers and slowed copies rather than compute: two
+          // files at a time on two cores (vitest's default would be one) halves the wall time.
+          maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

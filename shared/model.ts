@@ -73,6 +73,8 @@ export interface DestinationResult {
   readonly firstError: string | null;
   /** Requests made of the remote by rclone's count (mirrors); absent where not counted. */
   readonly requests?: number;
+  /** Mirrors: a full check (listed and synced everything) or a top-up (sent only what the record showed changed). */
+  readonly sync?: 'full' | 'top-up';
 }
 
 export interface RunSummary {

@@ -4,7 +4,7 @@
 // Authorization header — a page of another site can neither send that header nor read the answer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { UPLOAD_PATH } from '../../shared/channels.js';
-import { UploadRefused, type UploadStaging } from '../core/files/upload-staging.js';
+import { UploadRefused, type UploadStaging } from '../core/api/host.js';
 import { plain } from './static-files.js';
 
 /** Is this request for the upload route? */

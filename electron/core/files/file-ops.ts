@@ -34,7 +34,7 @@ export interface ChangeOptions {
   /** Confirmed: go ahead inside a destination Reprise manages. */
   readonly force: boolean;
   readonly actor?: AuditActor;
-  /** Lets the caller cancel it (files:cancel) before it ends. */
+  /** Lets the caller cancel it (ops:cancel) before it ends. */
   readonly id?: string;
 }
 

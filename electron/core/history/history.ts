@@ -33,6 +33,7 @@ interface DestRow {
   errors: number;
   first_error: string | null;
   requests: number | null;
+  sync: string | null;
 }
 
 export interface NewRun {
@@ -78,6 +79,7 @@ export function openHistory(path: string) {
     errors: r.errors,
     firstError: r.first_error,
     ...(typeof r.requests === 'number' ? { requests: r.requests } : {}),
+    ...(r.sync === 'full' || r.sync === 'top-up' ? { sync: r.sync } : {}),
   });
   const destsOf = db.prepare<[number], DestRow>('SELECT * FROM run_destinations WHERE run_id = ? ORDER BY started_at, dest_id');
   const toRun = (r: RunRow): RunSummary => ({
@@ -105,10 +107,10 @@ export function openHistory(path: string) {
     `UPDATE runs SET outcome=@outcome, ended_at=@endedAt, bytes=@bytes, files=@files, errors=@errors, first_error=@firstError WHERE id=@id`,
   );
   const upsertDest = db.prepare(
-    `INSERT INTO run_destinations (run_id, dest_id, kind, target, outcome, started_at, ended_at, bytes, files, errors, first_error, requests)
-     VALUES (@runId, @destId, @kind, @target, @outcome, @startedAt, @endedAt, @bytes, @files, @errors, @firstError, @requests)
+    `INSERT INTO run_destinations (run_id, dest_id, kind, target, outcome, started_at, ended_at, bytes, files, errors, first_error, requests, sync)
+     VALUES (@runId, @destId, @kind, @target, @outcome, @startedAt, @endedAt, @bytes, @files, @errors, @firstError, @requests, @sync)
      ON CONFLICT(run_id, dest_id) DO UPDATE SET outcome=excluded.outcome, ended_at=excluded.ended_at, bytes=excluded.bytes,
-       files=excluded.files, errors=excluded.errors, first_error=excluded.first_error, requests=excluded.requests`,
+       files=excluded.files, errors=excluded.errors, first_error=excluded.first_error, requests=excluded.requests, sync=excluded.sync`,
   );
   const getRun = db.prepare<[number], RunRow>('SELECT * FROM runs WHERE id = ?');
   const listAll = db.prepare<[number], RunRow>('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?');
@@ -137,7 +139,7 @@ export function openHistory(path: string) {
     },
     /** Records (or updates) one destination's result within a run. */
     recordDestination(runId: number, d: DestinationResult): void {
-      upsertDest.run({ runId, ...d, requests: d.requests ?? null });
+      upsertDest.run({ runId, ...d, requests: d.requests ?? null, sync: d.sync ?? null });
     },
     finishRun(id: number, totals: RunTotals): void {
       finishRunStmt.run({ id, ...totals });

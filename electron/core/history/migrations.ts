@@ -52,6 +52,8 @@ export const migrations: readonly Migration[] = [
   (db) => createRunFailuresTable(db),
   // 5: requests each destination made of its remote (rclone's count; null where not counted).
   (db) => db.exec('ALTER TABLE run_destinations ADD COLUMN requests INTEGER'),
+  // 6: whether a mirror run was a full check or a top-up ('full' | 'top-up'; null for other kinds).
+  (db) => db.exec('ALTER TABLE run_destinations ADD COLUMN sync TEXT'),
 ];
 
 /**

@@ -32,6 +32,8 @@ export interface RemotesArea {
   service(): Promise<RemotesService>;
   /** Brings back persisted mounts (hosts that stay up: serve, Electron). */
   start(): Promise<void>;
+  /** Stops the sign-in or download with this id (ops:cancel); false when none runs. */
+  cancel(id: string): Promise<boolean>;
   /** Stops sign-ins, downloads, unmounts everything, stops rcd. */
   close(): Promise<void>;
   /** The password of an encrypted config once the user unlocked it, for every other rclone child. */
@@ -161,13 +163,11 @@ export function remotesArea(options: RemotesAreaOptions): RemotesArea {
     'remotes:update': wrap((s, req) => s.update(req.name, req.options)),
     'remotes:remove': wrap((s, req) => s.remove(req.name, req.force)),
     'remotes:test': wrap((s, req) => s.test(req.name, req.timeoutMs)),
-    'remotes:authorize-cancel': wrap((s, req) => s.cancelAuthorize(req.sessionId)),
     'remotes:crypt': wrap((s, req) => s.crypt(req)),
     'browse:list': wrap((s, req) => s.browse(req.remote, req.path)),
     'browse:size': wrap((s, req) => s.size(req.remote, req.path)),
     'browse:about': wrap((s, req) => s.about(req.remote)),
     'browse:download': wrap((s, req) => s.download(req.remote, req.path, req.isDir, req.to)),
-    'browse:download-cancel': wrap((s, req) => s.cancelDownload(req.id)),
     'mounts:list': wrap((s) => s.mountsOverview()),
     'mounts:mount': wrap((s, req) => s.mount(req)),
     'mounts:unmount': wrap((s, req) => s.mounts.unmount(req.mountPoint)),
@@ -184,6 +184,12 @@ export function remotesArea(options: RemotesAreaOptions): RemotesArea {
     configPassword: () => ready?.runner.heldConfigPassword(),
     async start() {
       await (await service()).start();
+    },
+    async cancel(id) {
+      // Only a service that exists can have a sign-in or download running: never start one to look.
+      const s = current ? await current.service.catch(() => null) : null;
+      if (!s) return false;
+      return (await s.cancelAuthorize(id)).cancelled || s.cancelDownload(id).cancelled;
     },
     async close() {
       if (!current) return;

@@ -47,6 +47,8 @@ export interface DestinationOutcome {
   readonly firstError: string | null;
   /** Requests made of the remote, by rclone's count (mirrors); absent where not counted. */
   readonly requests?: number;
+  /** Mirrors: whether the run was a full check or a top-up; absent when nothing was sent. */
+  readonly sync?: 'full' | 'top-up';
   /** For a failure: which tool failed and its exit code, so the retry policy need not guess from words. */
   readonly failure?: { readonly tool: 'rclone' | 'rsync'; readonly exitCode: number | null; readonly kind?: string };
   /** Files that did not reach the destination, with why (History lists them; the next run retries them). */

@@ -114,7 +114,7 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
       sendAbort.current = null;
       setSending(null);
       if (problem) {
-        if (!abort.signal.aborted) await call('files:cancel', { id });
+        if (!abort.signal.aborted) await call('ops:cancel', { id });
         setBusy(null);
         if (abort.signal.aborted) setResult({ op: 'upload', source: null, destination: here, dryRun, outcome: 'cancelled', files: 0, bytes: 0, errors: 0, error: null, preview: [] });
         else setError({ kind: 'exit-code', message: problem });
@@ -138,7 +138,7 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
   };
   const cancel = (id: string) => {
     sendAbort.current?.abort();
-    void call('files:cancel', { id });
+    void call('ops:cancel', { id });
   };
   const drop = (e: DragEvent) => {
     e.preventDefault();

@@ -151,6 +151,7 @@ function RunDetail({ run }: { run: RunSummary }) {
               <span className="muted">
                 {formatBytes(d.bytes)} · {plural(d.files, 'file')}
                 {d.requests !== undefined ? ` · ${plural(d.requests, 'request')}` : ''}
+                {d.sync === 'full' ? ' · full check (listed everything)' : d.sync === 'top-up' ? ' · top-up (sent only what changed)' : ''}
                 {d.errors > 0 ? ` · ${plural(d.errors, 'error')}` : ''}
                 {d.endedAt ? ` · ${formatDuration((d.endedAt - d.startedAt) / 1000)}` : ''}
               </span>

@@ -1,6 +1,7 @@
 // Jobs: the list of jobs and the form that creates one (sources → destinations).
-import { type FormEvent, useEffect, useState } from 'react';
-import type { DestinationKind, Job, RemoteInfo } from '../../../shared/model';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import type { DestinationInfo, DestinationKind, DestinationResult, Job, RemoteInfo, RunSummary } from '../../../shared/model';
+import { plural } from '../../../shared/format';
 import { defaultRetention } from '../../../shared/restore';
 import { CRON_PRESETS, describeCron, normalizeCron, presetLabel } from '../../../shared/schedule';
 import { runtimeLocale } from '../../../shared/format';
@@ -127,33 +128,81 @@ function SourceList({ values, onChange }: { values: string[]; onChange: (v: stri
   );
 }
 
-// What each remote can compare files by, asked once per remote for the whole window's life.
-const notesAsked = new Map<string, Promise<string | null>>();
+// What each remote can compare files by, asked once per remote (and once for local folders) for the window's life.
+const infoAsked = new Map<string, Promise<DestinationInfo | null>>();
 
-/** The note about one destination's remote (plain WebDAV compares by size only), when there is one. */
-function DestinationNote({ target }: { target: string }) {
+/** How rclone tells a changed file from an unchanged one at this destination, in words. */
+function comparisonWords(c: DestinationInfo['comparison'], checksum: boolean): string {
+  switch (c) {
+    case 'modtime-and-hash':
+      return checksum ? 'size and checksum' : 'size and modification time (checksums too with “Compare by checksum”)';
+    case 'modtime':
+      return 'size and modification time';
+    case 'hash':
+      return checksum ? 'size and checksum' : 'size only (size and checksum with “Compare by checksum”)';
+    case 'size-only':
+      return 'size only';
+    case 'unknown':
+      return 'not known (the remote did not say)';
+  }
+}
+
+/** The requests the last runs made of one destination, newest first, with whether each was a full check. */
+function costWords(runs: readonly RunSummary[], target: string): string | null {
+  const seen = runs.flatMap((r) => r.destinations.filter((d) => d.target === target && d.requests !== undefined)).slice(0, 3);
+  if (seen.length === 0) return null;
+  const lastFull = runs.flatMap((r) => r.destinations).find((d) => d.target === target && d.sync === 'full' && d.requests !== undefined);
+  const part = (d: DestinationResult) => `${plural(d.requests!, 'request')}${d.sync === 'full' ? ' (full check)' : d.sync === 'top-up' ? ' (top-up)' : ''}`;
+  const parts = seen.map(part);
+  if (lastFull && !seen.includes(lastFull)) parts.push(`last full check ${plural(lastFull.requests!, 'request')}`);
+  return `Last runs: ${parts.join(' · ')}`;
+}
+
+/**
+ * What a copy or mirror destination compares files by (from rclone's features of its remote), the
+ * note when that is size alone, and what its last runs cost in requests (from History).
+ */
+function DestinationFacts({ target, kind, checksum, runs }: { target: string; kind: DestinationKind; checksum: boolean; runs: readonly RunSummary[] }) {
   const { call } = useUi();
-  const [note, setNote] = useState<string | null>(null);
-  const remote = isRemoteTarget(target) ? target.trim().slice(0, target.trim().indexOf(':') + 1) : null;
+  const [info, setInfo] = useState<DestinationInfo | null>(null);
+  const t = target.trim();
+  const key = t === '' ? null : isRemoteTarget(t) ? t.slice(0, t.indexOf(':') + 1) : '';
   useEffect(() => {
-    setNote(null);
-    if (!remote) return;
+    setInfo(null);
+    if (key === null || kind === 'snapshot') return;
     let live = true;
     // Ask once the typing has settled.
     const timer = setTimeout(() => {
-      if (!notesAsked.has(remote)) notesAsked.set(remote, call('jobs:destination-info', { target: target.trim() }).then((r) => (r.ok ? r.value.note : null)));
-      void notesAsked.get(remote)!.then((n) => live && setNote(n));
+      if (!infoAsked.has(key)) infoAsked.set(key, call('jobs:destination-info', { target: t }).then((r) => (r.ok ? r.value : null)));
+      void infoAsked.get(key)!.then((n) => live && setInfo(n));
     }, 400);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [remote, call]);
-  if (!note) return null;
+    // The answer depends on the remote, not on the path typed after it.
+  }, [key, kind, call]);
+  if (kind === 'snapshot' || key === null) return null;
+  const cost = kind === 'mirror' ? costWords(runs, t) : null;
   return (
-    <p className="help note" data-testid="destination-note">
-      <Icon name="warn" size={13} /> {note}
-    </p>
+    <>
+      {info && (
+        <p className="help" data-testid="dest-comparison">
+          Compares files by <strong>{comparisonWords(info.comparison, checksum)}</strong>
+          {kind === 'mirror' && info.comparison !== 'unknown' ? '. Between full checks a run sends only what changed since the last one.' : '.'}
+        </p>
+      )}
+      {info?.note && (
+        <p className="help note" data-testid="destination-note">
+          <Icon name="warn" size={13} /> {info.note}
+        </p>
+      )}
+      {cost && (
+        <p className="help" data-testid="dest-cost">
+          {cost}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -163,7 +212,7 @@ interface DestRow {
 }
 
 /** Every destination with its own kind: a snapshot folder and a cloud mirror in one job. */
-function DestinationList({ rows, onChange, remotes }: { rows: DestRow[]; onChange: (rows: DestRow[]) => void; remotes: readonly RemoteInfo[] }) {
+function DestinationList({ rows, onChange, remotes, checksum, runs, fullCheck }: { rows: DestRow[]; onChange: (rows: DestRow[]) => void; remotes: readonly RemoteInfo[]; checksum: boolean; runs: readonly RunSummary[]; fullCheck: ReactNode }) {
   const set = (i: number, patch: Partial<DestRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   // A remote picked from the list lands in the last empty row (a new one otherwise); snapshots
   // cannot live on a remote, so such a row becomes a mirror.
@@ -207,7 +256,7 @@ function DestinationList({ rows, onChange, remotes }: { rows: DestRow[]; onChang
             ) : (
               <p className="help">{kind.help}</p>
             )}
-            <DestinationNote target={r.target} />
+            <DestinationFacts target={r.target} kind={r.kind} checksum={checksum} runs={runs} />
           </div>
         );
       })}
@@ -227,7 +276,46 @@ function DestinationList({ rows, onChange, remotes }: { rows: DestRow[]; onChang
       <p className="help" id="dest-help">
         Each source folder lands in the destination under its own name.
       </p>
+      {fullCheck}
     </fieldset>
+  );
+}
+
+/**
+ * Starts a full check of the saved job now: its mirrors list the whole destination and put right
+ * what was changed there behind Reprise's back (rclone sync), instead of topping up from the record.
+ */
+function FullCheck({ job }: { job: Job }) {
+  const { call, openRun } = useUi();
+  const [started, setStarted] = useState<{ runId: number | null } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const start = async () => {
+    setBusy(true);
+    const r = await call('runs:start', { name: job.name, dryRun: false, trigger: 'manual', full: true });
+    setBusy(false);
+    if (r.ok) setStarted({ runId: r.value.runId });
+    else useUi.setState({ toast: r.error });
+  };
+  return (
+    <div className="full-check">
+      <button type="button" className="button small" data-testid="full-check" disabled={busy} onClick={() => void start()}>
+        Full check now
+      </button>
+      {started ? (
+        <span className="help" data-testid="full-check-started">
+          Full check started{started.runId === null ? ' (it waits for the run before it)' : ''}.{' '}
+          {started.runId !== null && (
+            <button type="button" className="link small" onClick={() => openRun(started.runId!)}>
+              Follow it in History
+            </button>
+          )}
+        </span>
+      ) : (
+        <span className="help">
+          Lists each mirror and puts right what was changed or deleted there behind Reprise&apos;s back. Reprise does this once a week by itself; it runs the saved settings of “{job.name}”.
+        </span>
+      )}
+    </div>
   );
 }
 
@@ -253,6 +341,13 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
   useEffect(() => {
     void call('remotes:list', {}).then((r) => r.ok && setRemotes(r.value));
   }, [call]);
+  // What the job's last runs cost, per destination: History's requests.
+  const [runs, setRuns] = useState<readonly RunSummary[]>([]);
+  const { runs: liveRuns } = useUi();
+  useEffect(() => {
+    if (!initial) return;
+    void call('runs:history', { name: initial.name, limit: 20 }).then((r) => r.ok && setRuns(r.value));
+  }, [call, initial, liveRuns]);
 
   const destinations = dests.map((d) => ({ kind: d.kind, target: d.target.trim() })).filter((d) => d.target !== '');
   const restorePoints = destinations.some((d) => d.kind !== 'copy');
@@ -304,7 +399,7 @@ function JobForm({ onDone, initial }: { onDone: () => void; initial?: Job }) {
         <input data-testid="job-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Music" autoFocus />
       </label>
       <SourceList values={sources} onChange={setSources} />
-      <DestinationList rows={dests} onChange={setDests} remotes={remotes} />
+      <DestinationList rows={dests} onChange={setDests} remotes={remotes} checksum={checksum} runs={runs} fullCheck={initial && initial.destinations.some((d) => d.kind === 'mirror') ? <FullCheck job={initial} /> : null} />
       <ScheduleEditor value={schedule} onChange={setSchedule} />
       <label className="field">
         <span>Leave out (one pattern a line)</span>

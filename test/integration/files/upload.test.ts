@@ -105,7 +105,7 @@ describe('uploads from the browser\'s computer', { timeout: 60_000 }, () => {
     expect(refused.error?.kind).toBe('conflict');
     expect(refused.error?.message).toContain('Reprise manages');
     expect((await call('files:upload-start', { id, to: join(mirror, 'current'), files: 1, bytes: 1, force: true })).ok).toBe(true);
-    expect((await call('files:cancel', { id })).value).toEqual({ cancelled: true });
+    expect((await call('ops:cancel', { id })).value).toEqual({ cancelled: true });
   });
 
   it('a cancel while files are arriving stops them, removes what arrived and is audited', async () => {
@@ -124,7 +124,7 @@ describe('uploads from the browser\'s computer', { timeout: 60_000 }, () => {
       req.write(Buffer.alloc(100_000));
     });
     await new Promise((r) => setTimeout(r, 300));
-    expect((await call('files:cancel', { id })).value).toEqual({ cancelled: true });
+    expect((await call('ops:cancel', { id })).value).toEqual({ cancelled: true });
     expect([0, 410]).toContain((await slow).status);
     expect(uploadFolders()).toEqual([]);
     expect(existsSync(to)).toBe(false);

@@ -91,7 +91,7 @@ describe('OAuth remotes in the audit log', { timeout: 60_000 }, () => {
     const sessionId = added.ok && added.value.status === 'authorize' ? added.value.sessionId : '';
     await waiting;
     const ended = nextUpdate(['cancelled', 'failed', 'done']);
-    await core.handlers['remotes:authorize-cancel']({ sessionId });
+    await core.handlers['ops:cancel']({ id: sessionId });
     expect((await ended).state).toBe('cancelled');
     await expect.poll(async () => (await audit())[0]?.operation).toBe('remote add (OAuth sign-in)');
     expect((await audit())[0]).toMatchObject({ destination: 'dropped', result: 'cancelled' });

@@ -142,7 +142,9 @@ describe('remote config against real servers', { timeout: 60_000 }, () => {
       const closed = new Promise<void>((resolve) => silent.close(() => resolve()));
       await closed;
     }
-    await env.config.create('closed', 'webdav', { url: `http://127.0.0.1:${port}/` });
+    // Not the silent server's freed port: with test files running side by side another test's
+    // server may take it. Port 1 (tcpmux) has nobody listening on a test machine.
+    await env.config.create('closed', 'webdav', { url: 'http://127.0.0.1:1/' });
     const refused = seen(await env.config.test('closed', { timeoutMs: 10_000 }));
     expect(refused).toMatchObject({ ok: false, kind: 'unreachable' });
   });

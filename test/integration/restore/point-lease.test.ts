@@ -26,7 +26,7 @@ describe('the restore-point lease', () => {
     writeFileSync(join(album, '01.flac'), Buffer.alloc(6_000_000, 7));
     const snapshots = join(root, 'snapshots');
     mkdirSync(snapshots);
-    expect((await reprise(data, ['job', 'add', 'Music', '--source', join(root, 'music'), '--snapshot', snapshots, '--keep-last', '1'])).exitCode).toBe(0);
+    expect((await reprise(data, ['job', 'add', 'Music', '--source', join(root, 'music'), '--snapshot', snapshots, '--keep-last', '1', '--keep-daily', '0', '--keep-weekly', '0', '--keep-monthly', '0'])).exitCode).toBe(0);
     const points = async () => (JSON.parse((await reprise(data, ['snapshots', 'Music', '--json'])).stdout) as Points)[0]!.points.map((p) => p.id);
     const run = async (n: number) => {
       writeFileSync(join(album, `new-${n}.flac`), `track ${n}`);

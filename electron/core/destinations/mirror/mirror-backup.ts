@@ -297,6 +297,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       bytes: transferredBytes,
       files: transferredFiles,
       requests,
+      sync: mode.mode,
       errors: lackingCount,
       firstError: outcome === 'ok' ? null : `${lackingCount} file${lackingCount === 1 ? '' : 's'} could not be backed up: ${summary.lacking.sample[0] ?? ''}`,
     };
