@@ -13,6 +13,7 @@ import { destinationRunners } from './destinations/kinds.js';
 import { type EventBus, eventBus } from './events.js';
 import { fileOps } from './files/file-ops.js';
 import { fileHandlers } from './files/files-api.js';
+import { type UploadStaging, uploadStaging } from './files/upload-staging.js';
 import { foldersHandlers } from './folders/folders-handlers.js';
 import { everSucceededReader } from './history/ever-succeeded.js';
 import { type History, openHistory } from './history/history.js';
@@ -77,6 +78,8 @@ export interface Core {
   readonly remotes: RemotesArea;
   /** The settings store (hosts read their own blocks: serve's port, …). */
   readonly settings: SettingsStore;
+  /** Files sent from a browser's computer, staged until files:upload copies them (serve's HTTP upload). */
+  readonly uploads: UploadStaging;
   /** Detects rclone and rsync (cached after the first call). */
   tools(): Promise<readonly ToolInfo[]>;
   /** Cancels runs, kills children and closes the database. */
@@ -170,7 +173,8 @@ export function createCore(options: CoreOptions): Core {
   // The handlers live beside their areas, one file per noun; this only wires them.
   const audit = auditLog(history.raw(), now, actorOf(options.host), (text) => redactor.text(text));
   auditRuns(events, audit, () => jobs.list());
-  const files = fileOps({ rclone, jobs: () => jobs.list(), audit, progress: (p) => events.emit('files:progress', p) });
+  const uploads = uploadStaging();
+  const files = fileOps({ rclone, jobs: () => jobs.list(), audit, uploads, progress: (p) => events.emit('files:progress', p) });
   const restore = restoreService({ jobs, rclone, tools, children, holdPoint: (target, pointId) => locks.holdPoint(target, pointId), events, now });
   const audited: Handlers = auditConfigChanges(
     {
@@ -187,6 +191,7 @@ export function createCore(options: CoreOptions): Core {
       ...opsHandlers({ runs, history, scheduler, cancellers: [(id) => files.cancel(id), (id) => restore.cancel(id), (id) => remotes.cancel(id)] }),
     },
     audit,
+    events,
   );
   // No failure a handler answers with carries a secret the core knows.
   const handlers = redactor.handlers(audited);
@@ -209,6 +214,7 @@ export function createCore(options: CoreOptions): Core {
     rclone,
     remotes,
     settings,
+    uploads,
     tools: detect,
     async close() {
       scheduler.stop();
@@ -217,6 +223,7 @@ export function createCore(options: CoreOptions): Core {
       await scheduler.idle();
       scheduler.close();
       children.stopAll();
+      uploads.close();
       history.close();
     },
   };

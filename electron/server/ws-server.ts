@@ -15,6 +15,8 @@ import { hostAllowed, originAllowed, serveUrl } from './serve-address.js';
 import { newServeToken } from './serve-token.js';
 import { plain, serveStatic } from './static-files.js';
 import { parseClientMessage } from './ws-messages.js';
+import type { UploadStaging } from '../core/api/host.js';
+import { handleUpload, isUploadRequest } from './upload-route.js';
 import { type ServerMessage, WS_PATH } from '../../shared/channels.js';
 
 export { isLoopbackHost } from './serve-address.js';
@@ -32,6 +34,8 @@ export interface WsServerOptions {
   readonly token?: string;
   /** Where to say what went wrong with one connection (never a client's data). */
   readonly log?: (line: string) => void;
+  /** Where uploads from the browser's computer are staged; without it the upload route says 404. */
+  readonly uploads?: UploadStaging;
 }
 
 export interface WsServer {
@@ -73,6 +77,10 @@ export async function startWsServer(o: WsServerOptions): Promise<WsServer> {
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (!hostAllowed(req.headers.host, bindHost, port)) return plain(res, 421, 'Host not allowed');
+    if (isUploadRequest(req.url)) {
+      if (!originAllowed(req.headers.origin, req.headers.host)) return plain(res, 403, 'Forbidden');
+      return handleUpload(req, res, o.uploads, (bearer) => sameToken(bearer, token), log);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed');
     serveStatic(o.staticDir, req, res);
   };

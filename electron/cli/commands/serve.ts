@@ -51,6 +51,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
           host,
           port: p,
           token,
+          uploads: door.uploads,
           log: (line) => process.stderr.write(`reprise serve: ${line}\n`),
         });
       let server: WsServer;

@@ -4,6 +4,7 @@
 import type { Handlers } from '../../../shared/contract.js';
 import { type CoreOptions, createCore } from '../core.js';
 import type { EventBus } from '../events.js';
+import type { UploadStaging } from '../files/upload-staging.js';
 import { ManualClock } from '../scheduler/clock.js';
 import type { Settings } from '../settings/settings.js';
 import { TEST_CLOCK_ENV, type TestSeams, testSeams } from './test-seams.js';
@@ -16,6 +17,8 @@ export { type Settings, type SettingsStore, settingsSchema } from '../settings/s
 export { appRoot, repriseVersion } from '../version.js';
 export type { StartAtLogin } from '../app/app-handlers.js';
 export type { EventBus } from '../events.js';
+// serve's upload route streams a browser's files into the core's staged uploads.
+export { UploadRefused, type UploadStaging } from '../files/upload-staging.js';
 
 /** A running core, as hosts hold it. */
 export interface CoreDoor {
@@ -25,6 +28,8 @@ export interface CoreDoor {
   /** The test-only commands, when the core was opened with REPRISE_TEST_CLOCK; null in production. */
   readonly seams: TestSeams | null;
   readonly dataDir: string;
+  /** Where files sent from a browser's computer wait for files:upload (serve's HTTP upload route). */
+  readonly uploads: UploadStaging;
   /** The settings as saved (a host reads its own block: serve's port and address). */
   settings(): Settings;
   /** Cancels runs, stops children, unmounts, closes the databases. */
@@ -43,6 +48,7 @@ export function openCore(options: HostCoreOptions, env: NodeJS.ProcessEnv = proc
     events: core.events,
     seams: clock ? testSeams(clock, () => core.scheduler.tick()) : null,
     dataDir: core.dataDir,
+    uploads: core.uploads,
     settings: () => core.settings.read(),
     close: () => core.close(),
   };
