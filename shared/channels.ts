@@ -13,6 +13,12 @@ export const ipcChannel = {
 /** The path of the serve WebSocket (the token rides in the query). */
 export const WS_PATH = '/ws';
 
+/**
+ * Where a browser on serve sends the files of an upload: `PUT UPLOAD_PATH/<upload id>?path=<relative
+ * path>&mtime=<ms>`, one file per request, the token as `Authorization: Bearer <token>`.
+ */
+export const UPLOAD_PATH = '/api/upload';
+
 /** What a WebSocket client sends: one command per text frame. */
 export interface InvokeMessage {
   readonly type: 'invoke';

@@ -16,12 +16,13 @@ import { type FileCommands, fileSchemas } from './contract/files.js';
 import type { FileOpProgress } from './files.js';
 import { type AlertCommands, alertSchemas } from './contract/alerts.js';
 import { type TrayCommands, traySchemas } from './contract/tray.js';
+import { type OpsCommands, opsSchemas } from './contract/ops.js';
 import type { RestoreProgressEvent } from './restore.js';
 import type { AuthorizeUpdate, DownloadUpdate, MountView, RemoteSummary } from './remotes/types.js';
 import type { AppNotification } from './alerts.js';
 import type { TrayState } from './tray-state.js';
 
-export interface Commands extends AppCommands, FolderCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands, SchedulerCommands, AlertCommands, TrayCommands, AuditCommands, RunFailureCommands, FileCommands {}
+export interface Commands extends AppCommands, FolderCommands, JobCommands, RunCommands, RestoreCommands, RemoteCommands, SchedulerCommands, AlertCommands, TrayCommands, AuditCommands, RunFailureCommands, FileCommands, OpsCommands {}
 
 export type CommandName = keyof Commands;
 export type Req<K extends CommandName> = Commands[K]['req'];
@@ -41,6 +42,7 @@ export const requestSchemas: { readonly [K in CommandName]: z.ZodType<Req<K>, un
   ...auditSchemas,
   ...runFailureSchemas,
   ...fileSchemas,
+  ...opsSchemas,
 };
 
 /** The allowlist of command names, for the preload bridge and the transports. */

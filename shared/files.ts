@@ -48,3 +48,18 @@ export interface FileOpProgress {
   readonly eta: number | null;
   readonly current: readonly string[];
 }
+
+/** Where a deleted file goes on a remote: its trash, hidden behind a newer version, or nowhere. */
+export type TrashKind = 'trash' | 'hidden' | 'permanent';
+
+/** What a delete confirmation says happens to what it deletes. */
+export function deleteFate(kind: TrashKind): string {
+  switch (kind) {
+    case 'trash':
+      return "It is moved to the remote's trash, where it can be recovered until the trash is emptied.";
+    case 'hidden':
+      return 'It is hidden: the remote keeps its earlier versions until they are removed by its lifecycle rules.';
+    case 'permanent':
+      return 'This remote has no trash: it is deleted for good.';
+  }
+}

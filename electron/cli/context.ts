@@ -1,10 +1,10 @@
-// What every CLI command gets: the global options, a lazily built core, and the printer.
-import type { CommandName, Req, Res } from '../../shared/contract.js';
-import type { AppError } from '../../shared/result.js';
-import { type Core, createCore } from '../core/core.js';
-import { resolveDataDir } from '../core/data-dir.js';
-import { ManualClock } from '../core/scheduler/clock.js';
-import { dispatch } from '../core/api/dispatch.js';
+// What every CLI command gets: the global options, the contract (through one in-process client:
+// the same dispatch and schemas as every transport), and the printer. Commands never reach into
+// the core: what they need is a contract command or event.
+import type { Bridge, CommandName, Req, Res } from '../../shared/contract.js';
+import type { AppError, Result } from '../../shared/result.js';
+import { type CoreDoor, openCore, resolveDataDir } from '../core/api/host.js';
+import { localClient } from '../core/api/local-client.js';
 
 export interface GlobalOptions {
   readonly dataDir?: string;
@@ -30,42 +30,54 @@ export const exitCodes = { ok: 0, failed: 1, usage: 2, partial: 3, cancelled: 13
 
 export interface CliContext {
   readonly options: () => GlobalOptions;
-  core(host?: 'cli' | 'serve'): Core;
-  /** Calls a contract command through the same dispatcher as every transport; throws CliFailure on error. */
-  call<K extends CommandName>(name: K, req: unknown): Promise<Res<K>>;
+  /** The core of this command, opened on first use (serve opens it as "serve": schedules, mounts). */
+  door(host?: 'cli' | 'serve'): CoreDoor;
+  /** The contract in this process: invoke (a Result, never thrown) and events. */
+  client(): Bridge;
+  /** Calls a contract command, typed by its name; throws CliFailure (with its exit code) on error. */
+  call<K extends CommandName>(name: K, req: Req<K>): Promise<Res<K>>;
   closeCore(): Promise<void>;
+}
+
+/** The exit code for a refusal: 2 for what the user typed, 130 cancelled, else 1. */
+export function exitCodeOf(error: AppError): number {
+  return badInput.has(error.kind) ? exitCodes.usage : error.kind === 'cancelled' ? exitCodes.cancelled : exitCodes.failed;
+}
+
+/** The value of a Result, or a CliFailure with the matching exit code. */
+export function valueOf<T>(result: Result<T>): T {
+  if (!result.ok) throw new CliFailure(result.error, exitCodeOf(result.error));
+  return result.value;
 }
 
 /** Creates the CLI context over the parsed global options. */
 export function cliContext(options: () => GlobalOptions): CliContext {
-  let core: Core | null = null;
+  let door: CoreDoor | null = null;
+  let client: Bridge | null = null;
   const ctx: CliContext = {
     options,
-    core(host = 'cli') {
-      if (!core) {
+    door(host = 'cli') {
+      if (!door) {
         const o = options();
-        // Test-only: REPRISE_TEST_CLOCK=<epoch ms> runs the scheduler on a clock the e2e suite moves.
-        const testClock = process.env.REPRISE_TEST_CLOCK;
-        core = createCore({
-          dataDir: resolveDataDir(o.dataDir),
-          host,
-          rcloneConfig: o.rcloneConfig ?? null,
-          ...(testClock ? { clock: new ManualClock(Number(testClock) || Date.now()) } : {}),
-        });
+        door = openCore({ dataDir: resolveDataDir(o.dataDir), host, rcloneConfig: o.rcloneConfig ?? null });
       }
-      return core;
+      return door;
     },
-    async call<K extends CommandName>(name: K, req: Req<K> | unknown): Promise<Res<K>> {
-      const result = await dispatch(ctx.core().handlers, name, req, { audience: 'cli' });
-      if (!result.ok) {
-        const code = badInput.has(result.error.kind) ? exitCodes.usage : result.error.kind === 'cancelled' ? exitCodes.cancelled : exitCodes.failed;
-        throw new CliFailure(result.error, code);
+    client() {
+      if (!client) {
+        const d = ctx.door();
+        // Refusals name the CLI's flags, not the window's labels.
+        client = localClient(d.handlers, d.events, { audience: 'cli' });
       }
-      return result.value as Res<K>;
+      return client;
+    },
+    async call<K extends CommandName>(name: K, req: Req<K>): Promise<Res<K>> {
+      return valueOf(await ctx.client().invoke(name, req));
     },
     async closeCore() {
-      if (core) await core.close();
-      core = null;
+      if (door) await door.close();
+      door = null;
+      client = null;
     },
   };
   return ctx;

@@ -1,7 +1,7 @@
 // The `reprise` command line: the plain-Node composition root (serve included).
 import { Command, CommanderError } from 'commander';
 import { fileURLToPath } from 'node:url';
-import { repriseVersion } from '../core/version.js';
+import { repriseVersion } from '../core/api/host.js';
 import { CliFailure, type GlobalOptions, cliContext, exitCodes } from './context.js';
 import { printError } from './output.js';
 import { registerJobCommands } from './commands/jobs.js';

@@ -1,7 +1,7 @@
 // The Electron host keeps settings with electron-store, in the same data dir and file the CLI uses.
 import Store from 'electron-store';
 import { raise } from '../../shared/result.js';
-import { type Settings, type SettingsStore, settingsSchema } from '../core/settings/settings.js';
+import { type Settings, type SettingsStore, settingsSchema } from '../core/api/host.js';
 
 /** A SettingsStore backed by electron-store (settings.json in the data dir). */
 export function electronStoreSettings(dataDir: string): SettingsStore {

@@ -4,7 +4,7 @@ import { type WebContents, type WebFrameMain, ipcMain } from 'electron';
 import { type EventName, type Events, type Handlers, commandNames } from '../../shared/contract.js';
 import { fail } from '../../shared/result.js';
 import { ipcChannel } from '../../shared/channels.js';
-import type { EventBus } from '../core/events.js';
+import type { EventBus } from '../core/api/host.js';
 import { dispatch } from '../core/api/dispatch.js';
 
 

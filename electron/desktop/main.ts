@@ -9,8 +9,7 @@ import type { Handlers } from '../../shared/contract.js';
 import { fail, ok } from '../../shared/result.js';
 import type { TrayImage } from '../../shared/tray-state.js';
 import { isAuthorizeLink } from '../../shared/remotes/auth-link.js';
-import { createCore } from '../core/core.js';
-import { resolveDataDir } from '../core/data-dir.js';
+import { openCore, resolveDataDir } from '../core/api/host.js';
 import { electronStoreSettings } from './electron-store-settings.js';
 import { type Notifier, notifier } from './notifications.js';
 import { resourcesDir } from './resources.js';
@@ -58,7 +57,7 @@ if (!app.requestSingleInstanceLock()) {
     const dataDir = resolveDataDir(process.env.REPRISE_DATA_DIR);
     const resources = resourcesDir(app.isPackaged);
     const appIcon = join(resources, 'icon.png');
-    const core = createCore({
+    const door = openCore({
       dataDir,
       host: 'electron',
       settings: electronStoreSettings(dataDir),
@@ -90,15 +89,15 @@ if (!app.requestSingleInstanceLock()) {
 
     // The desktop host's handlers: the core's, plus what only a desktop can do.
     const handlers: Handlers = {
-      ...core.handlers,
+      ...door.handlers,
       'app:info': async (req) => {
-        const r = await core.handlers['app:info'](req);
+        const r = await door.handlers['app:info'](req);
         return r.ok ? ok({ ...r.value, desktop: { trayAvailable: tray.available } }) : r;
       },
       // Show the window first, then tell it (and anyone else listening) where to go.
       'app:open': async (req) => {
         await window.show();
-        return core.handlers['app:open'](req);
+        return door.handlers['app:open'](req);
       },
       'app:quit': async () => {
         setImmediate(() => app.quit());
@@ -124,8 +123,8 @@ if (!app.requestSingleInstanceLock()) {
         return ok({ path: r.canceled ? null : (r.filePaths[0] ?? null) });
       },
     };
-    const disposeTransport = registerElectronTransport(handlers, core.events, pathToFileURL(indexHtml).href, () => window.contents());
-    const client = localClient(handlers, core.events);
+    const disposeTransport = registerElectronTransport(handlers, door.events, pathToFileURL(indexHtml).href, () => window.contents());
+    const client = localClient(handlers, door.events);
     notes = notifier(client, appIcon);
 
     const image = (img: TrayImage) => {
@@ -153,7 +152,7 @@ if (!app.requestSingleInstanceLock()) {
       disposeTray();
       disposeNotes();
       disposeTransport();
-      void core.close().finally(() => app.quit());
+      void door.close().finally(() => app.quit());
     });
 
     // Started at login: stay in the tray. Without a tray the window is the only way in.

@@ -1,6 +1,6 @@
 // The preload: exposes an allowlisted bridge generated from the contract, nothing else. It never
 // hands the renderer the IPC event object. Bundled to CommonJS (sandboxed preloads cannot be ESM).
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { type Bridge, type EventName, commandNames, eventNames } from '../../shared/contract.js';
 import { fail } from '../../shared/result.js';
 import { ipcChannel } from '../../shared/channels.js';
@@ -24,3 +24,5 @@ const bridge: Bridge = {
 };
 
 contextBridge.exposeInMainWorld('bridge', bridge);
+// An upload from the window names files by their path on this computer (renderer/src/upload-client.ts).
+contextBridge.exposeInMainWorld('repriseFiles', { pathFor: (file: File) => webUtils.getPathForFile(file) });

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import type { StartAtLogin } from '../core/core.js';
+import type { StartAtLogin } from '../core/api/host.js';
 
 /** The argument that starts Reprise in the tray without opening its window. */
 export const HIDDEN_ARG = '--hidden';

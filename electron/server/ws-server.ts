@@ -8,12 +8,15 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type EventName, type Events, type Handlers } from '../../shared/contract.js';
-import type { EventBus } from '../core/events.js';
+import type { EventBus } from '../core/api/host.js';
 import { dispatch } from '../core/api/dispatch.js';
+import type { TestSeams } from '../core/api/test-seams.js';
 import { hostAllowed, originAllowed, serveUrl } from './serve-address.js';
 import { newServeToken } from './serve-token.js';
 import { plain, serveStatic } from './static-files.js';
 import { parseClientMessage } from './ws-messages.js';
+import type { UploadStaging } from '../core/api/host.js';
+import { handleUpload, isUploadRequest } from './upload-route.js';
 import { type ServerMessage, WS_PATH } from '../../shared/channels.js';
 
 export { isLoopbackHost } from './serve-address.js';
@@ -21,6 +24,8 @@ export { isLoopbackHost } from './serve-address.js';
 export interface WsServerOptions {
   readonly handlers: Handlers;
   readonly events: EventBus;
+  /** The test-only commands of a core opened with a test seam; absent (or null) in production. */
+  readonly seams?: TestSeams | null;
   /** Folder of the built renderer (index.html and assets). */
   readonly staticDir: string;
   readonly host?: string;
@@ -29,6 +34,8 @@ export interface WsServerOptions {
   readonly token?: string;
   /** Where to say what went wrong with one connection (never a client's data). */
   readonly log?: (line: string) => void;
+  /** Where uploads from the browser's computer are staged; without it the upload route says 404. */
+  readonly uploads?: UploadStaging;
 }
 
 export interface WsServer {
@@ -70,6 +77,10 @@ export async function startWsServer(o: WsServerOptions): Promise<WsServer> {
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (!hostAllowed(req.headers.host, bindHost, port)) return plain(res, 421, 'Host not allowed');
+    if (isUploadRequest(req.url)) {
+      if (!originAllowed(req.headers.origin, req.headers.host)) return plain(res, 403, 'Forbidden');
+      return handleUpload(req, res, o.uploads, (bearer) => sameToken(bearer, token), log);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed');
     serveStatic(o.staticDir, req, res);
   };
@@ -133,7 +144,7 @@ export async function startWsServer(o: WsServerOptions): Promise<WsServer> {
       const { id, name, req } = parsed.msg;
       if (inFlight >= MAX_IN_FLIGHT) return send({ type: 'result', id, result: { ok: false, error: { kind: 'busy', message: 'Too many requests at once; try again.' } } });
       inFlight++;
-      dispatch(o.handlers, name, req)
+      dispatch(o.handlers, name, req, { seams: o.seams ?? null })
         .then((result) => send({ type: 'result', id, result }))
         .catch((e: unknown) => send({ type: 'result', id, result: { ok: false, error: { kind: 'internal', message: e instanceof Error ? e.message : 'failed' } } }))
         .finally(() => inFlight--);

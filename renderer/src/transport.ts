@@ -29,6 +29,11 @@ function takeToken(): string | null {
   return sessionStorage.getItem('reprise-token');
 }
 
+/** The serve token this page was opened with (for the upload route), or null in the desktop window. */
+export function serveToken(): string | null {
+  return sessionStorage.getItem('reprise-token');
+}
+
 /** A Bridge over the serve WebSocket, reconnecting with backoff. */
 export function webSocketBridge(onState: (s: ConnectionState) => void): Bridge {
   const token = takeToken();

@@ -53,6 +53,7 @@ export const jobSchemas = {
   'jobs:remove': jobRefSchema,
   'jobs:update': jobUpdateSchema,
   'jobs:cancel': jobCancelSchema,
+  'jobs:holder': jobRefSchema,
 } as const;
 
 export interface JobCommands {
@@ -67,4 +68,16 @@ export interface JobCommands {
   'jobs:update': Command<z.infer<typeof jobUpdateSchema>, Job>;
   /** Cancels the job's run wherever it runs (this process, or another one via its lock). */
   'jobs:cancel': Command<z.infer<typeof jobCancelSchema>, { readonly cancelled: boolean; readonly where: 'here' | 'other-process' | 'queue' | 'not-running' }>;
+  /** Who holds the job's run lock right now, in any process (null: nobody runs it). */
+  'jobs:holder': Command<z.infer<typeof jobRefSchema>, { readonly holder: JobHolderDto | null }>;
+}
+
+/** The process running a job: its words ("reprise serve", "the Reprise app"), pid, host, since when, and its run. */
+export interface JobHolderDto {
+  readonly label: string;
+  readonly pid: number;
+  readonly host: string;
+  readonly sinceMs: number;
+  /** The run it holds the lock for, when that run is on record (its operation id is runOpId(runId)). */
+  readonly runId: number | null;
 }

@@ -48,13 +48,11 @@ export const remoteSchemas = {
   'remotes:update': z.object({ name: remoteNameSchema, options: optionsSchema }),
   'remotes:remove': z.object({ name: remoteNameSchema, force: z.boolean().default(false) }),
   'remotes:test': z.object({ name: remoteNameSchema, timeoutMs: z.number().int().min(1000).max(120_000).default(20_000) }),
-  'remotes:authorize-cancel': z.object({ sessionId: z.string().uuid() }),
   'remotes:crypt': z.object({ name: remoteNameSchema, target: remoteTarget, password: cryptPassword, salt: cryptPassword, encryptNames: z.boolean().default(true) }),
   'browse:list': z.object({ remote: remoteNameSchema, path: remoteInnerPath.default('') }),
   'browse:size': z.object({ remote: remoteNameSchema, path: remoteInnerPath.default('') }),
   'browse:about': z.object({ remote: remoteNameSchema }),
   'browse:download': z.object({ remote: remoteNameSchema, path: remoteInnerPath, isDir: z.boolean(), to: pathSchema }),
-  'browse:download-cancel': z.object({ id: z.string().uuid() }),
   'mounts:list': emptyRequest,
   'mounts:mount': z.object({
     fs: remoteTarget,
@@ -83,23 +81,21 @@ export interface RemoteCommands {
   'remotes:providers': Command<EmptyRequest, WizardModel>;
   /** One remote with its options; secrets masked. */
   'remotes:get': Command<Req<'remotes:get'>, RemoteDetail>;
-  /** Adds a remote; OAuth backends continue with a browser sign-in (see remotes:authorize events). */
+  /** Adds a remote; OAuth backends continue with a browser sign-in (see remotes:authorize events); ops:cancel with its sessionId stops the sign-in. */
   'remotes:add': Command<Req<'remotes:add'>, AddRemoteOutcome>;
   /** Changes options; a masked value keeps the stored secret. */
   'remotes:update': Command<Req<'remotes:update'>, RemoteSummary>;
   /** Deletes a remote; refused while a job uses it unless force. */
   'remotes:remove': Command<Req<'remotes:remove'>, { readonly removed: string }>;
   'remotes:test': Command<Req<'remotes:test'>, ConnectionTest>;
-  'remotes:authorize-cancel': Command<Req<'remotes:authorize-cancel'>, { readonly cancelled: boolean }>;
   /** Wraps remote:path in an encrypting remote with the given passwords. */
   'remotes:crypt': Command<Req<'remotes:crypt'>, RemoteSummary>;
   'browse:list': Command<Req<'browse:list'>, BrowseListing>;
   'browse:size': Command<Req<'browse:size'>, { readonly count: number; readonly bytes: number }>;
   /** Quota, or null where the provider does not report it. */
   'browse:about': Command<Req<'browse:about'>, RemoteQuota | null>;
-  /** Starts a download; progress arrives as browse:download events. */
+  /** Starts a download; progress arrives as browse:download events; ops:cancel with its id stops it. */
   'browse:download': Command<Req<'browse:download'>, { readonly id: string }>;
-  'browse:download-cancel': Command<Req<'browse:download-cancel'>, { readonly cancelled: boolean }>;
   'mounts:list': Command<EmptyRequest, MountsOverview>;
   'mounts:mount': Command<Req<'mounts:mount'>, MountView>;
   'mounts:unmount': Command<Req<'mounts:unmount'>, MountView>;

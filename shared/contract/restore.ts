@@ -1,6 +1,7 @@
 // Restore points, the restore picker, restores and verification.
 import { z } from 'zod';
 import type { DestinationPoints, ItemVersionInfo, RestoreBrowse, RestoreOutcome, VerifyDestination } from '../restore.js';
+import { opIdSchema } from './ops.js';
 import { type Command, nameSchema, pathSchema } from './common.js';
 
 const backupPath = z.string().min(1, 'a path inside the backup is required').max(4096).refine((s) => !s.includes('\u0000'), 'a path cannot contain NUL');
@@ -21,10 +22,10 @@ export const restoreRunSchema = z.object({
   policy: z.enum(['skip', 'overwrite', 'keep-both']).default('skip'),
   dryRun: z.boolean().default(false),
   /** Chosen by the client so it can match `restore:progress` events to this restore. */
-  restoreId: z.string().trim().min(1).max(64).optional(),
+  /** The operation id ops:cancel stops this restore by. */
+  restoreId: opIdSchema.optional(),
 });
 export const verifySchema = z.object({ name: nameSchema, deep: z.boolean().default(false) });
-export const restoreCancelSchema = z.object({ restoreId: z.string().trim().min(1).max(64) });
 
 export const restoreSchemas = {
   'restore:points': restorePointsSchema,
@@ -32,7 +33,6 @@ export const restoreSchemas = {
   'restore:versions': restoreVersionsSchema,
   'restore:cover': restoreCoverSchema,
   'restore:run': restoreRunSchema,
-  'restore:cancel': restoreCancelSchema,
   'verify:run': verifySchema,
 } as const;
 
@@ -48,7 +48,6 @@ export interface RestoreCommands {
   /** Restores (or previews) one item into a folder. */
   'restore:run': Command<z.infer<typeof restoreRunSchema>, RestoreOutcome>;
   /** Stops a running restore; files restored so far stay where they are. */
-  'restore:cancel': Command<z.infer<typeof restoreCancelSchema>, { readonly cancelled: boolean }>;
   /** Checks the newest restore point of each destination against its record (deep: reads and hashes every byte). */
   'verify:run': Command<z.infer<typeof verifySchema>, readonly VerifyDestination[]>;
 }

@@ -1,4 +1,4 @@
-// Runs: start, cancel, wait for the end, history, what changed in a run, its log.
+// Runs: start (stopped by ops:cancel with the answer's opId), wait for the end, history, what changed in a run, its log.
 import { z } from 'zod';
 import type { RunSummary } from '../model.js';
 import { type Command, nameSchema } from './common.js';
@@ -10,7 +10,6 @@ export const runStartSchema = z.object({
   /** Mirrors: list and sync everything (catches changes made on the remote) instead of topping up from the record. */
   full: z.boolean().optional(),
 });
-export const runCancelSchema = z.object({ runId: z.number().int().positive() });
 export const historySchema = z.object({
   name: nameSchema.optional(),
   limit: z.number().int().min(1).max(1000).default(50),
@@ -49,7 +48,6 @@ export interface DestinationChangesDto {
 
 export const runSchemas = {
   'runs:start': runStartSchema,
-  'runs:cancel': runCancelSchema,
   'runs:history': historySchema,
   'runs:get': runGetSchema,
   'runs:wait': runWaitSchema,
@@ -60,8 +58,7 @@ export const runSchemas = {
 export interface RunCommands {
   /** Starts a run in the background; progress and the outcome arrive as events. */
   /** runId is null while the run waits in the queue for a free slot (queued: true). */
-  'runs:start': Command<z.infer<typeof runStartSchema>, { readonly runId: number | null; readonly queued: boolean }>;
-  'runs:cancel': Command<z.infer<typeof runCancelSchema>, { readonly cancelled: boolean }>;
+  'runs:start': Command<z.infer<typeof runStartSchema>, { readonly runId: number | null; readonly queued: boolean; /** For ops:cancel; null while the run waits in the queue (jobs:cancel stops it there). */ readonly opId: string | null }>;
   'runs:history': Command<z.infer<typeof historySchema>, readonly RunSummary[]>;
   'runs:get': Command<z.infer<typeof runGetSchema>, RunSummary>;
   /** Answers when the run has finished (at once when it already has), with its summary. */

@@ -1,5 +1,5 @@
 // Schedules: the timetable engine's state, pause/resume, how many runs at once, a wake after sleep,
-// checking a cron expression while the user types, and the test-only clock control.
+// checking a cron expression while the user types.
 import { z } from 'zod';
 import { type Command, type EmptyRequest, emptyRequest } from './common.js';
 
@@ -37,7 +37,6 @@ export interface ResumeDto {
 }
 
 export const pauseSchema = z.object({ choice: z.enum(['one-hour', 'until-tomorrow', 'until-resumed']) });
-export const testClockSchema = z.object({ advanceToMs: z.number().int().nonnegative() });
 export const scheduleCheckSchema = z.object({ expression: z.string().max(200), count: z.number().int().min(0).max(10).default(3) }).strict();
 
 /** How many backups may run at the same time (the rest wait in the queue). */
@@ -48,7 +47,6 @@ export const schedulerSchemas = {
   'scheduler:status': emptyRequest,
   'scheduler:pause': pauseSchema,
   'scheduler:resume': emptyRequest,
-  'scheduler:test-clock': testClockSchema,
   'scheduler:set-concurrency': concurrencySchema,
   'scheduler:wake': emptyRequest,
   'schedules:check': scheduleCheckSchema,
@@ -60,8 +58,6 @@ export interface SchedulerCommands {
   'scheduler:pause': Command<z.infer<typeof pauseSchema>, PauseDto>;
   /** Resumes schedules and says which runs the pause skipped. */
   'scheduler:resume': Command<EmptyRequest, ResumeDto>;
-  /** Test-only: moves the core's manual clock (refused unless serve runs with REPRISE_TEST_CLOCK). */
-  'scheduler:test-clock': Command<z.infer<typeof testClockSchema>, { readonly now: number }>;
   /** Sets (and saves) how many backups run at once; queued runs start at once if the limit rose. */
   'scheduler:set-concurrency': Command<z.infer<typeof concurrencySchema>, { readonly concurrency: number }>;
   /** The computer woke up: look at the schedules now (catch-up) instead of at the next timer. */

@@ -1,5 +1,6 @@
 // End to end in Chromium against `reprise serve` and a real WebDAV server: in the Browser, make a
-// folder, copy a file into it, rename it, upload a local folder, and delete the folder — each previewed first (nothing
+// folder, copy a file into it (picked in the tree of remotes and folders), rename it, upload a folder
+// from the browser's computer, and delete the folder — each previewed first (nothing
 // changes), then done — and find each operation in History's Activity view, started by "Browser
 // (serve)".
 import { expect, test } from '@playwright/test';
@@ -53,8 +54,14 @@ test('make a folder, copy, rename and delete in the Browser: preview, then real,
   await rows.filter({ hasText: 'Music' }).dblclick();
   await rows.filter({ hasText: 'Jóga.flac' }).click();
   await page.getByTestId('files-copy').click();
-  await page.getByTestId('files-to-remote').selectOption('nas');
-  await page.getByTestId('files-to-path').fill('Kept');
+  // The picker is a tree of remotes and folders: it opens on this remote; a click on a folder picks it.
+  const tree = page.getByTestId('files-tree');
+  await expect(tree.locator('[data-target="nas:Kept"]')).toBeVisible();
+  await expect(page.getByTestId('files-tree-picked')).toHaveText('nas:Music');
+  await tree.locator('[data-target="nas:Kept"]').click();
+  await expect(page.getByTestId('files-tree-picked')).toHaveText('nas:Kept');
+  await expect(tree.getByRole('treeitem', { name: 'nas:Kept' })).toHaveAttribute('aria-expanded', 'true');
+  await expect(tree.getByRole('treeitem', { name: 'nas:Kept' })).toContainText('No folders');
   await page.getByTestId('files-preview-button').click();
   await expect(page.getByTestId('files-preview')).toContainText('1 file, 10 B');
   await expect(page.getByTestId('files-preview')).toContainText('Jóga.flac');
@@ -80,7 +87,7 @@ test('make a folder, copy, rename and delete in the Browser: preview, then real,
   writeFileSync(join(album, '01.flac'), 'one');
   writeFileSync(join(album, '02.flac'), 'two!');
   await page.getByTestId('files-upload').click();
-  await page.getByTestId('files-local').fill(album);
+  await page.getByTestId('files-pick-folder').setInputFiles(album);
   await page.getByTestId('files-preview-button').click();
   await expect(page.getByTestId('files-preview')).toContainText('2 files, 7 B');
   expect(existsSync(join(served, 'Kept', 'Album'))).toBe(false);
@@ -93,6 +100,9 @@ test('make a folder, copy, rename and delete in the Browser: preview, then real,
   await rows.filter({ hasText: 'Kept' }).click();
   await page.getByTestId('files-delete').click();
   await expect(page.getByTestId('files-delete-what')).toContainText('nas:Kept will be deleted: 3 files, 17 B');
+  // WebDAV has no trash: the confirmation says so.
+  await expect(page.getByTestId('files-delete-fate')).toHaveAttribute('data-trash', 'permanent');
+  await expect(page.getByTestId('files-delete-fate')).toContainText('deleted for good');
   await page.getByTestId('files-preview-button').click();
   await expect(page.getByTestId('files-preview')).toContainText('Joga (copy).flac');
   expect(existsSync(join(served, 'Kept', 'Joga (copy).flac'))).toBe(true);
@@ -107,7 +117,7 @@ test('make a folder, copy, rename and delete in the Browser: preview, then real,
   const activity = page.getByTestId('activity-row');
   await expect(activity.first()).toHaveAttribute('data-operation', 'files delete');
   const ops = await activity.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-operation')} ${e.getAttribute('data-result')}`));
-  expect(ops).toEqual(['files delete ok', 'files delete (dry run) dry-run', 'files copy ok', 'files copy (dry run) dry-run', 'files move ok', 'files copy ok', 'files copy (dry run) dry-run', 'files mkdir ok', 'files mkdir (dry run) dry-run']);
+  expect(ops).toEqual(['files delete ok', 'files delete (dry run) dry-run', 'files upload ok', 'files upload (dry run) dry-run', 'files move ok', 'files copy ok', 'files copy (dry run) dry-run', 'files mkdir ok', 'files mkdir (dry run) dry-run']);
   await expect(activity.first()).toContainText('Browser (serve)');
   await page.screenshot({ path: info.outputPath('activity.png'), fullPage: true });
 });

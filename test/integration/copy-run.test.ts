@@ -102,7 +102,8 @@ describe('copy job against real rclone', () => {
     const children = new ChildRunner();
     core = createCore({ dataDir: join(root, 'data'), host: 'cli', children });
     await call('jobs:add', { name: 'Slow', sources: [music], destinations: [{ kind: 'copy', target: join(root, 'backup') }], bwlimit: '2M' });
-    const { runId } = (await call('runs:start', { name: 'Slow' })) as { runId: number };
+    const { runId, opId } = (await call('runs:start', { name: 'Slow' })) as { runId: number; opId: string };
+    expect(opId).toBe(`run-${runId}`);
     // Cancel once real bytes have moved: a fact, not a timer.
     await new Promise<void>((resolve) => {
       const off = core!.events.on('runs:progress', (p) => {
@@ -112,7 +113,7 @@ describe('copy job against real rclone', () => {
         }
       });
     });
-    expect(await call('runs:cancel', { runId })).toEqual({ cancelled: true });
+    expect(await call('ops:cancel', { id: opId })).toEqual({ cancelled: true });
     const cancelled = (await core.runs.wait(runId))!;
     expect(cancelled.outcome).toBe('cancelled');
     expect(cancelled.destinations[0]!.outcome).toBe('cancelled');

@@ -154,7 +154,7 @@ function openAndSend(frames: Buffer[], done?: (b: Buffer) => boolean, end = fals
 
 const readOnly = ['jobs:list', 'runs:history', 'runs:get', 'runs:log', 'runs:changes', 'scheduler:status', 'tray:get', 'app:info', 'alerts:get'];
 // Commands that change things get only payloads that can never validate (not objects at all).
-const changing = ['jobs:add', 'jobs:remove', 'jobs:update', 'runs:start', 'runs:cancel', 'jobs:cancel', 'scheduler:pause', 'scheduler:test-clock', 'alerts:set', 'remotes:add', 'remotes:use-config', 'restore:start', 'mounts:mount'];
+const changing = ['jobs:add', 'jobs:remove', 'jobs:update', 'runs:start', 'ops:cancel', 'jobs:cancel', 'scheduler:pause', 'scheduler:test-clock', 'alerts:set', 'remotes:add', 'remotes:use-config', 'restore:start', 'mounts:mount'];
 const weirdNames = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'prototype', '', 'jobs:', ':list', 'x'.repeat(300), 'jobs:list\u0000'];
 
 function randomJson(r: Rng, depth = 0): unknown {

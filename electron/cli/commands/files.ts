@@ -47,14 +47,14 @@ function needYes(op: string, f: ChangeFlags): void {
 /** Runs a changing operation with a progress line on stderr and Ctrl-C to stop it. */
 async function withProgress(ctx: CliContext, run: (id: string) => Promise<FileOpResult>): Promise<FileOpResult> {
   const id = randomUUID();
-  const core = ctx.core();
+  const client = ctx.client();
   const tty = process.stderr.isTTY && !ctx.options().json;
-  const off = core.events.on('files:progress', (p) => {
+  const off = client.on('files:progress', (p) => {
     if (p.id !== id) return;
     if (ctx.options().json) process.stderr.write(`${JSON.stringify({ event: 'progress', ...p })}\n`);
     else if (tty) process.stderr.write(`\r${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)} · ${p.files} of ${p.totalFiles} files · ${formatBytes(p.speed)}/s\x1b[K`);
   });
-  const stop = () => void core.handlers['files:cancel']({ id });
+  const stop = () => void client.invoke('ops:cancel', { id });
   process.once('SIGINT', stop);
   try {
     return await run(id);

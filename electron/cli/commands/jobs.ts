@@ -33,7 +33,8 @@ interface JobOptions {
 }
 
 // Numbers as typed; anything else reaches the request schema, which names the option.
-const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : v.trim() === '' ? Number.NaN : Number(v));
+/** A number typed on the command line; what is no number becomes NaN, which the schema refuses in words. */
+const num = (v: string): number => (v.trim() === '' ? Number.NaN : Number(v));
 const NONE = /^(none|off|manual|never|)$/i;
 
 /** Adds the options `job add` and `job edit` share. */
@@ -81,9 +82,9 @@ function jobInput(name: string, o: JobOptions, old: Job | null) {
   const destinations = given.length > 0 || !old ? given : old.destinations.map((d) => ({ kind: d.kind, target: d.target }));
   return {
     name: o.rename ?? name,
-    sources: o.source ? o.source.map(sourcePath) : (old?.sources ?? []),
+    sources: o.source ? o.source.map(sourcePath) : [...(old?.sources ?? [])],
     destinations,
-    excludes: o.exclude ?? old?.excludes ?? [],
+    excludes: [...(o.exclude ?? old?.excludes ?? [])],
     schedule: o.schedule !== undefined ? (NONE.test(o.schedule.trim()) ? null : o.schedule) : (old?.schedule ?? null),
     bwlimit: o.bwlimit !== undefined ? (NONE.test(o.bwlimit.trim()) ? null : o.bwlimit) : (old?.bwlimit ?? null),
     retention: retentionFrom(o, old?.retention, destinations.some((d) => d.kind !== 'copy')),

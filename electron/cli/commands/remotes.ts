@@ -45,10 +45,9 @@ export function registerRemoteCommands(program: Command, ctx: CliContext): void 
     .argument('[options...]', 'KEY=VALUE options of that type')
     .action(async (name: string, type: string, pairs: string[]) => {
       const options = await fillDashValues(parseOptionPairs(pairs), `remote "${name}"`);
-      const core = ctx.core();
       const updates: AuthorizeUpdate[] = [];
       let wake: (() => void) | null = null;
-      const off = core.events.on('remotes:authorize', (u) => {
+      const off = ctx.client().on('remotes:authorize', (u) => {
         updates.push(u);
         wake?.();
       });
@@ -60,7 +59,7 @@ export function registerRemoteCommands(program: Command, ctx: CliContext): void 
           return;
         }
         // OAuth: show the link, wait for the browser sign-in; Ctrl-C cancels it.
-        const cancel = () => void ctx.call('remotes:authorize-cancel', { sessionId: out.sessionId });
+        const cancel = () => void ctx.client().invoke('ops:cancel', { id: out.sessionId });
         process.once('SIGINT', cancel);
         let shownLink = false;
         for (;;) {

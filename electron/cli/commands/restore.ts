@@ -1,6 +1,7 @@
 // `reprise snapshots NAME`, `reprise restore NAME --path REL …` and `reprise verify NAME`.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import type { Req } from '../../../shared/contract.js';
 import { formatBytes, formatWhen, plural } from '../../../shared/format.js';
 import { pointOutcomeWords } from '../../../shared/outcome-words.js';
 import { type CliContext, exitCodes } from '../context.js';
@@ -58,10 +59,9 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
     .option('--dry-run', 'show what would be restored, change nothing')
     .action(async (name: string, o: { path: string; at: string; from?: string; to: string; conflict: string; dryRun?: boolean }) => {
       const json = ctx.options().json ?? false;
-      const core = ctx.core();
       const restoreId = randomUUID();
       let lastPercent = -1;
-      const off = core.events.on('restore:progress', (p) => {
+      const off = ctx.client().on('restore:progress', (p) => {
         if (p.restoreId !== restoreId) return;
         if (json) return printEvent('progress', p);
         if (p.phase === 'copying' && p.percent !== lastPercent && process.stderr.isTTY) {
@@ -70,11 +70,11 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
         } else if (p.phase === 'verifying') process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}  verifying…            \n`);
       });
       // Ctrl-C stops rclone/rsync (in their own process groups, so the terminal's signal misses them).
-      const onSignal = () => void ctx.call('restore:cancel', { restoreId });
+      const onSignal = () => void ctx.client().invoke('ops:cancel', { id: restoreId });
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        const r = await ctx.call('restore:run', { name, path: o.path, at: o.at, from: o.from, to: localPath(o.to), policy: o.conflict, dryRun: o.dryRun ?? false, restoreId });
+        const r = await ctx.call('restore:run', { name, path: o.path, at: o.at, from: o.from, to: localPath(o.to), policy: o.conflict as Req<'restore:run'>['policy'] /* checked by the schema, which names the choices */, dryRun: o.dryRun ?? false, restoreId });
         if (json) {
           // NDJSON like `run --json`: progress lines, then the result.
           printEvent('finished', r);

@@ -1,10 +1,11 @@
 // `reprise run NAME` and `reprise history [NAME]`.
 import type { Command } from 'commander';
+import type { Bridge } from '../../../shared/contract.js';
 import { formatBytes, formatDuration, formatWhen, plural } from '../../../shared/format.js';
 import type { RunSummary } from '../../../shared/model.js';
 import { outcomeSymbols as symbol, outcomeWords } from '../../../shared/outcome-words.js';
 import { plainError } from '../../../shared/run-words.js';
-import { type CliContext, CliFailure, exitCodes } from '../context.js';
+import { type CliContext, CliFailure, exitCodes, valueOf } from '../context.js';
 import { printError, printEvent, printJson, printTable } from '../output.js';
 import { progressPrinter } from '../progress-bar.js';
 
@@ -25,6 +26,16 @@ export function exitCodeFor(run: RunSummary): number {
 
 const triggerWords: Record<RunSummary['trigger'], string> = { schedule: 'scheduled', 'catch-up': 'caught up', manual: 'by hand', cli: 'command line' };
 
+/** Waits through the contract (runs:wait) until the run ended, however long it takes. */
+export async function waitForRun(client: Bridge, runId: number): Promise<RunSummary> {
+  for (;;) {
+    const r = await client.invoke('runs:wait', { runId, timeoutMs: 3600_000 });
+    if (r.ok) return r.value;
+    // "Still running" after an hour: ask again.
+    if (r.error.kind !== 'busy') return valueOf(r);
+  }
+}
+
 /** Registers run and history. */
 export function registerRunCommands(program: Command, ctx: CliContext): void {
   program
@@ -35,10 +46,11 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
     .option('--full', 'mirrors: list the remote and sync everything (finds changes made there), instead of sending only what changed')
     .action(async (name: string, o: { dryRun?: boolean; full?: boolean }) => {
       const json = ctx.options().json ?? false;
-      const core = ctx.core();
+      const client = ctx.client();
       const bar = progressPrinter();
       let runId = -1;
-      const offProgress = core.events.on('runs:progress', (p) => {
+      let opId: string | null = null;
+      const offProgress = client.on('runs:progress', (p) => {
         if (p.runId !== runId) return;
         if (json) printEvent('progress', p);
         else bar.update(p);
@@ -48,22 +60,24 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       // place until it ended: with `once`, execa's exit hook could find no listener and re-raise
       // the signal, ending the process before the run recorded how it ended.
       let signals = 0;
+      const cancel = () => (opId ? void client.invoke('ops:cancel', { id: opId }) : undefined);
       const onSignal = () => {
         if (++signals > 1) process.exit(exitCodes.cancelled);
-        if (runId >= 0) core.runs.cancel(runId);
+        cancel();
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       let run;
       try {
-        const { runId: id } = await ctx.call('runs:start', { name, dryRun: o.dryRun ?? false, trigger: 'cli', full: o.full ?? false });
+        const started = await ctx.call('runs:start', { name, dryRun: o.dryRun ?? false, trigger: 'cli', full: o.full ?? false });
         // This process's queue is empty, so the run starts at once; null would mean a bug.
-        if (id === null) throw new CliFailure({ kind: 'internal', message: `The run of "${name}" did not start.` }, exitCodes.failed);
-        runId = id;
-        if (signals > 0) core.runs.cancel(runId);
+        if (started.runId === null) throw new CliFailure({ kind: 'internal', message: `The run of "${name}" did not start.` }, exitCodes.failed);
+        runId = started.runId;
+        opId = started.opId;
+        if (signals > 0) cancel();
         if (json) printEvent('started', { runId });
         else process.stderr.write(`Backing up "${name}" (run ${runId})…\n`);
-        run = (await core.runs.wait(runId))!;
+        run = await waitForRun(client, runId);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -98,10 +112,10 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
         return;
       }
       const limit = Math.max(1, Math.min(1000, Number(o.limit) || 200));
-      const first = await ctx.call('runs:changes', { runId: wanted.id, limit: 1 });
+      const first = await ctx.call('runs:changes', { runId: wanted.id, offset: 0, limit: 1 });
       const destinations = [];
       for (const c of first.counts) {
-        const page = await ctx.call('runs:changes', { runId: wanted.id, destId: c.destId, limit });
+        const page = await ctx.call('runs:changes', { runId: wanted.id, destId: c.destId, offset: 0, limit });
         const d = wanted.destinations.find((x) => x.destId === c.destId);
         destinations.push({ ...c, target: d?.target ?? c.destId, kind: d?.kind ?? null, total: page.total, entries: page.entries });
       }

@@ -16,19 +16,18 @@ export function registerScheduleCommands(program: Command, ctx: CliContext): voi
     .argument('<name>')
     .action(async (name: string) => {
       const res = await ctx.call('jobs:cancel', { name });
-      const core = ctx.core();
-      const job = core.jobs.get(name);
+      const holder = async () => (await ctx.call('jobs:holder', { name })).holder;
       if (res.where === 'other-process') {
         // The run belongs to another process; it sees the request within a second and stops its
         // children. Wait until it has let go of the job, so "cancelled" means it.
-        for (let i = 0; i < 150 && core.scheduler.holder(job.id); i++) await delay(200);
+        for (let i = 0; i < 150 && (await holder()); i++) await delay(200);
       }
-      const stillRunning = core.scheduler.holder(job.id) !== null;
+      const stillRunning = (await holder()) !== null;
       if (ctx.options().json) return printJson({ ...res, stillRunning });
       if (!res.cancelled) {
-        throw new CliFailure({ kind: 'not-found', message: `"${job.name}" is not running.` }, exitCodes.usage);
+        throw new CliFailure({ kind: 'not-found', message: `"${name}" is not running.` }, exitCodes.usage);
       }
-      process.stdout.write(stillRunning ? `Asked "${job.name}" to stop; it is still finishing.\n` : `Cancelled the backup of "${job.name}".\n`);
+      process.stdout.write(stillRunning ? `Asked "${name}" to stop; it is still finishing.\n` : `Cancelled the backup of "${name}".\n`);
     });
 
   program
@@ -49,7 +48,7 @@ export function registerScheduleCommands(program: Command, ctx: CliContext): voi
     .action(async () => {
       const r = await ctx.call('scheduler:resume', {});
       if (ctx.options().json) return printJson(r);
-      const names = new Map(ctx.core().jobs.list().map((j) => [j.id, j.name]));
+      const names = new Map((await ctx.call('jobs:list', {})).map((s) => [s.job.id, s.job.name]));
       if (r.skipped.length === 0) process.stdout.write('Schedules resumed; no scheduled run was skipped.\n');
       else {
         process.stdout.write('Schedules resumed. Skipped while paused:\n');

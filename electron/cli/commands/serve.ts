@@ -3,8 +3,7 @@
 // data folder, so an open tab reconnects after a restart and a bookmark keeps working.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { DEFAULT_SERVE_PORT, serveSettings } from '../../core/settings/host-settings.js';
-import { appRoot } from '../../core/version.js';
+import { DEFAULT_SERVE_PORT, appRoot, serveSettings } from '../../core/api/host.js';
 import { loadServeToken } from '../../server/serve-token.js';
 import { type WsServer, isLoopbackHost, startWsServer } from '../../server/ws-server.js';
 import { type CliContext, CliFailure, exitCodes } from '../context.js';
@@ -35,22 +34,24 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     .option('--port <n>', `port (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)`)
     .option('--new-token', 'replace the saved access token; links printed before stop working')
     .action(async (o: { host?: string; port?: string; newToken?: boolean }) => {
-      const core = ctx.core('serve');
-      const saved = serveSettings(core.settings.read());
+      const door = ctx.door('serve');
+      const saved = serveSettings(door.settings());
       const host = o.host ?? saved.host ?? '127.0.0.1';
       const { port, chosen } = choosePort(o.port, saved.port);
-      const { token } = loadServeToken(core.dataDir, { rotate: o.newToken ?? false });
+      const { token } = loadServeToken(door.dataDir, { rotate: o.newToken ?? false });
       if (!isLoopbackHost(host)) {
         process.stderr.write(`Warning: listening on ${host} makes Reprise reachable from other machines; anyone with the URL's token can control it.\n`);
       }
       const start = (p: number) =>
         startWsServer({
-          handlers: core.handlers,
-          events: core.events,
+          handlers: door.handlers,
+          events: door.events,
+          seams: door.seams,
           staticDir: rendererDir(),
           host,
           port: p,
           token,
+          uploads: door.uploads,
           log: (line) => process.stderr.write(`reprise serve: ${line}\n`),
         });
       let server: WsServer;

@@ -4,15 +4,18 @@
 import { type Handlers, isCommandName, requestSchemas } from '../../../shared/contract.js';
 import { type Audience, describeRequestProblems, plainIssueText } from '../../../shared/request-problems.js';
 import { type Result, ReproError, fail } from '../../../shared/result.js';
-import { redact } from '../redact.js';
+import { type TestSeams, isTestSeamName, testSeamSchemas } from './test-seams.js';
 
 export interface DispatchOptions {
   /** Who reads refusals: the window names fields by their labels, the CLI by their flags. */
   readonly audience?: Audience;
+  /** The test-only commands of a core opened with a test seam (host.ts); absent in production. */
+  readonly seams?: TestSeams | null;
 }
 
 /** Runs one command from an untrusted caller; never throws. */
 export async function dispatch(handlers: Handlers, name: unknown, request: unknown, options: DispatchOptions = {}): Promise<Result<unknown>> {
+  if (options.seams && isTestSeamName(name)) return seam(options.seams, name, request);
   if (!isCommandName(name)) return fail('invalid-request', 'Reprise does not know that request.', { detail: `Unknown command ${JSON.stringify(String(name).slice(0, 80))}.` });
   try {
     // zod's own messages ("Too small: expected number to be >=0") become plain words; messages a
@@ -26,6 +29,16 @@ export async function dispatch(handlers: Handlers, name: unknown, request: unkno
   } catch (e) {
     if (e instanceof ReproError) return { ok: false, error: e.appError };
     const message = e instanceof Error ? e.message : String(e);
-    return fail('internal', `Something went wrong: ${redact(message)}`, { hint: 'Try again; if it keeps happening, the log of `reprise serve` (or the app) says more.' });
+    return fail('internal', `Something went wrong: ${message}`, { hint: 'Try again; if it keeps happening, the log of `reprise serve` (or the app) says more.' });
+  }
+}
+
+async function seam(seams: TestSeams, name: keyof TestSeams, request: unknown): Promise<Result<unknown>> {
+  const parsed = testSeamSchemas[name].safeParse(request ?? {});
+  if (!parsed.success) return fail('invalid-request', `${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`.slice(0, 1000));
+  try {
+    return await seams[name](parsed.data);
+  } catch (e) {
+    return fail('internal', `Something went wrong: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

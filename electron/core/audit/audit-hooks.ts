@@ -48,8 +48,21 @@ const CONFIG_CHANGES = {
   'remotes:use-config': (req: { path: string | null }) => ({ operation: 'config file', destination: req.path ?? 'rclone default', detail: null }),
 } as const;
 
-/** Wraps the handlers that change the rclone config so each call is logged with its result. */
-export function auditConfigChanges(handlers: Handlers, audit: AuditLog): Handlers {
+/**
+ * Wraps the handlers that change the rclone config so each call is logged with its result. An OAuth
+ * remote is saved only when its browser sign-in ends, in the background: with `events`, that end
+ * (signed in, failed, cancelled) is logged then, from its remotes:authorize update.
+ */
+export function auditConfigChanges(handlers: Handlers, audit: AuditLog, events?: EventBus): Handlers {
+  // Sign-ins under way: session id → what the add said, and who asked.
+  const signIns = new Map<string, { operation: string; source?: string; destination: string; detail: string | null; actor: AuditActor }>();
+  events?.on('remotes:authorize', (u) => {
+    const d = signIns.get(u.sessionId);
+    if (!d || u.state === 'starting' || u.state === 'waiting') return;
+    signIns.delete(u.sessionId);
+    const result: AuditResult = u.state === 'done' ? 'ok' : u.state === 'cancelled' ? 'cancelled' : 'failed';
+    audit.record({ ...d, operation: `${d.operation} (OAuth sign-in)`, result, detail: [d.detail, u.state === 'done' ? 'signed in through the browser' : (u.message ?? null)].filter(Boolean).join('; ') });
+  });
   const out = { ...handlers } as Record<string, (req: unknown) => Promise<unknown>>;
   for (const [name, describe] of Object.entries(CONFIG_CHANGES)) {
     const inner = out[name]!;
@@ -65,7 +78,11 @@ export function auditConfigChanges(handlers: Handlers, audit: AuditLog): Handler
         throw e;
       }
       // An OAuth remote is only added when its browser sign-in ends; the start is not a change yet.
-      if (r.ok && r.value?.status === 'authorize') return r;
+      if (r.ok && r.value?.status === 'authorize') {
+        const sessionId = (r.value as { sessionId?: string }).sessionId;
+        if (sessionId) signIns.set(sessionId, { ...d, actor: audit.actor });
+        return r;
+      }
       audit.record({ ...d, result: r.ok ? 'ok' : 'failed', detail: r.ok ? d.detail : (r.error?.message ?? 'failed') });
       return r;
     };

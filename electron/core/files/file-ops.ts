@@ -4,7 +4,7 @@
 // Reprise manages (job destinations) are refused unless the caller confirms; every operation that
 // changes something is written to the audit log.
 import { randomUUID } from 'node:crypto';
-import type { FileEntry, FileOpProgress, FileOpResult, PreviewItem, TransferOp } from '../../../shared/files.js';
+import type { FileEntry, FileOpProgress, FileOpResult, PreviewItem, TransferOp, TrashKind } from '../../../shared/files.js';
 import type { Job } from '../../../shared/model.js';
 import { raise } from '../../../shared/result.js';
 import type { AuditActor } from '../../../shared/audit.js';
@@ -13,15 +13,20 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { execFor } from '../destinations/rclone-flags.js';
 import { jsonObjectOf, parseRcloneLine } from '../progress/rclone-json.js';
 import { networkReason } from '../rclone/plain-reason.js';
+import { parseLsjson, parseLsjsonStat, parseSize } from '../rclone/rclone-output.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import { runRcloneTransfer } from '../rclone/rclone-transfer.js';
 import { managedDestination, managedProblem } from './managed-paths.js';
+import { remoteTrash } from './remote-trash.js';
+import { UploadRefused, type UploadStaging } from './upload-staging.js';
 
 export interface FileOpsDeps {
   readonly rclone: () => RcloneSetup;
   readonly jobs: () => readonly Job[];
   readonly audit: AuditLog;
   readonly progress: (p: FileOpProgress) => void;
+  /** Files sent from the user's own computer, staged for upload. */
+  readonly uploads?: UploadStaging;
 }
 
 /** Options every changing operation takes. */
@@ -30,7 +35,7 @@ export interface ChangeOptions {
   /** Confirmed: go ahead inside a destination Reprise manages. */
   readonly force: boolean;
   readonly actor?: AuditActor;
-  /** Lets the caller cancel it (files:cancel) before it ends. */
+  /** Lets the caller cancel it (ops:cancel) before it ends. */
   readonly id?: string;
 }
 
@@ -52,6 +57,16 @@ function checkLocation(target: string): void {
 export function fileOps(deps: FileOpsDeps) {
   const running = new Map<string, AbortController>();
 
+  const staging = (): UploadStaging => deps.uploads ?? raise('invalid-request', 'This Reprise takes no uploads.');
+  const refusedAsError = async (f: () => Promise<void>): Promise<void> => {
+    try {
+      await f();
+    } catch (e) {
+      if (!(e instanceof UploadRefused)) throw e;
+      raise(e.status === 409 ? 'conflict' : e.status === 404 ? 'not-found' : 'invalid-request', e.message);
+    }
+  };
+
   const guard = (target: string, force: boolean, containing: boolean): void => {
     const m = managedDestination(target, deps.jobs(), { containing });
     if (m && !force) raise('conflict', managedProblem(target, m), { hint: 'Confirm to go ahead anyway (--force on the command line).' });
@@ -61,12 +76,8 @@ export function fileOps(deps: FileOpsDeps) {
     const r = await execFor(deps.rclone())({ args: ['lsjson', '--stat', '--no-mimetype', '--', target], stallAfterMs: 0, ...(signal ? { signal } : {}) });
     if (r.exitCode === 3 || r.exitCode === 4) return { exists: false, isDir: false, size: 0 };
     if (r.exitCode !== 0) raise('exit-code', `${target} cannot be reached: ${networkReason(parseTarget(target).type === 'remote' ? (parseTarget(target) as { remote: string }).remote : null, r.stderrTail.join('\n')) ?? r.stderrTail.at(-1) ?? `rclone exit ${r.exitCode}`}`);
-    try {
-      const item = JSON.parse(r.stdout) as { IsDir?: boolean; Size?: number };
-      return { exists: true, isDir: item.IsDir === true, size: Math.max(0, item.Size ?? 0) };
-    } catch {
-      return { exists: false, isDir: false, size: 0 };
-    }
+    const item = parseLsjsonStat(r.stdout);
+    return { exists: true, isDir: item.IsDir, size: Math.max(0, item.Size) };
   }
 
   async function transfer(op: string, args: readonly string[], source: string | null, destination: string | null, o: ChangeOptions, known?: { count: number; bytes: number }): Promise<FileOpResult> {
@@ -130,9 +141,8 @@ export function fileOps(deps: FileOpsDeps) {
       const r = await execFor(deps.rclone())({ args: ['lsjson', '--no-mimetype', '--', target], stallAfterMs: 0 });
       if (r.exitCode === 3) raise('not-found', `${target} does not exist.`);
       if (r.exitCode !== 0) raise('exit-code', `${target} cannot be listed: ${r.stderrTail.at(-1) ?? `rclone exit ${r.exitCode}`}`);
-      const items = JSON.parse(r.stdout || '[]') as Array<{ Path: string; Name: string; Size: number; ModTime?: string; IsDir: boolean }>;
-      return items
-        .map((i) => ({ name: i.Name, path: i.Path, isDir: i.IsDir, size: i.IsDir ? -1 : i.Size, modTime: i.ModTime ?? null }))
+      return parseLsjson(r.stdout)
+        .map((i) => ({ name: i.Name, path: i.Path, isDir: i.IsDir, size: i.IsDir ? -1 : i.Size, modTime: i.ModTime }))
         .sort((a, b) => (a.isDir === b.isDir ? a.name.localeCompare(b.name) : a.isDir ? -1 : 1));
     },
 
@@ -142,7 +152,7 @@ export function fileOps(deps: FileOpsDeps) {
       const r = await execFor(deps.rclone())({ args: ['size', '--json', '--', target], stallAfterMs: 0 });
       if (r.exitCode === 3) raise('not-found', `${target} does not exist.`);
       if (r.exitCode !== 0) raise('exit-code', `${target} cannot be sized: ${r.stderrTail.at(-1) ?? `rclone exit ${r.exitCode}`}`);
-      const j = JSON.parse(r.stdout) as { count: number; bytes: number };
+      const j = parseSize(r.stdout);
       return { count: j.count, bytes: j.bytes };
     },
 
@@ -189,17 +199,55 @@ export function fileOps(deps: FileOpsDeps) {
         // purge has no per-file lines in a dry run: `delete` lists every file, then `purge` removes the folders.
         if (o.dryRun) return transfer('delete', ['delete', '--', target], null, target, o);
         const r = await execFor(deps.rclone())({ args: ['size', '--json', '--', target], stallAfterMs: 0 });
-        const sized = r.exitCode === 0 ? (JSON.parse(r.stdout) as { count: number; bytes: number }) : { count: 0, bytes: 0 };
+        const sized = r.exitCode === 0 ? parseSize(r.stdout) : { count: 0, bytes: 0 };
         return transfer('delete', ['purge', '--', target], null, target, o, sized);
       }
       return transfer('delete', ['deletefile', '--', target], null, target, o);
     },
 
-    /** Stops a running operation; false when it is not running. */
+    /** Opens an upload from the user's computer to the folder `to` (its files then arrive over HTTP). */
+    async uploadStart(id: string, to: string, announced: { files: number; bytes: number }, o: { force: boolean }): Promise<void> {
+      checkLocation(to);
+      guard(to, o.force, false);
+      await refusedAsError(() => staging().start(id, to, announced));
+    },
+
+    /**
+     * Copies an upload into the folder `to`: the files staged under `id`, or (the desktop window) the
+     * named files of this computer. A real copy, whatever its outcome, ends the staged upload.
+     */
+    async upload(id: string, to: string, o: ChangeOptions & { readonly paths?: ReadonlyArray<{ readonly from: string; readonly name: string }> | undefined }): Promise<FileOpResult> {
+      checkLocation(to);
+      guard(to, o.force, false);
+      const uploads = staging();
+      if (o.paths && !uploads.staged(id)) await refusedAsError(() => uploads.link(id, to, o.paths!));
+      const staged = uploads.staged(id);
+      if (!staged) raise('not-found', 'There is no such upload: it ended, was cancelled, or waited more than an hour.', { hint: 'Pick the files again.' });
+      if (staged.files === 0) raise('invalid-request', 'No file of this upload has arrived.');
+      const tops = [...new Set(staged.names.map((n) => (n.includes('/') ? `${n.slice(0, n.indexOf('/'))}/` : n)))].sort();
+      const source = `this computer: ${tops.slice(0, 20).join(', ')}${tops.length > 20 ? ` and ${tops.length - 20} more` : ''}`;
+      try {
+        return await transfer('upload', ['copy', ...(o.paths ? ['--copy-links'] : []), '--', staged.folder, to], source, to, { ...o, id });
+      } finally {
+        if (!o.dryRun) uploads.discard(id);
+      }
+    },
+
+    /** Where a delete of `target` goes: the remote's trash, hidden behind a version, or nowhere. */
+    trash(target: string): Promise<TrashKind> {
+      checkLocation(target);
+      return remoteTrash(deps.rclone(), target);
+    },
+
+    /** Stops a running operation, or drops an upload still arriving; false when there is neither. */
     cancel(id: string): boolean {
       const c = running.get(id);
       c?.abort();
-      return c !== undefined;
+      if (c) return true;
+      const staged = deps.uploads?.staged(id);
+      if (!staged || !deps.uploads?.discard(id)) return false;
+      deps.audit.record({ operation: 'files upload', source: 'this computer', destination: staged.to, result: 'cancelled', files: 0, bytes: 0, detail: `cancelled while sending (${staged.files} of ${staged.announced} files had started arriving)` });
+      return true;
     },
   };
 }

@@ -6,9 +6,8 @@ import type { RemoteCommands } from '../../../shared/contract/remotes.js';
 import { type ErrorKind, ReproError, ok } from '../../../shared/result.js';
 import type { EventBus } from '../events.js';
 import { type RcloneSetup, runRclone } from '../rclone/rclone-env.js';
-import { registerSecret } from '../redact.js';
 import { RemoteError, assertNever, type RemoteErrorKind } from './errors.js';
-import { Redactor } from './redact.js';
+import type { Redactor } from '../redact.js';
 import { RemotesService } from './remotes-service.js';
 
 /** What the core hands the remotes area. */
@@ -20,6 +19,8 @@ export interface RemotesAreaOptions {
   /** Saves the config file choice in settings (null: rclone's default). */
   readonly saveConfigChoice: (path: string | null) => void;
   readonly events: EventBus;
+  /** The core's redactor: the secrets the remotes learn are hidden in run logs, errors and the audit log too. */
+  readonly redactor: Redactor;
   /** Names of jobs with a destination on this remote. */
   readonly jobsUsing: (remote: string) => readonly string[];
   /** Extra service options (tests: a stand-in authorize, a home folder, a FUSE check). */
@@ -32,6 +33,8 @@ export interface RemotesArea {
   service(): Promise<RemotesService>;
   /** Brings back persisted mounts (hosts that stay up: serve, Electron). */
   start(): Promise<void>;
+  /** Stops the sign-in or download with this id (ops:cancel); false when none runs. */
+  cancel(id: string): Promise<boolean>;
   /** Stops sign-ins, downloads, unmounts everything, stops rcd. */
   close(): Promise<void>;
   /** The password of an encrypted config once the user unlocked it, for every other rclone child. */
@@ -96,7 +99,7 @@ export async function defaultConfigPath(setup: RcloneSetup): Promise<string> {
 
 // Builds the area; the service is made on first use for the config chosen at that time.
 export function remotesArea(options: RemotesAreaOptions): RemotesArea {
-  const redactor = new Redactor(registerSecret);
+  const redactor = options.redactor;
   let current: { key: string; service: Promise<RemotesService> } | null = null;
   let ready: RemotesService | null = null;
   const service = (): Promise<RemotesService> => {
@@ -161,13 +164,11 @@ export function remotesArea(options: RemotesAreaOptions): RemotesArea {
     'remotes:update': wrap((s, req) => s.update(req.name, req.options)),
     'remotes:remove': wrap((s, req) => s.remove(req.name, req.force)),
     'remotes:test': wrap((s, req) => s.test(req.name, req.timeoutMs)),
-    'remotes:authorize-cancel': wrap((s, req) => s.cancelAuthorize(req.sessionId)),
     'remotes:crypt': wrap((s, req) => s.crypt(req)),
     'browse:list': wrap((s, req) => s.browse(req.remote, req.path)),
     'browse:size': wrap((s, req) => s.size(req.remote, req.path)),
     'browse:about': wrap((s, req) => s.about(req.remote)),
     'browse:download': wrap((s, req) => s.download(req.remote, req.path, req.isDir, req.to)),
-    'browse:download-cancel': wrap((s, req) => s.cancelDownload(req.id)),
     'mounts:list': wrap((s) => s.mountsOverview()),
     'mounts:mount': wrap((s, req) => s.mount(req)),
     'mounts:unmount': wrap((s, req) => s.mounts.unmount(req.mountPoint)),
@@ -184,6 +185,12 @@ export function remotesArea(options: RemotesAreaOptions): RemotesArea {
     configPassword: () => ready?.runner.heldConfigPassword(),
     async start() {
       await (await service()).start();
+    },
+    async cancel(id) {
+      // Only a service that exists can have a sign-in or download running: never start one to look.
+      const s = current ? await current.service.catch(() => null) : null;
+      if (!s) return false;
+      return (await s.cancelAuthorize(id)).cancelled || s.cancelDownload(id).cancelled;
     },
     async close() {
       if (!current) return;

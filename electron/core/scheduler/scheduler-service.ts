@@ -1,13 +1,13 @@
 // The scheduler area put together for one core: the schedule clock, the run queue with its
-// cross-process locks, the tray state and the notifications. Every run — scheduled, caught up,
+// cross-process locks, the tray state and the notifications (alerts/alert-raiser.ts), and what
+// other processes changed (outside-changes.ts). Every run — scheduled, caught up,
 // manual, from the CLI — goes through the same queue, so one job never runs twice at once.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AlertSettings, type AppNotification, DEFAULT_ALERT_SETTINGS } from '../../../shared/alerts.js';
+import { type AlertSettings, DEFAULT_ALERT_SETTINGS } from '../../../shared/alerts.js';
 import type { Job, RunSummary, RunTrigger } from '../../../shared/model.js';
 import { type TrayState, computeTrayState } from '../../../shared/tray-state.js';
-import { notificationsForRun, staleBackupNotifications } from '../alerts/notification-policy.js';
-import { sendWebhook } from '../alerts/webhook.js';
+import { alertRaiser } from '../alerts/alert-raiser.js';
+import { notificationsForRun } from '../alerts/notification-policy.js';
 import type { EventBus } from '../events.js';
 import type { History } from '../history/history.js';
 import type { RunManager } from '../runs/run-manager.js';
@@ -17,6 +17,7 @@ import { type ChildOwner, runOwnedBy } from '../process/child-owner.js';
 import type { JobLocks } from './job-lock.js';
 import type { PauseChoice } from './pause.js';
 import { type QueueRefusal, RunQueue } from './run-queue.js';
+import { outsideChanges } from './outside-changes.js';
 import { jsonFileStateStore } from './schedule-state.js';
 import { type DueRun, type ResumeReport, Scheduler } from './scheduler.js';
 import type { SchedulerStatusDto } from '../../../shared/contract/scheduler.js';
@@ -191,69 +192,21 @@ export function schedulerService(o: SchedulerServiceOptions) {
     publishTray();
   }
 
-  // --- notifications ----------------------------------------------------------------------
-  const alertFile = join(o.dataDir, 'alerts-state.json');
-  const readAlerted = (): Record<string, number> => {
-    try {
-      return JSON.parse(readFileSync(alertFile, 'utf8')) as Record<string, number>;
-    } catch {
-      return {};
-    }
-  };
-  function raise(n: AppNotification): void {
-    o.events.emit('notifications:raised', n);
-    const url = alertSettings().webhookUrl;
-    if (url) {
-      void sendWebhook(url, n).then((r) => {
-        if (!r.ok) log(r.error.message);
-      });
-    }
-  }
-  function checkStale(): void {
-    const jobs = o.jobs();
-    const check = staleBackupNotifications(
-      o.clock.now(),
-      jobs.map((j) => {
-        const good = o.history.list(j.id, RECENT_PER_JOB).find((r) => r.outcome === 'success' && !r.dryRun);
-        return { id: j.id, name: j.name, createdAt: Date.parse(j.createdAt), staleAfterDays: staleDays(j), lastSuccessAt: good ? (good.endedAt ?? good.startedAt) : null };
-      }),
-      readAlerted(),
-    );
-    if (check.notifications.length > 0) writeFileSync(alertFile, JSON.stringify(check.alerted));
-    for (const n of check.notifications) raise(n);
-  }
+  // --- notifications (event, and the webhook when one is set) --------------------------------
+  const { raise, checkStale } = alertRaiser({ dataDir: o.dataDir, events: o.events, history: o.history, jobs: o.jobs, now: () => o.clock.now(), alertSettings, log, staleDays });
 
-  // Other processes write the same history and settings: a `reprise run` from a terminal or cron,
-  // `reprise job add`. Without looking, the header and the cards learned of them only at the next
-  // minute's heartbeat (a finished CLI run showed "All backups OK" for up to a minute). SQLite's
-  // data_version changes only for other connections' commits, so asking it each second costs
-  // nothing while nobody else writes.
-  let seenHistory = o.history.outsideVersion();
-  const settingsFile = join(o.dataDir, 'settings.json');
-  const settingsStamp = () => {
-    try {
-      const s = statSync(settingsFile);
-      return `${s.mtimeMs}:${s.size}`;
-    } catch {
-      return '';
-    }
-  };
-  let seenSettings = settingsStamp();
-  function lookOutside(): void {
-    const version = o.history.outsideVersion();
-    const stamp = settingsStamp();
-    if (stamp !== seenSettings) {
-      seenSettings = stamp;
-      o.events.emit('jobs:changed', { jobs: o.jobs() });
-    }
-    if (version !== seenHistory) {
-      seenHistory = version;
+  // Runs and jobs other processes wrote (a `reprise run` from a terminal, `reprise job add`).
+  const lookOutside = outsideChanges({
+    dataDir: o.dataDir,
+    history: o.history,
+    jobsChanged: () => o.events.emit('jobs:changed', { jobs: o.jobs() }),
+    historyChanged: () => {
       recentRuns = null;
       elsewhere = null;
       o.events.emit('history:changed', { at: o.clock.now() });
       publishTray();
-    }
-  }
+    },
+  });
   const outsideMs = o.outsideCheckMs ?? 1000;
   let outsideTimer: NodeJS.Timeout | null = null;
 

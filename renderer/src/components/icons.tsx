@@ -20,6 +20,9 @@ const paths: Record<string, ReactElement> = {
   disk: <path d="M4 14h16M4 14l2-8h12l2 8v5H4zM16 17h.01" />,
   file: <path d="M6 3h8l4 4v14H6zM14 3v4h4" />,
   settings: <path d="M4 7h9M17 7h3M4 17h3M11 17h9M15 5v4M9 15v4" />,
+  'chevron-right': <path d="M9 6l6 6-6 6" />,
+  'chevron-down': <path d="M6 9l6 6 6-6" />,
+  upload: <path d="M12 16V4M7 9l5-5 5 5M5 20h14" />,
   clock: <path d="M12 7v5l3 2M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z" />,
 };
 

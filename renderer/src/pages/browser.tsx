@@ -68,7 +68,7 @@ function Downloads() {
                 {d.source} → {d.to}
               </span>
               {d.state === 'running' ? (
-                <button className="button small" onClick={() => void call('browse:download-cancel', { id: d.id })}>
+                <button className="button small" onClick={() => void call('ops:cancel', { id: d.id })}>
                   Stop
                 </button>
               ) : (

@@ -316,7 +316,7 @@ function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: It
                 <strong>{progress?.phase === 'verifying' ? 'Verifying…' : progress?.phase === 'copying' ? `${progress.percent} %` : 'Preparing…'}</strong>
                 {progress && progress.bytes > 0 && <span>{formatBytes(progress.bytes)}</span>}
                 {restoreId && (
-                  <button type="button" className="button small" onClick={() => void call('restore:cancel', { restoreId })}>
+                  <button type="button" className="button small" onClick={() => void call('ops:cancel', { id: restoreId })}>
                     <Icon name="stop" size={12} /> Stop
                   </button>
                 )}

@@ -184,7 +184,7 @@ export function AddRemote({ onDone }: { onDone: (saved: string | null) => void }
         </details>
       )}
       {entry.oauth && !sessionId && <p className="help">After you click Save, your browser asks you to sign in to {entry.label} and allow Reprise (through rclone) to access your files.</p>}
-      {sessionId && <AuthorizePanel update={session} onCancel={() => void call('remotes:authorize-cancel', { sessionId })} />}
+      {sessionId && <AuthorizePanel update={session} onCancel={() => void call('ops:cancel', { id: sessionId })} />}
       {error && <ErrorBox error={error} testId="remote-error" />}
       <div className="actions">
         <button type="button" className="button" onClick={() => onDone(null)} disabled={Boolean(sessionId)}>

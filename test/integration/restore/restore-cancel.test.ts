@@ -1,4 +1,4 @@
-// Stopping a restore: Ctrl-C on `reprise restore` and restore:cancel from the window stop rsync
+// Stopping a restore: Ctrl-C on `reprise restore` and ops:cancel (the restore's id) from the window stop rsync
 // (which runs in its own process group, out of reach of the terminal's signal), keep what was
 // restored so far, and leave nothing running; the next restore completes.
 import { spawn } from 'node:child_process';
@@ -70,18 +70,18 @@ describe('stopping a restore', () => {
     expect(processesMentioning(root)).toEqual([]);
   });
 
-  it('restore:cancel stops a restore started from the window; the next restore completes and verifies', async () => {
+  it('ops:cancel stops a restore started from the window; the next restore completes and verifies', async () => {
     const core = createCore({ dataDir: data, host: 'serve', tools: { rclone: 'rclone', rsync: slowRsync } });
     try {
       const to = join(root, 'restored-ui');
       mkdirSync(to);
-      expect(await dispatch(core.handlers, 'restore:cancel', { restoreId: 'nothing-running' })).toEqual({ ok: true, value: { cancelled: false } });
+      expect(await dispatch(core.handlers, 'ops:cancel', { id: 'nothing-running' })).toEqual({ ok: true, value: { cancelled: false } });
       const copying = new Promise<void>((resolve) => {
         const off = core.events.on('restore:progress', (p) => p.restoreId === 'r1' && p.phase === 'copying' && p.bytes > 0 && (off(), resolve()));
       });
       const restore = dispatch(core.handlers, 'restore:run', { name: 'Music', path: ALBUM, to, restoreId: 'r1' });
       await copying;
-      expect(await dispatch(core.handlers, 'restore:cancel', { restoreId: 'r1' })).toEqual({ ok: true, value: { cancelled: true } });
+      expect(await dispatch(core.handlers, 'ops:cancel', { id: 'r1' })).toEqual({ ok: true, value: { cancelled: true } });
       const stopped = await restore;
       expect(stopped).toMatchObject({ ok: false, error: { kind: 'cancelled' } });
       expect(processesMentioning(root)).toEqual([]);

@@ -217,7 +217,7 @@ describe('the run queue', () => {
     core.events.on('runs:finished', (r) => order.push(`finished ${r.jobName} ${r.outcome}`));
 
     expect(await call(core, 'runs:start', { name: 'One' })).toMatchObject({ queued: false });
-    expect(await call(core, 'runs:start', { name: 'Two' })).toEqual({ runId: null, queued: true });
+    expect(await call(core, 'runs:start', { name: 'Two' })).toEqual({ runId: null, queued: true, opId: null });
     const status = await call<{ running: string[]; queued: string[]; concurrency: number }>(core, 'scheduler:status', {});
     expect(status).toMatchObject({ concurrency: 1, running: [expect.any(String)], queued: [expect.any(String)] });
     await new Promise<void>((resolve) => {

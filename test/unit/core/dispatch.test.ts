@@ -30,7 +30,8 @@ describe('dispatch validates every request once, for every transport', () => {
     expect(!r.ok && r.error.message).toMatch(/Source folders: a job needs at least one source folder/);
     // Internal names never reach the user: no command name, no JSON path.
     expect(!r.ok && r.error.message).not.toMatch(/jobs:add|Invalid request|sources:/);
-    expect(await dispatch(handlers, 'runs:cancel', { runId: -1 })).toMatchObject({ ok: false });
+    expect(await dispatch(handlers, 'runs:wait', { runId: -1 })).toMatchObject({ ok: false });
+    expect(await dispatch(handlers, 'ops:cancel', { id: '../x' })).toMatchObject({ ok: false });
     expect(await dispatch(handlers, 'jobs:list', { extra: 1 })).toMatchObject({ ok: false });
     expect(await dispatch(handlers, 'jobs:add', { name: 'x\u0007', sources: ['/a'], destinations: [{ kind: 'copy', target: '/b' }] })).toMatchObject({ ok: false });
     expect(await dispatch(handlers, 'jobs:add', { name: 'x', sources: ['/a'], destinations: [{ kind: 'copy', target: '/b' }], bwlimit: '10 bananas' })).toMatchObject({

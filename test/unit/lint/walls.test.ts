@@ -27,6 +27,11 @@ const probes: ReadonlyArray<readonly [string, string, string]> = [
   ['shared/probe-unclassified.ts', "import left from 'left-pad';\nexport const x = left;\n", 'shared/ loads a package nobody classified'],
   ['electron/core/probe-floating.ts', "export async function save(): Promise<void> {}\nexport function later(): void {\n  save();\n}\n", 'a promise nobody awaits'],
   ['electron/core/probe-switch.ts', "export function n(x: 'a' | 'b'): number {\n  switch (x) {\n    case 'a':\n      return 1;\n  }\n  return 0;\n}\n", 'a switch that misses a member'],
+  ['electron/cli/probe-run-manager.ts', "import { runManager } from '../core/runs/run-manager.js';\nexport const x = runManager;\n", 'the CLI reaches past the contract into the run manager'],
+  ['electron/cli/probe-core.ts', "import type { Core } from '../core/core.js';\nexport type C = Core['scheduler'];\n", 'the CLI holds the whole core (its scheduler), even for a type'],
+  ['electron/desktop/probe-scheduler.ts', "import { schedulerService } from '../core/scheduler/scheduler-service.js';\nexport const x = schedulerService;\n", 'the desktop (tray) reaches the scheduler directly'],
+  ['electron/server/probe-handlers.ts', "import { runsHandlers } from '../core/runs/runs-handlers.js';\nexport const x = runsHandlers;\n", 'the server calls handlers without dispatch'],
+  ['electron/core/probe-door.ts', "import { openCore } from './api/host.js';\nexport const x = openCore;\n", 'the core imports its own door (a cycle)'],
   ['electron/ipc/probe.ts', "import { app } from 'electron';\nexport const x = app;\n", 'a file in a folder ARCHITECTURE.md does not name'],
 ];
 
@@ -45,7 +50,7 @@ describe('the import walls', () => {
       writeFileSync(join(copy, path), text);
     };
     for (const [path, text] of probes) write(path, text);
-    write('electron/cli/fine.ts', "import { Command } from 'commander';\nimport { createCore } from '../core/core.js';\nimport { startServer } from '../server/ws-server.js';\nimport type { Job } from '../../shared/model.js';\nexport const x = [Command, createCore, startServer];\nexport type J = Job;\n");
+    write('electron/cli/fine.ts', "import { Command } from 'commander';\nimport { openCore } from '../core/api/host.js';\nimport { localClient } from '../core/api/local-client.js';\nimport { startServer } from '../server/ws-server.js';\nimport type { Job } from '../../shared/model.js';\nexport const x = [Command, openCore, localClient, startServer];\nexport type J = Job;\n");
 
     const results = await new ESLint({ cwd: copy }).lintFiles(['electron/**/*.ts', 'renderer/**/*.ts', 'shared/**/*.ts']);
     const walls = new Set(['layers/imports', '@typescript-eslint/no-floating-promises', '@typescript-eslint/switch-exhaustiveness-check']);

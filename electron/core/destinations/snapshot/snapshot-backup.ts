@@ -114,10 +114,13 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     // database copied apart) would land in the snapshot anyway: name those to rsync as excludes.
     const topLevel: Set<string>[] = sources.map(() => new Set());
     const walkProblems: string[] = [];
+    // Entries the point lacks (unreadable at the source), by record path: History's failed files.
+    const walkLacks = new Map<string, string>();
     const links = run.base ? new LinkSample(run.base.totals.files) : null;
     ctx.progress({ step: 1, steps: 2, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last snapshot…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
     const built = await run.build(walkSourceBatches({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
       onEntry: (e) => {
+        if (e.lack) walkLacks.set(e.path, e.lack);
         if (e.type === 'f' && !e.sqlite && !e.hardlink) links?.offer(e.path);
         if (e.sqlite) return undefined;
         if (e.rel !== '' && !e.rel.includes('/')) topLevel[e.source]!.add(bytesOf(e.rel).toString('latin1'));
@@ -125,6 +128,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
+        if (item.entry?.lack) walkLacks.set(item.entry.path, item.entry.lack);
         links?.changed(e.path);
         if (e.type === 'd') return;
         ctx.change({ action: item.change === 'same' ? 'changed' : item.change, path: textOf(e.path), size: item.entry?.type === 'f' ? item.entry.size : null });
@@ -165,6 +169,8 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     await mkdir(staging);
 
     const lack = new Map<string, string>();
+    // Files rsync could not read (its "failed: Permission denied" lines), apart from those that vanished.
+    const unreadable = new Map<string, string>();
     const warnings: string[] = [];
     let vanished = 0;
     let transferredFiles = 0;
@@ -211,6 +217,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
             const rel = Buffer.from(abs.slice(real.length + 1), 'utf8').toString('latin1');
             lack.set(`${src.base}/${rel}`, v ? 'vanished while the snapshot was taken' : `rsync could not read it: ${u![2]}`);
             if (v) vanished++;
+            else unreadable.set(`${src.base}/${rel}`, `rsync could not read it: ${u![2]}`);
           } else if (line.startsWith('rsync') || line.startsWith('file has')) {
             if (warnings.length < 100) warnings.push(line);
           }
@@ -246,6 +253,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
         await utimes(target, t, t);
       } catch (e) {
         lack.set(recPath, `the database copy could not be placed: ${(e as Error).message}`);
+        unreadable.set(recPath, `the database copy could not be placed: ${(e as Error).message}`);
       }
     }
 
@@ -270,7 +278,8 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     await pruneSnapshotPoints(ctx, dest);
     const lackingCount = summary.lacking.count;
     const firstError = outcome === 'ok' ? null : lackingCount > 0 ? `${lackingCount} file${lackingCount === 1 ? '' : 's'} could not be backed up: ${summary.lacking.sample[0] ?? ''}` : 'Some files vanished while the snapshot was taken.';
-    return { outcome: outcome === 'ok' ? 'success' : 'partial', bytes: transferredBytes, files: transferredFiles, errors: outcome === 'ok' ? 0 : Math.max(1, lackingCount), firstError };
+    const failedFiles = [...new Map([...walkLacks, ...unreadable])].map(([path, error]) => ({ path: textOf(path), error }));
+    return { failedFiles, outcome: outcome === 'ok' ? 'success' : 'partial', bytes: transferredBytes, files: transferredFiles, errors: outcome === 'ok' ? 0 : Math.max(1, lackingCount), firstError };
   } finally {
     for (const s of lists) s.destroy();
     await rm(work, { recursive: true, force: true });
