@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: Reprise on a large library against the raw tools on the same tree, in one run.
 // Mirror (local target) against raw `rclone sync`, snapshot against raw `rsync -a --link-dest`, for a
-// first run, a no-change run and a run after 1 % of the files changed; the core's peak RSS per phase.
+// first run, a no-change run and a run after 1 % of the files changed; the core's peak RSS per phase;
+// then how long Restore takes to list the newest point's artists (restore:browse, from the record).
 // Prints ratios; nothing here is a test.
 //   node scripts/bench-scale.js [--files 300000] [--size 1024] [--kinds mirror,snapshot] [--dir /dev/shm]
 //                              [--s3-files 3000] [--keep]
@@ -78,7 +79,8 @@ function raw(cmd, args) {
 }
 
 let peakRss = 0;
-const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+// rss() alone: memoryUsage() also gathers heap statistics, a cost the raw tools (run synchronously) never pay.
+const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
 const sampler = setInterval(sample, 20);
 
 /** s3rver behind a counting proxy, and an rclone config naming it `s3`. */
@@ -118,6 +120,20 @@ async function runJob(name) {
   return { s: secs(t), rss: peakRss };
 }
 
+/** Restore's first screen: the artists of the newest point, read from its record (restore:browse). */
+async function browse(kind) {
+  global.gc?.();
+  peakRss = process.memoryUsage().rss;
+  const t = process.hrtime.bigint();
+  const r = await core.handlers['restore:browse']({ name: kind, at: 'latest' });
+  const s = secs(t);
+  sample();
+  if (!r.ok) throw new Error(`${kind}: restore:browse: ${r.error.message}`);
+  const artists = r.value.sources.reduce((n, x) => n + x.artists.length, 0);
+  rows.push({ kind, phase: 'browse', reprise: s, artists, rss: peakRss });
+  say(`${kind.padEnd(8)} browse     first artist list ${s.toFixed(2).padStart(7)} s  (${artists} artists)  peak RSS ${(peakRss / 1e6).toFixed(0)} MB`);
+}
+
 const rows = [];
 const row = (kind, phase, rep, rawS, rawLabel) => {
   rows.push({ kind, phase, reprise: rep.s, raw: rawS, ratio: rep.s / rawS, rss: rep.rss });
@@ -141,6 +157,7 @@ for (const kind of kinds) {
     changeOnePercent();
     const c = rawRun(2);
     row(kind, '1% changed', await runJob(kind), c, 'rclone sync');
+    await browse(kind);
   } else {
     let n = 0;
     const rawRun = () => {
@@ -155,6 +172,7 @@ for (const kind of kinds) {
     changeOnePercent();
     const c = rawRun();
     row(kind, '1% changed', await runJob(kind), c, 'rsync --link-dest');
+    await browse(kind);
   }
   rmSync(rawTarget, { recursive: true, force: true });
 }
