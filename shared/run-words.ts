@@ -56,7 +56,7 @@ export function plainError(text: string): string {
 
 function parseObject(line: string): Record<string, unknown> | null {
   try {
-    const v = JSON.parse(line) as unknown;
+    const v: unknown = JSON.parse(line);
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   } catch {
     return null;

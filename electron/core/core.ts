@@ -24,7 +24,7 @@ import { opsHandlers } from './ops/ops-handlers.js';
 import { ChildRunner } from './process/child.js';
 import { sweepScratch } from './process/scratch.js';
 import { type RcloneSetup, rcloneSetup } from './rclone/rclone-env.js';
-import { redact } from './redact.js';
+import { Redactor } from './redact.js';
 import { type RemotesArea, remotesArea } from './remotes/remotes-area.js';
 import { restoreService } from './restore/restore-service.js';
 import { type RunManager, runManager } from './runs/run-manager.js';
@@ -103,6 +103,10 @@ export function createCore(options: CoreOptions): Core {
   const children = options.children ?? new ChildRunner();
   // A config password given rclone's own way (RCLONE_CONFIG_PASS) until one is unlocked in the window.
   const givenPassword = process.env.RCLONE_CONFIG_PASS || undefined;
+  // Every secret the core learns (typed passwords, tokens, the config password) is hidden from
+  // run logs, history, the audit log and every failure a handler answers with.
+  const redactor = new Redactor();
+  redactor.add(givenPassword);
   const chosenConfig = () => options.rcloneConfig ?? process.env.RCLONE_CONFIG ?? settings.read().rcloneConfig ?? null;
   // The remotes area reads the plain setup; everyone else also gets the unlocked config password.
   const remotes = remotesArea({
@@ -111,6 +115,7 @@ export function createCore(options: CoreOptions): Core {
     configSource: () => (options.rcloneConfig ?? process.env.RCLONE_CONFIG ? 'override' : settings.read().rcloneConfig ? 'settings' : 'default'),
     saveConfigChoice: (path) => updateSettings(settings, (s) => ({ ...s, rcloneConfig: path })),
     events,
+    redactor,
     jobsUsing: (remote) => jobs.list().filter((j) => j.destinations.some((d) => remoteOf(d.target) === remote)).map((j) => j.name),
     ...(options.remotes ? { overrides: options.remotes } : {}),
   });
@@ -132,7 +137,7 @@ export function createCore(options: CoreOptions): Core {
   // One lock database per data dir, for every process: job locks, children left by runs, and the
   // leases of restore points being restored from (so no process prunes them).
   const locks = new JobLocks(join(dataDir, 'locks.sqlite'));
-  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, children, pointsInUse: (target) => locks.pointsInUse(target), rclone, runners, now, redact });
+  const runs = runManager({ history, events, logDir: join(dataDir, 'logs'), tools, children, pointsInUse: (target) => locks.pointsInUse(target), rclone, runners, now, redact: (line) => redactor.text(line) });
   const scheduler = schedulerService({
     dataDir,
     locks,
@@ -166,12 +171,12 @@ export function createCore(options: CoreOptions): Core {
   const detect = () => (toolInfo ??= Promise.all([detectTool(children, 'rclone', tools.rclone), detectTool(children, 'rsync', tools.rsync)]));
 
   // The handlers live beside their areas, one file per noun; this only wires them.
-  const audit = auditLog(history.raw(), now, actorOf(options.host), redact);
+  const audit = auditLog(history.raw(), now, actorOf(options.host), (text) => redactor.text(text));
   auditRuns(events, audit, () => jobs.list());
   const uploads = uploadStaging();
   const files = fileOps({ rclone, jobs: () => jobs.list(), audit, uploads, progress: (p) => events.emit('files:progress', p) });
   const restore = restoreService({ jobs, rclone, tools, children, holdPoint: (target, pointId) => locks.holdPoint(target, pointId), events, now });
-  const handlers: Handlers = auditConfigChanges(
+  const audited: Handlers = auditConfigChanges(
     {
       ...appHandlers({ dataDir, host: options.host, events, tools: detect, notices, ...(options.startAtLogin ? { startAtLogin: options.startAtLogin } : {}), publish: () => scheduler.tick() }),
       ...jobsHandlers({ jobs, runs, history, scheduler, events, rclone }),
@@ -188,6 +193,8 @@ export function createCore(options: CoreOptions): Core {
     audit,
     events,
   );
+  // No failure a handler answers with carries a secret the core knows.
+  const handlers = redactor.handlers(audited);
 
   // Hosts that stay up bring back the mounts marked "at start" (and clean stale ones).
   if (options.host !== 'cli' && existsSync(join(dataDir, 'mounts.json'))) {

@@ -2,8 +2,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 
 let cached: string | undefined;
+
+// The two fields read of a package.json; another project's package.json may have neither.
+const packageSchema = z.looseObject({ name: z.string().optional(), version: z.string().optional() });
+
+function packageOf(file: string): z.infer<typeof packageSchema> | null {
+  const r = packageSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  return r.success ? r.data : null;
+}
 
 /** The version in Reprise's package.json. */
 export function repriseVersion(): string {
@@ -12,8 +21,8 @@ export function repriseVersion(): string {
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, 'package.json');
     if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'reprise' && pkg.version) return (cached = pkg.version);
+      const pkg = packageOf(candidate);
+      if (pkg?.name === 'reprise' && pkg.version) return (cached = pkg.version);
     }
     dir = dirname(dir);
   }
@@ -26,8 +35,7 @@ export function appRoot(): string {
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, 'package.json');
     if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string };
-      if (pkg.name === 'reprise') return dir;
+      if (packageOf(candidate)?.name === 'reprise') return dir;
     }
     dir = dirname(dir);
   }

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redactor } from '../../electron/core/remotes/redact.js';
+import { Redactor } from '../../electron/core/redact.js';
 import { RcloneRunner } from '../../electron/core/remotes/rclone-runner.js';
 import { ChildRunner } from '../../electron/core/process/child.js';
 import { RemoteConfig } from '../../electron/core/remotes/config-file.js';

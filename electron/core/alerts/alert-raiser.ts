@@ -3,12 +3,16 @@
 // in alerts-state.json across restarts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { AlertSettings, AppNotification } from '../../../shared/alerts.js';
 import type { Job } from '../../../shared/model.js';
 import type { EventBus } from '../events.js';
 import type { History } from '../history/history.js';
 import { staleBackupNotifications } from './notification-policy.js';
 import { sendWebhook } from './webhook.js';
+
+/** alerts-state.json: job id → when it was last alerted as stale (ms). */
+const alertedSchema = z.record(z.string(), z.number());
 
 /** How many recent runs of a job are looked through for its last good one. */
 const RECENT_PER_JOB = 30;
@@ -28,9 +32,10 @@ export interface AlertRaiserOptions {
 /** raise() for one notification, checkStale() for the stale-backup look. */
 export function alertRaiser(o: AlertRaiserOptions): { raise(n: AppNotification): void; checkStale(): void } {
   const alertFile = join(o.dataDir, 'alerts-state.json');
+  // When each job was last alerted as stale; a missing or damaged file means "never".
   const readAlerted = (): Record<string, number> => {
     try {
-      return JSON.parse(readFileSync(alertFile, 'utf8')) as Record<string, number>;
+      return alertedSchema.parse(JSON.parse(readFileSync(alertFile, 'utf8')));
     } catch {
       return {};
     }

@@ -4,7 +4,6 @@
 import { type Handlers, isCommandName, requestSchemas } from '../../../shared/contract.js';
 import { type Audience, describeRequestProblems, plainIssueText } from '../../../shared/request-problems.js';
 import { type Result, ReproError, fail } from '../../../shared/result.js';
-import { redact } from '../redact.js';
 import { type TestSeams, isTestSeamName, testSeamSchemas } from './test-seams.js';
 
 export interface DispatchOptions {
@@ -30,7 +29,7 @@ export async function dispatch(handlers: Handlers, name: unknown, request: unkno
   } catch (e) {
     if (e instanceof ReproError) return { ok: false, error: e.appError };
     const message = e instanceof Error ? e.message : String(e);
-    return fail('internal', `Something went wrong: ${redact(message)}`, { hint: 'Try again; if it keeps happening, the log of `reprise serve` (or the app) says more.' });
+    return fail('internal', `Something went wrong: ${message}`, { hint: 'Try again; if it keeps happening, the log of `reprise serve` (or the app) says more.' });
   }
 }
 
@@ -40,6 +39,6 @@ async function seam(seams: TestSeams, name: keyof TestSeams, request: unknown): 
   try {
     return await seams[name](parsed.data);
   } catch (e) {
-    return fail('internal', `Something went wrong: ${redact(e instanceof Error ? e.message : String(e))}`);
+    return fail('internal', `Something went wrong: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

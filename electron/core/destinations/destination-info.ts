@@ -5,6 +5,7 @@ import type { DestinationInfo } from '../../../shared/model.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import { isLocalTarget } from '../scheduler/destination-presence.js';
 import { execFor } from './rclone-flags.js';
+import { type BackendFeatures, RcloneOutputError, parseBackendFeatures } from '../rclone/rclone-output.js';
 import { remoteOf, remoteTarget } from '../../../shared/remotes/remote-path.js';
 
 /** Asks rclone what the destination's backend supports. */
@@ -16,15 +17,14 @@ export async function destinationInfo(target: string, rclone: RcloneSetup): Prom
   const remote = remoteTarget(name);
   const r = await exec({ args: ['backend', 'features', '--', remote] });
   if (r.exitCode !== 0) return { target, comparison: 'unknown', note: `Could not ask ${remote} what it supports: ${r.stderrTail.at(-1) ?? `rclone exit ${r.exitCode}`}` };
-  let f: { Precision?: number; Hashes?: string[] };
+  let f: BackendFeatures;
   try {
-    f = JSON.parse(r.stdout) as typeof f;
-  } catch {
-    return { target, comparison: 'unknown', note: null };
+    f = parseBackendFeatures(r.stdout);
+  } catch (e) {
+    return { target, comparison: 'unknown', note: e instanceof RcloneOutputError ? e.message : null };
   }
-  // rclone marks "no modification times" with a precision of 100 years.
-  const modtimes = typeof f.Precision === 'number' && f.Precision < 3.6e12;
-  const hashes = (f.Hashes ?? []).length > 0;
+  const modtimes = f.modtimes;
+  const hashes = f.hashes.length > 0;
   if (modtimes && hashes) return { target, comparison: 'modtime-and-hash', note: null };
   if (modtimes) return { target, comparison: 'modtime', note: null };
   if (hashes) return { target, comparison: 'hash', note: null };

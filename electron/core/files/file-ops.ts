@@ -13,6 +13,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { execFor } from '../destinations/rclone-flags.js';
 import { jsonObjectOf, parseRcloneLine } from '../progress/rclone-json.js';
 import { networkReason } from '../rclone/plain-reason.js';
+import { parseLsjson, parseLsjsonStat, parseSize } from '../rclone/rclone-output.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import { runRcloneTransfer } from '../rclone/rclone-transfer.js';
 import { managedDestination, managedProblem } from './managed-paths.js';
@@ -75,12 +76,8 @@ export function fileOps(deps: FileOpsDeps) {
     const r = await execFor(deps.rclone())({ args: ['lsjson', '--stat', '--no-mimetype', '--', target], stallAfterMs: 0, ...(signal ? { signal } : {}) });
     if (r.exitCode === 3 || r.exitCode === 4) return { exists: false, isDir: false, size: 0 };
     if (r.exitCode !== 0) raise('exit-code', `${target} cannot be reached: ${networkReason(parseTarget(target).type === 'remote' ? (parseTarget(target) as { remote: string }).remote : null, r.stderrTail.join('\n')) ?? r.stderrTail.at(-1) ?? `rclone exit ${r.exitCode}`}`);
-    try {
-      const item = JSON.parse(r.stdout) as { IsDir?: boolean; Size?: number };
-      return { exists: true, isDir: item.IsDir === true, size: Math.max(0, item.Size ?? 0) };
-    } catch {
-      return { exists: false, isDir: false, size: 0 };
-    }
+    const item = parseLsjsonStat(r.stdout);
+    return { exists: true, isDir: item.IsDir, size: Math.max(0, item.Size) };
   }
 
   async function transfer(op: string, args: readonly string[], source: string | null, destination: string | null, o: ChangeOptions, known?: { count: number; bytes: number }): Promise<FileOpResult> {
@@ -144,9 +141,8 @@ export function fileOps(deps: FileOpsDeps) {
       const r = await execFor(deps.rclone())({ args: ['lsjson', '--no-mimetype', '--', target], stallAfterMs: 0 });
       if (r.exitCode === 3) raise('not-found', `${target} does not exist.`);
       if (r.exitCode !== 0) raise('exit-code', `${target} cannot be listed: ${r.stderrTail.at(-1) ?? `rclone exit ${r.exitCode}`}`);
-      const items = JSON.parse(r.stdout || '[]') as Array<{ Path: string; Name: string; Size: number; ModTime?: string; IsDir: boolean }>;
-      return items
-        .map((i) => ({ name: i.Name, path: i.Path, isDir: i.IsDir, size: i.IsDir ? -1 : i.Size, modTime: i.ModTime ?? null }))
+      return parseLsjson(r.stdout)
+        .map((i) => ({ name: i.Name, path: i.Path, isDir: i.IsDir, size: i.IsDir ? -1 : i.Size, modTime: i.ModTime }))
         .sort((a, b) => (a.isDir === b.isDir ? a.name.localeCompare(b.name) : a.isDir ? -1 : 1));
     },
 
@@ -156,7 +152,7 @@ export function fileOps(deps: FileOpsDeps) {
       const r = await execFor(deps.rclone())({ args: ['size', '--json', '--', target], stallAfterMs: 0 });
       if (r.exitCode === 3) raise('not-found', `${target} does not exist.`);
       if (r.exitCode !== 0) raise('exit-code', `${target} cannot be sized: ${r.stderrTail.at(-1) ?? `rclone exit ${r.exitCode}`}`);
-      const j = JSON.parse(r.stdout) as { count: number; bytes: number };
+      const j = parseSize(r.stdout);
       return { count: j.count, bytes: j.bytes };
     },
 
@@ -203,7 +199,7 @@ export function fileOps(deps: FileOpsDeps) {
         // purge has no per-file lines in a dry run: `delete` lists every file, then `purge` removes the folders.
         if (o.dryRun) return transfer('delete', ['delete', '--', target], null, target, o);
         const r = await execFor(deps.rclone())({ args: ['size', '--json', '--', target], stallAfterMs: 0 });
-        const sized = r.exitCode === 0 ? (JSON.parse(r.stdout) as { count: number; bytes: number }) : { count: 0, bytes: 0 };
+        const sized = r.exitCode === 0 ? parseSize(r.stdout) : { count: 0, bytes: 0 };
         return transfer('delete', ['purge', '--', target], null, target, o, sized);
       }
       return transfer('delete', ['deletefile', '--', target], null, target, o);

@@ -6,6 +6,7 @@
 import type { TrashKind } from '../../../shared/files.js';
 import { parseTarget, remoteOf } from '../../../shared/remotes/remote-path.js';
 import { type RcloneSetup, runRclone } from '../rclone/rclone-env.js';
+import { parseConfigDump } from '../rclone/rclone-output.js';
 
 type Section = Readonly<Record<string, string>>;
 
@@ -51,7 +52,7 @@ export async function remoteTrash(setup: RcloneSetup, target: string): Promise<T
   const r = await runRclone(setup, { args: ['config', 'dump'], keepStdout: true });
   if (r.exitCode !== 0) return 'permanent';
   try {
-    return trashOf(target, JSON.parse(r.stdout) as Record<string, Section>);
+    return trashOf(target, parseConfigDump(r.stdout));
   } catch {
     return 'permanent';
   }

@@ -2,6 +2,7 @@
 // "mount at start" come back after a restart.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { z } from 'zod';
 
 import type { VfsCacheMode } from '../../../shared/remotes/types.js';
 
@@ -19,18 +20,14 @@ export interface MountSpec {
   readonly persist: boolean;
 }
 
-const CACHE_MODES: readonly VfsCacheMode[] = ['off', 'minimal', 'writes', 'full'];
-
-// True for a value that is one of rclone's VFS cache modes.
-export function isVfsCacheMode(value: unknown): value is VfsCacheMode {
-  return typeof value === 'string' && (CACHE_MODES as readonly string[]).includes(value);
-}
-
-function isSpec(value: unknown): value is MountSpec {
-  if (!value || typeof value !== 'object') return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.fs === 'string' && typeof v.mountPoint === 'string' && typeof v.readOnly === 'boolean' && typeof v.persist === 'boolean' && isVfsCacheMode(v.cacheMode);
-}
+// One entry of mounts.json; the type above is what it reads as.
+const mountSpecSchema = z.object({
+  fs: z.string(),
+  mountPoint: z.string(),
+  readOnly: z.boolean(),
+  cacheMode: z.enum(['off', 'minimal', 'writes', 'full'] satisfies readonly VfsCacheMode[]),
+  persist: z.boolean(),
+}) satisfies z.ZodType<MountSpec>;
 
 // Reads and writes the mounts file; a missing or damaged file reads as an empty list.
 export class MountStore {
@@ -39,8 +36,12 @@ export class MountStore {
   // Every saved mount; entries that fail validation are dropped rather than trusted.
   async load(): Promise<MountSpec[]> {
     try {
-      const parsed = JSON.parse(await readFile(this.file, 'utf8')) as unknown;
-      return Array.isArray(parsed) ? parsed.filter(isSpec) : [];
+      const parsed: unknown = JSON.parse(await readFile(this.file, 'utf8'));
+      if (!Array.isArray(parsed)) return [];
+      return parsed.flatMap((entry) => {
+        const r = mountSpecSchema.safeParse(entry);
+        return r.success ? [r.data] : [];
+      });
     } catch {
       return [];
     }

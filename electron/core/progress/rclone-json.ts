@@ -1,5 +1,6 @@
 // Pure parser for rclone's `--use-json-log` stderr lines. Reads fields, never the human `msg` text
 // of stats; tolerates plain-text lines (the final fatal summary is plain text even in JSON mode).
+import { statsSchema } from '../rclone/rclone-output.js';
 
 export interface RcloneStats {
   readonly bytes: number;
@@ -29,8 +30,6 @@ export type RcloneLine =
 
 export type FileAction = 'copied-new' | 'copied-replaced' | 'updated' | 'deleted' | 'moved' | 'skipped-copy' | 'skipped-delete' | 'other';
 
-const num = (v: unknown, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
-
 function fileAction(msg: string, skipped: unknown): FileAction | null {
   if (skipped === 'copy') return 'skipped-copy';
   if (skipped === 'delete') return 'skipped-delete';
@@ -43,27 +42,27 @@ function fileAction(msg: string, skipped: unknown): FileAction | null {
   return null;
 }
 
-/** Reads the stats object rclone logs every --stats interval. */
-export function parseStats(raw: Record<string, unknown>): RcloneStats {
-  const transferring = Array.isArray(raw.transferring) ? raw.transferring : [];
+/** Reads the stats object rclone logs every --stats interval; null when it is not the shape rclone 1.60+ logs. */
+export function parseStats(raw: unknown): RcloneStats | null {
+  const r = statsSchema.safeParse(raw);
+  if (!r.success) return null;
+  const s = r.data;
   return {
-    bytes: num(raw.bytes),
-    totalBytes: num(raw.totalBytes),
-    transfers: num(raw.transfers),
-    totalTransfers: num(raw.totalTransfers),
-    checks: num(raw.checks),
-    totalChecks: num(raw.totalChecks),
-    deletes: num(raw.deletes),
-    renames: num(raw.renames),
-    errors: num(raw.errors),
-    fatalError: raw.fatalError === true,
-    speed: num(raw.speed),
-    eta: typeof raw.eta === 'number' ? raw.eta : null,
-    elapsedTime: num(raw.elapsedTime),
-    lastError: typeof raw.lastError === 'string' ? raw.lastError : null,
-    transferring: transferring
-      .filter((t): t is Record<string, unknown> => typeof t === 'object' && t !== null)
-      .map((t) => ({ name: String(t.name ?? ''), percentage: num(t.percentage), size: num(t.size), bytes: num(t.bytes) })),
+    bytes: s.bytes,
+    totalBytes: s.totalBytes,
+    transfers: s.transfers,
+    totalTransfers: s.totalTransfers,
+    checks: s.checks,
+    totalChecks: s.totalChecks,
+    deletes: s.deletes,
+    renames: s.renames,
+    errors: s.errors,
+    fatalError: s.fatalError,
+    speed: s.speed,
+    eta: s.eta,
+    elapsedTime: s.elapsedTime,
+    lastError: s.lastError ?? null,
+    transferring: s.transferring.map((t) => ({ name: t.name, percentage: t.percentage, size: t.size, bytes: t.bytes })),
   };
 }
 
@@ -71,17 +70,16 @@ export function parseStats(raw: Record<string, unknown>): RcloneStats {
 export function parseRcloneLine(line: string): RcloneLine {
   const trimmed = line.trim();
   if (!trimmed.startsWith('{')) return { type: 'text', text: trimmed };
-  let obj: Record<string, unknown>;
-  try {
-    obj = JSON.parse(trimmed) as Record<string, unknown>;
-  } catch {
-    return { type: 'text', text: trimmed };
-  }
-  if (typeof obj !== 'object' || obj === null) return { type: 'text', text: trimmed };
+  const obj = jsonObjectOf(trimmed);
+  if (obj === null) return { type: 'text', text: trimmed };
   const level = typeof obj.level === 'string' ? obj.level : 'info';
   const msg = typeof obj.msg === 'string' ? obj.msg : '';
   const object = typeof obj.object === 'string' ? obj.object : null;
-  if (obj.stats && typeof obj.stats === 'object') return { type: 'stats', stats: parseStats(obj.stats as Record<string, unknown>) };
+  if (obj.stats && typeof obj.stats === 'object') {
+    const stats = parseStats(obj.stats);
+    // Stats of a shape Reprise cannot read are not guessed at: the line is kept as a log line.
+    return stats ? { type: 'stats', stats } : { type: 'log', level, message: 'rclone logged stats Reprise cannot read' };
+  }
   if (level === 'error' || level === 'critical') return { type: 'error', object, message: msg.trim() };
   if (object !== null) {
     const action = fileAction(msg, obj.skipped);
@@ -95,8 +93,8 @@ export function parseRcloneLine(line: string): RcloneLine {
 /** A line of rclone's JSON output as an object, or null for plain text and anything not an object. */
 export function jsonObjectOf(line: string): Record<string, unknown> | null {
   try {
-    const v = JSON.parse(line) as unknown;
-    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
+    const v: unknown = JSON.parse(line);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   } catch {
     return null;
   }

@@ -3,6 +3,7 @@
 // when such a message is needed. Secrets in the dump never leave this function.
 import { connect } from 'node:net';
 import { type RcloneSetup, runRclone } from './rclone-env.js';
+import { type ConfigDump, parseConfigDump } from './rclone-output.js';
 import { remoteOf } from '../../../shared/remotes/remote-path.js';
 
 type Section = Readonly<Record<string, string>>;
@@ -30,10 +31,11 @@ export async function remoteAddress(setup: RcloneSetup, remote: string, signal?:
     ...(signal ? { signal } : {}),
   });
   if (r.exitCode !== 0) return null;
-  let dump: Record<string, Section>;
+  let dump: ConfigDump;
   try {
-    dump = JSON.parse(r.stdout) as Record<string, Section>;
+    dump = parseConfigDump(r.stdout);
   } catch {
+    // Only a message is at stake: without the dump it names no server.
     return null;
   }
   let name = remote;

@@ -7,9 +7,10 @@ import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { RemoteError } from './errors.js';
 import { assertBackendType, assertOption, assertRemoteName } from './names.js';
-import { SECRET_MASK, isSecretKey } from './redact.js';
+import { SECRET_MASK, isSecretKey } from '../redact.js';
 import { errorFromStderr, type RcloneRunner } from './rclone-runner.js';
 import { RcdClient } from './rcd.js';
+import { configStepSchema, parseConfigDump, parseConfigProviders, parseLsjson } from '../rclone/rclone-output.js';
 import type { RcloneOption, RcloneProvider } from '../../../shared/remotes/provider-types.js';
 import { checkRemoteOptions } from '../../../shared/remotes/option-check.js';
 import type { ConnectionTest, RemoteDetail, RemoteSummary } from '../../../shared/remotes/types.js';
@@ -66,7 +67,7 @@ export class RemoteConfig {
 
   // Every provider (backend) of the installed rclone, as `rclone config providers` prints them.
   providers(): Promise<readonly RcloneProvider[]> {
-    this.providersCache ??= this.runner.runOk(['config', 'providers']).then((r) => JSON.parse(r.stdout) as RcloneProvider[]);
+    this.providersCache ??= this.runner.runOk(['config', 'providers']).then((r) => parseConfigProviders(r.stdout));
     this.providersCache.catch(() => {
       this.providersCache = undefined;
     });
@@ -164,7 +165,7 @@ export class RemoteConfig {
         if (error.kind === 'not-found') return { ok: true, entries: 0 };
         return { ok: false, kind: error.kind, reason: error.message, ...(error.stderrTail ? { details: error.stderrTail } : {}) };
       }
-      const entries = (JSON.parse(result.stdout || '[]') as unknown[]).length;
+      const entries = parseLsjson(result.stdout).length;
       return { ok: true, entries };
     } catch (error) {
       if (error instanceof RemoteError) {
@@ -179,7 +180,7 @@ export class RemoteConfig {
   private async dumpRaw(): Promise<Record<string, Record<string, string>>> {
     const result = await this.runner.run(['config', 'dump']);
     if (result.exitCode !== 0) throw errorFromStderr(result.stderr, result.exitCode);
-    const dump = JSON.parse(result.stdout || '{}') as Record<string, Record<string, string>>;
+    const dump = parseConfigDump(result.stdout);
     for (const options of Object.values(dump)) {
       for (const [k, v] of Object.entries(options)) if (isSecretKey(k)) this.runner.redactor.add(v);
     }
@@ -265,8 +266,9 @@ export function parseConfigStep(stdout: string): ConfigStep {
 
 // Reads the state machine's answer (`{State, Option, Error}`), from the CLI or the rc API.
 export function configStepFrom(value: unknown): ConfigStep {
-  if (typeof value !== 'object' || value === null) throw new RemoteError('protocol', 'rclone answered the config step with something unexpected.');
-  const parsed = value as { State?: string; Option?: RcloneOption | null; Error?: string };
+  const step = configStepSchema.safeParse(value);
+  if (!step.success) throw new RemoteError('protocol', 'rclone answered the config step with something unexpected.');
+  const parsed = step.data;
   if (!parsed.Option || !parsed.State) {
     if (parsed.Error) throw new RemoteError('rclone-failed', parsed.Error);
     return { kind: 'done' };

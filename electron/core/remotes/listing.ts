@@ -2,6 +2,7 @@
 // 50,000 entries arrives in batches without holding rclone's whole output as one string.
 import { RemoteError } from './errors.js';
 import { errorFromStderr, type RcloneRunner } from './rclone-runner.js';
+import { RcloneOutputError, parseLsjsonLine } from '../rclone/rclone-output.js';
 
 /** One listing entry, trimmed to what the browser shows. */
 export interface ListEntry {
@@ -22,12 +23,9 @@ export interface StreamListOptions {
 }
 
 // Parses one line of lsjson output into an entry; undefined for the "[" and "]" lines.
-export function parseLsjsonLine(line: string): ListEntry | undefined {
-  let text = line.trim();
-  if (text === '' || text === '[' || text === ']') return undefined;
-  if (text.endsWith(',')) text = text.slice(0, -1);
-  const item = JSON.parse(text) as { Name: string; IsDir: boolean; Size: number; ModTime: string };
-  return { name: item.Name, isDir: item.IsDir, size: item.IsDir ? -1 : item.Size, modTime: item.ModTime };
+export function parseListLine(line: string): ListEntry | undefined {
+  const item = parseLsjsonLine(line);
+  return item && { name: item.Name, isDir: item.IsDir, size: item.IsDir ? -1 : item.Size, modTime: item.ModTime };
 }
 
 // Lists `target` (a "remote:path" string) in batches; resolves with the total count.
@@ -44,7 +42,7 @@ export async function streamList(runner: RcloneRunner, target: string, options: 
     onLine: (line, stream) => {
       if (stream !== 'stdout' || parseError) return;
       try {
-        const entry = parseLsjsonLine(line);
+        const entry = parseListLine(line);
         if (!entry) return;
         batch.push(entry);
         count += 1;
@@ -60,7 +58,7 @@ export async function streamList(runner: RcloneRunner, target: string, options: 
   if (result.cancelled) throw new RemoteError('cancelled', 'Listing cancelled.');
   runner.throwIfNotRun(result);
   if (result.exitCode !== 0) throw errorFromStderr(runner.redactor.text(result.stderr), result.exitCode ?? -1);
-  if (parseError) throw new RemoteError('protocol', 'rclone printed a listing line that is not JSON.');
+  if (parseError) throw new RemoteError('protocol', parseError instanceof RcloneOutputError ? parseError.message : 'rclone printed a listing line Reprise cannot read.');
   if (batch.length > 0) options.onBatch(batch);
   return count;
 }

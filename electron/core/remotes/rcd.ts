@@ -5,35 +5,9 @@ import { randomBytes } from 'node:crypto';
 import type { RunningChild } from '../process/child.js';
 import { RemoteError } from './errors.js';
 import type { RcloneRunner } from './rclone-runner.js';
+import { type LsjsonItem, type RcloneAbout, type RcloneSize, aboutSchema, checked, rcErrorMessage, rcListItems, sizeSchema } from '../rclone/rclone-output.js';
 
 const LISTENING = /Serving remote control on (http:\/\/127\.0\.0\.1:\d+\/)/;
-
-/** One entry of `operations/list` (same fields as `rclone lsjson`). */
-export interface RcListItem {
-  readonly Path: string;
-  readonly Name: string;
-  readonly Size: number;
-  readonly MimeType?: string;
-  readonly ModTime: string;
-  readonly IsDir: boolean;
-}
-
-/** `operations/about`: quota fields the provider reports (absent when unknown). */
-export interface RcAbout {
-  readonly total?: number;
-  readonly used?: number;
-  readonly free?: number;
-  readonly trashed?: number;
-  readonly other?: number;
-  readonly objects?: number;
-}
-
-/** `operations/size`. */
-export interface RcSize {
-  readonly count: number;
-  readonly bytes: number;
-  readonly sizeless?: number;
-}
 
 // Parses the address out of rcd's "Serving remote control on …" log line.
 export function parseListeningLine(text: string): string | undefined {
@@ -102,7 +76,7 @@ export class RcdClient {
   }
 
   // Calls one rc method with JSON parameters; errors come back redacted with a plain reason.
-  async call<T = unknown>(method: string, params: Record<string, unknown> = {}, options: { signal?: AbortSignal } = {}): Promise<T> {
+  async call(method: string, params: Record<string, unknown> = {}, options: { signal?: AbortSignal } = {}): Promise<unknown> {
     const base = this.url ?? (await this.start());
     let response: Response;
     try {
@@ -119,29 +93,28 @@ export class RcdClient {
       if (options.signal?.aborted) throw new RemoteError('cancelled', 'Cancelled.');
       throw new RemoteError('unreachable', `rclone rcd did not answer: ${this.runner.redactor.text(String(error))}`);
     }
-    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    const body: unknown = await response.json().catch(() => ({}));
     if (!response.ok) {
-      const message = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+      const message = rcErrorMessage(body) ?? `HTTP ${response.status}`;
       const kind = /directory not found|object not found|not found/i.test(message) ? 'not-found' : 'rclone-failed';
       throw new RemoteError(kind, this.runner.redactor.text(`${method}: ${message}`));
     }
-    return body as T;
+    return body;
   }
 
   // Lists one folder (not recursive).
-  async list(fs: string, remote = '', signal?: AbortSignal): Promise<RcListItem[]> {
-    const out = await this.call<{ list: RcListItem[] }>('operations/list', { fs, remote, opt: { noMimeType: true } }, signal ? { signal } : {});
-    return out.list;
+  async list(fs: string, remote = '', signal?: AbortSignal): Promise<LsjsonItem[]> {
+    return rcListItems(await this.call('operations/list', { fs, remote, opt: { noMimeType: true } }, signal ? { signal } : {}));
   }
 
   // Quota of a remote where the provider reports it.
-  about(fs: string): Promise<RcAbout> {
-    return this.call<RcAbout>('operations/about', { fs });
+  async about(fs: string): Promise<RcloneAbout> {
+    return checked('rc operations/about', aboutSchema, await this.call('operations/about', { fs }));
   }
 
   // Total size and count of a path (recursive; can take long on big trees).
-  size(fs: string, signal?: AbortSignal): Promise<RcSize> {
-    return this.call<RcSize>('operations/size', { fs }, signal ? { signal } : {});
+  async size(fs: string, signal?: AbortSignal): Promise<RcloneSize> {
+    return checked('rc operations/size', sizeSchema, await this.call('operations/size', { fs }, signal ? { signal } : {}));
   }
 
   // Resolves once the rcd child has exited (at once when none runs); for crash tests and shutdown.

@@ -5,7 +5,7 @@
 import type { ChildResult, RunningChild } from '../process/child.js';
 import { type RcloneChildOptions, type RcloneSetup, runRclone, startRclone } from '../rclone/rclone-env.js';
 import { RemoteError } from './errors.js';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '../redact.js';
 
 /** What every rclone child of this area needs; injected so tests use temp configs. */
 export interface RcloneRunnerOptions {

@@ -6,9 +6,8 @@ import type { RemoteCommands } from '../../../shared/contract/remotes.js';
 import { type ErrorKind, ReproError, ok } from '../../../shared/result.js';
 import type { EventBus } from '../events.js';
 import { type RcloneSetup, runRclone } from '../rclone/rclone-env.js';
-import { registerSecret } from '../redact.js';
 import { RemoteError, assertNever, type RemoteErrorKind } from './errors.js';
-import { Redactor } from './redact.js';
+import type { Redactor } from '../redact.js';
 import { RemotesService } from './remotes-service.js';
 
 /** What the core hands the remotes area. */
@@ -20,6 +19,8 @@ export interface RemotesAreaOptions {
   /** Saves the config file choice in settings (null: rclone's default). */
   readonly saveConfigChoice: (path: string | null) => void;
   readonly events: EventBus;
+  /** The core's redactor: the secrets the remotes learn are hidden in run logs, errors and the audit log too. */
+  readonly redactor: Redactor;
   /** Names of jobs with a destination on this remote. */
   readonly jobsUsing: (remote: string) => readonly string[];
   /** Extra service options (tests: a stand-in authorize, a home folder, a FUSE check). */
@@ -98,7 +99,7 @@ export async function defaultConfigPath(setup: RcloneSetup): Promise<string> {
 
 // Builds the area; the service is made on first use for the config chosen at that time.
 export function remotesArea(options: RemotesAreaOptions): RemotesArea {
-  const redactor = new Redactor(registerSecret);
+  const redactor = options.redactor;
   let current: { key: string; service: Promise<RemotesService> } | null = null;
   let ready: RemotesService | null = null;
   const service = (): Promise<RemotesService> => {

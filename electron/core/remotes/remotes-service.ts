@@ -34,7 +34,7 @@ import { assertRemoteName, remotePath } from './names.js';
 import { completeConfig, startAuthorize, type AuthorizeSession } from './oauth.js';
 import { RcdClient } from './rcd.js';
 import { RcloneRunner, errorFromStderr } from './rclone-runner.js';
-import { Redactor } from './redact.js';
+import { Redactor } from '../redact.js';
 
 /** What the service needs from its host. */
 export interface RemotesServiceOptions {

@@ -29,6 +29,7 @@ export interface RunManagerOptions {
   readonly runners: DestinationRunners;
   readonly now: () => number;
   /** Strips secrets from log lines. */
+  /** Hides the core's known secrets in a log line or an error stored in history. */
   readonly redact: (line: string) => string;
   /** Least time between two progress events of one run. */
   readonly progressIntervalMs?: number;
@@ -157,6 +158,12 @@ export function runManager(o: RunManagerOptions) {
           const message = e instanceof ReproError ? e.appError.message : e instanceof Error ? e.message : String(e);
           outcome = { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: message };
         }
+        // What rclone said goes into history as well as the log: the same secrets stay out of both.
+        outcome = {
+          ...outcome,
+          firstError: outcome.firstError === null ? null : o.redact(outcome.firstError),
+          ...(outcome.failedFiles ? { failedFiles: outcome.failedFiles.map((f) => ({ path: f.path, error: o.redact(f.error) })) } : {}),
+        };
         log(`# destination ${dest.target}: ${outcome.outcome}${outcome.firstError ? ` — ${outcome.firstError}` : ''}`);
         const result: DestinationResult = { destId: dest.id, kind: dest.kind, target: dest.target, startedAt: destStart, endedAt: o.now(), ...outcome };
         o.history.recordDestination(runId, result);
@@ -169,7 +176,7 @@ export function runManager(o: RunManagerOptions) {
       const outcome = combineOutcomes(outcomes);
       return finish(runId, outcome, results, null);
     } catch (e) {
-      const message = e instanceof ReproError ? e.appError.message : e instanceof Error ? e.message : String(e);
+      const message = o.redact(e instanceof ReproError ? e.appError.message : e instanceof Error ? e.message : String(e));
       log(`# failed: ${message}`);
       return finish(runId, 'failed', results, message);
     } finally {

@@ -5,6 +5,7 @@
 import { basename, posix } from 'node:path';
 import type { RcloneExec } from '../rclone/rclone-exec.js';
 import { networkReason } from '../rclone/plain-reason.js';
+import { type LsjsonItem, RcloneOutputError, parseBackendFeatures, parseLsjsonStat } from '../rclone/rclone-output.js';
 import { parseTarget } from '../../../shared/remotes/remote-path.js';
 
 /** Whether a source is REMOTE:PATH rather than a local folder. */
@@ -43,12 +44,14 @@ export async function probeRemoteSource(exec: RcloneExec, source: string, signal
     return { ok: false, kind: 'source-missing', message: `The source folder ${source} does not exist on the remote. Nothing was changed at any destination.` };
   }
   if (r.exitCode !== 0) return { ok: false, kind: 'source-unreachable', message: `${unreachableWords(source, text)} Nothing was changed at any destination.` };
+  let item: LsjsonItem;
   try {
-    const item = JSON.parse(r.stdout) as { IsDir?: boolean };
-    if (item.IsDir === false) return { ok: false, kind: 'source-missing', message: `The source ${source} is a file, not a folder.` };
-  } catch {
-    return { ok: false, kind: 'source-unreachable', message: `${unreachableWords(source, 'the remote gave no answer rclone could read')} Nothing was changed at any destination.` };
+    item = parseLsjsonStat(r.stdout);
+  } catch (e) {
+    const problem = e instanceof RcloneOutputError ? e.problem : 'the remote gave no answer rclone could read';
+    return { ok: false, kind: 'source-unreachable', message: `${unreachableWords(source, problem)} Nothing was changed at any destination.` };
   }
+  if (!item.IsDir) return { ok: false, kind: 'source-missing', message: `The source ${source} is a file, not a folder.` };
   return { ok: true };
 }
 
@@ -56,9 +59,9 @@ export async function probeRemoteSource(exec: RcloneExec, source: string, signal
 export async function remoteKeepsTimes(exec: RcloneExec, target: string, signal?: AbortSignal): Promise<boolean> {
   const r = await exec({ args: [...PROBE_ARGS, 'backend', 'features', '--', target], stallAfterMs: 0, ...(signal ? { signal } : {}) });
   try {
-    const f = JSON.parse(r.stdout) as { Precision?: number };
-    return typeof f.Precision === 'number' && f.Precision < 3.6e12;
+    return parseBackendFeatures(r.stdout).modtimes;
   } catch {
+    // Not known: treated as keeping no times, the careful answer.
     return false;
   }
 }

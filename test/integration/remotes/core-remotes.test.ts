@@ -1,10 +1,12 @@
 // The remotes area through the core's contract (dispatch, schemas, error kinds), as every
 // transport sees it: choosing the config file in settings, bad input, conflicts.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../../electron/core/core.js';
 import { dispatch } from '../../../electron/core/api/dispatch.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
+import { SECRET_MASK } from '../../../electron/core/redact.js';
 
 let core: Core;
 let root: string;
@@ -54,5 +56,40 @@ describe('remotes through the contract', { timeout: 60_000 }, () => {
     expect(await call('browse:list', { remote: 'disk', path: join(root, 'missing') })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
     expect(await call('mounts:mount', { fs: 'no-colon' })).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
     expect(await call('remotes:crypt', { name: 'c', target: 'disk:/tmp', password: 'short', salt: 'short' })).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
+  });
+
+  it('hides a password typed into a remote from failures, the audit log, history and run logs', async () => {
+    const secret = 'Sw0rdfish-9731';
+    await call('remotes:use-config', { path: join(root, 'r.conf') });
+    expect(await call('remotes:add', { name: 'dav', type: 'webdav', options: { url: 'http://127.0.0.1:9/', pass: secret } })).toMatchObject({ ok: true });
+    // A failure whose text carries the secret (here a path a person named after it).
+    const listed = await call('files:list', { target: join(root, `${secret}-gone`) });
+    expect(listed).toMatchObject({ ok: false, error: { kind: 'not-found', message: expect.stringContaining(SECRET_MASK) } });
+    expect(JSON.stringify(listed)).not.toContain(secret);
+    expect(await call('files:mkdir', { target: join(root, `${secret}-made`), force: false, dryRun: false })).toMatchObject({ ok: true });
+    const audit = await call('audit:list', { operation: 'files' });
+    expect(JSON.stringify(audit)).toContain(SECRET_MASK);
+    expect(JSON.stringify(audit)).not.toContain(secret);
+    // A run whose destination cannot be made (under a file): rclone's error names it, in history and in the run's log.
+    const music = join(root, 'music');
+    mkdirSync(music);
+    writeFileSync(join(music, 'a.txt'), 'a');
+    writeFileSync(join(root, `${secret}-file`), 'not a folder');
+    expect(await call('jobs:add', { name: 'Music', sources: [music], destinations: [{ kind: 'copy', target: join(root, `${secret}-file`, 'backup') }] })).toMatchObject({ ok: true });
+    const started = (await call('runs:start', { name: 'Music', dryRun: false, trigger: 'manual' })) as { ok: true; value: { runId: number } };
+    const run = await call('runs:wait', { runId: started.value.runId, timeoutMs: 30_000 });
+    expect(run).toMatchObject({ ok: true, value: { outcome: 'failed' } });
+    const log = await call('runs:log', { runId: started.value.runId });
+    expect(log).toMatchObject({ ok: true, value: { available: true } });
+    // What rclone and the run said (the job's own target is the job's setting, shown as typed).
+    const history = (await call('runs:history', {})) as { ok: true; value: { firstError: string | null; destinations?: { firstError: string | null }[] }[] };
+    const said = [
+      (log as { ok: true; value: { text: string } }).value.text,
+      ...[(run as { ok: true; value: (typeof history.value)[number] }).value, ...history.value].flatMap((r) => [r.firstError, ...(r.destinations ?? []).map((d) => d.firstError)]),
+    ];
+    for (const text of said) {
+      expect(text).toContain(SECRET_MASK);
+      expect(text).not.toContain(secret);
+    }
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RemoteError } from '../../../electron/core/remotes/errors.js';
-import { SECRET_MASK } from '../../../electron/core/remotes/redact.js';
+import { SECRET_MASK } from '../../../electron/core/redact.js';
 import { makeRcloneEnv, type RcloneTestEnv } from '../../support/rclone-env.js';
 import { startRcloneServe, startS3, type TestServer } from '../../support/remote-servers.js';
 import { encryptConfig } from '../../support/encrypt-config.js';

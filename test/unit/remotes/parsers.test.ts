@@ -1,17 +1,17 @@
 // Pure parsers of the remotes area, on output captured from rclone 1.60.1.
 import { describe, expect, it } from 'vitest';
 import { parseConfigStep } from '../../../electron/core/remotes/config-file.js';
-import { parseLsjsonLine } from '../../../electron/core/remotes/listing.js';
+import { parseListLine } from '../../../electron/core/remotes/listing.js';
 import { findAuthLink, findPastedToken } from '../../../electron/core/remotes/oauth.js';
 import { parseListeningLine } from '../../../electron/core/remotes/rcd.js';
 import { sortEntries } from '../../../shared/remotes/sort-entries.js';
 
-describe('parseLsjsonLine', () => {
+describe('parseListLine', () => {
   it('reads one item a line and skips the brackets', () => {
-    expect(parseLsjsonLine('[')).toBeUndefined();
-    expect(parseLsjsonLine(']')).toBeUndefined();
-    expect(parseLsjsonLine('{"Path":"Björk","Name":"Björk","Size":-1,"MimeType":"inode/directory","ModTime":"2026-11-22T11:15:57.1+00:00","IsDir":true},')).toEqual({ name: 'Björk', isDir: true, size: -1, modTime: '2026-11-22T11:15:57.1+00:00' });
-    expect(parseLsjsonLine('{"Path":"a.flac","Name":"a.flac","Size":1000,"ModTime":"2026-11-22T11:15:57Z","IsDir":false}')).toMatchObject({ name: 'a.flac', size: 1000, isDir: false });
+    expect(parseListLine('[')).toBeUndefined();
+    expect(parseListLine(']')).toBeUndefined();
+    expect(parseListLine('{"Path":"Björk","Name":"Björk","Size":-1,"MimeType":"inode/directory","ModTime":"2026-11-22T11:15:57.1+00:00","IsDir":true},')).toEqual({ name: 'Björk', isDir: true, size: -1, modTime: '2026-11-22T11:15:57.1+00:00' });
+    expect(parseListLine('{"Path":"a.flac","Name":"a.flac","Size":1000,"ModTime":"2026-11-22T11:15:57Z","IsDir":false}')).toMatchObject({ name: 'a.flac', size: 1000, isDir: false });
   });
 });
 

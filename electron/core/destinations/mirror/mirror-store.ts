@@ -6,6 +6,7 @@ import { copyFile, lstat, mkdir, readdir, rm, rmdir, unlink, writeFile } from 'n
 import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
 import type { RcloneExec } from '../../rclone/rclone-exec.js';
+import { parseBackendFeatures, parseLsjson, parseLsjsonStat, parseMd5sumLine } from '../../rclone/rclone-output.js';
 import { joinTarget } from '../../../../shared/remotes/remote-path.js';
 import { parseSnapshotId } from '../point-ids.js';
 import { bin, binFromText, bytesOf, textOf } from '../record/entry.js';
@@ -152,13 +153,6 @@ export function localMirrorStore(target: string): MirrorStore {
 
 const NO_RETRY = ['--retries', '1', '--low-level-retries', '3'];
 
-interface LsjsonItem {
-  readonly Path: string;
-  readonly Size: number;
-  readonly ModTime: string;
-  readonly IsDir: boolean;
-}
-
 /** RFC 3339 with up to nanoseconds → ns since the epoch. */
 export function rfc3339ToNs(text: string): string | null {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
@@ -197,9 +191,7 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
     async features(signal) {
       if (features) return features;
       const r = await run(['backend', 'features', '--', target], 'ask the remote what it supports', signal);
-      const f = JSON.parse(r.stdout) as { Precision?: number; Hashes?: string[]; Features?: Record<string, unknown> };
-      // rclone marks "no modification times" with a precision of 100 years.
-      features = { modtimes: typeof f.Precision === 'number' && f.Precision < 3.6e12, hashes: f.Hashes ?? [], listR: f.Features?.ListR === true };
+      features = parseBackendFeatures(r.stdout);
       return features;
     },
     async layers(signal) {
@@ -218,7 +210,7 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
       if (prefix) {
         const st = await run(['lsjson', '--stat', '--no-mimetype', '--', at(layer, prefix)], `look at ${textOf(prefix)}`, signal, [0, 3, 4]);
         if (st.exitCode !== 0) return out;
-        const item = JSON.parse(st.stdout) as LsjsonItem;
+        const item = parseLsjsonStat(st.stdout);
         if (!item.IsDir) {
           out.set(binFromText(textOf(prefix)), { size: item.Size, mtime: modtimes ? rfc3339ToNs(item.ModTime) : null });
           return out;
@@ -226,7 +218,7 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
       }
       const r = await run(['lsjson', '-R', '--files-only', '--no-mimetype', '--no-unicode-normalization', '--', at(layer, prefix)], `list ${layer}`, signal, [0, 3]);
       if (r.exitCode === 3) return out;
-      for (const item of JSON.parse(r.stdout || '[]') as LsjsonItem[]) {
+      for (const item of parseLsjson(r.stdout)) {
         const rel = binFromText(item.Path);
         out.set(prefix ? `${binFromText(textOf(prefix))}/${rel}` : rel, { size: item.Size, mtime: modtimes ? rfc3339ToNs(item.ModTime) : null });
       }
@@ -265,9 +257,9 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
       const byKey = new Map(paths.map((p) => [binFromText(textOf(p)), p]));
       const r = await withList(paths, (list) => run(['md5sum', '--download', '--no-unicode-normalization', '--files-from-raw', list, '--', joinTarget(target, layer)], `read the files of ${layer}`, signal, [0, 1, 3, 4]));
       for (const line of r.stdout.split('\n')) {
-        const m = /^([0-9a-f]{32}) {2}(.*)$/.exec(line);
-        const p = m ? byKey.get(binFromText(m[2]!)) : undefined;
-        if (p) out.set(p, m![1]!);
+        const m = parseMd5sumLine(line);
+        const p = m ? byKey.get(binFromText(m.path)) : undefined;
+        if (m && p) out.set(p, m.md5);
       }
       return out;
     },

@@ -8,6 +8,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RcloneExec } from '../../rclone/rclone-exec.js';
+import { type LsjsonItem, parseLsjson, parseLsjsonStat, parseMd5sumLine } from '../../rclone/rclone-output.js';
 import { PROBE_ARGS, unreachableWords } from '../../sources/remote-source.js';
 import { rfc3339ToNs } from '../mirror/mirror-store.js';
 import { type RecordEntry, binFromText, bytesOf, comparePaths, textOf } from './entry.js';
@@ -23,13 +24,6 @@ export class RemoteSourceError extends Error {
     super(message);
     this.name = 'RemoteSourceError';
   }
-}
-
-interface LsjsonItem {
-  readonly Path: string;
-  readonly Size: number;
-  readonly ModTime: string;
-  readonly IsDir: boolean;
 }
 
 export interface RemoteWalkOptions {
@@ -71,9 +65,9 @@ export async function walkRemoteSources(o: RemoteWalkOptions): Promise<WalkedEnt
   for (let index = 0; index < sources.length; index++) {
     const src = sources[index]!;
     const rootText = await lsjson(o.exec, src.path, ['--stat'], o.signal);
-    const root = JSON.parse(rootText) as LsjsonItem;
+    const root = parseLsjsonStat(rootText);
     if (!root.IsDir) throw new RemoteSourceError('source-missing', `The source ${src.path} is a file, not a folder. Nothing was changed.`);
-    const items = JSON.parse((await lsjson(o.exec, src.path, ['-R', ...excludes], o.signal)) || '[]') as LsjsonItem[];
+    const items = parseLsjson(await lsjson(o.exec, src.path, ['-R', ...excludes], o.signal));
     const entry = (rel: string, item: Pick<LsjsonItem, 'IsDir' | 'Size' | 'ModTime'>): WalkedEntry => ({
       path: rel === '' ? src.base : `${src.base}/${rel}`,
       rel,
@@ -148,8 +142,8 @@ async function hashWhatChanged(o: RemoteWalkOptions, sources: readonly WalkSourc
       o.signal?.throwIfAborted();
       await rm(list, { force: true });
       for (const line of r.stdout.split('\n')) {
-        const m = /^([0-9a-f]{32}) {2}(.*)$/.exec(line);
-        if (m && byRel.has(binFromText(m[2]!))) hashes.set(`${index}\0${binFromText(m[2]!)}`, m[1]!);
+        const m = parseMd5sumLine(line);
+        if (m && byRel.has(binFromText(m.path))) hashes.set(`${index}\0${binFromText(m.path)}`, m.md5);
       }
     }
   }

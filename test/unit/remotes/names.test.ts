@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assertOption, remoteNameProblem, remotePath } from '../../../electron/core/remotes/names.js';
-import { Redactor, SECRET_MASK, isSecretKey } from '../../../electron/core/remotes/redact.js';
 import { RemoteError } from '../../../electron/core/remotes/errors.js';
 import { errorFromStderr } from '../../../electron/core/remotes/rclone-runner.js';
+import { Redactor } from '../../../electron/core/redact.js';
 
 describe('remote names', () => {
   it.each(['b2', 'Music B2', 'nas.local', 'Sigur Rós', 'a_b-c+d@e'])('accepts %s', (name) => {
@@ -25,28 +25,6 @@ describe('remote names', () => {
     expect(() => assertOption('url', 'http://x')).not.toThrow();
     expect(() => assertOption('--config', 'x')).toThrow(/not a valid option name/);
     expect(() => assertOption('pass', 'a\nb')).toThrow(/line break/);
-  });
-});
-
-describe('Redactor', () => {
-  it('scrubs registered secrets from text, JSON-escaped forms and token parts', () => {
-    const r = new Redactor();
-    r.add('hunter2-"quoted"');
-    r.add('{"access_token":"ya29.AAAA","refresh_token":"1//BBBB","token_type":"Bearer"}');
-    const out = r.text('failed with hunter2-"quoted" and {"x":"hunter2-\\"quoted\\""} then ya29.AAAA and 1//BBBB');
-    expect(out).not.toContain('hunter2');
-    expect(out).not.toContain('ya29.AAAA');
-    expect(out).not.toContain('1//BBBB');
-    expect(out).toContain(SECRET_MASK);
-  });
-  it('masks secret-named keys in objects even when the value was never registered', () => {
-    const r = new Redactor();
-    const out = r.value({ name: 'b2', options: { account: 'id', key: 'K001abcdef', env_auth: 'false' }, list: [{ pass: 'zzzzzz' }] });
-    expect(out).toEqual({ name: 'b2', options: { account: 'id', key: SECRET_MASK, env_auth: 'false' }, list: [{ pass: SECRET_MASK }] });
-  });
-  it('knows which option names are secrets', () => {
-    for (const k of ['pass', 'password', 'password2', 'secret_access_key', 'client_secret', 'token', 'key', 'key_file_pass', 'sas_url']) expect(isSecretKey(k)).toBe(true);
-    for (const k of ['user', 'url', 'access_key_id', 'env_auth', 'key_file', 'provider']) expect(isSecretKey(k)).toBe(false);
   });
 });
 
