@@ -81,5 +81,6 @@ describe('secrets never on rclone\'s command line', () => {
     const argv = starts.map((a) => a.join(' ')).join('\n');
     for (const s of secrets) expect(argv, `found ${s}`).not.toContain(s);
     expect(argv).not.toMatch(/\bconfig (create|update)\b/);
-  });
+    // Five CLI processes and an rcd per config write: slow on a busy machine, not stuck.
+  }, 150_000);
 });
