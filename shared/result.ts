@@ -42,16 +42,16 @@ export function fail<T = never>(kind: ErrorKind, message: string, extra: { hint?
 }
 
 /** An Error that carries an AppError, thrown inside the core and turned into a Result at the boundary. */
-export class ReproError extends Error {
+export class RepriseError extends Error {
   constructor(readonly appError: AppError) {
     super(appError.message);
-    this.name = 'ReproError';
+    this.name = 'RepriseError';
   }
 }
 
-/** Throws a ReproError; for use deep in the core where returning a Result would be clumsy. */
+/** Throws a RepriseError; for use deep in the core where returning a Result would be clumsy. */
 export function raise(kind: ErrorKind, message: string, extra: { hint?: string; detail?: string } = {}): never {
-  throw new ReproError({ kind, message, ...extra });
+  throw new RepriseError({ kind, message, ...extra });
 }
 
 /** Closes an exhaustive switch: the compiler proves this is never reached. */

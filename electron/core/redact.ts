@@ -7,7 +7,7 @@
 // keys look secret (`pass`, `token`, `secret_access_key` …), so a secret Reprise was never told
 // about is still hidden when it travels under a telling name.
 import { SECRET_MASK as MASK, isSecretName } from '../../shared/remotes/mask.js';
-import { ReproError, type Result } from '../../shared/result.js';
+import { RepriseError, type Result } from '../../shared/result.js';
 
 const MIN_SECRET_LENGTH = 4;
 // `scheme://user:password@` → the password part; the `includes('://')` check before it keeps the
@@ -67,7 +67,7 @@ export class Redactor {
 
   /** The error with its message (and an AppError's hint and detail) scrubbed; other errors keep their class. */
   error(e: unknown): unknown {
-    if (e instanceof ReproError) return new ReproError(this.value(e.appError));
+    if (e instanceof RepriseError) return new RepriseError(this.value(e.appError));
     if (e instanceof Error) {
       e.message = this.text(e.message);
       return e;

@@ -49,11 +49,16 @@ async function walk(entry: FileSystemEntry, prefix: string, out: PickedFile[]): 
 
 /** Files and folders dropped on the page, folders walked through. */
 export async function pickedFromDrop(dt: DataTransfer): Promise<PickedFile[]> {
-  const entries = Array.from(dt.items)
-    .map((i) => (i.kind === 'file' ? i.webkitGetAsEntry() : null))
-    .filter((e): e is FileSystemEntry => e !== null);
+  // Entries and files are read now: the DataTransfer is emptied once the drop handler returns.
+  const items = Array.from(dt.items)
+    .filter((i) => i.kind === 'file')
+    .map((i) => ({ entry: i.webkitGetAsEntry(), file: i.getAsFile() }));
   const out: PickedFile[] = [];
-  for (const e of entries) await walk(e, '', out);
+  for (const { entry, file } of items) {
+    if (entry) await walk(entry, '', out);
+    // No entry (a drop a page made itself, some platforms): the plain file, without folders.
+    else if (file) out.push({ file, name: file.name });
+  }
   return out;
 }
 

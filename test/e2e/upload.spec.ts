@@ -1,6 +1,6 @@
 // End to end in Chromium against `reprise serve` and a real WebDAV server: upload from the browser's
 // own computer. Two files picked with the file input (previewed first: nothing changes), then a
-// folder picked with the folder input; the bytes arrive on the WebDAV server; Activity lists the
+// folder picked with the folder input, a file dropped on the panel; the bytes arrive on the WebDAV server; Activity lists the
 // uploads; an upload into a folder Reprise manages (a mirror's current/) is refused until confirmed.
 import { expect, test } from '@playwright/test';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -81,6 +81,18 @@ test('upload files and a folder from this computer: preview, real, Activity, and
   expect(readFileSync(join(served, 'Inbox', 'Album', '01 Jóga.flac'), 'utf8')).toBe('joga bytes');
   expect(readFileSync(join(served, 'Inbox', 'Album', 'CD 2', '01 Hunter.flac'), 'utf8')).toBe('hunter bytes!');
 
+  // Drag and drop onto the panel (a drop the page makes itself: Playwright cannot drag from the desktop).
+  await page.getByTestId('files-upload').click();
+  await page.getByTestId('files-drop').evaluate((zone) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByTestId('files-picked')).toContainText('1 file, 13 B into nas:Inbox');
+  await page.getByTestId('files-go').click();
+  await expect(page.getByTestId('files-panel')).toBeHidden();
+  expect(readFileSync(join(served, 'Inbox', 'dropped.txt'), 'utf8')).toBe('dropped bytes');
+
   // Into the mirror's current/: refused before a byte travels, then done once confirmed.
   await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'nas:' }).click();
   await rows.filter({ hasText: 'Backups' }).dblclick();
@@ -105,9 +117,10 @@ test('upload files and a folder from this computer: preview, real, Activity, and
   const activity = page.getByTestId('activity-row');
   await expect(activity.first()).toHaveAttribute('data-operation', 'files upload');
   const ops = await activity.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-operation')} ${e.getAttribute('data-result')}`));
-  expect(ops.slice(0, 4)).toEqual(['files upload ok', 'files upload ok', 'files upload ok', 'files upload (dry run) dry-run']);
-  await expect(activity.nth(1)).toContainText('this computer: Album/');
-  await expect(activity.nth(2)).toContainText('this computer: cover.jpg, notes.txt');
+  expect(ops.slice(0, 5)).toEqual(['files upload ok', 'files upload ok', 'files upload ok', 'files upload ok', 'files upload (dry run) dry-run']);
+  await expect(activity.nth(1)).toContainText('this computer: dropped.txt');
+  await expect(activity.nth(2)).toContainText('this computer: Album/');
+  await expect(activity.nth(3)).toContainText('this computer: cover.jpg, notes.txt');
   await expect(activity.first()).toContainText('Browser (serve)');
   await page.screenshot({ path: info.outputPath('upload-activity.png'), fullPage: true });
 });

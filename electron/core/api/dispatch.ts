@@ -3,7 +3,7 @@
 // a client sends — wrong types, absurd nesting, a handler's bug — can escape as an exception.
 import { type Handlers, isCommandName, requestSchemas } from '../../../shared/contract.js';
 import { type Audience, describeRequestProblems, plainIssueText } from '../../../shared/request-problems.js';
-import { type Result, ReproError, fail } from '../../../shared/result.js';
+import { type Result, RepriseError, fail } from '../../../shared/result.js';
 import { type TestSeams, isTestSeamName, testSeamSchemas } from './test-seams.js';
 
 export interface DispatchOptions {
@@ -27,7 +27,7 @@ export async function dispatch(handlers: Handlers, name: unknown, request: unkno
     const handler = handlers[name] as (req: unknown) => Promise<Result<unknown>>;
     return await handler(parsed.data);
   } catch (e) {
-    if (e instanceof ReproError) return { ok: false, error: e.appError };
+    if (e instanceof RepriseError) return { ok: false, error: e.appError };
     const message = e instanceof Error ? e.message : String(e);
     return fail('internal', `Something went wrong: ${message}`, { hint: 'Try again; if it keeps happening, the log of `reprise serve` (or the app) says more.' });
   }

@@ -4,7 +4,7 @@
 import type { Handlers } from '../../../shared/contract.js';
 import type { AuditActor, AuditResult } from '../../../shared/audit.js';
 import type { Job, Outcome } from '../../../shared/model.js';
-import { ReproError, ok } from '../../../shared/result.js';
+import { RepriseError, ok } from '../../../shared/result.js';
 import type { EventBus } from '../events.js';
 import type { AuditLog } from './audit-log.js';
 
@@ -73,7 +73,7 @@ export function auditConfigChanges(handlers: Handlers, audit: AuditLog, events?:
         r = (await inner(req)) as typeof r;
       } catch (e) {
         // Handlers may throw their errors (dispatch turns them into Results): a failure all the same.
-        const message = e instanceof ReproError ? e.appError.message : e instanceof Error ? e.message : String(e);
+        const message = e instanceof RepriseError ? e.appError.message : e instanceof Error ? e.message : String(e);
         audit.record({ ...d, result: 'failed', detail: message });
         throw e;
       }

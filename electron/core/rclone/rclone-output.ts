@@ -8,10 +8,10 @@
 // mirrors lsjsonItemSchema field for field, and zod is asked only to word what is wrong with an
 // item that failed it.
 import { z } from 'zod';
-import { ReproError } from '../../../shared/result.js';
+import { RepriseError } from '../../../shared/result.js';
 
 /** rclone printed something that is not the JSON its command prints. */
-export class RcloneOutputError extends ReproError {
+export class RcloneOutputError extends RepriseError {
   /** The rclone command, as in "lsjson --stat". */
   readonly command: string;
   /** What is wrong, in one line. */

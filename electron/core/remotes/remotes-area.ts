@@ -3,7 +3,7 @@
 import { isAbsolute } from 'node:path';
 import type { Handlers } from '../../../shared/contract.js';
 import type { RemoteCommands } from '../../../shared/contract/remotes.js';
-import { type ErrorKind, ReproError, ok } from '../../../shared/result.js';
+import { type ErrorKind, RepriseError, ok } from '../../../shared/result.js';
 import type { EventBus } from '../events.js';
 import { type RcloneSetup, runRclone } from '../rclone/rclone-env.js';
 import { RemoteError, assertNever, type RemoteErrorKind } from './errors.js';
@@ -42,7 +42,7 @@ export interface RemotesArea {
 }
 
 // Maps the area's error kinds to the contract's, with the next step where we know it.
-export function toAppError(error: RemoteError): ReproError {
+export function toAppError(error: RemoteError): RepriseError {
   const kind = ((): { kind: ErrorKind; hint?: string } => {
     const k: RemoteErrorKind = error.kind;
     switch (k) {
@@ -75,7 +75,7 @@ export function toAppError(error: RemoteError): ReproError {
         return assertNever(k);
     }
   })();
-  return new ReproError({
+  return new RepriseError({
     kind: kind.kind,
     message: error.message,
     ...(error.hint ? { hint: error.hint } : kind.hint ? { hint: kind.hint } : {}),
@@ -151,7 +151,7 @@ export function remotesArea(options: RemotesAreaOptions): RemotesArea {
     'remotes:unlock': wrap((s, req) => s.unlock(req.password)),
     'remotes:use-config': async (req) => {
       if (req.path !== null && !isAbsolute(req.path)) {
-        throw new ReproError({ kind: 'invalid-request', message: 'Choose the rclone config file by its full path.' });
+        throw new RepriseError({ kind: 'invalid-request', message: 'Choose the rclone config file by its full path.' });
       }
       options.saveConfigChoice(req.path);
       const result = await wrap((s) => s.configState())(undefined);

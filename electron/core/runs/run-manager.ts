@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DestinationResult, Job, Outcome, RunProgress, RunSummary, RunTrigger } from '../../../shared/model.js';
-import { ReproError, raise } from '../../../shared/result.js';
+import { RepriseError, raise } from '../../../shared/result.js';
 import type { EventBus } from '../events.js';
 import { ChangeRecorder } from '../history/change-log.js';
 import type { History } from '../history/history.js';
@@ -155,7 +155,7 @@ export function runManager(o: RunManagerOptions) {
             now: o.now,
           });
         } catch (e) {
-          const message = e instanceof ReproError ? e.appError.message : e instanceof Error ? e.message : String(e);
+          const message = e instanceof RepriseError ? e.appError.message : e instanceof Error ? e.message : String(e);
           outcome = { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: message };
         }
         // What rclone said goes into history as well as the log: the same secrets stay out of both.
@@ -176,7 +176,7 @@ export function runManager(o: RunManagerOptions) {
       const outcome = combineOutcomes(outcomes);
       return finish(runId, outcome, results, null);
     } catch (e) {
-      const message = o.redact(e instanceof ReproError ? e.appError.message : e instanceof Error ? e.message : String(e));
+      const message = o.redact(e instanceof RepriseError ? e.appError.message : e instanceof Error ? e.message : String(e));
       log(`# failed: ${message}`);
       return finish(runId, 'failed', results, message);
     } finally {

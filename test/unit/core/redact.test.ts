@@ -1,7 +1,7 @@
 // The one redactor of a core: what it hides in text, in data and in every failure a handler gives.
 import { describe, expect, it } from 'vitest';
 import { Redactor, SECRET_MASK, isSecretKey } from '../../../electron/core/redact.js';
-import { ReproError, fail, ok, raise } from '../../../shared/result.js';
+import { RepriseError, fail, ok, raise } from '../../../shared/result.js';
 
 describe('Redactor', () => {
   it('scrubs registered secrets from text, JSON-escaped forms and token parts', () => {
@@ -84,8 +84,8 @@ describe('Redactor', () => {
     expect(JSON.stringify(returned)).not.toContain('topsecret-1');
     expect(returned).toMatchObject({ ok: false, error: { kind: 'exit-code', message: `nas:${SECRET_MASK} cannot be listed` } });
     const raised = await handlers.raised().catch((e: unknown) => e);
-    expect(raised).toBeInstanceOf(ReproError);
-    expect((raised as ReproError).appError.message).toBe(`could not reach https://u:${SECRET_MASK}@host/ with ${SECRET_MASK}`);
+    expect(raised).toBeInstanceOf(RepriseError);
+    expect((raised as RepriseError).appError.message).toBe(`could not reach https://u:${SECRET_MASK}@host/ with ${SECRET_MASK}`);
     const crashed = await handlers.crashed().catch((e: unknown) => e);
     expect(crashed).toBeInstanceOf(Custom);
     expect((crashed as Error).message).toBe(`boom ${SECRET_MASK}`);

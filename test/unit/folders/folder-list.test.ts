@@ -3,7 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listFolders } from '../../../electron/core/folders/folder-list.js';
-import { ReproError } from '../../../shared/result.js';
+import { RepriseError } from '../../../shared/result.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 
 afterAll(cleanupTempDirs);
@@ -22,7 +22,7 @@ const refusal = (f: () => unknown) => {
   try {
     f();
   } catch (e) {
-    if (e instanceof ReproError) return e.appError;
+    if (e instanceof RepriseError) return e.appError;
     throw e;
   }
   throw new Error('not refused');

@@ -1,6 +1,6 @@
 // The pure rules of remote sources: their name in the backup, which jobs may have them.
 import { describe, expect, it } from 'vitest';
-import { ReproError } from '../../../shared/result.js';
+import { RepriseError } from '../../../shared/result.js';
 import { isRemoteSource, sourceBaseName } from '../../../electron/core/sources/remote-source.js';
 import { checkRemoteSources } from '../../../electron/core/sources/source-rules.js';
 
@@ -8,7 +8,7 @@ function refusal(fn: () => void): string {
   try {
     fn();
   } catch (e) {
-    if (e instanceof ReproError) return e.appError.message;
+    if (e instanceof RepriseError) return e.appError.message;
     throw e;
   }
   return 'accepted';
