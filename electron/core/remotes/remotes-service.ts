@@ -34,6 +34,9 @@ import { assertRemoteName, remotePath } from './names.js';
 import { completeConfig, startAuthorize, type AuthorizeSession } from './oauth.js';
 import { RcdClient } from './rcd.js';
 import { RcloneRunner, errorFromStderr } from './rclone-runner.js';
+
+/** Options an OAuth token is issued for: changing one needs a new sign-in. */
+const TOKEN_BOUND_OPTIONS = new Set(['scope', 'client_id', 'client_secret', 'auth_url', 'token_url', 'region']);
 import { Redactor } from '../redact.js';
 
 /** What the service needs from its host. */
@@ -127,10 +130,24 @@ export class RemotesService {
   }
 
   // Changes options (masked values keep the stored secret).
+  // An OAuth remote keeps its token: rclone asks whether to sign in again, and nobody would see
+  // that sign-in (the edit form has no sign-in panel). What a token was issued for cannot change
+  // under it, so those options are refused with what to do instead.
   async update(name: string, options: Readonly<Record<string, string>>): Promise<RemoteSummary> {
     const detail = await this.config.get(name);
+    if (detail.options.token !== undefined) {
+      const bound = Object.keys(options).filter((k) => TOKEN_BOUND_OPTIONS.has(k));
+      if (bound.length > 0) {
+        throw new RemoteError('invalid-option', `"${name}" is signed in with a token for its current ${bound.join(', ')}; changing ${bound.length > 1 ? 'them' : 'it'} needs a new sign-in. Remove the remote and add it again with the new value.`);
+      }
+    }
     const step = await this.config.update(name, options);
-    if (step.kind === 'question') await completeConfig(this.config, name, detail.type, step, { authorize: (t) => this.authorizeChild(t) });
+    if (step.kind === 'question') {
+      await completeConfig(this.config, name, detail.type, step, {
+        authorize: (t) => this.authorizeChild(t),
+        answer: (q) => Promise.resolve(q.option.Name === 'config_refresh_token' ? 'false' : (q.option.DefaultStr ?? '')),
+      });
+    }
     await this.notifyRemotes();
     return (await this.config.list()).find((r) => r.name === name)!;
   }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../../electron/core/core.js';
 import type { AuthorizeUpdate } from '../../../shared/remotes/types.js';
 import { startAuthorize } from '../../../electron/core/remotes/oauth.js';
+import { dispatch } from '../../../electron/core/api/dispatch.js';
 import { AUTHORIZE_STAND_IN } from '../../support/authorize-stand-in.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 
@@ -97,11 +98,24 @@ describe('OAuth remotes in the audit log', { timeout: 60_000 }, () => {
     expect((await audit())[0]).toMatchObject({ destination: 'dropped', result: 'cancelled' });
   });
 
-  it('changing the OAuth remote afterwards signs in again (a token refresh) and is a "remote update"', async () => {
-    visitLinks = true;
-    const r = await core.handlers['remotes:update']({ name: 'gdrive', options: { scope: 'drive' } });
+  it('changing the OAuth remote afterwards keeps its token (no sign-in nobody would see) and is a "remote update"', async () => {
+    // No "browser" visits a link now: a sign-in started by the update would hang until the timeout.
+    visitLinks = false;
+    const before = readFileSync(config, 'utf8');
+    const token = /^token = (.*)$/m.exec(before)?.[1];
+    expect(token).toContain('1//0gAUDIT-refresh');
+    const r = await core.handlers['remotes:update']({ name: 'gdrive', options: { root_folder_id: 'music-folder-1' } });
     expect(r.ok, JSON.stringify(r)).toBe(true);
-    expect(readFileSync(config, 'utf8')).toContain('scope = drive\n');
-    expect((await audit())[0]).toMatchObject({ operation: 'remote update', destination: 'gdrive', result: 'ok', detail: 'options scope' });
+    const after = readFileSync(config, 'utf8');
+    expect(after).toContain('root_folder_id = music-folder-1\n');
+    expect(/^token = (.*)$/m.exec(after)?.[1]).toBe(token);
+    expect((await audit())[0]).toMatchObject({ operation: 'remote update', destination: 'gdrive', result: 'ok', detail: 'options root_folder_id' });
+  });
+
+  it('refuses to change what the token was issued for, and says what to do', async () => {
+    const r = await dispatch(core.handlers, 'remotes:update', { name: 'gdrive', options: { scope: 'drive' } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toBe('"gdrive" is signed in with a token for its current scope; changing it needs a new sign-in. Remove the remote and add it again with the new value.');
+    expect(readFileSync(config, 'utf8')).toContain('scope = drive.readonly\n');
   });
 });
