@@ -14,8 +14,10 @@ export default defineConfig({
           // Most of these wait on children, servers and slowed copies rather than compute: two
           // files at a time on two cores (vitest's default would be one) halves the wall time.
           maxWorkers: 2,
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Generous: a slow machine running two files at once should be slow, not failed; a real
+          // hang still ends the test.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],
