@@ -87,7 +87,7 @@ export function registerRunCommands(program: Command, ctx: CliContext): void {
       if (json) printEvent('finished', run);
       else {
         for (const d of run.destinations) {
-          process.stdout.write(`${symbol[d.outcome]} ${d.target}: ${outcomeWords[d.outcome]} — ${formatBytes(d.bytes)}, ${plural(d.files, 'file')}${d.requests !== undefined ? `, ${plural(d.requests, 'request')}` : ''}${d.firstError ? ` — ${plainError(d.firstError)}` : ''}\n`);
+          process.stdout.write(`${symbol[d.outcome]} ${d.target}: ${outcomeWords[d.outcome]} — ${formatBytes(d.bytes)}, ${plural(d.files, 'file')}${d.requests !== undefined ? `, ${plural(d.requests, 'request')}` : ''}${d.sync ? ` (${d.sync === 'full' ? 'full check' : 'top-up'})` : ''}${d.firstError ? ` — ${plainError(d.firstError)}` : ''}\n`);
         }
         const took = run.endedAt ? formatDuration((run.endedAt - run.startedAt) / 1000) : '';
         // A run that failed before any destination (a missing source) says why, not just "failed".

@@ -101,7 +101,7 @@ describe.each([
 
     const truths = new Map<string, string[]>();
     const pointIds = async (): Promise<string[]> => (JSON.parse((await cli(['snapshots', 'M', '--json'])).stdout) as Points)[0]!.points.map((p) => p.id);
-    const run = async (extra: string[] = []): Promise<{ requests: number; log: string }> => {
+    const run = async (extra: string[] = []): Promise<{ requests: number; log: string; stdout: string }> => {
       const truth = describeTree(src);
       const before = new Set(await pointIds());
       const r = await counted(() => cli(['run', 'M', ...extra]));
@@ -110,12 +110,15 @@ describe.each([
       for (const id of made) truths.set(id, truth);
       const logPath = /Log: (\S+)/.exec(r.value.stdout)?.[1];
       const { readFileSync } = await import('node:fs');
-      return { requests: r.requests, log: logPath ? readFileSync(logPath, 'utf8') : '' };
+      return { requests: r.requests, log: logPath ? readFileSync(logPath, 'utf8') : '', stdout: r.value.stdout };
     };
 
     // The first run is a full one; so is the naive sync's first. The naive sync lists with --fast-list
     // as Reprise's full runs do on S3: a request per 1000 keys (and s3rver lists folders of folders wrongly without it).
-    expect((await run()).log).toMatch(/# full run: this is the first run/);
+    const first = await run();
+    expect(first.log).toMatch(/# full run: this is the first run/);
+    // The terminal says which kind of run each mirror made.
+    expect(first.stdout).toMatch(/^✓ \S+: Succeeded — [^—]*? \(full check\)$/m);
     const naive = await rclone(['sync', '--fast-list', src, `${remote}:music/naive/current`, '--backup-dir', `${remote}:music/naive/versions/1`]);
     expect(naive.exitCode, naive.stderr).toBe(0);
 
@@ -123,6 +126,7 @@ describe.each([
     changeOnePercent(src, 1);
     const topUp = await run();
     expect(topUp.log).toMatch(/# top-up run: only what changed/);
+    expect(topUp.stdout).toMatch(/^✓ \S+: Succeeded — [^—]*? \(top-up\)$/m);
     const naiveChange = await counted(() => rclone(['sync', '--fast-list', src, `${remote}:music/naive/current`, '--backup-dir', `${remote}:music/naive/versions/2`]));
     expect(naiveChange.value.exitCode).toBe(0);
     if (onS3) expect(topUp.requests).toBeGreaterThan(0);
