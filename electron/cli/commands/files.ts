@@ -4,7 +4,7 @@
 // stopped). Delete and sync ask for --yes when nobody is at a terminal to see what they do.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import type { FileOpResult } from '../../../shared/files.js';
+import { type FileOpResult, deleteFate } from '../../../shared/files.js';
 import { formatBytes, plural } from '../../../shared/format.js';
 import { type CliContext, CliFailure, exitCodes } from '../context.js';
 import { printJson, printTable } from '../output.js';
@@ -135,6 +135,11 @@ export function registerFileCommands(program: Command, ctx: CliContext): void {
     .option('--force', 'even inside a destination Reprise manages')
     .action(async (location: string, f: ChangeFlags) => {
       needYes('delete', f);
-      report(ctx, await withProgress(ctx, (id) => ctx.call('files:delete', { target: sourcePath(location), dryRun: f.dryRun ?? false, force: f.force ?? false, id })));
+      const target = sourcePath(location);
+      // Where deleted files go (the remote's trash, hidden versions, or nowhere), said before and after.
+      const fate = deleteFate((await ctx.call('files:trash', { target })).kind);
+      const r = await withProgress(ctx, (id) => ctx.call('files:delete', { target, dryRun: f.dryRun ?? false, force: f.force ?? false, id }));
+      report(ctx, r);
+      if (!ctx.options().json && (r.dryRun || r.outcome === 'ok')) process.stdout.write(`${fate}\n`);
     });
 }

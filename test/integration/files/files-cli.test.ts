@@ -88,7 +88,7 @@ describe('reprise files', { timeout: 120_000 }, () => {
 
     expect((await cli(['files', 'delete', 'web:New'])).exitCode).toBe(2);
     const dryDelete = await cli(['files', 'delete', 'web:New', '--dry-run']);
-    expect(dryDelete.stdout).toContain('Dry run: would delete 2 files, 700 B. Nothing was changed.');
+    expect(dryDelete.stdout).toContain('Dry run: would delete 2 files, 700 B. Nothing was changed.\nThis remote has no trash: it is deleted for good.');
     expect(existsSync(join(root, 'dav', 'New'))).toBe(true);
     const del = await cli(['files', 'delete', 'web:New', '--yes']);
     expect(del.exitCode, del.stderr).toBe(0);
