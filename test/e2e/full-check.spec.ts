@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../shared/model.js';
 import { makeLibrary } from '../support/library.js';
+import { invoke } from '../support/page-invoke.js';
 import { type ServeHandle, startServe } from '../support/serve.js';
 import { type WebDavServer, startWebDav, writeWebDavConfig } from '../support/servers.js';
 
@@ -27,27 +28,6 @@ test.afterEach(async () => {
   await dav.stop();
   rmSync(root, { recursive: true, force: true });
 });
-
-// Calls a contract command over a second WebSocket from the page (same origin, same token).
-async function invoke<T>(page: Page, name: string, req: unknown): Promise<T> {
-  return page.evaluate(
-    ([name, req]) =>
-      new Promise<T>((resolve, reject) => {
-        const token = sessionStorage.getItem('reprise-token') ?? '';
-        const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
-        ws.onopen = () => ws.send(JSON.stringify({ type: 'invoke', id: 1, name, req }));
-        ws.onmessage = (e) => {
-          const msg = JSON.parse(String(e.data)) as { type: string; id?: number; result?: { ok: boolean; value?: T; error?: { message: string } } };
-          if (msg.type !== 'result' || msg.id !== 1) return;
-          ws.close();
-          if (msg.result?.ok) resolve(msg.result.value as T);
-          else reject(new Error(msg.result?.error?.message ?? 'failed'));
-        };
-        ws.onerror = () => reject(new Error('websocket error'));
-      }),
-    [name, req] as const,
-  );
-}
 
 async function runAndWait(page: Page, name: string): Promise<RunSummary> {
   const { runId } = await invoke<{ runId: number }>(page, 'runs:start', { name, dryRun: false, trigger: 'manual' });

@@ -1,10 +1,11 @@
 // The window follows `app:navigate`: what the desktop tray and notifications use to open a run
 // (app:open) reaches a browser window of `reprise serve` the same way, over the contract.
-import { type Page, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeLibrary } from '../support/library.js';
+import { invoke } from '../support/page-invoke.js';
 import { type ServeHandle, startServe } from '../support/serve.js';
 
 let root: string;
@@ -18,27 +19,6 @@ test.afterEach(async () => {
   await serve.stop();
   rmSync(root, { recursive: true, force: true });
 });
-
-// A contract command over a second WebSocket from the page (same origin, same token): another client.
-async function invoke<T>(page: Page, name: string, req: unknown): Promise<T> {
-  return page.evaluate(
-    ([name, req]) =>
-      new Promise<T>((resolve, reject) => {
-        const token = sessionStorage.getItem('reprise-token') ?? '';
-        const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
-        ws.onopen = () => ws.send(JSON.stringify({ type: 'invoke', id: 1, name, req }));
-        ws.onmessage = (e) => {
-          const msg = JSON.parse(String(e.data)) as { type: string; id?: number; result?: { ok: boolean; value?: T; error?: { message: string } } };
-          if (msg.type !== 'result' || msg.id !== 1) return;
-          ws.close();
-          if (msg.result?.ok) resolve(msg.result.value as T);
-          else reject(new Error(msg.result?.error?.message ?? 'failed'));
-        };
-        ws.onerror = () => reject(new Error('websocket error'));
-      }),
-    [name, req] as const,
-  );
-}
 
 test('app:open shows a run on the History page, and a page by name', async ({ page }) => {
   const music = join(root, 'Music');

@@ -1,12 +1,13 @@
 // End to end in Chromium: a job created in the UI with a schedule runs by itself when the
 // scheduler's (test-only) clock reaches its time; history and the header show it.
-import { type Page, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeLibrary, sameTree } from '../support/library.js';
+import { invoke } from '../support/page-invoke.js';
 import { type ServeHandle, startServe } from '../support/serve.js';
 
 let root: string;
@@ -21,27 +22,6 @@ test.afterEach(async () => {
   await serve.stop();
   rmSync(root, { recursive: true, force: true });
 });
-
-// Calls a contract command over a second WebSocket from the page (same origin, same token).
-async function invoke<T>(page: Page, name: string, req: unknown): Promise<T> {
-  return page.evaluate(
-    ([name, req]) =>
-      new Promise<T>((resolve, reject) => {
-        const token = sessionStorage.getItem('reprise-token') ?? '';
-        const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
-        ws.onopen = () => ws.send(JSON.stringify({ type: 'invoke', id: 1, name, req }));
-        ws.onmessage = (e) => {
-          const msg = JSON.parse(String(e.data)) as { type: string; id?: number; result?: { ok: boolean; value?: T; error?: { message: string } } };
-          if (msg.type !== 'result' || msg.id !== 1) return;
-          ws.close();
-          if (msg.result?.ok) resolve(msg.result.value as T);
-          else reject(new Error(msg.result?.error?.message ?? 'failed'));
-        };
-        ws.onerror = () => reject(new Error('websocket error'));
-      }),
-    [name, req] as const,
-  );
-}
 
 test('a scheduled job runs by itself at its time; history and header follow', async ({ page }, info) => {
   const music = join(root, 'Music');
