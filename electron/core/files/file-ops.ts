@@ -11,7 +11,7 @@ import type { AuditActor } from '../../../shared/audit.js';
 import { parseTarget } from '../../../shared/remotes/remote-path.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { execFor } from '../destinations/rclone-flags.js';
-import { jsonObjectOf, parseRcloneLine } from '../progress/rclone-json.js';
+import { jsonObjectOf, parseRcloneLine } from '../rclone/rclone-json.js';
 import { networkReason } from '../rclone/plain-reason.js';
 import { parseLsjson, parseLsjsonStat, parseSize } from '../rclone/rclone-output.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';

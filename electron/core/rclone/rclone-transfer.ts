@@ -3,7 +3,7 @@
 // moves nothing for `stallAfterMs` is ended (a dead server), with the reason in plain words.
 import { type Verdict, describeRcloneExit, rcloneVerdict } from '../process/exit-policy.js';
 import { DEFAULT_STALL_MS, stallWatch } from '../process/stall-watch.js';
-import { type RcloneStats, parseRcloneLine } from '../progress/rclone-json.js';
+import { type RcloneStats, parseRcloneLine } from './rclone-json.js';
 import type { FileChange } from '../runs/destination-runner.js';
 import { openPrivateLog } from './log-tail.js';
 import { networkReason, remoteOfArgs, stallReason } from './plain-reason.js';

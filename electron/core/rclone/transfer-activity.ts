@@ -2,7 +2,7 @@
 // (bytes, checks, transfers, deletes, what it has found to do) or a file finished. The stats line
 // itself arrives every second even from a transfer that is stuck, so its arrival proves nothing.
 import type { StallWatch } from '../process/stall-watch.js';
-import { type RcloneLine, type RcloneStats, parseRcloneLine } from '../progress/rclone-json.js';
+import { type RcloneLine, type RcloneStats, parseRcloneLine } from './rclone-json.js';
 
 function signature(s: RcloneStats): string {
   const moving = s.transferring.reduce((n, t) => n + t.bytes, 0);

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
 import type { RunningChild } from '../process/child.js';
-import { parseRcloneLine } from '../progress/rclone-json.js';
+import { parseRcloneLine } from '../rclone/rclone-json.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import { remoteOf } from '../../../shared/remotes/remote-path.js';
 import { buildWizardModel, type WizardModel } from '../../../shared/remotes/wizard-model.js';

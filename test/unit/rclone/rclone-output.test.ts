@@ -23,7 +23,7 @@ import {
   sizeSchema,
   statsSchema,
 } from '../../../electron/core/rclone/rclone-output.js';
-import { parseRcloneLine, parseStats } from '../../../electron/core/progress/rclone-json.js';
+import { parseRcloneLine, parseStats } from '../../../electron/core/rclone/rclone-json.js';
 
 const text = (name: string) => readFileSync(new URL(`../../fixtures/rclone-1.60.1/${name}`, import.meta.url), 'utf8');
 const json = (name: string): unknown => JSON.parse(text(name));

@@ -7,7 +7,7 @@
 import { realpath, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
-import { jsonObjectOf, parseRcloneLine } from '../../progress/rclone-json.js';
+import { jsonObjectOf, parseRcloneLine } from '../../rclone/rclone-json.js';
 import type { RcloneExec } from '../../rclone/rclone-exec.js';
 import { DEFAULT_STALL_MS } from '../../process/stall-watch.js';
 import { remoteOf } from '../../../../shared/remotes/remote-path.js';

@@ -7,7 +7,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { chmod, link, lstat, mkdir, readdir, realpath, rename, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseRsyncProgressLine, parseRsyncStats, rsyncTotalBytes } from '../../progress/rsync-progress.js';
+import { parseRsyncProgressLine, parseRsyncStats, rsyncTotalBytes } from './rsync-progress.js';
 import { checkLocalDestination } from '../../scheduler/destination-presence.js';
 import { LinkSample, linkWarning } from './link-check.js';
 import { SnapshotError } from './snapshot-errors.js';

@@ -7,7 +7,7 @@ import { scratchDir } from '../../process/scratch.js';
 import type { Destination, Job } from '../../../../shared/model.js';
 import type { VerifyDestination } from '../../../../shared/restore.js';
 import type { ChildRunner } from '../../process/child.js';
-import { parseRsyncProgressLine } from '../../progress/rsync-progress.js';
+import { parseRsyncProgressLine } from './rsync-progress.js';
 import type { DestinationKindImpl, KindEnv, OpenedDestination, PointInfo } from '../kind.js';
 import { type RecordEntry, bin, bytesOf, textOf } from '../record/entry.js';
 import { openRecords } from '../record/record-chain.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lineSplitter } from '../../../electron/core/process/line-splitter.js';
-import { parseRsyncProgressLine, parseRsyncStats, rsyncTotalBytes } from '../../../electron/core/progress/rsync-progress.js';
+import { parseRsyncProgressLine, parseRsyncStats, rsyncTotalBytes } from '../../../electron/core/destinations/snapshot/rsync-progress.js';
 
 const work = mkdtempSync(join(tmpdir(), 'reprise-progress-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 // Pure parser for rclone's `--use-json-log` stderr lines. Reads fields, never the human `msg` text
 // of stats; tolerates plain-text lines (the final fatal summary is plain text even in JSON mode).
-import { statsSchema } from '../rclone/rclone-output.js';
+import { statsSchema } from './rclone-output.js';
 
 export interface RcloneStats {
   readonly bytes: number;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseRcloneLine } from '../../../electron/core/progress/rclone-json.js';
+import { parseRcloneLine } from '../../../electron/core/rclone/rclone-json.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/rclone-1.60.1/${name}`, import.meta.url), 'utf8').trim().split('\n');
 
