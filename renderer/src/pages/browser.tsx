@@ -163,6 +163,11 @@ export function Browser() {
   const [selected, setSelected] = useState<BrowseEntry | null>(null);
   const [downloadTo, setDownloadTo] = useState('');
   const scroller = useRef<HTMLDivElement>(null);
+  // Only the newest listing may land: switching remote or folder while one is on its way (the first
+  // remote's listing answering after the second's) must not put the old folder on screen.
+  const latestListing = useRef(0);
+  const shownRemote = useRef(remote);
+  shownRemote.current = remote;
 
   useEffect(() => {
     if (remotes) return;
@@ -179,7 +184,9 @@ export function Browser() {
       setEmptyRemote(false);
       setSelected(null);
       setFilter('');
+      const ticket = ++latestListing.current;
       const res = await call('browse:list', { remote: r, path: p });
+      if (ticket !== latestListing.current) return;
       setLoading(false);
       if (res.ok) {
         setListing(res.value);
@@ -201,7 +208,9 @@ export function Browser() {
     void open(remote, browseTarget?.remote === remote ? (browseTarget?.path ?? '') : '');
     setQuota(undefined);
     setSizes({});
-    void call('browse:about', { remote }).then((r) => setQuota(r.ok ? r.value : null));
+    void call('browse:about', { remote }).then((r) => {
+      if (shownRemote.current === remote) setQuota(r.ok ? r.value : null);
+    });
   }, [remote]);
 
   const rows = useMemo(() => {
