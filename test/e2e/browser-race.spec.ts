@@ -42,15 +42,25 @@ test('a listing that answers late does not replace the folder of the remote chos
   // "aaslow" sorts first, so the Browser opens on it.
   writeFileSync(config, `[aaslow]\ntype = webdav\nurl = http://127.0.0.1:${port}/\nvendor = other\n\n[nas]\ntype = alias\nremote = ${join(root, 'local')}\n`, { mode: 0o600 });
   serve = await startServe(join(root, 'data'), { RCLONE_CONFIG: config, HOME: join(root, 'home') });
+  // The slow remote's listing, as it reaches the page over the WebSocket.
+  let lateListingArrived = false;
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', (f) => {
+      const text = String(f.payload);
+      if (text.includes('"entries"') && text.includes('"remote":"aaslow"')) lateListingArrived = true;
+    }),
+  );
   await page.goto(serve.url);
   await page.locator('nav.sidebar button', { hasText: 'Browser' }).click();
   await expect(page.getByTestId('browse-remote')).toHaveValue('aaslow');
   await page.getByTestId('browse-remote').selectOption('nas');
   const big = page.getByTestId('browse-row').filter({ hasText: 'Big' });
   await expect(big).toBeVisible();
-  // The slow remote's listing has answered by now; nas's folder is still the one on screen.
+  // The slow remote's answer reaches the page, and the page handles it and paints a frame; nas's
+  // folder is still the one on screen.
   await expect.poll(() => answered, { timeout: 15_000 }).toBeGreaterThan(0);
-  await page.waitForTimeout(1000);
+  await expect.poll(() => lateListingArrived, { timeout: 15_000 }).toBe(true);
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0))));
   await expect(big).toBeVisible();
   await expect(page.getByTestId('browse-remote')).toHaveValue('nas');
   await big.dblclick();

@@ -13,6 +13,7 @@ import { dispatch } from '../../../electron/core/api/dispatch.js';
 import { type WsServer, startWsServer } from '../../../electron/server/ws-server.js';
 import { uploadStaging } from '../../../electron/core/files/upload-staging.js';
 import { UPLOAD_PATH } from '../../../shared/channels.js';
+import { waitFor } from '../../support/procs.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 
 let root: string;
@@ -123,7 +124,10 @@ describe('uploads from the browser\'s computer', { timeout: 60_000 }, () => {
       req.on('error', () => resolve({ status: 0 }));
       req.write(Buffer.alloc(100_000));
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // The cancel comes once the first bytes of big.bin are in the scratch folder (a numbered part
+    // until it is complete).
+    const arriving = () => uploadFolders().some((d) => readdirSync(join('/tmp', d, 'parts')).some((n) => statSync(join('/tmp', d, 'parts', n)).size > 0));
+    await waitFor('big.bin to start arriving', arriving);
     expect((await call('ops:cancel', { id })).value).toEqual({ cancelled: true });
     expect([0, 410]).toContain((await slow).status);
     expect(uploadFolders()).toEqual([]);
