@@ -5,7 +5,7 @@
 import { type DragEvent, useRef, useState } from 'react';
 import { type FileOpResult, type TrashKind, deleteFate } from '../../../shared/files';
 import { formatBytes, formatSpeed, plural } from '../../../shared/format';
-import type { AppError } from '../../../shared/result';
+import type { AppError, Result } from '../../../shared/result';
 import type { RemoteSummary } from '../../../shared/remotes/types';
 import { useUi } from '../store';
 import { ErrorBox } from './error-box';
@@ -89,6 +89,15 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
 
   // An upload: the files go to Reprise first (over HTTP in a browser; by path in the desktop
   // window), once; preview and upload then copy what arrived.
+  // A preview shows what would happen; a real operation shows its end, re-reads the folder and closes when it went well.
+  const show = (r: Result<FileOpResult>, dryRun: boolean) => {
+    if (!r.ok) return setError(r.error);
+    if (dryRun) return setPreview(r.value);
+    setResult(r.value);
+    setPreview(null);
+    onDone();
+    if (r.value.outcome === 'ok') setAction(null);
+  };
   const upload = async (dryRun: boolean) => {
     const here = at(remote, path);
     const id = staged ?? crypto.randomUUID();
@@ -127,14 +136,7 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
     // A real upload, whatever its end, leaves nothing staged on the server; a preview keeps it for the upload.
     if (!dryRun || (!r.ok && r.error.kind === 'not-found')) setStaged(null);
     else if (r.ok) setStaged(id);
-    if (!r.ok) return setError(r.error);
-    if (dryRun) setPreview(r.value);
-    else {
-      setResult(r.value);
-      setPreview(null);
-      onDone();
-      if (r.value.outcome === 'ok') setAction(null);
-    }
+    show(r, dryRun);
   };
   const cancel = (id: string) => {
     sendAbort.current?.abort();
@@ -163,17 +165,7 @@ export function FileActions({ remote, path, selected, remotes, onDone }: Props) 
             ? await call('files:transfer', { op: 'move', from: from!, to: at(remote, join(path, name.trim())), checksum: false, excludes: [], ...common })
             : await call('files:transfer', { op: action.kind, from: from!, to: at(toRemote, join(toPath, subject!.name)), checksum: false, excludes: [], ...(bwlimit.trim() ? { bwlimit: bwlimit.trim() } : {}), ...common });
     setBusy(null);
-    if (!r.ok) {
-      setError(r.error);
-      return;
-    }
-    if (dryRun) setPreview(r.value);
-    else {
-      setResult(r.value);
-      setPreview(null);
-      onDone();
-      if (r.value.outcome === 'ok') setAction(null);
-    }
+    show(r, dryRun);
   };
 
   const title = !action ? '' : action.kind === 'upload' ? `Upload into ${at(remote, path)}` : action.kind === 'mkdir' ? 'New folder' : action.kind === 'rename' ? `Rename “${subject?.name}”` : action.kind === 'delete' ? `Delete “${subject?.name}”` : `${action.kind === 'copy' ? 'Copy' : 'Move'} “${subject?.name}” to`;
