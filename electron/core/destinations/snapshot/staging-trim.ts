@@ -3,7 +3,7 @@
 // record, one deleted in between is in the record but not in the tree. One pass over the tree in
 // record order, side by side with the list of recorded paths written during the walk, removes the
 // first kind and reports the second; folders whose time rsync took after the walk get the record's.
-import { closeSync, lstatSync, openSync, readSync, readdirSync, rmSync, type Dirent } from 'node:fs';
+import { chmodSync, closeSync, lstatSync, openSync, readSync, readdirSync, rmSync, type Dirent } from 'node:fs';
 import { comparePaths } from '../record/entry.js';
 
 export interface TrimOptions {
@@ -63,8 +63,29 @@ interface Frame {
 
 const SLASH = Buffer.from('/');
 
+/**
+ * Runs `fn` on a folder rsync made as the source had it: one without read or write permission
+ * for its owner (a copy of such a source folder; rsync sets modes last) is opened up for the
+ * moment when Reprise does not run as root.
+ */
+function withAccess<T>(dir: Buffer, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') throw e;
+    const mode = lstatSync(dir).mode & 0o7777;
+    chmodSync(dir, mode | 0o700);
+    try {
+      return fn();
+    } finally {
+      chmodSync(dir, mode);
+    }
+  }
+}
+
 function open(abs: Buffer, rel: string): Frame {
-  const names = readdirSync(abs, { encoding: 'buffer', withFileTypes: true });
+  const names = withAccess(abs, () => readdirSync(abs, { encoding: 'buffer', withFileTypes: true }));
   names.sort((a, b) => Buffer.compare(a.name, b.name));
   return { abs, rel, names, next: 0 };
 }
@@ -113,7 +134,7 @@ export async function trimToRecord(o: TrimOptions): Promise<TrimResult> {
       const abs = Buffer.concat([f.abs, SLASH, d.name]);
       if (cur === rel) cur = next();
       else if (!o.alsoKept.has(rel)) {
-        rmSync(abs, { recursive: true, force: true });
+        withAccess(f.abs, () => rmSync(abs, { recursive: true, force: true }));
         removed++;
         continue;
       }
