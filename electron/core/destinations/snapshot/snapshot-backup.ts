@@ -25,6 +25,7 @@ import { DELETING_PREFIX, LATEST_NAME, PREVIOUS_STAGING_PREFIX, STAGING_NAME, WO
 import { pruneSnapshotPoints } from './snapshot-prune.js';
 import { LEAVE_OUT_LIMIT, LeaveOuts } from './leave-outs.js';
 import { trimToRecord } from './staging-trim.js';
+import { linkUnchanged } from './link-unchanged.js';
 
 /** Runs one snapshot of the job into the destination folder and applies retention. */
 export async function backupSnapshot(ctx: DestinationContext): Promise<DestinationOutcome> {
@@ -65,6 +66,8 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
   const work = join(dest, `${WORK_PREFIX}${id}`);
   await mkdir(work, { recursive: true });
   const lists: WriteStream[] = [];
+  let endHashing: (() => Promise<void>) | null = null;
+  const extraStreams: WriteStream[] = [];
   try {
     const run = await startPointRun({
       storage,
@@ -113,6 +116,16 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       pendingBytes[i]! += rel.length + 1;
       if (pendingBytes[i]! >= 256 * 1024) return flushList(i);
     };
+    // After a small change, Reprise links the unchanged files from the base snapshot itself and
+    // rsync copies only folders and what changed (see link-unchanged.ts). The candidates: plain
+    // files outside hard-link groups, in record order; what changed is taken out of them later.
+    const candidates = run.base ? sources.map((_, i) => new ChunkedList(join(work, `candidates-${i}`))) : null;
+    for (const c of candidates ?? []) extraStreams.push(c.stream);
+    const changedRel: Set<string>[] = sources.map(() => new Set());
+    const groupFirsts: Set<string>[] = sources.map(() => new Set());
+    // Beyond this many changes rsync's own --link-dest over the tree is as cheap, and the set stays small.
+    const changeLimit = Math.max(1000, Math.floor((run.base?.totals.files ?? 0) / 10));
+    let changedCount = 0;
     // rsync copies each source recursively, as fast as it copies anything, told to leave out what
     // the walk left out (excludes, databases copied apart and their sidecars, whatever it skipped).
     const leaveOuts = sources.map(() => new LeaveOuts());
@@ -123,17 +136,26 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     const walkLacks = new Map<string, string>();
     const links = run.base ? new LinkSample(run.base.totals.files) : null;
     ctx.progress({ step: 1, steps: 2, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last snapshot…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
-    const built = await run.build(walkSourceBatches({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
+    const walkedBuilt = await run.build(walkSourceBatches({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
+      // A first snapshot copies every file anyway: their content is hashed while rsync copies.
+      readLater: true,
       onEntry: (e) => {
         if (e.lack) walkLacks.set(e.path, e.lack);
         if (e.type === 'f' && !e.sqlite && !e.hardlink) links?.offer(e.path);
         leaveOuts[e.source]!.entry(e.rel, e.abs, e.type === 'd', !e.sqlite);
         if (e.type === 'd') dirTimes[e.source]!.set(e.rel, e.mtime);
         if (e.sqlite) return undefined;
-        return writeList(e.source, e.rel === '' ? Buffer.from('.') : bytesOf(e.rel));
+        if (e.hardlink) groupFirsts[e.source]!.add(e.hardlink.slice(e.path.length - e.rel.length));
+        const p = candidates && e.type === 'f' && !e.lack && !e.hardlink ? candidates[e.source]!.add(bytesOf(e.rel)) : undefined;
+        const q = writeList(e.source, e.rel === '' ? Buffer.from('.') : bytesOf(e.rel));
+        return p && q ? Promise.all([p, q]).then(() => undefined) : (p ?? q);
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
+        if (item.entry && changedCount <= changeLimit) {
+          changedCount++;
+          changedRel[item.entry.source]!.add(item.entry.rel);
+        }
         if (item.entry?.lack) walkLacks.set(item.entry.path, item.entry.lack);
         links?.changed(e.path);
         if (e.type === 'd') return;
@@ -141,12 +163,13 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       },
     });
     for (let i = 0; i < lists.length; i++) await flushList(i);
+    if (candidates) for (const c of candidates) await c.close();
     for (const l of leaveOuts) l.finishAll();
     for (const s of lists) s.end();
     await Promise.all(lists.map((s) => once(s, 'close')));
     for (const p of walkProblems.slice(0, 20)) ctx.log(`# could not read ${p}`);
-    if (built.baseProblem) ctx.log(`# warning: ${built.baseProblem}`);
-    const c = built.changes;
+    if (walkedBuilt.baseProblem) ctx.log(`# warning: ${walkedBuilt.baseProblem}`);
+    const c = walkedBuilt.changes;
     ctx.log(`# compared with ${run.base ? `snapshot ${run.base.id}` : 'nothing (first snapshot)'}: ${c.added} added, ${c.changed} changed, ${c.deleted} deleted`);
 
     if (ctx.dryRun) return { outcome: 'success', bytes: c.bytes, files: c.added + c.changed, errors: 0, firstError: null };
@@ -162,7 +185,19 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       return { outcome: 'success', bytes: 0, files: 0, errors: 0, firstError: null };
     }
 
-    await run.writeIntent(built);
+    await run.writeIntent(walkedBuilt);
+    // The files left unread by the walk are hashed now, beside rsync; stopped with the run.
+    const hashing = new AbortController();
+    const stopHashing = (): void => hashing.abort();
+    ctx.signal.addEventListener('abort', stopHashing, { once: true });
+    const completing = run.completeContent(walkedBuilt, hashing.signal);
+    completing.catch(() => {}); // awaited below; an rsync that fails first must not leave it unhandled
+    // However the run ends, the reading stops before the work folder goes.
+    endHashing = async () => {
+      hashing.abort();
+      ctx.signal.removeEventListener('abort', stopHashing);
+      await completing.catch(() => {});
+    };
     const staging = join(dest, STAGING_NAME);
     const linkDests: string[] = [];
     if (run.base) linkDests.push(join(dest, run.base.id));
@@ -174,6 +209,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       linkDests.push(previous);
     }
     await mkdir(staging);
+    const ownLinks = candidates !== null && changedCount <= changeLimit && (await exists(join(dest, run.base!.id)));
 
     const lack = new Map<string, string>();
     // Files rsync could not read (its "failed: Permission denied" lines), apart from those that vanished.
@@ -189,12 +225,22 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       const into = join(staging, textOf(src.base));
       await mkdir(into, { recursive: true });
       const leaveOut = leaveOuts[i]!;
-      const recursive = leaveOut.size <= LEAVE_OUT_LIMIT;
+      let rsyncList: string | null = null;
+      if (ownLinks) {
+        const from = Buffer.concat([Buffer.from(join(dest, run.base!.id)), Buffer.from('/'), bytesOf(src.base)]);
+        const changed = changedRel[i]!;
+        const firsts = groupFirsts[i]!;
+        rsyncList = join(work, `rsync-${i}`);
+        const l = await linkUnchanged({ from, into: Buffer.from(into), list: join(work, `list-${i}`), candidates: join(work, `candidates-${i}`), toRsync: (rel) => changed.has(rel.toString('latin1')) || firsts.has(rel.toString('latin1')), out: rsyncList, signal: ctx.signal });
+        ctx.log(`# ${textOf(src.base)}: ${l.linked} unchanged files linked to snapshot ${run.base!.id}; rsync copies the other ${l.toRsync} entries`);
+      }
+      const recursive = rsyncList === null && leaveOut.size <= LEAVE_OUT_LIMIT;
       const leaveOutFile = join(work, `leave-out-${i}`);
       // By the list, rsync reads the source root's "." as "and its own entries" (--files-from
       // implies --dirs): what the walk left out at the top of a source is named to it still.
       await writeFile(leaveOutFile, recursive ? leaveOut.recursiveRules() : leaveOut.topLevelRules());
-      if (!recursive) ctx.log(`# ${textOf(src.base)}: ${leaveOut.size} paths left out, too many to name to rsync; copied by the list of its files (slower)`);
+      if (!recursive && rsyncList === null) ctx.log(`# ${textOf(src.base)}: ${leaveOut.size} paths left out, too many to name to rsync; copied by the list of its files (slower)`);
+      rsyncList ??= recursive ? null : join(work, `list-${i}`);
       const stdout: string[] = [];
       const r = await ctx.children.run({
         command: ctx.tools.rsync,
@@ -202,7 +248,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
           '-aHAXS',
           '--numeric-ids',
           '--from0',
-          ...(recursive ? [] : [`--files-from=${join(work, `list-${i}`)}`]),
+          ...(rsyncList ? [`--files-from=${rsyncList}`] : []),
           `--exclude-from=${leaveOutFile}`,
           '--info=progress2',
           '--stats',
@@ -308,6 +354,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
         warnings.unshift(warning);
       }
     }
+    const built = await completing;
     const walkLacking = built.lacking.count;
     const outcome = walkLacking > 0 || lack.size > vanished.size ? 'partial' : lack.size > 0 ? 'warning' : 'ok';
     const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes }, warnings: [...walkProblems.slice(0, 50), ...warnings] });
@@ -322,7 +369,8 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     const failedFiles = [...new Map([...walkLacks, ...unreadable])].map(([path, error]) => ({ path: textOf(path), error }));
     return { failedFiles, outcome: outcome === 'ok' ? 'success' : 'partial', bytes: transferredBytes, files: transferredFiles, errors: outcome === 'ok' ? 0 : Math.max(1, lackingCount), firstError };
   } finally {
-    for (const s of lists) s.destroy();
+    await endHashing?.();
+    for (const s of [...lists, ...extraStreams]) s.destroy();
     await rm(work, { recursive: true, force: true });
   }
 }
@@ -416,4 +464,32 @@ async function retime(ctx: DestinationContext, via: string, abs: Buffer, mtimeNs
   const r = await ctx.children.run({ command: 'touch', args: ['-m', '-c', '-d', `@${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`, '--', via], signal: ctx.signal });
   await unlink(via).catch(() => undefined);
   if (r.exitCode !== 0) ctx.log(`# warning: could not give ${textOf(abs.toString('latin1'))} its recorded time: ${r.stderrTail.at(-1) ?? `exit ${r.exitCode}`}`);
+}
+
+/** A NUL-separated list of names written in chunks (a write per name costs more than the name). */
+class ChunkedList {
+  readonly stream: WriteStream;
+  private pending: Buffer[] = [];
+  private bytes = 0;
+  constructor(file: string) {
+    this.stream = createWriteStream(file);
+  }
+  /** A promise only when a chunk goes out. */
+  add(name: Buffer): void | Promise<void> {
+    this.pending.push(name, NUL);
+    this.bytes += name.length + 1;
+    if (this.bytes >= 256 * 1024) return this.flush();
+  }
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const chunk = Buffer.concat(this.pending);
+    this.pending = [];
+    this.bytes = 0;
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+  }
+  async close(): Promise<void> {
+    await this.flush();
+    this.stream.end();
+    await once(this.stream, 'close');
+  }
 }
