@@ -10,6 +10,7 @@ import { textOf } from './entry.js';
 import { type BuiltRecord, amendRecord, buildRecord } from './record-builder.js';
 import { type RecordReader, readerOver } from './record-chain.js';
 import { type PointOutcome, type PointSummary, intentName, summaryName } from './point-summary.js';
+import { PointIndexBuilder, storePointIndex } from './point-index.js';
 import type { RecordStorage } from './record-storage.js';
 import { type DiffItem, type Hasher, hashFromDisk, md5File } from './tree-diff.js';
 import type { WalkSource, WalkedEntry } from './tree-walk.js';
@@ -91,6 +92,8 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
   const plain = o.hasher ?? hashFromDisk(o.signal);
   const entriesName = `${o.id}.entries.gz`;
   let intentWritten = false;
+  // The picker's index of the new tree, built from the entries the record builder streams past.
+  let pointIndex: PointIndexBuilder | null = null;
 
   const hasher: Hasher = async (e, b) => {
     if (!e.sqlite) return plain(e, b);
@@ -145,17 +148,25 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
     warnings,
     sqliteCopies,
     sqliteRecords: () => [...sqliteSeen].map(([path, signature]) => ({ path, signature, ...sqliteMeta.get(path)! })),
-    build: (walked, hooks) =>
-      buildRecord({
+    build: (walked, hooks) => {
+      const index = (pointIndex = new PointIndexBuilder(o.sources.map((s) => textOf(s.base))));
+      const onEntry = hooks.onEntry;
+      return buildRecord({
         id: o.id,
         walked,
-        ...(hooks.onEntry ? { onEntry: hooks.onEntry } : {}),
+        onEntry: onEntry
+          ? (e) => {
+              index.add(e);
+              return onEntry(e);
+            }
+          : (e) => index.add(e),
         base: base ? { reader, summary: base } : null,
         hasher,
         workDir: o.workDir,
         ...(hooks.onChange ? { onChange: hooks.onChange } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
-      }),
+      });
+    },
     async writeIntent(built) {
       await o.storage.put(built.file, entriesName, o.signal);
       await o.storage.putText(intentName(o.id), `${JSON.stringify(summaryOf(built, 'intent', {}, entriesName, built.lines))}\n`, o.signal);
@@ -176,6 +187,9 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
           lacking = { count: built.lacking.count + added.length, sample: [...built.lacking.sample, ...added].slice(0, 100) };
         }
       }
+      // Before the summary, so the point is never seen without it. Only a shortcut for the picker
+      // (the record says the same): a point whose index could not be stored is read from its record.
+      if (pointIndex) await storePointIndex(o.storage, o.id, pointIndex.finish(), o.workDir, o.signal).catch(() => {});
       const summary = summaryOf(built, 'final', { finishedAt: new Date().toISOString(), outcome: f.outcome, transferred: f.transferred, warnings: f.warnings.slice(-100), lacking, ...(f.sync ? { sync: f.sync } : {}) }, file, lines);
       await o.storage.putText(summaryName(o.id), `${JSON.stringify(summary)}\n`, o.signal);
       // The point stands from here on; what follows only tidies up.
