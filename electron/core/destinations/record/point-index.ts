@@ -36,7 +36,7 @@ export class PointIndexBuilder {
   constructor(bases: readonly string[]) {
     this.sources = bases.map((base) => {
       const bin = binFromText(base);
-      return { under: `${bin}/`, cut: bin.length + 1, music: new MusicIndexBuilder(base) };
+      return { under: `${bin}/`, cut: bin.length + 1, music: new MusicIndexBuilder(base, textOf) };
     });
   }
 
@@ -44,7 +44,8 @@ export class PointIndexBuilder {
     if (e.type === 'l' || e.type === 'o') return;
     for (const s of this.sources) {
       if (!e.path.startsWith(s.under)) continue;
-      s.music.add({ path: textOf(e.path.slice(s.cut)), size: e.size, isDir: e.type === 'd' });
+      // Record paths are bytes: the builder decodes names only when the artist or album changes.
+      s.music.addPath(e.path, s.cut, e.size, e.type === 'd');
     }
   }
 
