@@ -141,20 +141,28 @@ export async function* diffTrees(walked: AsyncIterable<WalkedEntry>, base: Async
 const DIFF_BATCH = 512;
 
 /**
+ * A new file (no earlier state) whose content is read later: it must be copied whatever its hash,
+ * so a first run can hash while the copy runs (see completeContent) instead of before it.
+ */
+export type ReadLater = (entry: WalkedEntry) => boolean;
+
+/**
  * diffTrees over batch streams, yielding batches: the two sorted streams are paired by path with
  * an await only where a batch ends or a file is being read.
  */
-export async function* diffTreeBatches(walked: AsyncIterable<readonly WalkedEntry[]>, base: AsyncIterable<readonly RecordEntry[]> | null, hasher: Hasher, concurrency = 4): AsyncGenerator<DiffItem[]> {
+export async function* diffTreeBatches(walked: AsyncIterable<readonly WalkedEntry[]>, base: AsyncIterable<readonly RecordEntry[]> | null, hasher: Hasher, concurrency = 4, later?: ReadLater): AsyncGenerator<DiffItem[]> {
   const window: Array<Promise<DiffItem | null>> = [];
-  /** decide() for an entry whose content need not be read. */
+  const deferred = (w: WalkedEntry, b: RecordEntry | null): boolean => b === null && later !== undefined && w.type === 'f' && !w.lack && later(w);
+  /** decide() for an entry whose content need not be read (now). */
   const decideByStat = (w: WalkedEntry | null, b: RecordEntry | null): DiffItem => {
     if (!w) return { entry: null, before: b, change: 'deleted', content: false };
-    const entry: WalkedEntry = w.type === 'f' && !w.lack ? { ...w, hash: b!.hash! } : w;
+    const entry: WalkedEntry = w.type === 'f' && !w.lack && b ? { ...w, hash: b.hash! } : w;
     if (!b) return { entry, before: null, change: 'added', content: entry.type === 'f' && !entry.lack };
     return { entry, before: b, change: sameEntry(entry, b) ? 'same' : 'changed', content: false };
   };
   const decide = async (w: WalkedEntry | null, b: RecordEntry | null): Promise<DiffItem | null> => {
     if (!w) return { entry: null, before: b, change: 'deleted', content: false };
+    if (deferred(w, b)) return { entry: w, before: null, change: 'added', content: true };
     let entry: WalkedEntry = w;
     let content = false;
     if (w.type === 'f' && !w.lack) {
@@ -199,7 +207,7 @@ export async function* diffTreeBatches(walked: AsyncIterable<readonly WalkedEntr
       }
     }
     // Most entries need no reading: decided at once, without a promise, when nothing waits before them.
-    if (window.length === 0 && (!w || w.type !== 'f' || w.lack || (!w.sqlite && sameContentByStat(w, b)))) {
+    if (window.length === 0 && (!w || w.type !== 'f' || w.lack || (!w.sqlite && sameContentByStat(w, b)) || deferred(w, b))) {
       out.push(decideByStat(w, b));
     } else {
       const pending = decide(w, b);
