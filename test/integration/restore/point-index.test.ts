@@ -153,5 +153,5 @@ describe.each([
     expect(existsSync(indexFile(first)), kind).toBe(false);
     expect(existsSync(indexFile(third))).toBe(true);
     expect(await browse(third)).toEqual(await streamed(third));
-  }, 180_000);
+  }, 300_000);
 });
