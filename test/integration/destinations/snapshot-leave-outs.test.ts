@@ -87,6 +87,30 @@ describe('a snapshot copied recursively holds exactly its record', () => {
     }
   }, 120_000);
 
+  it('with more left-out paths than rules are worth, copies by the list of files and still holds its record', async () => {
+    const data = tempDir();
+    const src = join(tempDir(), 'music');
+    mkdirSync(join(src, 'Album'), { recursive: true });
+    mkdirSync(join(src, 'Scratch'));
+    for (let t = 0; t < 5; t++) writeFileSync(join(src, 'Album', `${t} [live].flac`), `track ${t}`);
+    for (let t = 0; t < 1100; t++) writeFileSync(join(src, 'Scratch', `${t}.tmp`), '');
+    writeFileSync(join(src, 'top.tmp'), 'left out at the top');
+    const truth = describeTree(src, { skip: (rel) => rel.endsWith('.tmp') });
+    const dest = tempDir();
+    expect((await reprise(data, ['job', 'add', 'F', '--source', src, '--snapshot', dest, '--exclude', '*.tmp'])).exitCode).toBe(0);
+    const { bin, calls } = wrappedRsync(tempDir(), `echo late > '${join(src, 'late.flac')}'`);
+    const run = await reprise(data, ['run', 'F'], { REPRISE_RSYNC: bin });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(readFileSync(calls, 'utf8')).toContain('--files-from');
+    expect(logOf(run.stdout)).toMatch(/1101 paths left out, too many to name to rsync/);
+    const to = tempDir();
+    const r = await reprise(data, ['restore', 'F', '--path', 'music', '--to', to]);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(treeDiff(truth, describeTree(join(to, 'music')))).toEqual([]);
+    const v = await reprise(data, ['verify', 'F']);
+    expect(v.exitCode, v.stdout + v.stderr).toBe(0);
+  }, 120_000);
+
   it('leaves out a file that appeared after the walk, and calls one that went lacking', async () => {
     const data = tempDir();
     const src = join(tempDir(), 'music');
