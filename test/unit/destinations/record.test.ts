@@ -3,6 +3,7 @@
 import { type ChildOptions, type ChildResult, ChildRunner } from '../../../electron/core/process/child.js';
 import { recordOnly } from '../../../electron/core/destinations/record/record-builder.js';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { link, mkdir, symlink, writeFile, utimes, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,15 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 async function* from<T>(list: readonly T[]): AsyncGenerator<T> {
   for (const x of list) yield x;
+}
+
+/** A runner that notes every child it starts. */
+class Watched extends ChildRunner {
+  readonly started: string[][] = [];
+  override run(o: ChildOptions): Promise<ChildResult> {
+    this.started.push([o.command, ...o.args]);
+    return super.run(o);
+  }
 }
 
 describe('paths', () => {
@@ -181,14 +191,6 @@ describe('comparing with the base point', () => {
   });
 
   it('takes the base point\'s extended attributes where the ctime did not move, and reads only the rest', async () => {
-    /** A runner that notes every child it starts. */
-    class Watched extends ChildRunner {
-      readonly started: string[][] = [];
-      override run(o: ChildOptions): Promise<ChildResult> {
-        this.started.push([o.command, ...o.args]);
-        return super.run(o);
-      }
-    }
     const root = tempDir();
     const src = join(root, 'music');
     await mkdir(src);
@@ -241,4 +243,21 @@ describe('comparing with the base point', () => {
     expect(Object.values(upgraded.changes).every((c) => c === 'same')).toBe(true);
     expect(upgraded.tree).toEqual(changed.tree);
   });
+
+  it('reads the attributes of changes spread over many batches in one child', async () => {
+    const src = join(tempDir(), 'music');
+    await mkdir(src);
+    // Three batches of the comparison, a change in each.
+    const n = 1100;
+    const name = (i: number) => join(src, `${String(i).padStart(4, '0')}.flac`);
+    for (let i = 0; i < n; i++) writeFileSync(name(i), String(i));
+    const walk = (children?: ChildRunner) => walkSources({ sources: orderSources([src]), ...(children ? { xattrs: children } : {}) });
+    const base = (await collect(diffTrees(walk(new ChildRunner()), null, hashFromDisk()))).map((i) => recordOnly(i.entry!));
+    for (const i of [3, 700, 1099]) execFileSync('setfattr', ['-n', 'user.x', '-v', String(i), name(i)]);
+    const children = new Watched();
+    const items = await collect(diffTrees(walk(children), from(base), hashFromDisk()));
+    expect(children.started.map((a) => a[0])).toEqual(['xargs']);
+    expect(items.filter((i) => i.change !== 'same').map((i) => textOf(i.entry!.path))).toEqual(['music/0003.flac', 'music/0700.flac', 'music/1099.flac']);
+    expect(items.map((i) => textOf(i.entry!.path))).toEqual(base.map((e) => textOf(e.path)));
+  }, 30_000);
 });

@@ -125,6 +125,11 @@ export async function* batchesOf<T>(items: AsyncIterable<T>, size = 512): AsyncG
   if (out.length > 0) yield out;
 }
 
+/** Names whose attributes are read in one child (xargs splits them further by the system's argument limit). */
+const NAMES_AT_ONCE = 4096;
+/** Results held back at most while names gather. */
+const HOLD_AT_MOST = 16_384;
+
 /** What a walked entry's extended attributes are known to be without reading: the fields to set on it. */
 type KnownXattrs = { readonly xattrsToRead: undefined; readonly xattrs?: Readonly<Record<string, string>> };
 const NO_XATTRS: KnownXattrs = { xattrsToRead: undefined };
@@ -136,7 +141,9 @@ const NO_XATTRS: KnownXattrs = { xattrsToRead: undefined };
  * files was ~0.8 s of a 2 s no-change run. The rest are read once per output batch, in one child,
  * by name; a whole source is read with one `getfattr -R` where its base tells nothing (a first
  * run, a new source, a base written before records kept ctimes), since that is the cheapest way to
- * read every file's.
+ * read every file's. Results with names to read are held back (in order) until enough gather for
+ * one child: a run that changed 1 % of 100k files spread over the library would otherwise start a
+ * child for nearly every batch.
  *
  * A full run (`reprise run --full`) trusts ctimes too: it checks the destination against the
  * record, and the comparison of the source already trusts size and mtime for content, which anyone
@@ -145,6 +152,10 @@ const NO_XATTRS: KnownXattrs = { xattrsToRead: undefined };
 class XattrResolver {
   /** Whole-source dumps by source index, for sources read with -R. */
   private readonly trees = new Map<number, Promise<XattrMap | null>>();
+  /** Batches of results held back until their entries' attributes are read, and how many names that takes. */
+  private held: DiffItem[][] = [];
+  private heldItems = 0;
+  private heldNames = 0;
 
   /** The entry's attributes when its base entry vouches for them; null when they must be read. */
   known(w: WalkedEntry, b: RecordEntry | null): KnownXattrs | null {
@@ -158,30 +169,57 @@ class XattrResolver {
     return b.xattrs ? { xattrsToRead: undefined, xattrs: b.xattrs } : NO_XATTRS;
   }
 
-  /** Reads what known() could not vouch for in a batch of results, and decides those entries again. */
-  async settle(out: DiffItem[]): Promise<void> {
+  /**
+   * Takes a batch of results (`end`: the last); gives back the batches ready to hand on, in order,
+   * with every entry's attributes settled.
+   */
+  async take(out: DiffItem[], end: boolean): Promise<DiffItem[][]> {
+    let names = 0;
+    for (const item of out) if (item.entry?.xattrsToRead && !this.trees.has(item.entry.source)) names++;
+    if (names === 0 && this.held.length === 0) {
+      await this.settle([out]);
+      return [out];
+    }
+    this.held.push(out);
+    this.heldItems += out.length;
+    this.heldNames += names;
+    if (!end && this.heldNames < NAMES_AT_ONCE && this.heldItems < HOLD_AT_MOST) return [];
+    const ready = this.held;
+    this.held = [];
+    this.heldItems = 0;
+    this.heldNames = 0;
+    await this.settle(ready);
+    return ready;
+  }
+
+  /** Reads what known() could not vouch for, by name in one child, and decides those entries again. */
+  private async settle(batches: DiffItem[][]): Promise<void> {
     let named: string[] | null = null;
     let reader: WalkedEntry['xattrsToRead'];
     let last = -1;
-    for (const item of out) {
-      const e = item.entry;
-      if (!e?.xattrsToRead) continue;
-      reader = e.xattrsToRead;
-      last = Math.max(last, e.source);
-      if (!this.trees.has(e.source)) (named ??= []).push(bin(e.abs));
+    for (const out of batches) {
+      for (const item of out) {
+        const e = item.entry;
+        if (!e?.xattrsToRead) continue;
+        reader = e.xattrsToRead;
+        last = Math.max(last, e.source);
+        if (!this.trees.has(e.source)) (named ??= []).push(bin(e.abs));
+      }
     }
     if (!reader) return;
     const byName = named ? await reader.paths(named) : null;
-    for (let i = 0; i < out.length; i++) {
-      const item = out[i]!;
-      const e = item.entry;
-      if (!e?.xattrsToRead) continue;
-      const map = this.trees.has(e.source) ? await this.trees.get(e.source)! : byName;
-      // Not in the dump: the entry has none (or getfattr is missing, and none are recorded as before).
-      const x = map?.get(bin(e.abs));
-      const entry: WalkedEntry = { ...e, xattrsToRead: undefined, ...(x ? { xattrs: x } : {}) };
-      const b = item.before;
-      out[i] = { ...item, entry, change: b && (item.change === 'same' || item.change === 'changed') ? (sameEntry(entry, b) ? 'same' : 'changed') : item.change };
+    for (const out of batches) {
+      for (let i = 0; i < out.length; i++) {
+        const item = out[i]!;
+        const e = item.entry;
+        if (!e?.xattrsToRead) continue;
+        const map = this.trees.has(e.source) ? await this.trees.get(e.source)! : byName;
+        // Not in the dump: the entry has none (or getfattr is missing, and none are recorded as before).
+        const x = map?.get(bin(e.abs));
+        const entry: WalkedEntry = { ...e, xattrsToRead: undefined, ...(x ? { xattrs: x } : {}) };
+        const b = item.before;
+        out[i] = { ...item, entry, change: b && (item.change === 'same' || item.change === 'changed') ? (sameEntry(entry, b) ? 'same' : 'changed') : item.change };
+      }
     }
     // Sources come in order: a dump is done with once a later source's entries appear.
     for (const k of this.trees.keys()) if (k < last) this.trees.set(k, Promise.resolve(null));
@@ -279,8 +317,7 @@ export async function* diffTreeBatches(walked: AsyncIterable<readonly WalkedEntr
       }
     }
     if (out.length >= DIFF_BATCH) {
-      await xattrs.settle(out);
-      yield out;
+      for (const ready of await xattrs.take(out, false)) yield ready;
       out = [];
     }
   }
@@ -288,8 +325,5 @@ export async function* diffTreeBatches(walked: AsyncIterable<readonly WalkedEntr
     const item = await window.shift()!;
     if (item) out.push(item);
   }
-  if (out.length > 0) {
-    await xattrs.settle(out);
-    yield out;
-  }
+  for (const ready of await xattrs.take(out, true)) if (ready.length > 0) yield ready;
 }
