@@ -8,6 +8,8 @@
 //                              [--s3-files 3000] [--keep]
 // --kinds may include s3: a mirror on s3rver behind a proxy that counts requests, against a naive
 // `rclone sync --fast-list` of the same tree (s3rver is slow, so this library is small: --s3-files).
+// Snapshots are also set against restic (when installed): its first, no-change and 1 %-changed
+// backups into a repository beside the targets (`restic backup`, the command a restic user runs).
 // The library: albums of 12 small files (11 tracks and a cover), 25 albums an artist. Needs `out/`.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -68,11 +70,11 @@ function changeOnePercent() {
 }
 
 const secs = (t) => Number(process.hrtime.bigint() - t) / 1e9;
-function raw(cmd, args) {
+function raw(cmd, args, env = process.env) {
   if (values['no-raw']) return NaN;
   const t = process.hrtime.bigint();
   const log = openSync(join(root, `${cmd}.log`), 'w');
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', log] });
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', log], env });
   closeSync(log);
   if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}`);
   return secs(t);
@@ -140,6 +142,13 @@ const row = (kind, phase, rep, rawS, rawLabel) => {
   say(`${kind.padEnd(8)} ${phase.padEnd(10)} reprise ${rep.s.toFixed(2).padStart(7)} s  ${rawLabel} ${rawS.toFixed(2).padStart(7)} s  ratio ${(rep.s / rawS).toFixed(2)}  peak RSS ${(rep.rss / 1e6).toFixed(0)} MB`);
 };
 
+/** The same snapshot run set against restic's backup of the same tree. */
+const resticRow = (phase, rep, resticS) => {
+  if (Number.isNaN(resticS)) return;
+  rows.push({ kind: 'snapshot', phase, against: 'restic', reprise: rep.s, raw: resticS, ratio: rep.s / resticS, rss: rep.rss });
+  say(`${'snapshot'.padEnd(8)} ${phase.padEnd(10)} reprise ${rep.s.toFixed(2).padStart(7)} s  restic backup ${resticS.toFixed(2).padStart(7)} s  ratio ${(rep.s / resticS).toFixed(2)}`);
+};
+
 const rcloneLog = ['--use-json-log', '--stats', '1s', '--stats-log-level', 'NOTICE'];
 for (const kind of kinds) {
   if (kind === 's3') continue;
@@ -165,13 +174,28 @@ for (const kind of kinds) {
       return raw('rsync', ['-aHAXS', ...prev, `${src}/`, `${join(rawTarget, String(n++))}/`]);
     };
     mkdirSync(rawTarget, { recursive: true });
+    // restic, where installed: a repository on the same disk, its cache beside it.
+    const hasRestic = !values['no-raw'] && spawnSync('restic', ['version'], { stdio: 'ignore' }).status === 0;
+    const resticEnv = { ...process.env, RESTIC_PASSWORD: 'bench', RESTIC_REPOSITORY: join(root, 'restic-repo'), RESTIC_CACHE_DIR: join(root, 'restic-cache') };
+    if (hasRestic) raw('restic', ['init'], resticEnv);
+    else say('restic is not installed: no restic column (apt-get install restic)');
+    const restic = () => (hasRestic ? raw('restic', ['backup', '--quiet', src], resticEnv) : NaN);
     const a = rawRun();
-    row(kind, 'first', await runJob(kind), a, 'rsync     ');
+    const ra = restic();
+    const first = await runJob(kind);
+    row(kind, 'first', first, a, 'rsync     ');
+    resticRow('first', first, ra);
     const b = rawRun();
-    row(kind, 'no-change', await runJob(kind), b, 'rsync --link-dest');
+    const rb = restic();
+    const same = await runJob(kind);
+    row(kind, 'no-change', same, b, 'rsync --link-dest');
+    resticRow('no-change', same, rb);
     changeOnePercent();
     const c = rawRun();
-    row(kind, '1% changed', await runJob(kind), c, 'rsync --link-dest');
+    const rc = restic();
+    const changed = await runJob(kind);
+    row(kind, '1% changed', changed, c, 'rsync --link-dest');
+    resticRow('1% changed', changed, rc);
     await browse(kind);
   }
   rmSync(rawTarget, { recursive: true, force: true });

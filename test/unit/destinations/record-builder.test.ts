@@ -91,7 +91,7 @@ describe('records over a base point', () => {
     expect(fourth.built.baseProblem).toMatch(/cannot be read/);
     expect(fourth.built.kind).toBe('full');
     expect(await treeOf(dest, fourth.id)).toEqual(await freshTree(src));
-  });
+  }, 60_000);
 
   it('write the new ctime of an entry that did not change, so a later run does not read its attributes again', async () => {
     const src = join(tempDir(), 'music');
@@ -110,4 +110,46 @@ describe('records over a base point', () => {
     const third = await recordRun(dest, src);
     expect(third.built.lines).toBe(0);
   });
+});
+
+describe('a first run that reads content while the copy runs', () => {
+  it('records every file without its hash first, then the same tree a hashing walk records; a file gone meanwhile is lacking', async () => {
+    const src = join(tempDir(), 'music');
+    const n = WALK_BATCH * 2 + 9;
+    for (let a = 0; a < 7; a++) await mkdir(join(src, `Artist ${a}`), { recursive: true });
+    const name = (i: number) => join(src, `Artist ${i % 7}`, `${String(i).padStart(5, '0')} Track.flac`);
+    // One file above the size read in one go, so both ways of reading are used.
+    for (let i = 0; i < n; i++) await writeFile(name(i), i === 5 ? Buffer.alloc(3 << 20, 9) : `track ${i}`);
+    const expected = await freshTree(src);
+
+    const dest = tempDir();
+    const startedAt = new Date((clock += 60_000));
+    const id = startedAt.toISOString().replace(/[-:]|\.\d+/g, '');
+    const sources = orderSources([src]);
+    const run = await startPointRun({ storage: localRecordStorage(dest), kind: 'mirror', job: { id: 'j', name: 'J' }, sources, id, startedAt, workDir: tempDir(), repriseVersion: 'test' });
+    const walked = await run.build(walkSourceBatches({ sources }), { readLater: true });
+    expect(walked.pending).toBe(n);
+    await run.writeIntent(walked);
+    // A point without content hashes could never be verified deeply: finish refuses it.
+    await expect(run.finish(walked, { lack: new Map(), outcome: 'ok', transferred: { files: 0, bytes: 0 }, warnings: [] })).rejects.toThrow(/content hashes/);
+    const complete = await run.completeContent(walked);
+    expect(complete.pending).toBe(0);
+    expect(complete.lacking.count).toBe(0);
+    await run.finish(complete, { lack: new Map(), outcome: 'ok', transferred: { files: 0, bytes: 0 }, warnings: [] });
+    expect(await treeOf(dest, id)).toEqual(expected);
+
+    // A file deleted between the walk and the reading: the point lacks it, with why.
+    const dest2 = tempDir();
+    const id2 = new Date((clock += 60_000)).toISOString().replace(/[-:]|\.\d+/g, '');
+    const run2 = await startPointRun({ storage: localRecordStorage(dest2), kind: 'mirror', job: { id: 'j', name: 'J' }, sources, id: id2, startedAt: new Date(clock), workDir: tempDir(), repriseVersion: 'test' });
+    const walked2 = await run2.build(walkSourceBatches({ sources }), { readLater: true });
+    rmSync(name(3));
+    const complete2 = await run2.completeContent(walked2);
+    expect(complete2.lacking.count).toBe(1);
+    expect(complete2.lacking.sample[0]).toMatch(/00003 Track\.flac: vanished/);
+    await run2.finish(complete2, { lack: new Map(), outcome: 'partial', transferred: { files: 0, bytes: 0 }, warnings: [] });
+    const tree2 = await treeOf(dest2, id2);
+    expect(tree2.filter((e) => e.lack).map((e) => e.path)).toEqual([expected.find((e) => e.path.endsWith('00003 Track.flac'))!.path]);
+    expect(tree2.filter((e) => e.type === 'f' && !e.lack && !e.hash)).toEqual([]);
+  }, 60_000);
 });

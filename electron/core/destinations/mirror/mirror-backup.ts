@@ -91,6 +91,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
   const { sources, remote } = await jobSources(ctx.job.sources);
   const startedAt = new Date(ctx.now());
   const work = await scratchDir('mirror');
+  let endHashing: (() => Promise<void>) | null = null;
   try {
     const index = await storage.index(ctx.signal).catch((e: Error) => {
       throw new MirrorRunError('failed', `The mirror at ${target} cannot be read: ${networkReason(remoteOf(target), e.message) ?? e.message}`);
@@ -124,7 +125,9 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     const walked = remote
       ? batchesOf(streamEntries(await walkRemoteSources({ exec, sources, excludes: ctx.job.excludes, base: run.base ? run.reader.tree(run.base.id, undefined, ctx.signal) : null, workDir: work, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) })))
       : walkSourceBatches({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) });
-    const built = await run.build(walked, {
+    const walkedBuilt = await run.build(walked, {
+      // A first run copies every file anyway: their content is hashed while rclone copies.
+      readLater: true,
       onEntry: (e) => {
         if (e.lack) walkLacks.set(e.path, e.lack);
         // Only a name that is not UTF-8 reads differently in rclone's words (valid UTF-8 round-trips).
@@ -145,15 +148,15 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       },
     });
     for (const p of walkProblems.slice(0, 20)) ctx.log(`# could not read ${p}`);
-    if (built.baseProblem) ctx.log(`# warning: ${built.baseProblem}`);
-    const c = built.changes;
+    if (walkedBuilt.baseProblem) ctx.log(`# warning: ${walkedBuilt.baseProblem}`);
+    const c = walkedBuilt.changes;
     await plan.close();
     const mode = chooseSyncMode({ base: run.base, lastComplete: run.lastComplete, points: run.reader.points, interrupted: run.interrupted.length, fullAsked: ctx.full === true, now: ctx.now(), changedFiles: plan.changedFiles });
     ctx.log(`# compared with ${run.base ? `restore point ${run.base.id}` : 'nothing (first run)'}: ${c.added} added, ${c.changed} changed, ${c.deleted} deleted`);
 
     // The deletion guard, before anything moves: an empty source (an unplugged disk) or one that
     // lost most of its files must never drain the mirror. It compares with the last complete point.
-    if (built.totals.files === 0 && (run.lastComplete?.totals.files ?? 0) > 0) {
+    if (walkedBuilt.totals.files === 0 && (run.lastComplete?.totals.files ?? 0) > 0) {
       throw new MirrorRunError('refused', `The sources hold no files, but the last complete restore point (${run.lastComplete!.id}) has ${run.lastComplete!.totals.files}. Syncing would empty the mirror, so nothing was changed. Is the disk connected?`);
     }
     const previousFiles = run.lastComplete?.totals.files;
@@ -175,7 +178,19 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       return { outcome: 'success', bytes: 0, files: 0, errors: 0, firstError: null };
     }
 
-    await run.writeIntent(built);
+    await run.writeIntent(walkedBuilt);
+    // The files left unread by the walk are hashed now, beside the copy; stopped with the run.
+    const hashing = new AbortController();
+    const stopHashing = (): void => hashing.abort();
+    ctx.signal.addEventListener('abort', stopHashing, { once: true });
+    const completing = run.completeContent(walkedBuilt, hashing.signal);
+    completing.catch(() => {}); // awaited below; a copy that fails first must not leave it unhandled
+    // However the run ends, the reading stops before the work folder goes.
+    endHashing = async () => {
+      hashing.abort();
+      ctx.signal.removeEventListener('abort', stopHashing);
+      await completing.catch(() => {});
+    };
     // What interrupted runs moved stays in their version folders (found by listing); their intents go.
     for (const s of run.interrupted) {
       await storage.remove(`${s.id}.intent.json`, ctx.signal).catch(() => {});
@@ -285,6 +300,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       await rcloneStep(exec, [...LOG_ARGS, 'moveto', '--retries', '1', '--', joinTarget(target, MIRROR_CURRENT, text), joinTarget(target, MIRROR_VERSIONS, id, dir, text.slice(dir.length + (dir ? 1 : 0)))], ctx.signal, (l) => ctx.log(l));
     }
 
+    const built = await completing;
     const outcome = built.lacking.count > 0 || lack.size > 0 ? 'partial' : 'ok';
     const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes, requests }, sync: mode.mode, warnings: [...walkProblems.slice(0, 50), ...problems.slice(0, 50)] });
     ctx.log(`# mirror restore point ${id}: ${outcome}; ${transferredFiles} files copied; ${requests} requests (${mode.mode}); replaced and deleted files kept in versions/${id}`);
@@ -303,6 +319,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       firstError: outcome === 'ok' ? null : `${lackingCount} file${lackingCount === 1 ? '' : 's'} could not be backed up: ${summary.lacking.sample[0] ?? ''}`,
     };
   } finally {
+    await endHashing?.();
     await rm(work, { recursive: true, force: true });
   }
 }

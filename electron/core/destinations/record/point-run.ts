@@ -2,12 +2,12 @@
 // point to build on and the runs an earlier crash interrupted, build the new record while the
 // sources are walked, store it as an intent before any data moves, and turn it into a point (or
 // drop it) when the data has moved.
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job } from '../../../../shared/model.js';
 import { copySqliteDatabase, databaseSignature } from '../sqlite-copy.js';
 import { textOf } from './entry.js';
-import { type BuiltRecord, amendRecord, buildRecord } from './record-builder.js';
+import { type BuiltRecord, amendRecord, buildRecord, completeContent } from './record-builder.js';
 import { type RecordReader, readerOver } from './record-chain.js';
 import { type PointOutcome, type PointSummary, intentName, summaryName } from './point-summary.js';
 import type { RecordStorage } from './record-storage.js';
@@ -49,8 +49,14 @@ export interface PointRun {
   readonly interrupted: readonly PointSummary[];
   /** Summaries that could not be read, in words. */
   readonly warnings: readonly string[];
-  /** Walks, compares and hashes; databases are copied consistently on the way. */
-  build(walked: AsyncIterable<readonly WalkedEntry[]>, hooks: { onEntry?: (e: WalkedEntry) => void | Promise<void>; onChange?: (item: DiffItem) => void | Promise<void> }): Promise<BuiltRecord>;
+  /**
+   * Walks, compares and hashes; databases are copied consistently on the way. With `readLater`, a
+   * first run (no point to build on) leaves the content of plain files of a local source unread:
+   * they are all new and copied anyway, so completeContent can hash them while the copy runs.
+   */
+  build(walked: AsyncIterable<readonly WalkedEntry[]>, hooks: { onEntry?: (e: WalkedEntry) => void | Promise<void>; onChange?: (item: DiffItem) => void | Promise<void>; readLater?: boolean }): Promise<BuiltRecord>;
+  /** The record with every file's content hash: the deferred files read now (see build). */
+  completeContent(built: BuiltRecord, signal?: AbortSignal): Promise<BuiltRecord>;
   /** Databases copied for this run, by record path. */
   readonly sqliteCopies: ReadonlyMap<string, SqliteCopy>;
   /** Every database of the new point: text path, signature of the state it holds, and its recorded mtime and mode. */
@@ -91,6 +97,7 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
   const plain = o.hasher ?? hashFromDisk(o.signal);
   const entriesName = `${o.id}.entries.gz`;
   let intentWritten = false;
+  let storedFile: string | null = null;
 
   const hasher: Hasher = async (e, b) => {
     if (!e.sqlite) return plain(e, b);
@@ -154,14 +161,30 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
         hasher,
         workDir: o.workDir,
         ...(hooks.onChange ? { onChange: hooks.onChange } : {}),
+        // Databases are copied (and hashed) during the walk: their copy is what gets uploaded.
+        ...(hooks.readLater && !base && !o.hasher ? { later: (e: WalkedEntry) => !e.sqlite } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
       }),
+    async completeContent(built, signal) {
+      if (built.pending === 0) return built;
+      const roots = new Map<string, Buffer>();
+      for (const s of o.sources) roots.set(s.base, Buffer.from(await realpath(s.path)));
+      return completeContent(built, join(o.workDir, `${o.id}.content.gz`), roots, signal ?? o.signal);
+    },
     async writeIntent(built) {
       await o.storage.put(built.file, entriesName, o.signal);
+      storedFile = built.file;
       await o.storage.putText(intentName(o.id), `${JSON.stringify(summaryOf(built, 'intent', {}, entriesName, built.lines))}\n`, o.signal);
       intentWritten = true;
     },
     async finish(built, f) {
+      // A point whose files have no content hash could never be verified: never made.
+      if (built.pending > 0) throw new Error(`the record of ${o.id} still misses ${built.pending} content hashes`);
+      // The record completed since the intent (content read during the copy) replaces the intent's.
+      if (built.file !== storedFile) {
+        await o.storage.put(built.file, entriesName, o.signal);
+        storedFile = built.file;
+      }
       let file = entriesName;
       let lines = built.lines;
       let lacking = built.lacking;

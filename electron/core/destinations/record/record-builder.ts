@@ -3,11 +3,11 @@
 // kept until the deltas since the last full record add up to half a tree (or MAX_DEPTH of them).
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type RecordEntry, RecordFormatError, comparePaths, decodeLine, encodeLine, isDeleted, textOf } from './entry.js';
+import { type RecordEntry, RecordFormatError, type RecordLine, comparePaths, decodeLine, encodeLine, isDeleted, textOf } from './entry.js';
 import { type RecordHeader, type RecordWriter, createRecordWriter, openRecordFile } from './record-file.js';
 import type { PointSummary } from './point-summary.js';
 import { type RecordReader, mergeChainBatches } from './record-chain.js';
-import { type DiffItem, type Hasher, diffTreeBatches } from './tree-diff.js';
+import { type DiffItem, type Hasher, type ReadLater, diffTreeBatches, md5File } from './tree-diff.js';
 import type { WalkedEntry } from './tree-walk.js';
 
 /** Deltas allowed on top of a full record before the next one is full again (bounds the files a read merges). */
@@ -41,6 +41,8 @@ export interface BuildOptions {
   readonly onEntry?: (e: WalkedEntry) => void | Promise<void>;
   /** Every path that is not the same as in the base point, in record order. */
   readonly onChange?: (item: DiffItem) => void | Promise<void>;
+  /** New files whose content is read after the record is built (a first run: see completeContent). */
+  readonly later?: ReadLater;
   readonly signal?: AbortSignal;
 }
 
@@ -58,6 +60,8 @@ export interface BuiltRecord {
   readonly lacking: { count: number; sample: string[] };
   /** Set when the base point's record could not be read to the end: this record is then a full one. */
   readonly baseProblem: string | null;
+  /** Files recorded without their content hash yet (`later`): completeContent reads them. */
+  readonly pending: number;
 }
 
 const SAMPLE = 100;
@@ -79,6 +83,7 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
   const totals: Totals = { files: 0, dirs: 0, links: 0, others: 0, bytes: 0 };
   const changes: ChangeTotals = { added: 0, changed: 0, deleted: 0, bytes: 0 };
   const lacking = { count: 0, sample: [] as string[] };
+  let pending = 0;
   let baseProblem: string | null = null;
   // A damaged base record never stops a backup: what could be read of it is used, the rest of the
   // tree counts as new, and the new record is a full one that needs no base.
@@ -95,7 +100,7 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
   }
   try {
     const base = o.base ? tolerant(o.base.reader.treeBatches(o.base.summary.id, undefined, o.signal)) : null;
-    for await (const batch of diffTreeBatches(o.walked, base, o.hasher)) {
+    for await (const batch of diffTreeBatches(o.walked, base, o.hasher, 4, o.later)) {
       o.signal?.throwIfAborted();
       // Within a batch nothing is awaited unless a hook or a writer hands back a promise.
       for (const item of batch) {
@@ -109,6 +114,7 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
           if (e.type === 'f') {
             totals.files++;
             totals.bytes += e.size;
+            if (e.hash === undefined && !e.lack) pending++;
           } else if (e.type === 'd') totals.dirs++;
           else if (e.type === 'l') totals.links++;
           else totals.others++;
@@ -157,7 +163,69 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
     changes,
     lacking,
     baseProblem,
+    pending: o.later ? pending : 0,
   };
+}
+
+/** How often completeContent lets the event loop run (a child's output, a cancel) while it reads. */
+const YIELD_EVERY_MS = 20;
+
+/**
+ * Reads the content of the files a record holds without a hash (a first run defers them, so that
+ * hashing runs while rclone or rsync copies instead of before) and writes the record again with
+ * their hashes. A file gone or unreadable by now is marked as lacking, as the walk would have.
+ * `roots` maps each source's name in the backup (binary string) to its folder on disk.
+ */
+export async function completeContent(built: BuiltRecord, out: string, roots: ReadonlyMap<string, Buffer>, signal?: AbortSignal): Promise<BuiltRecord> {
+  if (built.pending === 0) return built;
+  const rec = await openRecordFile(built.file);
+  const w = await createRecordWriter(out, rec.header);
+  const lacking = { count: built.lacking.count, sample: [...built.lacking.sample] };
+  const SLASH = Buffer.from('/');
+  let lines = 0;
+  let yielded = Date.now();
+  try {
+    for await (const batch of rec.batches) {
+      for (const line of batch) {
+        let entry: RecordLine = line;
+        if (!isDeleted(line) && line.type === 'f' && line.hash === undefined && !line.lack) {
+          signal?.throwIfAborted();
+          const cut = line.path.indexOf('/');
+          const root = roots.get(line.path.slice(0, cut));
+          if (!root) throw new Error(`${textOf(line.path)} is under no source of this run`);
+          const abs = Buffer.concat([root, SLASH, Buffer.from(line.path.slice(cut + 1), 'latin1')]);
+          let lack: string | null = null;
+          try {
+            entry = { ...line, hash: await md5File(abs, signal, line.size) };
+          } catch (err) {
+            if (signal?.aborted) throw err;
+            const code = (err as NodeJS.ErrnoException).code;
+            lack = code === 'ENOENT' ? 'vanished while it was backed up' : code === 'EACCES' || code === 'EPERM' ? 'not readable (permission denied)' : `could not be read: ${(err as Error).message}`;
+          }
+          if (lack !== null) {
+            entry = { ...line, lack };
+            lacking.count++;
+            if (lacking.sample.length < SAMPLE) lacking.sample.push(`${textOf(line.path)}: ${lack}`);
+          }
+          // Small files are read synchronously: let the copy's progress and a cancel through now and then.
+          if (Date.now() - yielded >= YIELD_EVERY_MS) {
+            await new Promise<void>((r) => setImmediate(r));
+            yielded = Date.now();
+          }
+        }
+        lines++;
+        const p = w.add(entry);
+        if (p) await p;
+      }
+    }
+  } catch (e) {
+    w.abort();
+    rec.close();
+    throw e;
+  }
+  const written = await w.finish();
+  if (written !== built.lines || lines !== built.lines) throw new Error(`the record of ${rec.header.id} came out with ${written} entries instead of ${built.lines}`);
+  return { ...built, file: out, lacking, pending: 0 };
 }
 
 /** Writes base tree (its first `limit` entries) + delta file as one full record; returns its line count. */

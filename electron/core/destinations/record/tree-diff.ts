@@ -243,22 +243,31 @@ export async function* diffTrees(walked: AsyncIterable<WalkedEntry>, base: Async
 const DIFF_BATCH = 512;
 
 /**
+ * A new file (no earlier state) whose content is read later: it must be copied whatever its hash,
+ * so a first run can hash while the copy runs (see completeContent) instead of before it.
+ */
+export type ReadLater = (entry: WalkedEntry) => boolean;
+
+/**
  * diffTrees over batch streams, yielding batches: the two sorted streams are paired by path with
  * an await only where a batch ends or a file is being read.
  */
-export async function* diffTreeBatches(walked: AsyncIterable<readonly WalkedEntry[]>, base: AsyncIterable<readonly RecordEntry[]> | null, hasher: Hasher, concurrency = 4): AsyncGenerator<DiffItem[]> {
+export async function* diffTreeBatches(walked: AsyncIterable<readonly WalkedEntry[]>, base: AsyncIterable<readonly RecordEntry[]> | null, hasher: Hasher, concurrency = 4, later?: ReadLater): AsyncGenerator<DiffItem[]> {
   const window: Array<Promise<DiffItem | null>> = [];
   const xattrs = new XattrResolver();
-  /** decide() for an entry whose content need not be read. */
+  const deferred = (w: WalkedEntry, b: RecordEntry | null): boolean => b === null && later !== undefined && w.type === 'f' && !w.lack && later(w);
+  /** decide() for an entry whose content need not be read (now). */
   const decideByStat = (w: WalkedEntry | null, b: RecordEntry | null, known: KnownXattrs | null): DiffItem => {
     if (!w) return { entry: null, before: b, change: 'deleted', content: false };
     // One copy of the walked entry for both the base's hash and its attributes.
-    const entry: WalkedEntry = w.type === 'f' && !w.lack ? (known ? { ...w, hash: b!.hash!, ...known } : { ...w, hash: b!.hash! }) : known ? { ...w, ...known } : w;
+    const entry: WalkedEntry = w.type === 'f' && !w.lack && b ? (known ? { ...w, hash: b.hash!, ...known } : { ...w, hash: b.hash! }) : known ? { ...w, ...known } : w;
     if (!b) return { entry, before: null, change: 'added', content: entry.type === 'f' && !entry.lack };
     return { entry, before: b, change: sameEntry(entry, b) ? 'same' : 'changed', content: false };
   };
   const decide = async (w: WalkedEntry | null, b: RecordEntry | null, known: KnownXattrs | null): Promise<DiffItem | null> => {
     if (!w) return { entry: null, before: b, change: 'deleted', content: false };
+    // Deferred only without a base entry, so with no attributes known yet: the resolver reads them.
+    if (deferred(w, b)) return { entry: w, before: null, change: 'added', content: true };
     let entry: WalkedEntry = known ? { ...w, ...known } : w;
     let content = false;
     if (w.type === 'f' && !w.lack) {
@@ -304,7 +313,7 @@ export async function* diffTreeBatches(walked: AsyncIterable<readonly WalkedEntr
     }
     const known = w?.xattrsToRead ? xattrs.known(w, b) : null;
     // Most entries need no reading: decided at once, without a promise, when nothing waits before them.
-    if (window.length === 0 && (!w || w.type !== 'f' || w.lack || (!w.sqlite && sameContentByStat(w, b)))) {
+    if (window.length === 0 && (!w || w.type !== 'f' || w.lack || (!w.sqlite && sameContentByStat(w, b)) || deferred(w, b))) {
       out.push(decideByStat(w, b, known));
     } else {
       const pending = decide(w, b, known);
