@@ -48,37 +48,88 @@ export function buildMusicIndex(source: string, entries: Iterable<ListingEntry>)
   return b.finish();
 }
 
+/** Whether `path` from `start` to `end` is `name`. */
+const sameName = (path: string, start: number, end: number, name: string | null): boolean => name !== null && end - start === name.length && path.startsWith(name, start);
+
+/** What the builder keeps of an album. */
+interface AlbumStats {
+  cover: string | null;
+  tracks: number;
+  bytes: number;
+  coverRank: number;
+}
+
 /**
  * The music index built one entry at a time, so a point's record can be streamed into it: only the
  * artists and albums are kept, never the listing (a million files would be a million objects).
+ * A backup run feeds it every entry it walks, so adding one is kept cheap: no split, no object per
+ * entry, and the artist and album looked up again only when they change (listings come in order).
  */
 export class MusicIndexBuilder {
-  private readonly artists = new Map<string, Map<string, { cover: string | null; tracks: number; bytes: number; coverRank: number }>>();
-  constructor(private readonly source: string) {}
+  private readonly artists = new Map<string, Map<string, AlbumStats>>();
+  // The last artist and album seen, as given (raw) and what they lead to.
+  private lastArtist: string | null = null;
+  private lastAlbums: Map<string, AlbumStats> | null = null;
+  private lastAlbum: string | null = null;
+  private lastStats: AlbumStats | null = null;
+
+  /**
+   * `decode`: turns the names of the paths given into text; paths may then be bytes (a binary
+   * string, as records hold them), decoded only once per artist and album and for covers.
+   */
+  constructor(
+    private readonly source: string,
+    private readonly decode: (raw: string) => string = (raw) => raw,
+  ) {}
 
   add(e: ListingEntry): void {
-    const parts = e.path.split('/');
-    const [artist, album] = parts;
-    if (!artist || parts.length < 2) return;
-    let albums = this.artists.get(artist);
-    if (!albums) {
-      albums = new Map();
-      this.artists.set(artist, albums);
+    this.addPath(e.path, 0, e.size, e.isDir);
+  }
+
+  /** Adds the entry whose path relative to the source is `path` from `start` on. */
+  addPath(path: string, start: number, size: number, isDir: boolean): void {
+    const i = path.indexOf('/', start);
+    if (i <= start) return; // a loose file in the source folder (or an empty name)
+    let albums = this.lastAlbums;
+    if (!albums || !sameName(path, start, i, this.lastArtist)) {
+      const rawArtist = path.slice(start, i);
+      const artist = this.decode(rawArtist);
+      albums = this.artists.get(artist) ?? null;
+      if (!albums) {
+        albums = new Map();
+        this.artists.set(artist, albums);
+      }
+      this.lastArtist = rawArtist;
+      this.lastAlbums = albums;
+      this.lastAlbum = null;
+      this.lastStats = null;
     }
-    if (!album || (parts.length === 2 && !e.isDir)) return; // a loose file next to the albums
-    let a = albums.get(album);
-    if (!a) {
-      a = { cover: null, tracks: 0, bytes: 0, coverRank: Infinity };
-      albums.set(album, a);
+    const j = path.indexOf('/', i + 1);
+    if (j < 0 && !isDir) return; // a loose file next to the albums
+    const end = j < 0 ? path.length : j;
+    if (end === i + 1) return;
+    let a = this.lastStats;
+    if (!a || !sameName(path, i + 1, end, this.lastAlbum)) {
+      const rawAlbum = path.slice(i + 1, end);
+      const album = this.decode(rawAlbum);
+      a = albums.get(album) ?? null;
+      if (!a) {
+        a = { cover: null, tracks: 0, bytes: 0, coverRank: Infinity };
+        albums.set(album, a);
+      }
+      this.lastAlbum = rawAlbum;
+      this.lastStats = a;
     }
-    if (e.isDir) return;
-    a.bytes += e.size;
-    const file = parts.at(-1)!;
-    if (AUDIO.test(file)) a.tracks++;
-    const rank = parts.length === 3 ? COVERS.indexOf(file.toLowerCase()) : -1;
+    if (isDir) return;
+    a.bytes += size;
+    // The pattern ends the path: testing the whole path tests the file name.
+    if (AUDIO.test(path)) a.tracks++;
+    // Covers count only right inside the album folder.
+    if (a.coverRank === 0 || path.indexOf('/', j + 1) >= 0) return;
+    const rank = COVERS.indexOf(path.slice(j + 1).toLowerCase());
     if (rank >= 0 && rank < a.coverRank) {
       a.coverRank = rank;
-      a.cover = `${this.source}/${e.path}`;
+      a.cover = `${this.source}/${this.decode(path.slice(start))}`;
     }
   }
 

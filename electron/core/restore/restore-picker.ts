@@ -6,14 +6,28 @@ import type { Handlers } from '../../../shared/contract.js';
 import type { ItemVersionInfo, SourceIndex } from '../../../shared/restore.js';
 import { ok } from '../../../shared/result.js';
 import type { OpenedDestination } from '../destinations/kind.js';
-import { binFromText, textOf } from '../destinations/record/entry.js';
+import { binFromText } from '../destinations/record/entry.js';
+import { PointIndexBuilder, readPointIndex } from '../destinations/record/point-index.js';
+import type { PointSummary } from '../destinations/record/point-summary.js';
+import type { RecordReader } from '../destinations/record/record-chain.js';
 import { splitBackupPath } from '../destinations/restore/backup-path.js';
 import { scratchDir } from '../process/scratch.js';
-import { MusicIndexBuilder } from './music-index.js';
 import { type RestoreServiceDeps, type RestoreSources, rethrow } from './restore-sources.js';
 
 const MAX_COVER = 2 * 1024 * 1024;
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif']);
+
+/** A point's picker index built by streaming its record, a batch at a time: the listing itself is never held. */
+export async function indexFromRecord(reader: RecordReader, summary: PointSummary): Promise<SourceIndex[]> {
+  const out: SourceIndex[] = [];
+  // One pass per source, reading only what lies under it.
+  for (const s of summary.sources) {
+    const index = new PointIndexBuilder([s.base]);
+    for await (const batch of reader.treeBatches(summary.id, binFromText(s.base))) for (const e of batch) index.add(e);
+    out.push(...index.finish());
+  }
+  return out;
+}
 
 /** restore:points, restore:browse, restore:versions and restore:cover. */
 export function pickerHandlers(deps: RestoreServiceDeps, src: RestoreSources): Pick<Handlers, 'restore:points' | 'restore:browse' | 'restore:versions' | 'restore:cover'> {
@@ -33,19 +47,9 @@ export function pickerHandlers(deps: RestoreServiceDeps, src: RestoreSources): P
           const key = `${d.target}\0${point.summary.id}`;
           let sources = indexCache.get(key);
           if (!sources) {
-            sources = [];
-            for (const s of point.summary.sources) {
-              const base = binFromText(s.base);
-              // Streamed from the record into the index, a batch at a time: the listing itself is never held.
-              const index = new MusicIndexBuilder(s.base);
-              for await (const batch of o.reader.treeBatches(point.summary.id, base)) {
-                for (const e of batch) {
-                  if (e.path === base || e.type === 'l' || e.type === 'o') continue;
-                  index.add({ path: textOf(e.path.slice(base.length + 1)), size: e.size, isDir: e.type === 'd' });
-                }
-              }
-              sources.push(index.finish());
-            }
+            // The index the run stored beside the record; a point made before there were any, or
+            // whose index is damaged, is read from its record instead.
+            sources = (await readPointIndex(o.reader.storage, o.reader.index.names, point.summary)) ?? (await indexFromRecord(o.reader, point.summary));
             indexCache.set(key, sources);
           }
           return ok({ destId: d.id, kind: d.kind, target: d.target, pointId: point.summary.id, sources });

@@ -57,7 +57,7 @@ describe.each(['--snapshot', '--mirror'])('damaged files in a %s destination', (
     expect(treeDiff(truths.get(p1!)!, describeTree(join(to, 'music')))).toEqual([]);
 
     // A corrupt entries file: only that point's restore fails.
-    const entries = readdirSync(records).find((n) => n.startsWith(p1!) && n.endsWith('.gz'))!;
+    const entries = readdirSync(records).find((n) => n.startsWith(p1!) && /\.(entries|final)\.gz$/.test(n))!;
     writeFileSync(join(records, entries), Buffer.concat([readFileSync(join(records, entries)).subarray(0, 30), Buffer.from('not gzip any more')]));
     const corrupt = await cli(['restore', 'X', '--path', 'music', '--at', p1!, '--to', tempDir()]);
     expect(corrupt.exitCode).toBe(1);

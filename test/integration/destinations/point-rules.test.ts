@@ -91,6 +91,8 @@ describe.each([
       const id = n.slice(0, -'.json'.length);
       expect(kept.includes(id) || records.includes(`${id}.dropped`), n).toBe(true);
     }
+    // The picker's index goes with its point: only the kept points have one.
+    expect(records.filter((r) => r.endsWith('.index.json.gz')).sort()).toEqual(kept.map((id) => `${id}.index.json.gz`));
   }, 180_000);
 });
 

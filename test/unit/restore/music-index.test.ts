@@ -34,3 +34,16 @@ describe('the music index', () => {
     expect(b.finish()).toEqual(buildMusicIndex('Music', entries));
   });
 });
+
+describe('the music index of record paths (bytes)', () => {
+  const bin = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
+  const textOf = (raw: string): string => Buffer.from(raw, 'latin1').toString('utf8');
+  it('decodes artist, album and cover names and groups as the text listing does, a prefix skipped', () => {
+    const latin1 = Buffer.from('Caf\xe9', 'latin1').toString('latin1'); // not UTF-8: shown with U+FFFD
+    const raw = [...entries.map((e) => ({ ...e, path: bin(e.path) })), { path: `${latin1}/Live/01.mp3`, size: 3, isDir: false }, { path: `${latin1}/Live/cover.jpg`, size: 4, isDir: false }, { path: 'x//y.flac', size: 1, isDir: false }];
+    const b = new MusicIndexBuilder('Music', textOf);
+    for (const e of raw) b.addPath(`src/dir/${e.path}`, 'src/dir/'.length, e.size, e.isDir);
+    expect(b.finish()).toEqual(buildMusicIndex('Music', raw.map((e) => ({ ...e, path: textOf(e.path) }))));
+    expect(b.finish().artists.map((a) => a.name)).toContain('Caf\ufffd');
+  });
+});

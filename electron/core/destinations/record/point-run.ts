@@ -10,6 +10,7 @@ import { textOf } from './entry.js';
 import { type BuiltRecord, amendRecord, buildRecord, completeContent } from './record-builder.js';
 import { type RecordReader, readerOver } from './record-chain.js';
 import { type PointOutcome, type PointSummary, intentName, summaryName } from './point-summary.js';
+import { PointIndexBuilder, storePointIndex } from './point-index.js';
 import type { RecordStorage } from './record-storage.js';
 import { type DiffItem, type Hasher, hashFromDisk, md5File } from './tree-diff.js';
 import type { WalkSource, WalkedEntry } from './tree-walk.js';
@@ -98,6 +99,8 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
   const entriesName = `${o.id}.entries.gz`;
   let intentWritten = false;
   let storedFile: string | null = null;
+  // The picker's index of the new tree, built from the entries the record builder streams past.
+  let pointIndex: PointIndexBuilder | null = null;
 
   const hasher: Hasher = async (e, b) => {
     if (!e.sqlite) return plain(e, b);
@@ -152,11 +155,18 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
     warnings,
     sqliteCopies,
     sqliteRecords: () => [...sqliteSeen].map(([path, signature]) => ({ path, signature, ...sqliteMeta.get(path)! })),
-    build: (walked, hooks) =>
-      buildRecord({
+    build: (walked, hooks) => {
+      const index = (pointIndex = new PointIndexBuilder(o.sources.map((s) => textOf(s.base))));
+      const onEntry = hooks.onEntry;
+      return buildRecord({
         id: o.id,
         walked,
-        ...(hooks.onEntry ? { onEntry: hooks.onEntry } : {}),
+        onEntry: onEntry
+          ? (e) => {
+              index.add(e);
+              return onEntry(e);
+            }
+          : (e) => index.add(e),
         base: base ? { reader, summary: base } : null,
         hasher,
         workDir: o.workDir,
@@ -164,7 +174,8 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
         // Databases are copied (and hashed) during the walk: their copy is what gets uploaded.
         ...(hooks.readLater && !base && !o.hasher ? { later: (e: WalkedEntry) => !e.sqlite } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
-      }),
+      });
+    },
     async completeContent(built, signal) {
       if (built.pending === 0) return built;
       const roots = new Map<string, Buffer>();
@@ -199,6 +210,9 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
           lacking = { count: built.lacking.count + added.length, sample: [...built.lacking.sample, ...added].slice(0, 100) };
         }
       }
+      // Before the summary, so the point is never seen without it. Only a shortcut for the picker
+      // (the record says the same): a point whose index could not be stored is read from its record.
+      if (pointIndex) await storePointIndex(o.storage, o.id, pointIndex.finish(), o.workDir, o.signal).catch(() => {});
       const summary = summaryOf(built, 'final', { finishedAt: new Date().toISOString(), outcome: f.outcome, transferred: f.transferred, warnings: f.warnings.slice(-100), lacking, ...(f.sync ? { sync: f.sync } : {}) }, file, lines);
       await o.storage.putText(summaryName(o.id), `${JSON.stringify(summary)}\n`, o.signal);
       // The point stands from here on; what follows only tidies up.

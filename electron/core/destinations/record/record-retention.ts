@@ -8,6 +8,7 @@ import type { PointSummary } from './point-summary.js';
 import { droppedName, summaryName } from './point-summary.js';
 import type { RecordReader } from './record-chain.js';
 import type { RecordStorage } from './record-storage.js';
+import { pointIndexName } from './point-index.js';
 
 export interface RetentionPlan {
   readonly keep: readonly string[];
@@ -82,23 +83,31 @@ export async function markDropped(storage: RecordStorage, ids: readonly string[]
   for (const id of ids) await storage.putText(droppedName(id), '', signal);
 }
 
-/** Deletes the record files (summaries, entries, markers) of finals no kept point builds on. */
+/** Deletes the record files (summaries, entries, picker indexes, markers) of finals no kept point builds on. */
 export async function collectRecords(storage: RecordStorage, reader: RecordReader, keep: readonly string[], signal?: AbortSignal): Promise<string[]> {
   const needed = neededRecords(reader, keep);
   const removed: string[] = [];
+  const names = new Set(reader.index.names);
+  // Points made before picker indexes existed have none: no removal asked for (one rclone call each on a remote).
+  const removeIndex = async (id: string): Promise<void> => {
+    if (names.has(pointIndexName(id))) await storage.remove(pointIndexName(id), signal);
+  };
+  const kept = new Set(keep);
   for (const s of reader.index.finals) {
+    // A point not kept is never browsed again, even while later points still build on its record.
+    if (needed.has(s.id) && !kept.has(s.id)) await removeIndex(s.id);
     if (needed.has(s.id)) continue;
     // The summary first: without it the entries file is an orphan nobody reads.
     await storage.remove(summaryName(s.id), signal);
     await storage.remove(s.record.file, signal);
+    await removeIndex(s.id);
     await storage.remove(droppedName(s.id), signal);
     removed.push(s.id);
   }
-  // Markers and entries files whose summary is gone (an earlier collection was interrupted). One
+  // Markers, entries and index files whose summary is gone (an earlier collection was interrupted). One
   // whose summary is there but unreadable stays: it may be a newer Reprise's, or worth a look.
-  const names = new Set(reader.index.names);
   for (const name of reader.index.names) {
-    const m = /^(.+?)\.(dropped|entries\.gz|final\.gz)$/.exec(name);
+    const m = /^(.+?)\.(dropped|entries\.gz|final\.gz|index\.json\.gz)$/.exec(name);
     if (m && !names.has(`${m[1]}.json`) && !names.has(`${m[1]}.intent.json`)) await storage.remove(name, signal);
   }
   return removed;

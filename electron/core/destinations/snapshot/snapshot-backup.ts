@@ -23,6 +23,8 @@ import { loadSourceFilter } from '../record/source-filter.js';
 import { type WalkSource, orderSources, walkSourceBatches } from '../record/tree-walk.js';
 import { DELETING_PREFIX, LATEST_NAME, PREVIOUS_STAGING_PREFIX, STAGING_NAME, WORK_PREFIX, readLatest, snapshotFolderExists } from './snapshot-layout.js';
 import { pruneSnapshotPoints } from './snapshot-prune.js';
+import { LEAVE_OUT_LIMIT, LeaveOuts } from './leave-outs.js';
+import { trimToRecord } from './staging-trim.js';
 
 /** Runs one snapshot of the job into the destination folder and applies retention. */
 export async function backupSnapshot(ctx: DestinationContext): Promise<DestinationOutcome> {
@@ -88,7 +90,9 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     await mkdir(join(work, 'empty'), { recursive: true });
     const filter = await loadSourceFilter(exec, ctx.job.excludes, join(work, 'empty'), ctx.signal);
 
-    // rsync gets exactly the files the record lists (NUL-separated, bytes as they are).
+    // The paths the record lists, per source (NUL-separated, bytes as they are): what the staging
+    // tree is trimmed to after the copy, and what rsync copies from when a source has too many
+    // left-out paths to name them as rules.
     for (let i = 0; i < sources.length; i++) {
       const s = createWriteStream(join(work, `list-${i}`));
       lists.push(s);
@@ -109,10 +113,11 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       pendingBytes[i]! += rel.length + 1;
       if (pendingBytes[i]! >= 256 * 1024) return flushList(i);
     };
-    // rsync reads the source root's "." in --files-from as "and its own entries" (--files-from
-    // implies --dirs), so whatever sits at the top of a source and the walk left out (an exclude, a
-    // database copied apart) would land in the snapshot anyway: name those to rsync as excludes.
-    const topLevel: Set<string>[] = sources.map(() => new Set());
+    // rsync copies each source recursively, as fast as it copies anything, told to leave out what
+    // the walk left out (excludes, databases copied apart and their sidecars, whatever it skipped).
+    const leaveOuts = sources.map(() => new LeaveOuts());
+    // Folder times as recorded: a folder changed between the walk and rsync gets its recorded time.
+    const dirTimes: Map<string, string>[] = sources.map(() => new Map());
     const walkProblems: string[] = [];
     // Entries the point lacks (unreadable at the source), by record path: History's failed files.
     const walkLacks = new Map<string, string>();
@@ -122,8 +127,9 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       onEntry: (e) => {
         if (e.lack) walkLacks.set(e.path, e.lack);
         if (e.type === 'f' && !e.sqlite && !e.hardlink) links?.offer(e.path);
+        leaveOuts[e.source]!.entry(e.rel, e.abs, e.type === 'd', !e.sqlite);
+        if (e.type === 'd') dirTimes[e.source]!.set(e.rel, e.mtime);
         if (e.sqlite) return undefined;
-        if (e.rel !== '' && !e.rel.includes('/')) topLevel[e.source]!.add(bytesOf(e.rel).toString('latin1'));
         return writeList(e.source, e.rel === '' ? Buffer.from('.') : bytesOf(e.rel));
       },
       onChange: (item) => {
@@ -135,6 +141,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       },
     });
     for (let i = 0; i < lists.length; i++) await flushList(i);
+    for (const l of leaveOuts) l.finishAll();
     for (const s of lists) s.end();
     await Promise.all(lists.map((s) => once(s, 'close')));
     for (const p of walkProblems.slice(0, 20)) ctx.log(`# could not read ${p}`);
@@ -172,7 +179,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     // Files rsync could not read (its "failed: Permission denied" lines), apart from those that vanished.
     const unreadable = new Map<string, string>();
     const warnings: string[] = [];
-    let vanished = 0;
+    const vanished = new Set<string>();
     let transferredFiles = 0;
     let transferredBytes = 0;
     const started = ctx.now();
@@ -181,9 +188,13 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       const real = await realpath(src.path);
       const into = join(staging, textOf(src.base));
       await mkdir(into, { recursive: true });
-      const leftOut = (await readdir(real, { encoding: 'buffer' })).filter((n) => !topLevel[i]!.has(n.toString('latin1')));
+      const leaveOut = leaveOuts[i]!;
+      const recursive = leaveOut.size <= LEAVE_OUT_LIMIT;
       const leaveOutFile = join(work, `leave-out-${i}`);
-      await writeFile(leaveOutFile, Buffer.concat(leftOut.flatMap((n) => [Buffer.from('- /'), rsyncLiteral(n), NUL])));
+      // By the list, rsync reads the source root's "." as "and its own entries" (--files-from
+      // implies --dirs): what the walk left out at the top of a source is named to it still.
+      await writeFile(leaveOutFile, recursive ? leaveOut.recursiveRules() : leaveOut.topLevelRules());
+      if (!recursive) ctx.log(`# ${textOf(src.base)}: ${leaveOut.size} paths left out, too many to name to rsync; copied by the list of its files (slower)`);
       const stdout: string[] = [];
       const r = await ctx.children.run({
         command: ctx.tools.rsync,
@@ -191,7 +202,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
           '-aHAXS',
           '--numeric-ids',
           '--from0',
-          `--files-from=${join(work, `list-${i}`)}`,
+          ...(recursive ? [] : [`--files-from=${join(work, `list-${i}`)}`]),
           `--exclude-from=${leaveOutFile}`,
           '--info=progress2',
           '--stats',
@@ -216,7 +227,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
           if (abs !== undefined && abs.startsWith(`${real}/`)) {
             const rel = Buffer.from(abs.slice(real.length + 1), 'utf8').toString('latin1');
             lack.set(`${src.base}/${rel}`, v ? 'vanished while the snapshot was taken' : `rsync could not read it: ${u![2]}`);
-            if (v) vanished++;
+            if (v) vanished.add(`${src.base}/${rel}`);
             else unreadable.set(`${src.base}/${rel}`, `rsync could not read it: ${u![2]}`);
           } else if (line.startsWith('rsync') || line.startsWith('file has')) {
             if (warnings.length < 100) warnings.push(line);
@@ -251,10 +262,40 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
         await chmod(target, db.mode);
         const t = Number(BigInt(db.mtime) / 1000n) / 1e6;
         await utimes(target, t, t);
+        // utimes rounds through a double; the record (and verify) want the time to the nanosecond.
+        if ((await lstat(target, { bigint: true })).mtimeNs.toString() !== db.mtime) await retime(ctx, join(work, 'retime-db'), Buffer.from(target), db.mtime);
       } catch (e) {
         lack.set(recPath, `the database copy could not be placed: ${(e as Error).message}`);
         unreadable.set(recPath, `the database copy could not be placed: ${(e as Error).message}`);
       }
+    }
+
+    // The tree holds what the record lists, nothing more: a file that appeared after the walk goes,
+    // one that went is lacking, and a folder's time is the recorded one.
+    for (let i = 0; i < sources.length; i++) {
+      const base = sources[i]!.base;
+      const prefix = `${base}/`;
+      const asked = new Set([...lack.keys()].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)));
+      const alsoKept = new Set(run.sqliteRecords().map((db) => Buffer.from(db.path, 'utf8').toString('latin1')).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)));
+      const t = await trimToRecord({ root: join(staging, textOf(base)), list: join(work, `list-${i}`), alsoKept, dirTimes: dirTimes[i]!, asked, signal: ctx.signal });
+      // rsync's words about a path the record does not list (it appeared after the walk) are no lack.
+      for (const rel of asked) {
+        if (t.listed.has(rel) || alsoKept.has(rel)) continue;
+        lack.delete(prefix + rel);
+        unreadable.delete(prefix + rel);
+        vanished.delete(prefix + rel);
+      }
+      for (const rel of t.missing) {
+        const path = prefix + rel;
+        if (lack.has(path) || walkLacks.has(path)) continue;
+        let folder = path;
+        let why: string | undefined;
+        while (why === undefined && folder.includes('/')) why = lack.get((folder = folder.slice(0, folder.lastIndexOf('/'))));
+        lack.set(path, why ?? 'vanished while the snapshot was taken');
+        if (why === undefined) vanished.add(path);
+      }
+      if (t.removed > 0) ctx.log(`# ${t.removed} entr${t.removed === 1 ? 'y' : 'ies'} of ${textOf(base)} appeared after it was read and were left out of the snapshot`);
+      for (const [k, d] of t.retime.entries()) await retime(ctx, join(work, `retime-${k}`), d.abs, d.mtime);
     }
 
     // Unchanged files must be links to the previous snapshot; a broken --link-dest is said, not hidden.
@@ -268,7 +309,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       }
     }
     const walkLacking = built.lacking.count;
-    const outcome = walkLacking > 0 || lack.size > vanished ? 'partial' : lack.size > 0 ? 'warning' : 'ok';
+    const outcome = walkLacking > 0 || lack.size > vanished.size ? 'partial' : lack.size > 0 ? 'warning' : 'ok';
     const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes }, warnings: [...walkProblems.slice(0, 50), ...warnings] });
     await rename(staging, join(dest, id));
     await swapLatest(dest, id, ctx.log);
@@ -364,9 +405,15 @@ export async function swapLatest(destination: string, id: string, log: (line: st
   }
 }
 
-/** A name as an rsync filter pattern that matches only itself: wildcards escaped (rsync reads a
- * backslash as an escape only in a pattern that has a wildcard). */
-function rsyncLiteral(name: Buffer): Buffer {
-  const text = name.toString('latin1');
-  return /[*?[]/.test(text) ? Buffer.from(text.replace(/[\\*?[]/g, (c) => `\\${c}`), 'latin1') : name;
+/**
+ * Gives a staging folder its recorded time to the nanosecond (Node's utimes rounds through a
+ * double): `touch` through an ASCII-named link, since a folder's name need not be UTF-8.
+ */
+async function retime(ctx: DestinationContext, via: string, abs: Buffer, mtimeNs: string): Promise<void> {
+  const ns = BigInt(mtimeNs);
+  if (ns < 0n) return;
+  await symlink(abs, via);
+  const r = await ctx.children.run({ command: 'touch', args: ['-m', '-c', '-d', `@${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`, '--', via], signal: ctx.signal });
+  await unlink(via).catch(() => undefined);
+  if (r.exitCode !== 0) ctx.log(`# warning: could not give ${textOf(abs.toString('latin1'))} its recorded time: ${r.stderrTail.at(-1) ?? `exit ${r.exitCode}`}`);
 }

@@ -1,0 +1,89 @@
+// A point's picker index: what the restore picker shows first (each source as Artist → Album with
+// covers, track counts and sizes), stored as records/<id>.index.json.gz beside the record. A run
+// builds it from the entries it already walks, so opening a point of a million files reads a small
+// file instead of merging the whole record. It is only a shortcut: a point without one (made before
+// it existed) or with a damaged one is read from its record, as before.
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { SourceIndex } from '../../../../shared/restore.js';
+import { MusicIndexBuilder } from '../../restore/music-index.js';
+import { type RecordEntry, binFromText, textOf } from './entry.js';
+import type { PointSummary } from './point-summary.js';
+import type { RecordStorage } from './record-storage.js';
+
+/** The index file of a point inside records/. */
+export const pointIndexName = (id: string): string => `${id}.index.json.gz`;
+
+const FORMAT = 'reprise-point-index';
+/** Larger than any index of a real library; a bigger file is not read (the record is). */
+const MAX_BYTES = 256 * 1024 * 1024;
+
+const album = z.object({ name: z.string(), path: z.string(), cover: z.string().nullable(), tracks: z.number().int().nonnegative(), bytes: z.number().nonnegative() });
+const artist = z.object({ name: z.string(), path: z.string(), bytes: z.number().nonnegative(), albums: z.array(album) });
+const sourceIndex = z.object({ source: z.string(), layout: z.enum(['music', 'plain']), artists: z.array(artist) });
+const pointIndexSchema = z.object({ format: z.literal(FORMAT), version: z.literal(1), id: z.string(), sources: z.array(sourceIndex) });
+
+/**
+ * The index of every source of a point, fed entries in record order: those of the new tree during a
+ * run, or those of a stored record when a point has no index file.
+ */
+export class PointIndexBuilder {
+  private readonly sources: Array<{ readonly under: string; readonly cut: number; readonly music: MusicIndexBuilder }>;
+  /** `bases`: each source's record path as stored in the summary (text). */
+  constructor(bases: readonly string[]) {
+    this.sources = bases.map((base) => {
+      const bin = binFromText(base);
+      return { under: `${bin}/`, cut: bin.length + 1, music: new MusicIndexBuilder(base, textOf) };
+    });
+  }
+
+  add(e: RecordEntry): void {
+    if (e.type === 'l' || e.type === 'o') return;
+    for (const s of this.sources) {
+      if (!e.path.startsWith(s.under)) continue;
+      // Record paths are bytes: the builder decodes names only when the artist or album changes.
+      s.music.addPath(e.path, s.cut, e.size, e.type === 'd');
+    }
+  }
+
+  /** The indexes, in the order of the bases given. */
+  finish(): SourceIndex[] {
+    return this.sources.map((s) => s.music.finish());
+  }
+}
+
+/** Writes and stores a point's index (a local copy goes in `workDir`). */
+export async function storePointIndex(storage: RecordStorage, id: string, sources: readonly SourceIndex[], workDir: string, signal?: AbortSignal): Promise<void> {
+  const file = join(workDir, pointIndexName(id));
+  await writeFile(file, await promisify(gzip)(JSON.stringify({ format: FORMAT, version: 1, id, sources })));
+  await storage.put(file, pointIndexName(id), signal);
+}
+
+/**
+ * A point's stored index, or null when it has none or it cannot be used (unreadable, damaged, not
+ * this point's, other sources): the caller then builds the index from the record.
+ */
+export async function readPointIndex(storage: RecordStorage, names: readonly string[], summary: PointSummary, signal?: AbortSignal): Promise<SourceIndex[] | null> {
+  const name = pointIndexName(summary.id);
+  if (!names.includes(name)) return null;
+  try {
+    const f = await storage.fetch(name, signal);
+    let raw: Buffer;
+    try {
+      raw = await readFile(f.file);
+    } finally {
+      await f.release();
+    }
+    const text = (await promisify(gunzip)(raw, { maxOutputLength: MAX_BYTES })).toString('utf8');
+    const parsed = pointIndexSchema.safeParse(JSON.parse(text));
+    if (!parsed.success || parsed.data.id !== summary.id) return null;
+    const sources = parsed.data.sources;
+    if (sources.length !== summary.sources.length || sources.some((s, i) => s.source !== summary.sources[i]!.base)) return null;
+    return sources;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,151 @@
+// Makes a source's staging tree hold exactly what the record lists. rsync copied the source
+// recursively, some time after the walk: a file created in between is in the tree but not in the
+// record, one deleted in between is in the record but not in the tree. One pass over the tree in
+// record order, side by side with the list of recorded paths written during the walk, removes the
+// first kind and reports the second; folders whose time rsync took after the walk get the record's.
+import { chmodSync, closeSync, lstatSync, openSync, readSync, readdirSync, rmSync, type Dirent } from 'node:fs';
+import { comparePaths } from '../record/entry.js';
+
+export interface TrimOptions {
+  /** The source's folder in staging (its name in the backup under the staging folder). */
+  readonly root: string;
+  /** NUL-separated paths relative to the source as the walk recorded them ('.' for the source itself). */
+  readonly list: string;
+  /** Recorded paths not in the list that belong in the tree too (databases placed apart), binary strings. */
+  readonly alsoKept: ReadonlySet<string>;
+  /** Recorded folder times (ns), by relative path ('' for the source itself). */
+  readonly dirTimes: ReadonlyMap<string, string>;
+  /** Relative paths whose presence in the list is asked (what rsync said it could not read). */
+  readonly asked: ReadonlySet<string>;
+  readonly signal?: AbortSignal;
+}
+
+export interface TrimResult {
+  /** Entries removed: in the tree, not in the record. */
+  readonly removed: number;
+  /** Listed paths the tree does not hold (relative, binary strings). */
+  readonly missing: string[];
+  /** Of `asked`, those the record lists. */
+  readonly listed: Set<string>;
+  /** Folders whose time is not the recorded one: absolute path (bytes) and recorded time (ns). */
+  readonly retime: Array<{ readonly abs: Buffer; readonly mtime: string }>;
+}
+
+/** Reads NUL-separated names from a file in chunks. */
+function* listReader(file: string): Generator<string> {
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    let rest = Buffer.alloc(0);
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      const buf = rest.length > 0 ? Buffer.concat([rest, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      let start = 0;
+      for (let i = buf.indexOf(0, start); i >= 0; i = buf.indexOf(0, start)) {
+        yield buf.toString('latin1', start, i);
+        start = i + 1;
+      }
+      rest = Buffer.from(buf.subarray(start));
+    }
+    if (rest.length > 0) yield rest.toString('latin1');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface Frame {
+  readonly abs: Buffer;
+  readonly rel: string;
+  readonly names: Dirent<Buffer>[];
+  next: number;
+}
+
+const SLASH = Buffer.from('/');
+
+/**
+ * Runs `fn` on a folder rsync made as the source had it: one without read or write permission
+ * for its owner (a copy of such a source folder; rsync sets modes last) is opened up for the
+ * moment when Reprise does not run as root.
+ */
+function withAccess<T>(dir: Buffer, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') throw e;
+    const mode = lstatSync(dir).mode & 0o7777;
+    chmodSync(dir, mode | 0o700);
+    try {
+      return fn();
+    } finally {
+      chmodSync(dir, mode);
+    }
+  }
+}
+
+function open(abs: Buffer, rel: string): Frame {
+  const names = withAccess(abs, () => readdirSync(abs, { encoding: 'buffer', withFileTypes: true }));
+  names.sort((a, b) => Buffer.compare(a.name, b.name));
+  return { abs, rel, names, next: 0 };
+}
+
+/** Removes from the tree what the record does not list; see the file's comment. */
+export async function trimToRecord(o: TrimOptions): Promise<TrimResult> {
+  const list = listReader(o.list);
+  const missing: string[] = [];
+  const listed = new Set<string>();
+  const retime: Array<{ abs: Buffer; mtime: string }> = [];
+  let removed = 0;
+  const next = (): string | undefined => {
+    for (;;) {
+      const r = list.next();
+      if (r.done) return undefined;
+      if (r.value === '.') continue; // the source itself: always there
+      if (o.asked.size > 0 && o.asked.has(r.value)) listed.add(r.value);
+      return r.value;
+    }
+  };
+  let cur = next();
+  const rootAbs = Buffer.from(o.root);
+  const stack: Frame[] = [open(rootAbs, '')];
+  let steps = 0;
+  try {
+    while (stack.length > 0) {
+      if (++steps % 4096 === 0) {
+        // A long pass leaves the event loop (progress, a cancel) a turn now and then.
+        await new Promise((r) => setImmediate(r));
+        o.signal?.throwIfAborted();
+      }
+      const f = stack[stack.length - 1]!;
+      if (f.next >= f.names.length) {
+        stack.pop();
+        const want = o.dirTimes.get(f.rel);
+        if (want !== undefined && lstatSync(f.abs, { bigint: true }).mtimeNs.toString() !== want) retime.push({ abs: f.abs, mtime: want });
+        continue;
+      }
+      const d = f.names[f.next++]!;
+      const name = d.name.toString('latin1');
+      const rel = f.rel === '' ? name : `${f.rel}/${name}`;
+      while (cur !== undefined && comparePaths(cur, rel) < 0) {
+        missing.push(cur);
+        cur = next();
+      }
+      const abs = Buffer.concat([f.abs, SLASH, d.name]);
+      if (cur === rel) cur = next();
+      else if (!o.alsoKept.has(rel)) {
+        withAccess(f.abs, () => rmSync(abs, { recursive: true, force: true }));
+        removed++;
+        continue;
+      }
+      if (d.isDirectory()) stack.push(open(abs, rel));
+    }
+    while (cur !== undefined) {
+      missing.push(cur);
+      cur = next();
+    }
+  } finally {
+    list.return(undefined);
+  }
+  return { removed, missing, listed, retime };
+}

@@ -1,0 +1,157 @@
+// Restore's first screen comes from a small index each run stores beside its record
+// (records/<id>.index.json.gz) instead of from the whole record. What it shows must be exactly what
+// the record says; a damaged or missing index (a point made before there were any) is read from the
+// record instead, without a word to the user.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore } from '../../../electron/core/core.js';
+import { localRecordStorage } from '../../../electron/core/destinations/record/record-storage.js';
+import { openRecords } from '../../../electron/core/destinations/record/record-chain.js';
+import { indexFromRecord } from '../../../electron/core/restore/restore-picker.js';
+import type { SourceIndex } from '../../../shared/restore.js';
+import { reprise } from '../../support/cli.js';
+import { type WebDavServer, startWebDav, writeWebDavConfig } from '../../support/servers.js';
+import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
+
+let root: string;
+let config: string;
+let server: WebDavServer;
+
+beforeAll(async () => {
+  root = tempDir();
+  chmodSync(root, 0o755);
+  mkdirSync(join(root, 'dav'));
+  server = await startWebDav(join(root, 'dav'));
+  config = await writeWebDavConfig(root, 'dav', server);
+}, 60_000);
+afterAll(async () => {
+  await server?.stop();
+  cleanupTempDirs();
+});
+
+function album(dir: string, artist: string, name: string, tracks: number, cover?: string): void {
+  mkdirSync(join(dir, artist, name), { recursive: true });
+  for (let t = 0; t < tracks; t++) writeFileSync(join(dir, artist, name, `${t + 1} Track.flac`), randomBytes(3_000 + t));
+  if (cover) writeFileSync(join(dir, artist, name, cover), randomBytes(500));
+}
+
+type Points = Array<{ points: Array<{ id: string }> }>;
+
+describe.each([
+  ['snapshot', '--snapshot', (): string => join(root, 'snaps'), (): string => join(root, 'snaps')],
+  ['local mirror', '--mirror', (): string => join(root, 'mirror'), (): string => join(root, 'mirror')],
+  ['WebDAV mirror', '--mirror', (): string => 'dav:music', (): string => join(root, 'dav', 'music')],
+] as const)('the picker index of a %s point', (kind, flag, target, folder) => {
+  it('shows what the record says, is what browse reads, falls back to the record when damaged or missing, and goes with its point', async () => {
+    const data = tempDir();
+    const src = join(tempDir(), 'music');
+    const other = join(tempDir(), 'books');
+    album(src, 'Björk', 'Homogenic (1997)', 3, 'cover.jpg');
+    album(src, 'Björk', 'Debut (1993)', 2, 'folder.jpg');
+    album(src, 'abba', 'Gold', 2);
+    writeFileSync(join(src, 'abba', 'notes.txt'), 'loose');
+    mkdirSync(join(src, 'Deep', 'Box', 'CD1'), { recursive: true });
+    writeFileSync(join(src, 'Deep', 'Box', 'CD1', '01.mp3'), randomBytes(700));
+    writeFileSync(join(src, 'Deep', 'Box', 'CD1', 'cover.jpg'), randomBytes(50));
+    writeFileSync(join(src, 'top.txt'), 'loose at the top');
+    album(other, 'Le Guin', 'Earthsea', 1);
+    const cli = (args: string[]) => reprise(data, ['--rclone-config', config, ...args]);
+    const add = await cli(['job', 'add', 'M', '--source', src, '--source', other, flag, target(), '--keep-last', '1', '--keep-daily', '0', '--keep-weekly', '0', '--keep-monthly', '0']);
+    expect(add.exitCode, add.stderr).toBe(0);
+    const run = async (): Promise<string> => {
+      const r = await cli(['run', 'M']);
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      return (JSON.parse((await cli(['snapshots', 'M', '--json'])).stdout) as Points)[0]!.points[0]!.id;
+    };
+    const records = join(folder(), 'records');
+    const indexFile = (id: string): string => join(records, `${id}.index.json.gz`);
+    // Through the server on WebDAV: rclone serve caches what it has seen of its folder.
+    const putIndex = async (id: string, bytes: Buffer): Promise<void> => {
+      if (!target().startsWith('dav:')) return writeFileSync(indexFile(id), bytes);
+      const local = join(tempDir(), 'index.gz');
+      writeFileSync(local, bytes);
+      await execa('rclone', ['--config', config, 'copyto', local, `${target()}/records/${id}.index.json.gz`]);
+    };
+    const removeIndex = async (id: string): Promise<void> => {
+      if (!target().startsWith('dav:')) return rmSync(indexFile(id));
+      await execa('rclone', ['--config', config, 'deletefile', `${target()}/records/${id}.index.json.gz`]);
+    };
+    // A fresh core each time: a core keeps the index of a point it has shown.
+    const browse = async (id: string): Promise<readonly SourceIndex[]> => {
+      const core = createCore({ dataDir: data, host: 'serve', rcloneConfig: config });
+      try {
+        const r = await core.handlers['restore:browse']({ name: 'M', at: id });
+        if (!r.ok) throw new Error(r.error.message);
+        expect(r.value.pointId).toBe(id);
+        return r.value.sources;
+      } finally {
+        await core.close();
+      }
+    };
+    // The index built the old way: by streaming the point's record (the WebDAV server's folder is on this disk).
+    const streamed = async (id: string): Promise<SourceIndex[]> => {
+      const reader = await openRecords(localRecordStorage(folder()));
+      try {
+        return await indexFromRecord(reader, reader.byId.get(id)!);
+      } finally {
+        await reader.close();
+      }
+    };
+
+    const first = await run();
+    expect(existsSync(indexFile(first))).toBe(true);
+    const shown = await browse(first);
+    expect(shown).toEqual(await streamed(first));
+    // Not empty by accident: both sources, artists and albums with covers and tracks.
+    const music = (sources: readonly SourceIndex[]): SourceIndex => sources.find((s) => /(^|\/)music$/.test(s.source))!;
+    expect(shown.map((s) => s.artists.map((a) => a.name)).sort()).toEqual([['Le Guin'], ['abba', 'Björk', 'Deep']]);
+    const homogenic = music(shown).artists[1]!.albums[1]!;
+    expect(homogenic).toMatchObject({ name: 'Homogenic (1997)', tracks: 3, cover: `${music(shown).source}/Björk/Homogenic (1997)/cover.jpg` });
+
+    // A second point (a delta on the first for most kinds): its own index, equal to its record's.
+    album(src, 'Cher', 'Believe', 2, 'front.png');
+    rmSync(join(src, 'Björk', 'Debut (1993)'), { recursive: true });
+    const second = await run();
+    expect(second).not.toBe(first);
+    expect(existsSync(indexFile(second))).toBe(true);
+    const shown2 = await browse(second);
+    expect(shown2).toEqual(await streamed(second));
+    expect(music(shown2).artists.map((a) => a.name)).toEqual(['abba', 'Björk', 'Cher', 'Deep']);
+    expect(music(shown2).artists[1]!.albums.map((a) => a.name)).toEqual(['Homogenic (1997)']);
+
+    // Browse really reads the index: an altered (still valid) one changes what it shows.
+    const stored = JSON.parse(gunzipSync(readFileSync(indexFile(second))).toString('utf8')) as { sources: Array<{ source: string; artists: Array<{ name: string }> }> };
+    stored.sources.find((s) => /(^|\/)music$/.test(s.source))!.artists[0]!.name = 'ABBA (from the index)';
+    await putIndex(second, gzipSync(JSON.stringify(stored)));
+    expect(music(await browse(second)).artists[0]!.name).toBe('ABBA (from the index)');
+
+    // Damaged ways: not gzip, not the format, another point's, other sources. Each time the record answers.
+    const damaged = [
+      Buffer.from('not gzip at all'),
+      gzipSync('{"format":"reprise-point-index","version":1,"id":"x"'),
+      gzipSync(JSON.stringify({ ...stored, sources: 'none' })),
+      gzipSync(JSON.stringify({ ...stored, id: first })),
+      gzipSync(JSON.stringify({ ...stored, sources: stored.sources.slice(1) })),
+    ];
+    for (const bytes of damaged) {
+      await putIndex(second, bytes);
+      expect(await browse(second)).toEqual(shown2);
+    }
+    // A point made before there were indexes: read from its record.
+    await removeIndex(second);
+    expect(await browse(second)).toEqual(shown2);
+
+    // Retention keeps one point: the first goes, and its index with it.
+    writeFileSync(join(src, 'abba', 'Gold', '9 Bonus.flac'), randomBytes(900));
+    const third = await run();
+    const kept = (JSON.parse((await cli(['snapshots', 'M', '--json'])).stdout) as Points)[0]!.points.map((p) => p.id);
+    expect(kept).toEqual([third]);
+    expect(existsSync(indexFile(first)), kind).toBe(false);
+    expect(existsSync(indexFile(third))).toBe(true);
+    expect(await browse(third)).toEqual(await streamed(third));
+  }, 300_000);
+});
