@@ -3,7 +3,7 @@
 // record is made afterwards from the base and the delta. Either way the point's tree must be
 // exactly the tree a run without any base would record.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RecordEntry } from '../../../electron/core/destinations/record/entry.js';
@@ -92,6 +92,24 @@ describe('records over a base point', () => {
     expect(fourth.built.kind).toBe('full');
     expect(await treeOf(dest, fourth.id)).toEqual(await freshTree(src));
   }, 60_000);
+
+  it('write the new ctime of an entry that did not change, so a later run does not read its attributes again', async () => {
+    const src = join(tempDir(), 'music');
+    await mkdir(src);
+    await writeFile(join(src, 'a.flac'), 'a');
+    await writeFile(join(src, 'b.flac'), 'b');
+    const dest = tempDir();
+    await recordRun(dest, src);
+    // A mode changed and set back (as a restore in place does): the ctime moved, nothing else did.
+    await chmod(join(src, 'a.flac'), 0o600);
+    await chmod(join(src, 'a.flac'), 0o644);
+    const second = await recordRun(dest, src);
+    expect(second.built.changes).toEqual({ added: 0, changed: 0, deleted: 0, bytes: 0 });
+    expect(second.built.lines).toBe(1);
+    expect(await treeOf(dest, second.id)).toEqual(await freshTree(src));
+    const third = await recordRun(dest, src);
+    expect(third.built.lines).toBe(0);
+  });
 });
 
 describe('a first run that reads content while the copy runs', () => {

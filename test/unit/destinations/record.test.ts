@@ -1,7 +1,9 @@
 // The record format: byte-exact paths, order, the stored lines, chains of deltas, the walk and the
 // comparison with an earlier point.
-import { ChildRunner } from '../../../electron/core/process/child.js';
+import { type ChildOptions, type ChildResult, ChildRunner } from '../../../electron/core/process/child.js';
+import { recordOnly } from '../../../electron/core/destinations/record/record-builder.js';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { link, mkdir, symlink, writeFile, utimes, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +28,15 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 async function* from<T>(list: readonly T[]): AsyncGenerator<T> {
   for (const x of list) yield x;
+}
+
+/** A runner that notes every child it starts. */
+class Watched extends ChildRunner {
+  readonly started: string[][] = [];
+  override run(o: ChildOptions): Promise<ChildResult> {
+    this.started.push([o.command, ...o.args]);
+    return super.run(o);
+  }
 }
 
 describe('paths', () => {
@@ -56,8 +67,14 @@ describe('paths', () => {
 
 describe('stored lines', () => {
   it('round-trips every field and refuses damaged lines', () => {
-    const e: RecordEntry = { path: 'm/x', type: 'l', size: 0, mtime: '-5', mode: 0o777, uid: 1000, gid: 100, link: bin(Buffer.from([0xff, 0x2f, 0x61])), xattrs: { 'user.a': 'AAE=' }, lack: 'why' };
+    const e: RecordEntry = { path: 'm/x', type: 'l', size: 0, mtime: '-5', ctime: '1700000000999999999', mode: 0o777, uid: 1000, gid: 100, link: bin(Buffer.from([0xff, 0x2f, 0x61])), xattrs: { 'user.a': 'AAE=' }, lack: 'why' };
     expect(decodeLine(encodeLine(e))).toEqual(e);
+    expect(encodeLine(e)).toContain('"c":"1700000000999999999"');
+    // Records written before ctimes were kept: the entry has none, and reads back as it was.
+    const old = file('m/old');
+    expect(encodeLine(old)).not.toContain('"c"');
+    expect(decodeLine('{"p":"m/old","t":"f","s":1,"m":"1700000000123456789","mo":420,"u":0,"g":0}')).toEqual(old);
+    expect(() => decodeLine('{"p":"x","t":"f","m":"1","c":"soon","mo":1,"u":0,"g":0}')).toThrow(/c:/);
     expect(decodeLine('{"p":"gone","del":1}')).toEqual({ path: 'gone', deleted: true });
     expect(() => decodeLine('{"p":"x","t":"f"}')).toThrow(/without type, mtime/);
     expect(() => decodeLine('{"p":"x","t":"q","m":"1","mo":1,"u":0,"g":0}')).toThrow();
@@ -104,7 +121,8 @@ describe('the walk', () => {
     await utimes(join(src, 'key'), 1_000_000, 1_000_000);
     execFileSync('setfattr', ['-n', 'user.rating', '-v', '5', join(src, 'key')]);
     await writeFile(Buffer.from(`${src}/caf\xe9`, 'latin1'), 'latin-1 name');
-    const walked = await collect(walkSources({ sources: orderSources([src]), xattrs: new ChildRunner() }));
+    // The walk leaves xattrs to the comparison (with no base: one getfattr -R per source).
+    const walked = (await collect(diffTrees(walkSources({ sources: orderSources([src]), xattrs: new ChildRunner() }), null, hashFromDisk()))).map((i) => i.entry!);
     expect(walked.map((e) => textOf(e.path))).toEqual(['music', 'music/A', 'music/A/empty', 'music/A/link', 'music/A/one.flac', 'music/A/two.flac', 'music/broken', 'music/caf\ufffd', 'music/key']);
     const by = new Map(walked.map((e) => [textOf(e.path), e]));
     expect(by.get('music/A/link')).toMatchObject({ type: 'l', link: 'one.flac' });
@@ -171,4 +189,75 @@ describe('comparing with the base point', () => {
     expect(hashed.sort()).toEqual(['music/added', 'music/edited', 'music/touched']);
     expect(items.find((i) => textOf(i.entry?.path ?? '') === 'music/same')?.entry?.hash).toBe('cccccccccccccccccccccccccccccccc');
   });
+
+  it('takes the base point\'s extended attributes where the ctime did not move, and reads only the rest', async () => {
+    const root = tempDir();
+    const src = join(root, 'music');
+    await mkdir(src);
+    const latin1 = Buffer.from(`${src}/caf\xe9`, 'latin1');
+    for (const n of ['acl', 'kept', 'mode', 'setx']) await writeFile(join(src, n), n);
+    await writeFile(latin1, 'latin-1 name');
+    execFileSync('setfattr', ['-n', 'user.a', '-v', '1', join(src, 'kept')]);
+    // Arguments reach a child as UTF-8 text: the shell spells the Latin-1 byte.
+    const setLatin1 = (v: string) => execFileSync('sh', ['-c', 'cd "$1" && setfattr -n user.k -v "$2" "$(printf \'caf\\351\')"', 'sh', src, v]);
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    setLatin1('old');
+    const compare = async (base: RecordEntry[] | null) => {
+      const children = new Watched();
+      const items = await collect(diffTrees(walkSources({ sources: orderSources([src]), xattrs: children }), base ? from(base) : null, hashFromDisk()));
+      const changes = Object.fromEntries(items.map((i) => [textOf((i.entry ?? i.before)!.path), i.change]));
+      const getfattr = children.started.map((a) => (a.includes('-R') ? 'getfattr -R' : a.slice(0, 2).join(' ')));
+      return { tree: items.map((i) => recordOnly(i.entry!)), changes, getfattr, by: new Map(items.map((i) => [textOf(i.entry!.path), i.entry!])) };
+    };
+
+    const first = await compare(null);
+    expect(first.getfattr).toEqual(['getfattr -R']);
+    expect(first.by.get('music/kept')?.xattrs).toEqual({ 'user.a': b64('1') });
+    expect(first.tree.every((e) => /^\d+$/.test(e.ctime ?? ''))).toBe(true);
+
+    // Nothing changed: no getfattr at all, and the attributes are the base point's.
+    const again = await compare(first.tree);
+    expect(again.getfattr).toEqual([]);
+    expect(Object.values(again.changes).every((c) => c === 'same')).toBe(true);
+    expect(again.tree).toEqual(first.tree);
+
+    // An xattr-only and an ACL-only change (no mtime moves), a new value on a name that is not
+    // UTF-8, and a mode changed and set back (ctime moved, nothing else): read by name in one child.
+    execFileSync('setfattr', ['-n', 'user.x', '-v', 'y', join(src, 'setx')]);
+    execFileSync('setfacl', ['-m', 'u:nobody:r', join(src, 'acl')]);
+    setLatin1('new');
+    await chmod(join(src, 'mode'), 0o600);
+    await chmod(join(src, 'mode'), 0o644);
+    const changed = await compare(first.tree);
+    expect(changed.getfattr).toEqual(['xargs -0']);
+    expect(changed.changes).toEqual({ music: 'same', 'music/acl': 'changed', 'music/caf\ufffd': 'changed', 'music/kept': 'same', 'music/mode': 'same', 'music/setx': 'changed' });
+    expect(changed.by.get('music/setx')?.xattrs).toEqual({ 'user.x': b64('y') });
+    expect(Object.keys(changed.by.get('music/acl')?.xattrs ?? {})).toContain('system.posix_acl_access');
+    expect(changed.by.get('music/caf\ufffd')?.xattrs).toEqual({ 'user.k': b64('new') });
+    expect(changed.by.get('music/kept')?.xattrs).toEqual({ 'user.a': b64('1') });
+
+    // A base recorded before ctimes were kept: the whole source is read again at once, nothing is a change.
+    const old = changed.tree.map(({ ctime: _c, ...e }) => e);
+    const upgraded = await compare(old);
+    expect(upgraded.getfattr).toEqual(['getfattr -R']);
+    expect(Object.values(upgraded.changes).every((c) => c === 'same')).toBe(true);
+    expect(upgraded.tree).toEqual(changed.tree);
+  });
+
+  it('reads the attributes of changes spread over many batches in one child', async () => {
+    const src = join(tempDir(), 'music');
+    await mkdir(src);
+    // Three batches of the comparison, a change in each.
+    const n = 1100;
+    const name = (i: number) => join(src, `${String(i).padStart(4, '0')}.flac`);
+    for (let i = 0; i < n; i++) writeFileSync(name(i), String(i));
+    const walk = (children?: ChildRunner) => walkSources({ sources: orderSources([src]), ...(children ? { xattrs: children } : {}) });
+    const base = (await collect(diffTrees(walk(new ChildRunner()), null, hashFromDisk()))).map((i) => recordOnly(i.entry!));
+    for (const i of [3, 700, 1099]) execFileSync('setfattr', ['-n', 'user.x', '-v', String(i), name(i)]);
+    const children = new Watched();
+    const items = await collect(diffTrees(walk(children), from(base), hashFromDisk()));
+    expect(children.started.map((a) => a[0])).toEqual(['xargs']);
+    expect(items.filter((i) => i.change !== 'same').map((i) => textOf(i.entry!.path))).toEqual(['music/0003.flac', 'music/0700.flac', 'music/1099.flac']);
+    expect(items.map((i) => textOf(i.entry!.path))).toEqual(base.map((e) => textOf(e.path)));
+  }, 30_000);
 });

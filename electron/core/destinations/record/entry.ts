@@ -18,6 +18,15 @@ export interface RecordEntry {
   readonly size: number;
   /** Modification time in nanoseconds since the epoch, as a decimal string (too precise for a JS number). */
   readonly mtime: string;
+  /**
+   * Status-change time (ctime), nanoseconds as a decimal string like mtime. The kernel moves it on
+   * every write, chmod, chown, link count change and setxattr/setfacl, and nothing can set it back,
+   * so an equal ctime means the extended attributes are still the base point's: a run reads them only
+   * for entries whose ctime moved. It is not part of the state (sameEntry ignores it): a restore in
+   * place moves it without changing anything a restore would recreate. Absent in records written
+   * before it existed, and for entries listed from a remote.
+   */
+  readonly ctime?: string;
   /** Permission bits, setuid/setgid/sticky included (mode & 0o7777). */
   readonly mode: number;
   readonly uid: number;
@@ -96,7 +105,7 @@ export function isUnder(path: string, prefix: string): boolean {
   return path === prefix || (path.length > prefix.length && path.charCodeAt(prefix.length) === 47 && path.startsWith(prefix));
 }
 
-/** Two entries describe the same state (everything a restore would recreate). */
+/** Two entries describe the same state (everything a restore would recreate; not the ctime). */
 export function sameEntry(a: RecordEntry, b: RecordEntry): boolean {
   return (
     a.path === b.path &&
@@ -137,6 +146,7 @@ const lineSchema = z
     t: z.enum(['f', 'd', 'l', 'o']).optional(),
     s: z.number().int().nonnegative().optional(),
     m: z.string().regex(/^-?\d{1,25}$/).optional(),
+    c: z.string().regex(/^-?\d{1,25}$/).optional(),
     mo: z.number().int().min(0).max(0o7777).optional(),
     u: z.number().int().nonnegative().optional(),
     g: z.number().int().nonnegative().optional(),
@@ -161,6 +171,7 @@ function fitsLine(raw: unknown): raw is Record<string, unknown> & z.infer<typeof
   if (r.t !== undefined && r.t !== 'f' && r.t !== 'd' && r.t !== 'l' && r.t !== 'o') return false;
   if (!optCount(r.s) || !optCount(r.u) || !optCount(r.g) || !optCount(r.mo) || (typeof r.mo === 'number' && r.mo > 0o7777)) return false;
   if (r.m !== undefined && (typeof r.m !== 'string' || !MTIME.test(r.m))) return false;
+  if (r.c !== undefined && (typeof r.c !== 'string' || !MTIME.test(r.c))) return false;
   if (r.h !== undefined && (typeof r.h !== 'string' || !HASH.test(r.h))) return false;
   if (!optString(r.lack, 2000)) return false;
   // Extended attributes are rare: the schema checks them.
@@ -200,6 +211,7 @@ export function encodeLine(line: RecordLine): string {
   out.t = line.type;
   if (line.type === 'f') out.s = line.size;
   out.m = line.mtime;
+  if (line.ctime !== undefined) out.c = line.ctime;
   out.mo = line.mode;
   out.u = line.uid;
   out.g = line.gid;
@@ -239,6 +251,7 @@ export function decodeLine(text: string): RecordLine {
     type: v.t,
     size: v.t === 'f' ? (v.s ?? 0) : 0,
     mtime: v.m,
+    ...(v.c !== undefined ? { ctime: v.c } : {}),
     mode: v.mo,
     uid: v.u,
     gid: v.g,

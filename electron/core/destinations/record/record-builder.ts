@@ -122,7 +122,11 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
             lacking.count++;
             if (lacking.sample.length < SAMPLE) lacking.sample.push(`${textOf(e.path)}: ${e.lack}`);
           }
-          if (item.change !== 'same' && delta && (p = delta.add(record))) await p;
+          // An entry the same but for its ctime (a restore in place, a chmod and back) is no change,
+          // but its line is written: else every later run would find the ctime moved and read its
+          // attributes again. It lands with the next point the run makes (a run with no change makes
+          // none, and reads them again next time; only these entries, in one getfattr a batch).
+          if ((item.change !== 'same' || e.ctime !== item.before?.ctime) && delta && (p = delta.add(record))) await p;
         } else if (delta && (p = delta.add({ path: item.before!.path, deleted: true }))) await p;
         if (item.change === 'same') continue;
         changes[item.change]++;
@@ -268,6 +272,7 @@ export function recordOnly(e: RecordEntry): RecordEntry {
     type: e.type,
     size: e.size,
     mtime: e.mtime,
+    ...(e.ctime !== undefined ? { ctime: e.ctime } : {}),
     mode: e.mode,
     uid: e.uid,
     gid: e.gid,

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { type EntryType, type RecordEntry, bin, bytesOf, comparePaths, textOf } from './entry.js';
 import { type SourceFilter, includeAll } from './source-filter.js';
 import type { ChildRunner } from '../../process/child.js';
-import { type XattrMap, readXattrs } from './xattrs.js';
+import { XattrReader } from './xattrs.js';
 
 /** A source folder of the job: the folder given, and the name it has in the backup. */
 export interface WalkSource {
@@ -28,12 +28,17 @@ export interface WalkedEntry extends RecordEntry {
   readonly source: number;
   /** A SQLite database (by name and header): copied through the backup API, not byte for byte. */
   readonly sqlite?: boolean;
+  /**
+   * Set when extended attributes are recorded: the walk leaves them unread, and the comparison
+   * (tree-diff) takes the base point's where the ctime is unchanged and reads the rest through this.
+   */
+  readonly xattrsToRead?: XattrReader;
 }
 
 export interface WalkOptions {
   readonly sources: readonly WalkSource[];
   readonly filter?: SourceFilter;
-  /** Record extended attributes (and ACLs): getfattr started through this runner. Absent: none recorded. */
+  /** Record extended attributes (and ACLs): getfattr started through this runner, by the comparison (see WalkedEntry.xattrsToRead). Absent: none recorded. */
   readonly xattrs?: ChildRunner;
   readonly signal?: AbortSignal;
   /** Something the walk could not read, in plain words (the entry is recorded as lacking). */
@@ -83,11 +88,11 @@ export const WALK_BATCH = 512;
 export async function* walkSourceBatches(o: WalkOptions): AsyncGenerator<WalkedEntry[]> {
   const filter = o.filter ?? includeAll;
   const sources = [...o.sources].sort((a, b) => comparePaths(a.base, b.base));
+  const xattrs = o.xattrs ? new XattrReader(o.xattrs, o.signal) : null;
   for (let index = 0; index < sources.length; index++) {
     const src = sources[index]!;
     // A source given as a link (~/Music -> /data/Music) is backed up as the folder it leads to.
     const real = await realpath(src.path);
-    const xattrs: XattrMap | null = o.xattrs ? ((await readXattrs(o.xattrs, real, o.signal))?.map ?? null) : null;
     const hardlinks = new Map<string, string>();
     const rootStat = await lstat(real, { bigint: true });
     const root = entryOf(src.base, '', Buffer.from(real), rootStat, index, xattrs, hardlinks);
@@ -97,13 +102,13 @@ export async function* walkSourceBatches(o: WalkOptions): AsyncGenerator<WalkedE
 
 interface WalkState {
   readonly filter: SourceFilter;
-  readonly xattrs: XattrMap | null;
+  readonly xattrs: XattrReader | null;
   readonly hardlinks: Map<string, string>;
   readonly index: number;
   readonly o: WalkOptions;
 }
 
-function entryOf(path: string, rel: string, abs: Buffer, s: BigIntStats, source: number, xattrs: XattrMap | null, hardlinks: Map<string, string>, link?: string): WalkedEntry {
+function entryOf(path: string, rel: string, abs: Buffer, s: BigIntStats, source: number, xattrs: XattrReader | null, hardlinks: Map<string, string>, link?: string): WalkedEntry {
   const type = typeOf(s);
   let hardlink: string | undefined;
   if (type === 'f' && s.nlink > 1n) {
@@ -112,7 +117,6 @@ function entryOf(path: string, rel: string, abs: Buffer, s: BigIntStats, source:
     if (first === undefined) hardlinks.set(key, path);
     else hardlink = first;
   }
-  const x = xattrs?.get(bin(abs));
   return {
     path,
     rel,
@@ -121,12 +125,13 @@ function entryOf(path: string, rel: string, abs: Buffer, s: BigIntStats, source:
     type,
     size: type === 'f' ? Number(s.size) : 0,
     mtime: s.mtimeNs.toString(),
+    ctime: s.ctimeNs.toString(),
     mode: Number(s.mode & 0o7777n),
     uid: Number(s.uid),
     gid: Number(s.gid),
     ...(link !== undefined ? { link } : {}),
     ...(hardlink !== undefined ? { hardlink } : {}),
-    ...(x ? { xattrs: x } : {}),
+    ...(xattrs ? { xattrsToRead: xattrs } : {}),
   };
 }
 

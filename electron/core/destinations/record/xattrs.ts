@@ -1,7 +1,7 @@
 // Extended attributes (ACLs are the system.posix_acl_* ones) read and written with getfattr and
-// setfattr from the attr package: one child for a whole tree each way, since Node has no xattr API
-// and a child per file would cost more than the backup. Where the tools are missing, xattrs are not
-// recorded, and the run says so once.
+// setfattr from the attr package: one child for a whole tree each way, or for a batch of named
+// paths, since Node has no xattr API and a child per file would cost more than the backup. Where
+// the tools are missing, xattrs are not recorded.
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
@@ -61,6 +61,62 @@ export async function readXattrs(children: ChildRunner, root: string, signal?: A
   const text = r.stdout;
   // getfattr exits 1 when some file could not be read; the rest of the dump is still good.
   return { map: parseGetfattrDump(text), problems: r.exitCode === 0 ? [] : r.stderrTail.slice(-5) };
+}
+
+/**
+ * Reads the attributes of the given paths (absolute, binary strings; links not followed): the run
+ * after a first one reads only those of entries whose ctime moved. The names go to getfattr through
+ * `xargs -0` from a file: Node passes arguments as UTF-8 text, so a name that is not UTF-8 could not
+ * be given byte for byte, and xargs keeps each command line under the system's limit. null when
+ * getfattr is missing.
+ */
+export async function readXattrsOf(children: ChildRunner, paths: readonly string[], signal?: AbortSignal): Promise<{ readonly map: XattrMap; readonly problems: readonly string[] } | null> {
+  if (paths.length === 0) return { map: new Map(), problems: [] };
+  const dir = await scratchDir('xattrs');
+  try {
+    const list = join(dir, 'paths');
+    await writeFile(list, Buffer.from(`${paths.join('\0')}\0`, 'latin1'));
+    const r = await children.run({
+      command: 'xargs',
+      args: ['-0', '-r', '-a', list, 'getfattr', '-d', '-m', '-', '-e', 'base64', '--absolute-names', '-h', '--'],
+      keepStdout: true,
+      stdoutEncoding: 'latin1',
+      ...(signal ? { signal } : {}),
+    });
+    // xargs exits 127 when it cannot find getfattr, 123 when getfattr exited 1 (a file vanished or unreadable).
+    if (r.spawnError || r.exitCode === 127) return null;
+    return { map: parseGetfattrDump(r.stdout), problems: r.exitCode === 0 ? [] : r.stderrTail.slice(-5) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Reads extended attributes for one run: a whole source at once (-R, the cheapest for a first run),
+ * or named paths. Remembers that getfattr is missing, so it is looked for once.
+ */
+export class XattrReader {
+  private missing = false;
+  constructor(
+    private readonly children: ChildRunner,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** Every attribute under `root` (text path); null when getfattr is missing. */
+  async tree(root: string): Promise<XattrMap | null> {
+    if (this.missing) return null;
+    const r = await readXattrs(this.children, root, this.signal);
+    if (!r) this.missing = true;
+    return r?.map ?? null;
+  }
+
+  /** The attributes of these paths (absolute, binary strings); null when getfattr is missing. */
+  async paths(paths: readonly string[]): Promise<XattrMap | null> {
+    if (this.missing) return null;
+    const r = await readXattrsOf(this.children, paths, this.signal);
+    if (!r) this.missing = true;
+    return r?.map ?? null;
+  }
 }
 
 /** Which attributes a process may set: user.* always; ACLs, trusted.* and security.* only as root. */
