@@ -180,17 +180,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
 
     await run.writeIntent(walkedBuilt);
     // The files left unread by the walk are hashed now, beside the copy; stopped with the run.
-    const hashing = new AbortController();
-    const stopHashing = (): void => hashing.abort();
-    ctx.signal.addEventListener('abort', stopHashing, { once: true });
-    const completing = run.completeContent(walkedBuilt, hashing.signal);
-    completing.catch(() => {}); // awaited below; a copy that fails first must not leave it unhandled
-    // However the run ends, the reading stops before the work folder goes.
-    endHashing = async () => {
-      hashing.abort();
-      ctx.signal.removeEventListener('abort', stopHashing);
-      await completing.catch(() => {});
-    };
+    const reading = run.readContentBeside(walkedBuilt, ctx.signal);
+    endHashing = reading.stop;
     // What interrupted runs moved stays in their version folders (found by listing); their intents go.
     for (const s of run.interrupted) {
       await storage.remove(`${s.id}.intent.json`, ctx.signal).catch(() => {});
@@ -300,7 +291,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       await rcloneStep(exec, [...LOG_ARGS, 'moveto', '--retries', '1', '--', joinTarget(target, MIRROR_CURRENT, text), joinTarget(target, MIRROR_VERSIONS, id, dir, text.slice(dir.length + (dir ? 1 : 0)))], ctx.signal, (l) => ctx.log(l));
     }
 
-    const built = await completing;
+    const built = await reading.done;
     const outcome = built.lacking.count > 0 || lack.size > 0 ? 'partial' : 'ok';
     const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes, requests }, sync: mode.mode, warnings: [...walkProblems.slice(0, 50), ...problems.slice(0, 50)] });
     ctx.log(`# mirror restore point ${id}: ${outcome}; ${transferredFiles} files copied; ${requests} requests (${mode.mode}); replaced and deleted files kept in versions/${id}`);

@@ -58,6 +58,12 @@ export interface PointRun {
   build(walked: AsyncIterable<readonly WalkedEntry[]>, hooks: { onEntry?: (e: WalkedEntry) => void | Promise<void>; onChange?: (item: DiffItem) => void | Promise<void>; readLater?: boolean }): Promise<BuiltRecord>;
   /** The record with every file's content hash: the deferred files read now (see build). */
   completeContent(built: BuiltRecord, signal?: AbortSignal): Promise<BuiltRecord>;
+  /**
+   * completeContent started beside the copy: `done` is the completed record; `stop` ends the
+   * reading (a run that failed or was stopped) and waits for it, so nothing reads on once the
+   * run's work folder goes. It also stops with `signal`.
+   */
+  readContentBeside(built: BuiltRecord, signal: AbortSignal): { readonly done: Promise<BuiltRecord>; stop(): Promise<void> };
   /** Databases copied for this run, by record path. */
   readonly sqliteCopies: ReadonlyMap<string, SqliteCopy>;
   /** Every database of the new point: text path, signature of the state it holds, and its recorded mtime and mode. */
@@ -147,6 +153,13 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
     ...extra,
   });
 
+  const complete = async (built: BuiltRecord, signal?: AbortSignal): Promise<BuiltRecord> => {
+    if (built.pending === 0) return built;
+    const roots = new Map<string, Buffer>();
+    for (const s of o.sources) roots.set(s.base, Buffer.from(await realpath(s.path)));
+    return completeContent(built, join(o.workDir, `${o.id}.content.gz`), roots, signal ?? o.signal);
+  };
+
   return {
     reader,
     base,
@@ -176,11 +189,21 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
         ...(o.signal ? { signal: o.signal } : {}),
       });
     },
-    async completeContent(built, signal) {
-      if (built.pending === 0) return built;
-      const roots = new Map<string, Buffer>();
-      for (const s of o.sources) roots.set(s.base, Buffer.from(await realpath(s.path)));
-      return completeContent(built, join(o.workDir, `${o.id}.content.gz`), roots, signal ?? o.signal);
+    completeContent: complete,
+    readContentBeside(built, signal) {
+      const reading = new AbortController();
+      const abort = (): void => reading.abort();
+      signal.addEventListener('abort', abort, { once: true });
+      const done = complete(built, reading.signal);
+      done.catch(() => {}); // awaited by the caller; a copy that fails first must not leave it unhandled
+      return {
+        done,
+        async stop() {
+          reading.abort();
+          signal.removeEventListener('abort', abort);
+          await done.catch(() => {});
+        },
+      };
     },
     async writeIntent(built) {
       await o.storage.put(built.file, entriesName, o.signal);

@@ -1,11 +1,9 @@
-// One snapshot run: walk the sources into the new point's record (hashing only what changed), store
-// it as an intent, let rsync build the tree in a staging folder with hard links to earlier points
+// One snapshot run: walk the sources into the new point's record (hashing only what changed; a first
+// run hashes beside the copy), store it as an intent, let rsync build the tree in a staging folder with hard links to earlier points
 // (-H -A -X -S: hard links, ACLs, xattrs, sparse files), copy databases consistently, then write the
 // final record, rename the staging folder into place and point `latest` at it.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { chmod, link, lstat, mkdir, readdir, realpath, rename, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseRsyncProgressLine, parseRsyncStats, rsyncTotalBytes } from './rsync-progress.js';
 import { checkLocalDestination } from '../../scheduler/destination-presence.js';
@@ -26,6 +24,7 @@ import { pruneSnapshotPoints } from './snapshot-prune.js';
 import { LEAVE_OUT_LIMIT, LeaveOuts } from './leave-outs.js';
 import { trimToRecord } from './staging-trim.js';
 import { linkUnchanged } from './link-unchanged.js';
+import { NulListWriter } from './nul-list.js';
 
 /** Runs one snapshot of the job into the destination folder and applies retention. */
 export async function backupSnapshot(ctx: DestinationContext): Promise<DestinationOutcome> {
@@ -48,8 +47,6 @@ export async function backupSnapshot(ctx: DestinationContext): Promise<Destinati
   }
 }
 
-const NUL = Buffer.from([0]);
-
 // rsync's words for a file it could not take; the path is the first quoted part.
 const UNREADABLE = /^rsync: \[sender\] (?:send_files failed to open|read errors mapping|opendir) "(.+?)"(?: failed)?: (.*)$/;
 const VANISHED = /^file has vanished: "(.+)"$/;
@@ -65,9 +62,8 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
   const id = uniqueSnapshotId(startedAt, taken);
   const work = join(dest, `${WORK_PREFIX}${id}`);
   await mkdir(work, { recursive: true });
-  const lists: WriteStream[] = [];
+  const lists: NulListWriter[] = [];
   let endHashing: (() => Promise<void>) | null = null;
-  const extraStreams: WriteStream[] = [];
   try {
     const run = await startPointRun({
       storage,
@@ -96,31 +92,12 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     // The paths the record lists, per source (NUL-separated, bytes as they are): what the staging
     // tree is trimmed to after the copy, and what rsync copies from when a source has too many
     // left-out paths to name them as rules.
-    for (let i = 0; i < sources.length; i++) {
-      const s = createWriteStream(join(work, `list-${i}`));
-      lists.push(s);
-    }
-    // Gathered per source and written in chunks: a write per name costs more than the name.
-    const pendingList: Buffer[][] = sources.map(() => []);
-    const pendingBytes: number[] = sources.map(() => 0);
-    const flushList = async (i: number): Promise<void> => {
-      if (pendingList[i]!.length === 0) return;
-      const chunk = Buffer.concat(pendingList[i]!);
-      pendingList[i] = [];
-      pendingBytes[i] = 0;
-      if (!lists[i]!.write(chunk)) await once(lists[i]!, 'drain');
-    };
-    // A promise only when a chunk is written out: most names cost no await.
-    const writeList = (i: number, rel: Buffer): void | Promise<void> => {
-      pendingList[i]!.push(rel, NUL);
-      pendingBytes[i]! += rel.length + 1;
-      if (pendingBytes[i]! >= 256 * 1024) return flushList(i);
-    };
+    for (let i = 0; i < sources.length; i++) lists.push(new NulListWriter(join(work, `list-${i}`)));
     // After a small change, Reprise links the unchanged files from the base snapshot itself and
     // rsync copies only folders and what changed (see link-unchanged.ts). The candidates: plain
     // files outside hard-link groups, in record order; what changed is taken out of them later.
-    const candidates = run.base ? sources.map((_, i) => new ChunkedList(join(work, `candidates-${i}`))) : null;
-    for (const c of candidates ?? []) extraStreams.push(c.stream);
+    const candidates = run.base ? sources.map((_, i) => new NulListWriter(join(work, `candidates-${i}`))) : null;
+    lists.push(...(candidates ?? []));
     const changedRel: Set<string>[] = sources.map(() => new Set());
     const groupFirsts: Set<string>[] = sources.map(() => new Set());
     // Beyond this many changes rsync's own --link-dest over the tree is as cheap, and the set stays small.
@@ -147,7 +124,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
         if (e.sqlite) return undefined;
         if (e.hardlink) groupFirsts[e.source]!.add(e.hardlink.slice(e.path.length - e.rel.length));
         const p = candidates && e.type === 'f' && !e.lack && !e.hardlink ? candidates[e.source]!.add(bytesOf(e.rel)) : undefined;
-        const q = writeList(e.source, e.rel === '' ? Buffer.from('.') : bytesOf(e.rel));
+        const q = lists[e.source]!.add(e.rel === '' ? Buffer.from('.') : bytesOf(e.rel));
         return p && q ? Promise.all([p, q]).then(() => undefined) : (p ?? q);
       },
       onChange: (item) => {
@@ -162,11 +139,8 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
         ctx.change({ action: item.change === 'same' ? 'changed' : item.change, path: textOf(e.path), size: item.entry?.type === 'f' ? item.entry.size : null });
       },
     });
-    for (let i = 0; i < lists.length; i++) await flushList(i);
-    if (candidates) for (const c of candidates) await c.close();
+    for (const l of lists) await l.close();
     for (const l of leaveOuts) l.finishAll();
-    for (const s of lists) s.end();
-    await Promise.all(lists.map((s) => once(s, 'close')));
     for (const p of walkProblems.slice(0, 20)) ctx.log(`# could not read ${p}`);
     if (walkedBuilt.baseProblem) ctx.log(`# warning: ${walkedBuilt.baseProblem}`);
     const c = walkedBuilt.changes;
@@ -187,17 +161,8 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
 
     await run.writeIntent(walkedBuilt);
     // The files left unread by the walk are hashed now, beside rsync; stopped with the run.
-    const hashing = new AbortController();
-    const stopHashing = (): void => hashing.abort();
-    ctx.signal.addEventListener('abort', stopHashing, { once: true });
-    const completing = run.completeContent(walkedBuilt, hashing.signal);
-    completing.catch(() => {}); // awaited below; an rsync that fails first must not leave it unhandled
-    // However the run ends, the reading stops before the work folder goes.
-    endHashing = async () => {
-      hashing.abort();
-      ctx.signal.removeEventListener('abort', stopHashing);
-      await completing.catch(() => {});
-    };
+    const reading = run.readContentBeside(walkedBuilt, ctx.signal);
+    endHashing = reading.stop;
     const staging = join(dest, STAGING_NAME);
     const linkDests: string[] = [];
     if (run.base) linkDests.push(join(dest, run.base.id));
@@ -354,7 +319,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
         warnings.unshift(warning);
       }
     }
-    const built = await completing;
+    const built = await reading.done;
     const walkLacking = built.lacking.count;
     const outcome = walkLacking > 0 || lack.size > vanished.size ? 'partial' : lack.size > 0 ? 'warning' : 'ok';
     const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes }, warnings: [...walkProblems.slice(0, 50), ...warnings] });
@@ -370,7 +335,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     return { failedFiles, outcome: outcome === 'ok' ? 'success' : 'partial', bytes: transferredBytes, files: transferredFiles, errors: outcome === 'ok' ? 0 : Math.max(1, lackingCount), firstError };
   } finally {
     await endHashing?.();
-    for (const s of [...lists, ...extraStreams]) s.destroy();
+    for (const l of lists) l.destroy();
     await rm(work, { recursive: true, force: true });
   }
 }
@@ -464,32 +429,4 @@ async function retime(ctx: DestinationContext, via: string, abs: Buffer, mtimeNs
   const r = await ctx.children.run({ command: 'touch', args: ['-m', '-c', '-d', `@${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`, '--', via], signal: ctx.signal });
   await unlink(via).catch(() => undefined);
   if (r.exitCode !== 0) ctx.log(`# warning: could not give ${textOf(abs.toString('latin1'))} its recorded time: ${r.stderrTail.at(-1) ?? `exit ${r.exitCode}`}`);
-}
-
-/** A NUL-separated list of names written in chunks (a write per name costs more than the name). */
-class ChunkedList {
-  readonly stream: WriteStream;
-  private pending: Buffer[] = [];
-  private bytes = 0;
-  constructor(file: string) {
-    this.stream = createWriteStream(file);
-  }
-  /** A promise only when a chunk goes out. */
-  add(name: Buffer): void | Promise<void> {
-    this.pending.push(name, NUL);
-    this.bytes += name.length + 1;
-    if (this.bytes >= 256 * 1024) return this.flush();
-  }
-  private async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const chunk = Buffer.concat(this.pending);
-    this.pending = [];
-    this.bytes = 0;
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
-  }
-  async close(): Promise<void> {
-    await this.flush();
-    this.stream.end();
-    await once(this.stream, 'close');
-  }
 }

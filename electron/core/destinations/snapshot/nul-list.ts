@@ -1,0 +1,66 @@
+// Lists of names for rsync and for the snapshot's own passes: NUL-separated bytes (names need not be
+// UTF-8 and may hold newlines), written and read a chunk at a time — a write or a promise per name
+// costs more than the name.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { once } from 'node:events';
+
+const NUL = Buffer.from([0]);
+const CHUNK = 256 * 1024;
+
+/** A NUL-separated list being written. */
+export class NulListWriter {
+  private readonly stream: WriteStream;
+  private pending: Buffer[] = [];
+  private bytes = 0;
+  constructor(readonly file: string) {
+    this.stream = createWriteStream(file);
+  }
+  /** A promise only when a chunk goes out: most names cost no await. */
+  add(name: Buffer): void | Promise<void> {
+    this.pending.push(name, NUL);
+    this.bytes += name.length + 1;
+    if (this.bytes >= CHUNK) return this.flush();
+  }
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const chunk = Buffer.concat(this.pending);
+    this.pending = [];
+    this.bytes = 0;
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+  }
+  /** Writes what is pending and closes the file. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.stream.end();
+    await once(this.stream, 'close');
+  }
+  /** Gives the file up (a run that ended early). */
+  destroy(): void {
+    this.stream.destroy();
+  }
+}
+
+/** Reads a NUL-separated list of names, a chunk at a time. */
+export async function* readNulList(file: string): AsyncGenerator<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    let rest = Buffer.alloc(0);
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      let chunk = Buffer.concat([rest, buf.subarray(0, bytesRead)]);
+      let at = chunk.indexOf(0);
+      while (at !== -1) {
+        yield Buffer.from(chunk.subarray(0, at));
+        chunk = chunk.subarray(at + 1);
+        at = chunk.indexOf(0);
+      }
+      rest = Buffer.from(chunk);
+    }
+    if (rest.length > 0) yield rest;
+  } finally {
+    await fh.close();
+  }
+}
