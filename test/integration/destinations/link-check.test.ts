@@ -1,6 +1,7 @@
 // After each snapshot Reprise checks a sample of unchanged files really are hard links to the
 // previous snapshot. An rsync whose --link-dest silently links nothing (as some 2025–2026 builds
-// did) is stood in for by a wrapper that drops --link-dest: the run then says so in its log.
+// did) is stood in for by a wrapper that drops --link-dest: the run then says so in its log. After a
+// small change Reprise links unchanged files itself; rsync's --link-dest links them after a large one.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,9 @@ describe('hard links after a snapshot', () => {
       mkdirSync(join(src, `Artist ${a}`), { recursive: true });
       for (let t = 0; t < 8; t++) writeFileSync(join(src, `Artist ${a}`, `${t}.flac`), `track ${a}/${t}`);
     }
+    // Enough files for a change too large for Reprise's own linking (over 1000 changed files).
+    mkdirSync(join(src, 'Bulk'));
+    for (let i = 0; i < 1100; i++) writeFileSync(join(src, 'Bulk', `${i}.flac`), `bulk ${i}`);
     const dest = tempDir();
     expect((await reprise(data, ['job', 'add', 'S', '--source', src, '--snapshot', dest])).exitCode).toBe(0);
     expect((await reprise(data, ['run', 'S'])).exitCode).toBe(0);
@@ -30,7 +34,8 @@ describe('hard links after a snapshot', () => {
     const good = await reprise(data, ['run', 'S']);
     expect(good.exitCode, good.stdout + good.stderr).toBe(0);
     const goodLog = logOf(good.stdout);
-    expect(goodLog).toMatch(/# hard links checked: 39 of 39 sampled unchanged files are links/);
+    expect(goodLog).toMatch(/unchanged files linked to snapshot/);
+    expect(goodLog).toMatch(/# hard links checked: (\d+) of \1 sampled unchanged files are links/);
     expect(goodLog).not.toMatch(/not hard links/);
 
     // An rsync that copies everything in full.
@@ -38,9 +43,11 @@ describe('hard links after a snapshot', () => {
     const wrapper = join(bin, 'rsync');
     writeFileSync(wrapper, '#!/bin/sh\nfor a in "$@"; do shift; case "$a" in --link-dest=*) ;; *) set -- "$@" "$a" ;; esac; done\nexec rsync "$@"\n');
     chmodSync(wrapper, 0o755);
-    writeFileSync(join(src, 'Artist 1', '0.flac'), 'another take');
+    for (let i = 0; i < 1001; i++) writeFileSync(join(src, 'Bulk', `${i}.flac`), `bulk ${i}, another take`);
     const bad = await reprise(data, ['run', 'S'], { REPRISE_RSYNC: wrapper });
     expect(bad.exitCode, bad.stdout + bad.stderr).toBe(0);
-    expect(logOf(bad.stdout)).toMatch(/# warning: 39 of 39 unchanged files checked are full copies, not hard links to snapshot/);
+    const badLog = logOf(bad.stdout);
+    expect(badLog).not.toMatch(/unchanged files linked to snapshot/);
+    expect(badLog).toMatch(/# warning: (\d+) of \1 unchanged files checked are full copies, not hard links to snapshot/);
   }, 120_000);
 });
