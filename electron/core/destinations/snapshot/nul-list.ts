@@ -4,6 +4,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 
 const NUL = Buffer.from([0]);
 const CHUNK = 256 * 1024;
@@ -13,16 +14,23 @@ export class NulListWriter {
   private readonly stream: WriteStream;
   private pending: Buffer[] = [];
   private bytes = 0;
+  /** Why the file could not be written (a full disk): thrown by the next add or close, never left unhandled. */
+  private failed: Error | null = null;
   constructor(readonly file: string) {
     this.stream = createWriteStream(file);
+    this.stream.on('error', (e) => {
+      this.failed ??= e;
+    });
   }
   /** A promise only when a chunk goes out: most names cost no await. */
   add(name: Buffer): void | Promise<void> {
+    if (this.failed) throw this.failed;
     this.pending.push(name, NUL);
     this.bytes += name.length + 1;
     if (this.bytes >= CHUNK) return this.flush();
   }
   private async flush(): Promise<void> {
+    if (this.failed) throw this.failed;
     if (this.pending.length === 0) return;
     const chunk = Buffer.concat(this.pending);
     this.pending = [];
@@ -33,7 +41,9 @@ export class NulListWriter {
   async close(): Promise<void> {
     await this.flush();
     this.stream.end();
-    await once(this.stream, 'close');
+    // Rejects with the write error, even one that came before this call.
+    await finished(this.stream);
+    if (this.failed) throw this.failed;
   }
   /** Gives the file up (a run that ended early). */
   destroy(): void {

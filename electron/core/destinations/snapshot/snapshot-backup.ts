@@ -30,9 +30,11 @@ import { NulListWriter } from './nul-list.js';
 export async function backupSnapshot(ctx: DestinationContext): Promise<DestinationOutcome> {
   try {
     return await runSnapshot(ctx);
-  } catch (e) {
+  } catch (thrown) {
     // Stopped while walking or hashing, before rsync ran: a cancel like any other.
     if (ctx.signal.aborted) return { outcome: 'cancelled', bytes: 0, files: 0, errors: 0, firstError: 'The snapshot was stopped before it finished. The previous snapshots are untouched.' };
+    // The destination filled while Reprise wrote its own files there (lists, the record): said as rsync's full disk is.
+    const e = (thrown as NodeJS.ErrnoException)?.code === 'ENOSPC' ? new SnapshotError('destination-full', `The destination ${ctx.dest.target} is full. No snapshot was taken; free some space (or prune old snapshots) and run again.`) : thrown;
     if (!(e instanceof SnapshotError)) throw e;
     ctx.log(`# snapshot failed (${e.kind}): ${e.message}`);
     if (e.stderrTail) for (const l of e.stderrTail.split('\n').slice(-10)) if (l) ctx.log(`# rsync: ${l}`);
