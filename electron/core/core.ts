@@ -22,6 +22,7 @@ import { type JobService, jobService } from './jobs/job-service.js';
 import { jobsHandlers } from './jobs/jobs-handlers.js';
 import { opsHandlers } from './ops/ops-handlers.js';
 import { ChildRunner } from './process/child.js';
+import { tuneHeapForRuns } from './process/heap-tuning.js';
 import { sweepScratch } from './process/scratch.js';
 import { type RcloneSetup, rcloneSetup } from './rclone/rclone-env.js';
 import { Redactor } from './redact.js';
@@ -88,6 +89,7 @@ export interface Core {
 
 /** Builds the core on a data dir. */
 export function createCore(options: CoreOptions): Core {
+  tuneHeapForRuns();
   const dataDir = options.dataDir;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // What a Reprise killed outright left in the temp folder goes now.

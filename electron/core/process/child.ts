@@ -21,6 +21,8 @@ export interface ChildOptions {
   readonly signal?: AbortSignal;
   /** Written to the child's stdin (then closed); without it stdin is closed at once. */
   readonly input?: string;
+  /** Keeps stdin open as a pipe the caller writes to (RunningChild.stdin): a helper fed work as it comes. */
+  readonly stdinPipe?: boolean;
   /** Ends the child after this long (result.timedOut). */
   readonly timeoutMs?: number;
   /** Called for each line of stdout/stderr, \r-redraws split as lines. */
@@ -31,7 +33,7 @@ export interface ChildOptions {
   readonly keepStdout?: boolean;
   /** Also collect stderr whole (its last 64 KiB), for callers that read error text. */
   readonly keepStderr?: boolean;
-  /** How kept stdout is decoded; latin1 keeps file names that are not UTF-8 byte for byte. Default utf8. */
+  /** How stdout is decoded (kept or by line); latin1 keeps file names that are not UTF-8 byte for byte. Default utf8. */
   readonly stdoutEncoding?: BufferEncoding;
   /** Called with the child's pid once it has started (tests kill children mid-run with it). */
   readonly onSpawn?: (pid: number) => void;
@@ -64,6 +66,8 @@ export interface ChildResult {
 /** A child that runs on its own (rcd, a sign-in, a download): stop it or wait for its end. */
 export interface RunningChild {
   readonly pid: number | undefined;
+  /** The child's stdin, when started with stdinPipe (null when it could not start). */
+  readonly stdin: NodeJS.WritableStream | null;
   /** Settles when the child has ended; never rejects. */
   readonly result: Promise<ChildResult>;
   /** SIGTERM to its group, SIGKILL after the grace period; it then counts as cancelled. */
@@ -133,7 +137,7 @@ export class ChildRunner {
     let timedOut = false;
     if (options.signal?.aborted) {
       const result: ChildResult = { exitCode: null, signal: null, cancelled: true, stalled: false, timedOut: false, spawnError: null, stderrTail: [], stdout: '', stderr: '' };
-      return { pid: undefined, result: Promise.resolve(result), stop: () => {} };
+      return { pid: undefined, stdin: null, result: Promise.resolve(result), stop: () => {} };
     }
     const env = childEnv(options.env, options.dropEnv);
     const tool = toolName(options.command);
@@ -145,7 +149,7 @@ export class ChildRunner {
       detached: process.platform !== 'win32',
       reject: false,
       buffer: false,
-      ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
+      ...(options.input !== undefined ? { input: options.input } : { stdin: options.stdinPipe ? ('pipe' as const) : ('ignore' as const) }),
       stdout: 'pipe',
       // A number is an fd the child writes to directly (no pipe, no stream on our side).
       stderr: (options.stderrFd ?? 'pipe') as 'pipe',
@@ -201,7 +205,7 @@ export class ChildRunner {
         }
         options.onLine?.(line, name);
       });
-      stream.setEncoding('utf8');
+      stream.setEncoding(name === 'stdout' ? (options.stdoutEncoding ?? 'utf8') : 'utf8');
       stream.on('data', (chunk: string) => {
         if (name === 'stderr' && options.keepStderr) stderr = (stderr + chunk).slice(-STDERR_KEEP);
         splitter.push(chunk);
@@ -240,6 +244,8 @@ export class ChildRunner {
       const spawnError = r.failed && pid === undefined ? { code: code ?? 'SPAWN', message: r.shortMessage ?? r.message ?? 'could not start' } : null;
       return { exitCode, signal, cancelled, stalled, timedOut, spawnError, stderrTail: tail, stdout, stderr };
     })();
-    return { pid, result, stop };
+    // A helper that died leaves writes to its stdin failing with EPIPE: its result tells the caller.
+    child.stdin?.on('error', () => {});
+    return { pid, stdin: options.stdinPipe ? child.stdin : null, result, stop };
   }
 }

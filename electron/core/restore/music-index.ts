@@ -53,6 +53,7 @@ const sameName = (path: string, start: number, end: number, name: string | null)
 
 /** What the builder keeps of an album. */
 interface AlbumStats {
+  /** The cover's file name inside the album folder. */
   cover: string | null;
   tracks: number;
   bytes: number;
@@ -126,10 +127,13 @@ export class MusicIndexBuilder {
     if (AUDIO.test(path)) a.tracks++;
     // Covers count only right inside the album folder.
     if (a.coverRank === 0 || path.indexOf('/', j + 1) >= 0) return;
-    const rank = COVERS.indexOf(path.slice(j + 1).toLowerCase());
+    const file = path.slice(j + 1);
+    const rank = COVERS.indexOf(file.toLowerCase());
     if (rank >= 0 && rank < a.coverRank) {
       a.coverRank = rank;
-      a.cover = `${this.source}/${this.decode(path.slice(start))}`;
+      // Only the file's name: the path is put together in finish() (a million-file library has
+      // ~80k albums, and a whole path kept for each cost ~9 MB of the run's heap).
+      a.cover = file === COVERS[rank] ? COVERS[rank]! : this.decode(file);
     }
   }
 
@@ -141,7 +145,7 @@ export class MusicIndexBuilder {
     let albumCount = 0;
     for (const [artist, albums] of this.artists) {
       const list: AlbumSummary[] = [...albums]
-        .map(([name, a]) => ({ name, path: `${source}/${artist}/${name}`, cover: a.cover, tracks: a.tracks, bytes: a.bytes }))
+        .map(([name, a]) => ({ name, path: `${source}/${artist}/${name}`, cover: a.cover === null ? null : `${source}/${artist}/${name}/${a.cover}`, tracks: a.tracks, bytes: a.bytes }))
         .sort((x, y) => collator.compare(x.name, y.name));
       albumCount += list.length;
       albumsWithAudio += list.filter((a) => a.tracks > 0).length;

@@ -1,6 +1,6 @@
 // The record format: byte-exact paths, order, the stored lines, chains of deltas, the walk and the
 // comparison with an earlier point.
-import { type ChildOptions, type ChildResult, ChildRunner } from '../../../electron/core/process/child.js';
+import { type ChildOptions, ChildRunner, type RunningChild } from '../../../electron/core/process/child.js';
 import { recordOnly } from '../../../electron/core/destinations/record/record-builder.js';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -26,6 +26,11 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+async function waitUntil(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(ok()).toBe(true);
+}
+
 async function* from<T>(list: readonly T[]): AsyncGenerator<T> {
   for (const x of list) yield x;
 }
@@ -33,9 +38,9 @@ async function* from<T>(list: readonly T[]): AsyncGenerator<T> {
 /** A runner that notes every child it starts. */
 class Watched extends ChildRunner {
   readonly started: string[][] = [];
-  override run(o: ChildOptions): Promise<ChildResult> {
+  override start(o: ChildOptions): RunningChild {
     this.started.push([o.command, ...o.args]);
-    return super.run(o);
+    return super.start(o);
   }
 }
 
@@ -222,14 +227,15 @@ describe('comparing with the base point', () => {
     expect(again.tree).toEqual(first.tree);
 
     // An xattr-only and an ACL-only change (no mtime moves), a new value on a name that is not
-    // UTF-8, and a mode changed and set back (ctime moved, nothing else): read by name in one child.
+    // UTF-8, and a mode changed and set back (ctime moved, nothing else): read by name in one child
+    // (the run's helper shell, which starts getfattr).
     execFileSync('setfattr', ['-n', 'user.x', '-v', 'y', join(src, 'setx')]);
     execFileSync('setfacl', ['-m', 'u:nobody:r', join(src, 'acl')]);
     setLatin1('new');
     await chmod(join(src, 'mode'), 0o600);
     await chmod(join(src, 'mode'), 0o644);
     const changed = await compare(first.tree);
-    expect(changed.getfattr).toEqual(['xargs -0']);
+    expect(changed.getfattr).toEqual(['bash -c']);
     expect(changed.changes).toEqual({ music: 'same', 'music/acl': 'changed', 'music/caf\ufffd': 'changed', 'music/kept': 'same', 'music/mode': 'same', 'music/setx': 'changed' });
     expect(changed.by.get('music/setx')?.xattrs).toEqual({ 'user.x': b64('y') });
     expect(Object.keys(changed.by.get('music/acl')?.xattrs ?? {})).toContain('system.posix_acl_access');
@@ -256,8 +262,64 @@ describe('comparing with the base point', () => {
     for (const i of [3, 700, 1099]) execFileSync('setfattr', ['-n', 'user.x', '-v', String(i), name(i)]);
     const children = new Watched();
     const items = await collect(diffTrees(walk(children), from(base), hashFromDisk()));
-    expect(children.started.map((a) => a[0])).toEqual(['xargs']);
+    expect(children.started.map((a) => a[0])).toEqual(['bash']);
     expect(items.filter((i) => i.change !== 'same').map((i) => textOf(i.entry!.path))).toEqual(['music/0003.flac', 'music/0700.flac', 'music/1099.flac']);
     expect(items.map((i) => textOf(i.entry!.path))).toEqual(base.map((e) => textOf(e.path)));
+    expect(items.find((i) => textOf(i.entry!.path) === 'music/0700.flac')!.entry!.xattrs).toEqual({ 'user.x': Buffer.from('700').toString('base64') });
+    // The helper ends with the comparison.
+    await waitUntil(() => children.liveCount === 0);
+  }, 30_000);
+
+  /** A library of `n` files, its base record, and attributes set on `changed` of them. */
+  async function changedLibrary(n: number, changed: readonly number[]) {
+    const src = join(tempDir(), 'music');
+    await mkdir(src);
+    const name = (i: number) => join(src, `${String(i).padStart(4, '0')}.flac`);
+    for (let i = 0; i < n; i++) writeFileSync(name(i), String(i));
+    const walk = (children: ChildRunner) => walkSources({ sources: orderSources([src]), xattrs: children });
+    const base = (await collect(diffTrees(walk(new ChildRunner()), null, hashFromDisk()))).map((i) => recordOnly(i.entry!));
+    for (const i of changed) execFileSync('setfattr', ['-n', 'user.x', '-v', String(i), name(i)]);
+    return { src, walk, base };
+  }
+
+  it('ends the getfattr helper when a comparison is left half way', async () => {
+    const { walk, base } = await changedLibrary(1500, [10, 600, 1200]);
+    const children = new Watched();
+    let seen = 0;
+    for await (const _item of diffTrees(walk(children), from(base), hashFromDisk())) if (++seen === 700) break;
+    expect(children.started.map((a) => a[0])).toEqual(['bash']);
+    await waitUntil(() => children.liveCount === 0);
+  }, 30_000);
+
+  it('reads by name with a child per window where no shell can be started', async () => {
+    const { walk, base } = await changedLibrary(1100, [3, 700]);
+    class NoShell extends Watched {
+      override start(o: ChildOptions): RunningChild {
+        return super.start(o.command === 'bash' ? { ...o, command: '/nonexistent/bash' } : o);
+      }
+    }
+    const children = new NoShell();
+    const items = await collect(diffTrees(walk(children), from(base), hashFromDisk()));
+    expect(children.started.map((a) => a[0])).toEqual(['/nonexistent/bash', 'xargs', 'xargs']);
+    expect(items.filter((i) => i.change !== 'same').map((i) => textOf(i.entry!.path))).toEqual(['music/0003.flac', 'music/0700.flac']);
+    expect(items.find((i) => textOf(i.entry!.path) === 'music/0003.flac')!.entry!.xattrs).toEqual({ 'user.x': Buffer.from('3').toString('base64') });
+  }, 30_000);
+
+  it('records no attributes, and fails nothing, where getfattr is missing', async () => {
+    const { walk, base } = await changedLibrary(300, [5]);
+    // A PATH with the shell and the death-signal wrapper but no getfattr.
+    const bin = join(tempDir(), 'bin');
+    await mkdir(bin);
+    for (const tool of ['bash', 'setpriv']) await symlink(execFileSync('sh', ['-c', `command -v ${tool}`]).toString().trim(), join(bin, tool));
+    class NoGetfattr extends Watched {
+      override start(o: ChildOptions): RunningChild {
+        return super.start(o.command === 'bash' ? { ...o, env: { ...o.env, PATH: bin } } : o);
+      }
+    }
+    const children = new NoGetfattr();
+    const items = await collect(diffTrees(walk(children), from(base), hashFromDisk()));
+    expect(children.started.map((a) => a[0])).toEqual(['bash']);
+    expect(items.find((i) => textOf(i.entry!.path) === 'music/0005.flac')!.entry!.xattrs).toBeUndefined();
+    expect(items.every((i) => i.entry?.xattrsToRead === undefined)).toBe(true);
   }, 30_000);
 });

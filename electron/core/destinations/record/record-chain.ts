@@ -99,8 +99,8 @@ export function readerOver(storage: RecordStorage, index: RecordIndex): RecordRe
   };
 }
 
-/** Entries a merge hands on at once. */
-const MERGE_BATCH = 512;
+/** Entries a merge hands on at once (small: see WALK_BATCH). */
+const MERGE_BATCH = 128;
 
 /** One stream of a merge: its current batch and the position in it. */
 class Cursor {

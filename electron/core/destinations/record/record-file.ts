@@ -116,8 +116,10 @@ export interface OpenRecord {
 
 /** Opens an entries file. Throws RecordFormatError when it is damaged or not a record. */
 export async function openRecordFile(file: string): Promise<OpenRecord> {
-  const input = createReadStream(file, { highWaterMark: 256 * 1024 });
-  const gunzip = createGunzip({ chunkSize: 128 * 1024 });
+  // 64 KiB reads: a point's chain can be dozens of files open at once, each with its read buffer.
+  const input = createReadStream(file, { highWaterMark: 64 * 1024 });
+  // Chunks of 32 KiB: each is decoded into one batch of lines (~150), kept small for the same reason as WALK_BATCH.
+  const gunzip = createGunzip({ chunkSize: 32 * 1024 });
   // A read error ends the decompression with it, so the reader below sees it.
   input.on('error', (e) => gunzip.destroy(e));
   input.pipe(gunzip);

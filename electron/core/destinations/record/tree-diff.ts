@@ -125,10 +125,16 @@ export async function* batchesOf<T>(items: AsyncIterable<T>, size = 512): AsyncG
   if (out.length > 0) yield out;
 }
 
-/** Names whose attributes are read in one child (xargs splits them further by the system's argument limit). */
-const NAMES_AT_ONCE = 4096;
-/** Results held back at most while names gather. */
-const HOLD_AT_MOST = 16_384;
+/**
+ * Results gathered before the names among them are sent to getfattr (through the run's helper,
+ * see XattrReader). Small, and at most one window waits for its answer while the next gathers:
+ * results held longer than a young-generation collection or two are promoted, and holding 16k of
+ * them (a child per window then cost ~35 ms) made the heap of a 1 %-changed run over a million
+ * files swing by 150 MB.
+ */
+const XATTR_WINDOW = 512;
+/** Windows sent to getfattr and not yet handed on. */
+const WINDOWS_IN_FLIGHT = 1;
 
 /** What a walked entry's extended attributes are known to be without reading: the fields to set on it. */
 type KnownXattrs = { readonly xattrsToRead: undefined; readonly xattrs?: Readonly<Record<string, string>> };
@@ -138,12 +144,11 @@ const NO_XATTRS: KnownXattrs = { xattrsToRead: undefined };
  * The extended attributes of walked entries that left them unread (WalkedEntry.xattrsToRead). The
  * base point's are taken where the ctime did not move (setxattr and setfacl move it, and nothing can
  * set it back), so a run that changed nothing starts no getfattr at all: `getfattr -R` over 100k
- * files was ~0.8 s of a 2 s no-change run. The rest are read by name, a few thousand in one child:
- * results waiting for them are held back (in order) until enough gather, since a run that changed
- * 1 % of 100k files spread over the library would otherwise start a child for nearly every batch
- * (measured: 3.7x raw rclone against 1.5x). A whole source is read with one `getfattr -R` where its
- * base tells nothing (a first run, a new source, a base written before records kept ctimes), the
- * cheapest way to read every file's.
+ * files was ~0.8 s of a 2 s no-change run. The rest are read by name: results are gathered in small
+ * windows (XATTR_WINDOW), each window's names go to getfattr while the next one gathers, and
+ * windows are handed on in order once their names are read. A whole source is read with one
+ * `getfattr -R` where its base tells nothing (a first run, a new source, a base written before
+ * records kept ctimes), the cheapest way to read every file's.
  *
  * A full run (`reprise run --full`) trusts ctimes too: it checks the destination against the
  * record, and the comparison of the source already trusts size and mtime for content, which anyone
@@ -152,10 +157,13 @@ const NO_XATTRS: KnownXattrs = { xattrsToRead: undefined };
 class XattrResolver {
   /** Whole-source dumps by source index, for sources read with -R. */
   private readonly trees = new Map<number, Promise<XattrMap | null>>();
-  /** Batches of results held back until their entries' attributes are read, and how many names that takes. */
-  private held: DiffItem[][] = [];
-  private heldItems = 0;
-  private heldNames = 0;
+  /** The window being gathered. */
+  private gathering: DiffItem[][] = [];
+  private gatheringItems = 0;
+  /** Windows whose names are being read, oldest first. */
+  private readonly inFlight: Array<{ readonly batches: DiffItem[][]; readonly settled: Promise<void> }> = [];
+  /** Readers seen, closed when the comparison ends. */
+  private readonly readers = new Set<NonNullable<WalkedEntry['xattrsToRead']>>();
 
   /** The entry's attributes when its base entry vouches for them; null when they must be read. */
   known(w: WalkedEntry, b: RecordEntry | null): KnownXattrs | null {
@@ -174,25 +182,40 @@ class XattrResolver {
    * with every entry's attributes settled.
    */
   async take(out: DiffItem[], end: boolean): Promise<DiffItem[][]> {
-    let names = 0;
-    for (const item of out) if (item.entry?.xattrsToRead && !this.trees.has(item.entry.source)) names++;
-    if (names === 0 && this.held.length === 0) {
-      await this.settle([out]);
-      return [out];
+    let unread = false;
+    for (const item of out) {
+      const r = item.entry?.xattrsToRead;
+      if (!r) continue;
+      unread = true;
+      this.readers.add(r);
     }
-    this.held.push(out);
-    this.heldItems += out.length;
-    this.heldNames += names;
-    if (!end && this.heldNames < NAMES_AT_ONCE && this.heldItems < HOLD_AT_MOST) return [];
-    const ready = this.held;
-    this.held = [];
-    this.heldItems = 0;
-    this.heldNames = 0;
-    await this.settle(ready);
+    if (!unread && this.gathering.length === 0 && this.inFlight.length === 0) return [out];
+    this.gathering.push(out);
+    this.gatheringItems += out.length;
+    if (end || this.gatheringItems >= XATTR_WINDOW) {
+      const batches = this.gathering;
+      this.gathering = [];
+      this.gatheringItems = 0;
+      const settled = this.settle(batches);
+      // Awaited in order below; this only keeps a failure meanwhile from counting as unhandled.
+      settled.catch(() => {});
+      this.inFlight.push({ batches, settled });
+    }
+    const ready: DiffItem[][] = [];
+    while (this.inFlight.length > (end ? 0 : WINDOWS_IN_FLIGHT)) {
+      const w = this.inFlight.shift()!;
+      await w.settled;
+      ready.push(...w.batches);
+    }
     return ready;
   }
 
-  /** Reads what known() could not vouch for, by name in one child, and decides those entries again. */
+  /** Ends the readers' helpers (they answer what was asked first). */
+  close(): void {
+    for (const r of this.readers) r.close();
+  }
+
+  /** Reads what known() could not vouch for, by name, and decides those entries again. */
   private async settle(batches: DiffItem[][]): Promise<void> {
     let named: string[] | null = null;
     let reader: WalkedEntry['xattrsToRead'];
@@ -239,8 +262,8 @@ export async function* diffTrees(walked: AsyncIterable<WalkedEntry>, base: Async
   for await (const batch of diffTreeBatches(batchesOf(walked), base ? batchesOf(base) : null, hasher, concurrency)) yield* batch;
 }
 
-/** Results handed on at once. */
-const DIFF_BATCH = 512;
+/** Results handed on at once (small: see WALK_BATCH). */
+const DIFF_BATCH = 128;
 
 /**
  * A new file (no earlier state) whose content is read later: it must be copied whatever its hash,
@@ -287,52 +310,57 @@ export async function* diffTreeBatches(walked: AsyncIterable<readonly WalkedEntr
   };
   const wc = new BatchCursor<WalkedEntry>(walked[Symbol.asyncIterator]());
   const bc = new BatchCursor<RecordEntry>(base ? base[Symbol.asyncIterator]() : null);
-  let out: DiffItem[] = [];
-  for (;;) {
-    if (!wc.ready()) await wc.fill();
-    if (!bc.ready()) await bc.fill();
-    let w: WalkedEntry | null = null;
-    let b: RecordEntry | null = null;
-    if (wc.done && bc.done) break;
-    if (wc.done) {
-      b = bc.current;
-      bc.advance();
-    } else if (bc.done) {
-      w = wc.current;
-      wc.advance();
-    } else {
-      const c = comparePaths(wc.current.path, bc.current.path);
-      if (c <= 0) {
-        w = wc.current;
-        wc.advance();
-      }
-      if (c >= 0) {
+  // The getfattr helper ends with the comparison, also when it is abandoned or fails.
+  try {
+    let out: DiffItem[] = [];
+    for (;;) {
+      if (!wc.ready()) await wc.fill();
+      if (!bc.ready()) await bc.fill();
+      let w: WalkedEntry | null = null;
+      let b: RecordEntry | null = null;
+      if (wc.done && bc.done) break;
+      if (wc.done) {
         b = bc.current;
         bc.advance();
+      } else if (bc.done) {
+        w = wc.current;
+        wc.advance();
+      } else {
+        const c = comparePaths(wc.current.path, bc.current.path);
+        if (c <= 0) {
+          w = wc.current;
+          wc.advance();
+        }
+        if (c >= 0) {
+          b = bc.current;
+          bc.advance();
+        }
+      }
+      const known = w?.xattrsToRead ? xattrs.known(w, b) : null;
+      // Most entries need no reading: decided at once, without a promise, when nothing waits before them.
+      if (window.length === 0 && (!w || w.type !== 'f' || w.lack || (!w.sqlite && sameContentByStat(w, b)) || deferred(w, b))) {
+        out.push(decideByStat(w, b, known));
+      } else {
+        const pending = decide(w, b, known);
+        // Awaited in order below; this only keeps a later failure from counting as unhandled meanwhile.
+        pending.catch(() => {});
+        window.push(pending);
+        if (window.length >= concurrency) {
+          const item = await window.shift()!;
+          if (item) out.push(item);
+        }
+      }
+      if (out.length >= DIFF_BATCH) {
+        for (const ready of await xattrs.take(out, false)) yield ready;
+        out = [];
       }
     }
-    const known = w?.xattrsToRead ? xattrs.known(w, b) : null;
-    // Most entries need no reading: decided at once, without a promise, when nothing waits before them.
-    if (window.length === 0 && (!w || w.type !== 'f' || w.lack || (!w.sqlite && sameContentByStat(w, b)) || deferred(w, b))) {
-      out.push(decideByStat(w, b, known));
-    } else {
-      const pending = decide(w, b, known);
-      // Awaited in order below; this only keeps a later failure from counting as unhandled meanwhile.
-      pending.catch(() => {});
-      window.push(pending);
-      if (window.length >= concurrency) {
-        const item = await window.shift()!;
-        if (item) out.push(item);
-      }
+    while (window.length > 0) {
+      const item = await window.shift()!;
+      if (item) out.push(item);
     }
-    if (out.length >= DIFF_BATCH) {
-      for (const ready of await xattrs.take(out, false)) yield ready;
-      out = [];
-    }
+    for (const ready of await xattrs.take(out, true)) if (ready.length > 0) yield ready;
+  } finally {
+    xattrs.close();
   }
-  while (window.length > 0) {
-    const item = await window.shift()!;
-    if (item) out.push(item);
-  }
-  for (const ready of await xattrs.take(out, true)) if (ready.length > 0) yield ready;
 }

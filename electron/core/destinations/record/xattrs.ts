@@ -5,7 +5,8 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
-import type { ChildRunner } from '../../process/child.js';
+import { randomBytes } from 'node:crypto';
+import type { ChildRunner, RunningChild } from '../../process/child.js';
 
 /** Attributes per absolute path (binary string): name → base64 value. */
 export type XattrMap = Map<string, Record<string, string>>;
@@ -92,11 +93,52 @@ export async function readXattrsOf(children: ChildRunner, paths: readonly string
 }
 
 /**
+ * The loop of the helper that reads named paths' attributes for a run: names come on stdin, NUL
+ * ended, a group closed by an empty name; each group is one getfattr, its output followed by an
+ * end line with the run's token (no line of getfattr's can look like it: file lines start with
+ * "# file: " and names are escaped). The shell forks getfattr, not Reprise: a child started from a
+ * large Node process cost ~35 ms, a group here ~2 ms, so the comparison can ask for a few hundred
+ * entries at a time instead of holding tens of thousands of results while names gather.
+ */
+const HELPER_SCRIPT = [
+  'command -v getfattr >/dev/null 2>&1 || { printf \'# reprise-missing %s\\n\' "$1"; exit 0; }',
+  'names=()',
+  "while IFS= read -r -d '' n; do",
+  '  if [ -z "$n" ]; then',
+  '    if [ ${#names[@]} -gt 0 ]; then getfattr -d -m - -e base64 --absolute-names -h -- "${names[@]}"; fi',
+  '    printf \'# reprise-end %s\\n\' "$1"',
+  '    names=()',
+  '  else',
+  '    names+=("$n")',
+  '  fi',
+  'done',
+].join('\n');
+
+/** Bytes of names in one getfattr command line: well under any system's argument limit (Linux: 2 MB). */
+const GROUP_BYTES = 96 * 1024;
+
+/** A group sent to the helper, waiting for its end line. */
+interface Waiting {
+  readonly resolve: (map: XattrMap | null) => void;
+  readonly reject: (e: Error) => void;
+}
+
+/**
  * Reads extended attributes for one run: a whole source at once (-R, the cheapest for a first run),
- * or named paths. Remembers that getfattr is missing, so it is looked for once.
+ * or named paths through one helper shell started when first needed (a run that changed nothing
+ * starts none). Remembers that getfattr is missing, so it is looked for once. Close it when the
+ * run's comparison is over: the helper then ends once it has answered what it was asked.
  */
 export class XattrReader {
   private missing = false;
+  private helper: RunningChild | null = null;
+  /** No shell to run the helper (bash missing): each group is an xargs child of its own. */
+  private helperless = false;
+  private failure: Error | null = null;
+  private readonly waiting: Waiting[] = [];
+  private lines: string[] = [];
+  private readonly token = randomBytes(8).toString('hex');
+
   constructor(
     private readonly children: ChildRunner,
     private readonly signal?: AbortSignal,
@@ -113,9 +155,84 @@ export class XattrReader {
   /** The attributes of these paths (absolute, binary strings); null when getfattr is missing. */
   async paths(paths: readonly string[]): Promise<XattrMap | null> {
     if (this.missing) return null;
-    const r = await readXattrsOf(this.children, paths, this.signal);
-    if (!r) this.missing = true;
-    return r?.map ?? null;
+    if (paths.length === 0) return new Map();
+    if (!this.helperless && !this.helper) this.startHelper();
+    if (this.helperless) {
+      const r = await readXattrsOf(this.children, paths, this.signal);
+      if (!r) this.missing = true;
+      return r?.map ?? null;
+    }
+    const groups: Array<Promise<XattrMap | null>> = [];
+    let group: string[] = [];
+    let bytes = 0;
+    for (const p of paths) {
+      if (group.length > 0 && bytes + p.length + 1 > GROUP_BYTES) {
+        groups.push(this.ask(group));
+        group = [];
+        bytes = 0;
+      }
+      group.push(p);
+      bytes += p.length + 1;
+    }
+    groups.push(this.ask(group));
+    const maps = await Promise.all(groups);
+    if (maps.some((m) => m === null)) return null;
+    const out: XattrMap = new Map();
+    for (const m of maps) for (const [k, v] of m!) out.set(k, v);
+    return out;
+  }
+
+  /** Ends the helper once it has answered every group asked (nothing is lost by closing early). */
+  close(): void {
+    this.helper?.stdin?.end();
+  }
+
+  private startHelper(): void {
+    const child = this.children.start({
+      command: 'bash',
+      args: ['-c', HELPER_SCRIPT, 'reprise-xattrs', this.token],
+      // Names are bytes: no locale may reinterpret them on the way through the shell.
+      env: { LC_ALL: 'C' },
+      stdinPipe: true,
+      stdoutEncoding: 'latin1',
+      onLine: (line, stream) => {
+        if (stream === 'stdout') this.onLine(line);
+      },
+      ...(this.signal ? { signal: this.signal } : {}),
+    });
+    if (child.pid === undefined) {
+      this.helperless = true;
+      return;
+    }
+    this.helper = child;
+    void child.result.then((r) => {
+      this.helper = null;
+      const left = this.waiting.splice(0);
+      if (left.length === 0) return;
+      this.failure = new Error(this.signal?.aborted ? 'cancelled' : `getfattr's helper ended early (${r.signal ?? `exit code ${r.exitCode}`}): ${r.stderrTail.slice(-3).join(' ') || 'no message'}`);
+      for (const w of left) w.reject(this.failure);
+    });
+  }
+
+  private ask(group: readonly string[]): Promise<XattrMap | null> {
+    if (this.failure) return Promise.reject(this.failure);
+    const stdin = this.helper?.stdin;
+    if (!stdin) return Promise.reject(new Error("getfattr's helper is not running"));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      stdin.write(Buffer.from(`${group.join('\0')}\0\0`, 'latin1'));
+    });
+  }
+
+  private onLine(line: string): void {
+    if (line === `# reprise-end ${this.token}`) {
+      const text = this.lines.join('\n');
+      this.lines = [];
+      this.waiting.shift()?.resolve(parseGetfattrDump(text));
+    } else if (line === `# reprise-missing ${this.token}`) {
+      this.missing = true;
+      for (const w of this.waiting.splice(0)) w.resolve(null);
+    } else this.lines.push(line);
   }
 }
 

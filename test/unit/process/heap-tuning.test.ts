@@ -1,0 +1,24 @@
+// A core turns V8's allocation-site pretenuring off for its process (see heap-tuning.ts for the
+// measurements); what that does to the heap is the benchmark's to show, this checks that it is asked.
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
+
+const flags: string[] = [];
+vi.mock('node:v8', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:v8')>();
+  return { ...real, default: real, setFlagsFromString: (f: string) => flags.push(f) };
+});
+
+afterAll(cleanupTempDirs);
+
+describe('heap tuning', () => {
+  it('is set once, by the first core of the process', async () => {
+    const { createCore } = await import('../../../electron/core/core.js');
+    const a = createCore({ dataDir: join(tempDir(), 'a'), host: 'cli' });
+    const b = createCore({ dataDir: join(tempDir(), 'b'), host: 'cli' });
+    await a.close();
+    await b.close();
+    expect(flags).toEqual(['--no-allocation-site-pretenuring']);
+  });
+});
