@@ -97,8 +97,9 @@ export async function readXattrsOf(children: ChildRunner, paths: readonly string
  * ended, a group closed by an empty name; each group is one getfattr, its output followed by an
  * end line with the run's token (no line of getfattr's can look like it: file lines start with
  * "# file: " and names are escaped). The shell forks getfattr, not Reprise: a child started from a
- * large Node process cost ~35 ms, a group here ~2 ms, so the comparison can ask for a few hundred
- * entries at a time instead of holding tens of thousands of results while names gather.
+ * large Node process cost ~35 ms, a group here ~6 ms (on a machine where starting any program
+ * costs ~5 ms), so the comparison can ask for the names of a thousand entries at a time instead
+ * of holding tens of thousands of results while names gather.
  */
 const HELPER_SCRIPT = [
   'command -v getfattr >/dev/null 2>&1 || { printf \'# reprise-missing %s\\n\' "$1"; exit 0; }',
