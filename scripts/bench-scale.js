@@ -27,11 +27,32 @@ const { values } = parseArgs({
     json: { type: 'string' },
     'no-raw': { type: 'boolean', default: false },
     's3-files': { type: 'string', default: '3000' },
+    // Internal: writes the library into this folder and exits (see below).
+    generate: { type: 'string' },
   },
 });
 const files = Number(values.files);
 const size = Number(values.size);
 const kinds = values.kinds.split(',');
+
+const PER_ALBUM = 12;
+/** The i-th file of the library under `src`: albums of 12 (11 tracks and a cover), 25 albums an artist. */
+function albumPath(src, i) {
+  const album = Math.floor(i / PER_ALBUM);
+  const dir = join(src, `Artist ${String(Math.floor(album / 25)).padStart(5, '0')}`, `Album ${String(album % 25).padStart(2, '0')}`);
+  const t = i % PER_ALBUM;
+  return { dir, file: join(dir, t === PER_ALBUM - 1 ? 'cover.jpg' : `${String(t + 1).padStart(2, '0')} Track.flac`) };
+}
+if (values.generate) {
+  const blob = Buffer.alloc(size, 7);
+  for (let i = 0; i < files; i++) {
+    const { dir, file } = albumPath(values.generate, i);
+    if (i % PER_ALBUM === 0) mkdirSync(dir, { recursive: true });
+    blob.writeUInt32LE(i, 0);
+    writeFileSync(file, blob);
+  }
+  process.exit(0);
+}
 
 // Each kind in a process of its own: a process that ran a mirror keeps its RSS high-water mark
 // (V8 and malloc do not hand every page back), which a snapshot's peak would then include.
@@ -56,21 +77,10 @@ const src = join(root, 'Music');
 const say = (s) => process.stdout.write(`${s}\n`);
 
 say(`Generating ${files} files of ${size} B in ${src}…`);
+// In a child: what writing 300k files leaves in this process's heap would count in the peaks below.
+if (spawnSync(process.execPath, [process.argv[1], '--generate', src, '--files', String(files), '--size', String(size)], { stdio: 'inherit' }).status !== 0) throw new Error('could not generate the library');
 const blob = Buffer.alloc(size, 7);
-const PER_ALBUM = 12;
-const pathOf = (i) => {
-  const album = Math.floor(i / PER_ALBUM);
-  const dir = join(src, `Artist ${String(Math.floor(album / 25)).padStart(5, '0')}`, `Album ${String(album % 25).padStart(2, '0')}`);
-  const t = i % PER_ALBUM;
-  return { dir, file: join(dir, t === PER_ALBUM - 1 ? 'cover.jpg' : `${String(t + 1).padStart(2, '0')} Track.flac`) };
-};
-for (let i = 0; i < files; i++) {
-  const { dir, file } = pathOf(i);
-  if (i % PER_ALBUM === 0) mkdirSync(dir, { recursive: true });
-  blob.writeUInt32LE(i, 0);
-  writeFileSync(file, blob);
-}
-
+const pathOf = (i) => albumPath(src, i);
 /** Changes 1 % of the files (spread over the library): new bytes, same size, a later mtime. */
 let round = 0;
 function changeOnePercent() {
