@@ -246,6 +246,51 @@ describe.each(['snapshot', 'local mirror'] as const)('a full disk under a %s', (
   });
 });
 
+describe('a snapshot destination that runs out of inodes while Reprise links the unchanged files', () => {
+  it('fails as full, leaves no half-made snapshot holding them, and the next run completes once there is room', async (ctx) => {
+    const mnt = tempDir('reprise-inodes-');
+    try {
+      // On tmpfs every hard link takes one of the file system's inodes.
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=20m,nr_inodes=170', 'tmpfs', mnt]);
+    } catch {
+      ctx.skip();
+      return;
+    }
+    try {
+      const data = tempDir();
+      const src = join(tempDir(), 'music');
+      mkdirSync(join(src, 'A'), { recursive: true });
+      for (let i = 0; i < 100; i++) writeFileSync(join(src, 'A', `${String(i).padStart(3, '0')}.flac`), `track ${i}`);
+      const target = join(mnt, 'snaps');
+      const cli = (args: string[]) => reprise(data, args);
+      expect((await cli(['job', 'add', 'I', '--source', src, '--snapshot', target])).exitCode).toBe(0);
+      const truth1 = describeTree(src);
+      expect((await cli(['run', 'I'])).exitCode).toBe(0);
+      // A small change: Reprise links the 99 unchanged files itself, and the inodes run out.
+      writeFileSync(join(src, 'A', '000.flac'), 'track 0, tagged again');
+      const full = await cli(['run', 'I']);
+      expect(full.exitCode).toBe(1);
+      expect(`${full.stdout}${full.stderr}`).toMatch(/is full/);
+      expect(readdirSync(target)).not.toContain('.reprise-staging');
+      const pts = JSON.parse((await cli(['snapshots', 'I', '--json'])).stdout) as Array<{ points: Array<{ id: string }> }>;
+      expect(pts[0]!.points).toHaveLength(1);
+      const to = tempDir();
+      expect((await cli(['restore', 'I', '--path', 'music', '--to', to])).exitCode).toBe(0);
+      expect(treeDiff(truth1, describeTree(join(to, 'music')))).toEqual([]);
+      // Fewer files to link: now it fits, since nothing of the failed run is left in the way.
+      for (let i = 30; i < 100; i++) rmSync(join(src, 'A', `${String(i).padStart(3, '0')}.flac`));
+      const truth2 = describeTree(src);
+      const after = await cli(['run', 'I']);
+      expect(after.exitCode, `${after.stdout}${after.stderr}`).toBe(0);
+      const to2 = tempDir();
+      expect((await cli(['restore', 'I', '--path', 'music', '--to', to2])).exitCode).toBe(0);
+      expect(treeDiff(truth2, describeTree(join(to2, 'music')))).toEqual([]);
+    } finally {
+      execFileSync('umount', ['-l', mnt]);
+    }
+  });
+});
+
 describe('the WebDAV server of a mirror dies mid-run', () => {
   it('killed and restarted, then killed for good: each run ends on its own saying why, every point restores exactly', async () => {
     const base = tempDir();

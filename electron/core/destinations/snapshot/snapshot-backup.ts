@@ -33,9 +33,14 @@ export async function backupSnapshot(ctx: DestinationContext): Promise<Destinati
   } catch (thrown) {
     // Stopped while walking or hashing, before rsync ran: a cancel like any other.
     if (ctx.signal.aborted) return { outcome: 'cancelled', bytes: 0, files: 0, errors: 0, firstError: 'The snapshot was stopped before it finished. The previous snapshots are untouched.' };
-    // The destination filled while Reprise wrote its own files there (lists, the record): said as rsync's full disk is.
-    const e = (thrown as NodeJS.ErrnoException)?.code === 'ENOSPC' ? new SnapshotError('destination-full', `The destination ${ctx.dest.target} is full. No snapshot was taken; free some space (or prune old snapshots) and run again.`) : thrown;
+    // The destination filled while Reprise wrote its own files there (lists, the record, the links
+    // of unchanged files): said as rsync's full disk is, and, as then, the half-made snapshot goes,
+    // so that it does not hold the space the user is asked to free (on tmpfs even a hard link
+    // takes one of the file system's inodes).
+    const full = (thrown as NodeJS.ErrnoException)?.code === 'ENOSPC';
+    const e = full ? new SnapshotError('destination-full', `The destination ${ctx.dest.target} is full. No snapshot was taken; free some space (or prune old snapshots) and run again.`) : thrown;
     if (!(e instanceof SnapshotError)) throw e;
+    if (full && isAbsolute(ctx.dest.target)) await rm(join(resolve(ctx.dest.target), STAGING_NAME), { recursive: true, force: true }).catch(() => undefined);
     ctx.log(`# snapshot failed (${e.kind}): ${e.message}`);
     if (e.stderrTail) for (const l of e.stderrTail.split('\n').slice(-10)) if (l) ctx.log(`# rsync: ${l}`);
     switch (e.kind) {
