@@ -207,16 +207,25 @@ describe.each(['snapshot', 'local mirror', 'WebDAV mirror'] as const)('faults du
   }
 });
 
+/** Runs `fn` on a small tmpfs mounted for it (skipped where mounting is not allowed), unmounted after. */
+async function onTmpfs(ctx: { skip(): void }, options: string, fn: (mnt: string) => Promise<void>): Promise<void> {
+  const mnt = tempDir('reprise-tmpfs-');
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', mnt]);
+  } catch {
+    ctx.skip();
+    return;
+  }
+  try {
+    await fn(mnt);
+  } finally {
+    execFileSync('umount', ['-l', mnt]);
+  }
+}
+
 describe.each(['snapshot', 'local mirror'] as const)('a full disk under a %s', (kindName) => {
   it('fails with a clear message, takes nothing half-written for a point, and the next run completes', async (ctx) => {
-    const mnt = tempDir('reprise-full-');
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', mnt]);
-    } catch {
-      ctx.skip();
-      return;
-    }
-    try {
+    await onTmpfs(ctx, 'size=6m', async (mnt) => {
       const data = tempDir();
       const src = join(tempDir(), 'music');
       mkdirSync(join(src, 'A'), { recursive: true });
@@ -240,23 +249,14 @@ describe.each(['snapshot', 'local mirror'] as const)('a full disk under a %s', (
       rmSync(join(src, 'Big'), { recursive: true });
       const after = await cli(['run', 'F']);
       expect(after.exitCode, `${after.stdout}${after.stderr}`).toBe(0);
-    } finally {
-      execFileSync('umount', ['-l', mnt]);
-    }
+    });
   });
 });
 
 describe('a snapshot destination that runs out of inodes while Reprise links the unchanged files', () => {
   it('fails as full, leaves no half-made snapshot holding them, and the next run completes once there is room', async (ctx) => {
-    const mnt = tempDir('reprise-inodes-');
-    try {
-      // On tmpfs every hard link takes one of the file system's inodes.
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=20m,nr_inodes=170', 'tmpfs', mnt]);
-    } catch {
-      ctx.skip();
-      return;
-    }
-    try {
+    // On tmpfs every hard link takes one of the file system's inodes.
+    await onTmpfs(ctx, 'size=20m,nr_inodes=170', async (mnt) => {
       const data = tempDir();
       const src = join(tempDir(), 'music');
       mkdirSync(join(src, 'A'), { recursive: true });
@@ -285,9 +285,7 @@ describe('a snapshot destination that runs out of inodes while Reprise links the
       const to2 = tempDir();
       expect((await cli(['restore', 'I', '--path', 'music', '--to', to2])).exitCode).toBe(0);
       expect(treeDiff(truth2, describeTree(join(to2, 'music')))).toEqual([]);
-    } finally {
-      execFileSync('umount', ['-l', mnt]);
-    }
+    });
   });
 });
 

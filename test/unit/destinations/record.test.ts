@@ -26,11 +26,6 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-async function waitUntil(ok: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 25));
-  expect(ok()).toBe(true);
-}
-
 async function* from<T>(list: readonly T[]): AsyncGenerator<T> {
   for (const x of list) yield x;
 }
@@ -38,9 +33,17 @@ async function* from<T>(list: readonly T[]): AsyncGenerator<T> {
 /** A runner that notes every child it starts. */
 class Watched extends ChildRunner {
   readonly started: string[][] = [];
+  private readonly results: Array<Promise<unknown>> = [];
   override start(o: ChildOptions): RunningChild {
     this.started.push([o.command, ...o.args]);
-    return super.start(o);
+    const child = super.start(o);
+    this.results.push(child.result);
+    return child;
+  }
+  /** Settles once every child started has ended (a child left running fails the test by its timeout). */
+  async allEnded(): Promise<void> {
+    await Promise.all(this.results);
+    expect(this.liveCount).toBe(0);
   }
 }
 
@@ -267,7 +270,7 @@ describe('comparing with the base point', () => {
     expect(items.map((i) => textOf(i.entry!.path))).toEqual(base.map((e) => textOf(e.path)));
     expect(items.find((i) => textOf(i.entry!.path) === 'music/0700.flac')!.entry!.xattrs).toEqual({ 'user.x': Buffer.from('700').toString('base64') });
     // The helper ends with the comparison.
-    await waitUntil(() => children.liveCount === 0);
+    await children.allEnded();
   }, 30_000);
 
   /** A library of `n` files, its base record, and attributes set on `changed` of them. */
@@ -288,7 +291,7 @@ describe('comparing with the base point', () => {
     let seen = 0;
     for await (const _item of diffTrees(walk(children), from(base), hashFromDisk())) if (++seen === 700) break;
     expect(children.started.map((a) => a[0])).toEqual(['bash']);
-    await waitUntil(() => children.liveCount === 0);
+    await children.allEnded();
   }, 30_000);
 
   it('reads by name with a child per window where no shell can be started', async () => {
