@@ -335,7 +335,8 @@ async function checkStep(step: StepResult, fatalText: string | null, onlySourceE
   }
   if (step.exitCode === null) throw new MirrorRunError('failed', `rclone was stopped by a signal. ${intact}`, null);
   const fatal = fatalText ? (networkReason(remote, fatalText) ?? fatalText) : null;
-  if (fatal && /no space left on device|quota exceeded|insufficient storage/i.test(fatal)) {
+  // rclone 1.60 on a local disk says "preallocate: file too big for remaining disk space" before it writes.
+  if (fatal && /no space left on device|too big for remaining disk space|quota exceeded|insufficient storage/i.test(fatal)) {
     throw new MirrorRunError('failed', `The destination ${target} is full (${fatal}). No new restore point was made and every earlier one is intact; free some space (or keep fewer restore points) and run again.`, step.exitCode);
   }
   if (fatal) throw new MirrorRunError('failed', `${fatal}. ${intact}`, step.exitCode);
