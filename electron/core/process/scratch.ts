@@ -1,7 +1,7 @@
 // Scratch folders of one Reprise process, named for it: $TMPDIR/reprise-<pid>-<purpose>-XXXXXX. A
 // Reprise killed outright cannot remove its own; the next one to start removes those of processes
 // that are gone, so no crash leaves lists, downloads or database copies behind for good.
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,11 @@ const NAME = /^reprise-(\d+)-[a-z]+-/;
 /** A fresh scratch folder for this process; the caller removes it when done. */
 export function scratchDir(purpose: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `reprise-${process.pid}-${purpose}-`));
+}
+
+/** scratchDir, for a caller that cannot wait (made once per run). */
+export function scratchDirSync(purpose: string): string {
+  return mkdtempSync(join(tmpdir(), `reprise-${process.pid}-${purpose}-`));
 }
 
 function alive(pid: number): boolean {
