@@ -3,10 +3,12 @@
 // record is made afterwards from the base and the delta. Either way the point's tree must be
 // exactly the tree a run without any base would record.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { chmod, mkdir, utimes, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RecordEntry } from '../../../electron/core/destinations/record/entry.js';
+import { type RecordEntry, bin } from '../../../electron/core/destinations/record/entry.js';
+import { ChildRunner } from '../../../electron/core/process/child.js';
 import { startPointRun } from '../../../electron/core/destinations/record/point-run.js';
 import { recordOnly } from '../../../electron/core/destinations/record/record-builder.js';
 import { openRecords } from '../../../electron/core/destinations/record/record-chain.js';
@@ -151,5 +153,52 @@ describe('a first run that reads content while the copy runs', () => {
     const tree2 = await treeOf(dest2, id2);
     expect(tree2.filter((e) => e.lack).map((e) => e.path)).toEqual([expected.find((e) => e.path.endsWith('00003 Track.flac'))!.path]);
     expect(tree2.filter((e) => e.type === 'f' && !e.lack && !e.hash)).toEqual([]);
+  }, 60_000);
+
+  it('adds every entry\'s extended attributes, left unread by the walk, when it reads the content', async () => {
+    const src = join(tempDir(), 'music');
+    const album = join(src, 'Björk', 'Debut');
+    await mkdir(album, { recursive: true });
+    const odd = Buffer.concat([Buffer.from(`${album}/`), Buffer.from([0x4f, 0xe9, 0x2e, 0x66, 0x6c, 0x61, 0x63])]); // "Oé.flac" in Latin-1: not UTF-8
+    writeFileSync(odd, 'odd');
+    for (let i = 0; i < WALK_BATCH * 2; i++) await writeFile(join(album, `${String(i).padStart(3, '0')} Track.flac`), `track ${i}`);
+    await symlink('000 Track.flac', join(album, 'first.flac'));
+    const set = (path: string, name: string, value: string) => execFileSync('setfattr', ['-h', '-n', name, '-v', value, '--', path]);
+    set(src, 'user.root', 'source');
+    set(join(src, 'Björk'), 'user.kind', 'artist');
+    set(join(album, '007 Track.flac'), 'user.rating', '5');
+    set(join(album, `${WALK_BATCH + 3} Track.flac`), 'user.rating', '3');
+    // Arguments go out as UTF-8 text: the shell names the Latin-1 file byte for byte.
+    execFileSync('bash', ['-c', `setfattr -h -n user.odd -v yes -- "$(printf 'O\\351.flac')"`], { cwd: album });
+    set(join(album, 'first.flac'), 'trusted.link', 'x');
+
+    const sources = orderSources([src]);
+    const record = async (readLater: boolean) => {
+      const dest = tempDir();
+      const startedAt = new Date((clock += 60_000));
+      const id = startedAt.toISOString().replace(/[-:]|\.\d+/g, '');
+      const run = await startPointRun({ storage: localRecordStorage(dest), kind: 'snapshot', job: { id: 'j', name: 'J' }, sources, id, startedAt, workDir: tempDir(), repriseVersion: 'test' });
+      const walked = await run.build(walkSourceBatches({ sources, xattrs: new ChildRunner() }), { readLater });
+      await run.writeIntent(walked);
+      if (readLater) {
+        // Left for later: not in the record yet, and a point is never made without them.
+        expect(walked.xattrsLater?.size).toBe(1);
+        await expect(run.finish({ ...walked, pending: 0 }, { lack: new Map(), outcome: 'ok', transferred: { files: 0, bytes: 0 }, warnings: [] })).rejects.toThrow(/extended attributes/);
+      }
+      const complete = await run.completeContent(walked);
+      expect(complete.xattrsLater).toBeUndefined();
+      await run.finish(complete, { lack: new Map(), outcome: 'ok', transferred: { files: 0, bytes: 0 }, warnings: [] });
+      return treeOf(dest, id);
+    };
+    const direct = await record(false);
+    const b64 = (v: string) => Buffer.from(v).toString('base64');
+    const by = new Map(direct.map((e) => [e.path, e]));
+    expect(by.get('music')?.xattrs).toEqual({ 'user.root': b64('source') });
+    expect(by.get(`music/${bin(Buffer.from('Björk'))}`)?.xattrs).toEqual({ 'user.kind': b64('artist') });
+    expect(by.get(`music/${bin(Buffer.from('Björk/Debut/007 Track.flac'))}`)?.xattrs).toEqual({ 'user.rating': b64('5') });
+    expect(by.get(`music/${bin(Buffer.from('Björk/Debut/'))}Oé.flac`)?.xattrs).toEqual({ 'user.odd': b64('yes') });
+    expect(by.get(`music/${bin(Buffer.from('Björk/Debut/first.flac'))}`)?.xattrs).toEqual({ 'trusted.link': b64('x') });
+    expect(direct.filter((e) => e.xattrs).length).toBe(6);
+    expect(await record(true)).toEqual(direct);
   }, 60_000);
 });

@@ -154,7 +154,7 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
   });
 
   const complete = async (built: BuiltRecord, signal?: AbortSignal): Promise<BuiltRecord> => {
-    if (built.pending === 0) return built;
+    if (built.pending === 0 && !built.xattrsLater) return built;
     const roots = new Map<string, Buffer>();
     for (const s of o.sources) roots.set(s.base, Buffer.from(await realpath(s.path)));
     return completeContent(built, join(o.workDir, `${o.id}.content.gz`), roots, signal ?? o.signal);
@@ -214,6 +214,7 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
     async finish(built, f) {
       // A point whose files have no content hash could never be verified: never made.
       if (built.pending > 0) throw new Error(`the record of ${o.id} still misses ${built.pending} content hashes`);
+      if (built.xattrsLater) throw new Error(`the record of ${o.id} still misses its extended attributes`);
       // The record completed since the intent (content read during the copy) replaces the intent's.
       if (built.file !== storedFile) {
         await o.storage.put(built.file, entriesName, o.signal);

@@ -8,6 +8,7 @@ import { type RecordHeader, type RecordWriter, createRecordWriter, openRecordFil
 import type { PointSummary } from './point-summary.js';
 import { type RecordReader, mergeChainBatches } from './record-chain.js';
 import { type DiffItem, type Hasher, type ReadLater, diffTreeBatches, md5File } from './tree-diff.js';
+import type { XattrMap } from './xattrs.js';
 import type { WalkedEntry } from './tree-walk.js';
 
 /** Deltas allowed on top of a full record before the next one is full again (bounds the files a read merges). */
@@ -62,6 +63,11 @@ export interface BuiltRecord {
   readonly baseProblem: string | null;
   /** Files recorded without their content hash yet (`later`): completeContent reads them. */
   readonly pending: number;
+  /**
+   * With `later`, the entries' extended attributes are not in the record yet either: each source's
+   * dump (by its name in the record), for completeContent to add. Absent once they are in.
+   */
+  readonly xattrsLater?: ReadonlyMap<string, Promise<XattrMap | null>>;
 }
 
 const SAMPLE = 100;
@@ -84,6 +90,7 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
   const changes: ChangeTotals = { added: 0, changed: 0, deleted: 0, bytes: 0 };
   const lacking = { count: 0, sample: [] as string[] };
   let pending = 0;
+  const xattrsLater = o.later && !o.base ? new Map<string, Promise<XattrMap | null>>() : undefined;
   let baseProblem: string | null = null;
   // A damaged base record never stops a backup: what could be read of it is used, the rest of the
   // tree counts as new, and the new record is a full one that needs no base.
@@ -100,7 +107,7 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
   }
   try {
     const base = o.base ? tolerant(o.base.reader.treeBatches(o.base.summary.id, undefined, o.signal)) : null;
-    for await (const batch of diffTreeBatches(o.walked, base, o.hasher, 4, o.later)) {
+    for await (const batch of diffTreeBatches(o.walked, base, o.hasher, 4, o.later, xattrsLater)) {
       o.signal?.throwIfAborted();
       // Within a batch nothing is awaited unless a hook or a writer hands back a promise.
       for (const item of batch) {
@@ -164,6 +171,7 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
     lacking,
     baseProblem,
     pending: o.later ? pending : 0,
+    ...(xattrsLater && xattrsLater.size > 0 ? { xattrsLater } : {}),
   };
 }
 
@@ -173,11 +181,18 @@ const YIELD_EVERY_MS = 20;
 /**
  * Reads the content of the files a record holds without a hash (a first run defers them, so that
  * hashing runs while rclone or rsync copies instead of before) and writes the record again with
- * their hashes. A file gone or unreadable by now is marked as lacking, as the walk would have.
- * `roots` maps each source's name in the backup (binary string) to its folder on disk.
+ * their hashes, and with the extended attributes of every entry when those were left for later
+ * too (BuiltRecord.xattrsLater). A file gone or unreadable by now is marked as lacking, as the walk
+ * would have. `roots` maps each source's name in the backup (binary string) to its folder on disk.
  */
 export async function completeContent(built: BuiltRecord, out: string, roots: ReadonlyMap<string, Buffer>, signal?: AbortSignal): Promise<BuiltRecord> {
-  if (built.pending === 0) return built;
+  if (built.pending === 0 && !built.xattrsLater) return built;
+  // Only sources with attributes at all (most music libraries have none): others skip the lookup.
+  const dumps = new Map<string, XattrMap>();
+  for (const [source, dump] of built.xattrsLater ?? []) {
+    const map = await dump;
+    if (map && map.size > 0) dumps.set(source, map);
+  }
   const rec = await openRecordFile(built.file);
   const w = await createRecordWriter(out, rec.header);
   const lacking = { count: built.lacking.count, sample: [...built.lacking.sample] };
@@ -188,6 +203,17 @@ export async function completeContent(built: BuiltRecord, out: string, roots: Re
     for await (const batch of rec.batches) {
       for (const line of batch) {
         let entry: RecordLine = line;
+        if (dumps.size > 0 && !isDeleted(line)) {
+          const cut = line.path.indexOf('/');
+          const source = cut < 0 ? line.path : line.path.slice(0, cut);
+          const map = dumps.get(source);
+          const root = roots.get(source);
+          if (map && root) {
+            const abs = cut < 0 ? root.toString('latin1') : `${root.toString('latin1')}/${line.path.slice(cut + 1)}`;
+            const x = map.get(abs);
+            if (x) entry = { ...line, xattrs: x };
+          }
+        }
         if (!isDeleted(line) && line.type === 'f' && line.hash === undefined && !line.lack) {
           signal?.throwIfAborted();
           const cut = line.path.indexOf('/');
@@ -196,14 +222,14 @@ export async function completeContent(built: BuiltRecord, out: string, roots: Re
           const abs = Buffer.concat([root, SLASH, Buffer.from(line.path.slice(cut + 1), 'latin1')]);
           let lack: string | null = null;
           try {
-            entry = { ...line, hash: await md5File(abs, signal, line.size) };
+            entry = { ...entry, hash: await md5File(abs, signal, line.size) };
           } catch (err) {
             if (signal?.aborted) throw err;
             const code = (err as NodeJS.ErrnoException).code;
             lack = code === 'ENOENT' ? 'vanished while it was backed up' : code === 'EACCES' || code === 'EPERM' ? 'not readable (permission denied)' : `could not be read: ${(err as Error).message}`;
           }
           if (lack !== null) {
-            entry = { ...line, lack };
+            entry = { ...entry, lack };
             lacking.count++;
             if (lacking.sample.length < SAMPLE) lacking.sample.push(`${textOf(line.path)}: ${lack}`);
           }
@@ -225,7 +251,8 @@ export async function completeContent(built: BuiltRecord, out: string, roots: Re
   }
   const written = await w.finish();
   if (written !== built.lines || lines !== built.lines) throw new Error(`the record of ${rec.header.id} came out with ${written} entries instead of ${built.lines}`);
-  return { ...built, file: out, lacking, pending: 0 };
+  const { xattrsLater: _done, ...rest } = built;
+  return { ...rest, file: out, lacking, pending: 0 };
 }
 
 /** Writes base tree (its first `limit` entries) + delta file as one full record; returns its line count. */

@@ -159,6 +159,13 @@ const NO_XATTRS: KnownXattrs = { xattrsToRead: undefined };
 class XattrResolver {
   /** Whole-source dumps by source index, for sources read with -R. */
   private readonly trees = new Map<number, Promise<XattrMap | null>>();
+
+  /**
+   * `deferTo` (a first run, whose record is written again once the copy is done: completeContent):
+   * nothing waits for the dumps; each source's is put there by its name in the record, and the
+   * entries go on without attributes for completeContent to add.
+   */
+  constructor(private readonly deferTo?: Map<string, Promise<XattrMap | null>>) {}
   /** The window being gathered. */
   private gathering: DiffItem[][] = [];
   private gatheringItems = 0;
@@ -174,6 +181,7 @@ class XattrResolver {
       // Awaited in settle(); this only keeps a failure meanwhile from counting as unhandled.
       dump.catch(() => {});
       this.trees.set(w.source, dump);
+      this.deferTo?.set(w.path, dump);
     }
     if (b === null || b.ctime === undefined || b.ctime !== w.ctime || b.type !== w.type) return null;
     return b.xattrs ? { xattrsToRead: undefined, xattrs: b.xattrs } : NO_XATTRS;
@@ -184,6 +192,7 @@ class XattrResolver {
    * with every entry's attributes settled.
    */
   async take(out: DiffItem[], end: boolean): Promise<DiffItem[][]> {
+    if (this.deferTo) return [out];
     let unread = false;
     for (const item of out) {
       const r = item.entry?.xattrsToRead;
@@ -275,11 +284,14 @@ export type ReadLater = (entry: WalkedEntry) => boolean;
 
 /**
  * diffTrees over batch streams, yielding batches: the two sorted streams are paired by path with
- * an await only where a batch ends or a file is being read.
+ * an await only where a batch ends or a file is being read. With `laterXattrs` (a first run, with
+ * `later`), extended attributes are left unread too: each source's whole dump is put there, by the
+ * source's name in the record, for completeContent. A first run's walk then never waits for
+ * getfattr (it waited for the whole dump: ~2 s of a 9 s walk over 300k files).
  */
-export async function* diffTreeBatches(walked: AsyncIterable<readonly WalkedEntry[]>, base: AsyncIterable<readonly RecordEntry[]> | null, hasher: Hasher, concurrency = 4, later?: ReadLater): AsyncGenerator<DiffItem[]> {
+export async function* diffTreeBatches(walked: AsyncIterable<readonly WalkedEntry[]>, base: AsyncIterable<readonly RecordEntry[]> | null, hasher: Hasher, concurrency = 4, later?: ReadLater, laterXattrs?: Map<string, Promise<XattrMap | null>>): AsyncGenerator<DiffItem[]> {
   const window: Array<Promise<DiffItem | null>> = [];
-  const xattrs = new XattrResolver();
+  const xattrs = new XattrResolver(base === null && later ? laterXattrs : undefined);
   const deferred = (w: WalkedEntry, b: RecordEntry | null): boolean => b === null && later !== undefined && w.type === 'f' && !w.lack && later(w);
   /** decide() for an entry whose content need not be read (now). */
   const decideByStat = (w: WalkedEntry | null, b: RecordEntry | null, known: KnownXattrs | null): DiffItem => {
