@@ -33,6 +33,8 @@ export interface WalkedEntry extends RecordEntry {
    * (tree-diff) takes the base point's where the ctime is unchanged and reads the rest through this.
    */
   readonly xattrsToRead?: XattrReader;
+  /** A folder's names as the walk listed them, sorted by their bytes (absent when it could not be listed). */
+  readonly listed?: readonly Buffer[];
 }
 
 export interface WalkOptions {
@@ -173,7 +175,7 @@ function openDir(dir: WalkedEntry, st: WalkState): { entry: WalkedEntry; frame: 
       for (const s of SQLITE_SIDECARS) sidecars.add(n + s);
     }
   }
-  return { entry: dir, frame: { dir, names, next: 0, batch: [], batchAt: 0, sidecars, dbCandidates } };
+  return { entry: { ...dir, listed: names }, frame: { dir, names, next: 0, batch: [], batchAt: 0, sidecars, dbCandidates } };
 }
 
 /** lstat of the next few names of a folder. */

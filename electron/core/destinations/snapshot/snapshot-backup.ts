@@ -126,7 +126,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       onEntry: (e) => {
         if (e.lack) walkLacks.set(e.path, e.lack);
         if (e.type === 'f' && !e.sqlite && !e.hardlink) links?.offer(e.path);
-        leaveOuts[e.source]!.entry(e.rel, e.abs, e.type === 'd', !e.sqlite);
+        leaveOuts[e.source]!.entry(e.rel, e.type === 'd', !e.sqlite, e.listed);
         if (e.type === 'd') dirTimes[e.source]!.set(e.rel, e.mtime);
         if (e.sqlite) return undefined;
         if (e.hardlink) groupFirsts[e.source]!.add(e.hardlink.slice(e.path.length - e.rel.length));
