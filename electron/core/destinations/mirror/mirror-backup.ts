@@ -294,7 +294,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     const built = await reading.done;
     const outcome = built.lacking.count > 0 || lack.size > 0 ? 'partial' : 'ok';
     const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes, requests }, sync: mode.mode, warnings: [...walkProblems.slice(0, 50), ...problems.slice(0, 50)] });
-    ctx.log(`# mirror restore point ${id}: ${outcome}; ${transferredFiles} files copied; ${requests} requests (${mode.mode}); replaced and deleted files kept in versions/${id}`);
+    ctx.log(`# mirror restore point ${id}: ${outcome}; ${transferredFiles} file${transferredFiles === 1 ? '' : 's'} copied; ${requests} request${requests === 1 ? '' : 's'} (${mode.mode}); replaced and deleted files kept in versions/${id}`);
     for (const l of summary.lacking.sample.slice(0, 20)) ctx.log(`# lacking: ${l}`);
     await pruneMirror(ctx, store, storage);
     const lackingCount = summary.lacking.count;
