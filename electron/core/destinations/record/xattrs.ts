@@ -113,7 +113,6 @@ const HELPER_SCRIPT = [
   '  else',
   '    xargs -0 -r -a "$f" getfattr -d -m - -e base64 --absolute-names -h --',
   '  fi',
-  '  rm -f -- "$f"',
   '  printf \'# reprise-end %s\\n\' "$1"',
   'done',
 ].join('\n');
@@ -123,6 +122,8 @@ const GROUP_BYTES = 96 * 1024;
 
 /** A group sent to the helper, waiting for its end line. */
 interface Waiting {
+  /** The file that names the group's paths: removed once answered. */
+  readonly file: string;
   readonly resolve: (map: XattrMap | null) => void;
   readonly reject: (e: Error) => void;
 }
@@ -142,7 +143,7 @@ export class XattrReader {
   private readonly waiting: Waiting[] = [];
   private lines: string[] = [];
   private readonly token = randomBytes(8).toString('hex');
-  /** The helper's scratch folder: a file of names per group, removed by the helper once read. */
+  /** The helper's scratch folder: a file of names per group, removed once the group is answered. */
   private groupDir: string | null = null;
   private groups = 0;
 
@@ -236,7 +237,7 @@ export class XattrReader {
       return Promise.reject(e as Error);
     }
     return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
+      this.waiting.push({ file, resolve, reject });
       stdin.write(`${file}\n`);
     });
   }
@@ -245,7 +246,10 @@ export class XattrReader {
     if (line === `# reprise-end ${this.token}`) {
       const text = this.lines.join('\n');
       this.lines = [];
-      this.waiting.shift()?.resolve(parseGetfattrDump(text));
+      const w = this.waiting.shift();
+      // By Reprise, not the helper: an `rm` there is one more program started per group.
+      if (w) rmSync(w.file, { force: true });
+      w?.resolve(parseGetfattrDump(text));
     } else if (line === `# reprise-missing ${this.token}`) {
       this.missing = true;
       for (const w of this.waiting.splice(0)) w.resolve(null);
