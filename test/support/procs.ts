@@ -28,8 +28,13 @@ export function processesMentioning(marker: string): Proc[] {
   return out;
 }
 
-/** Polls `check` until it returns a value (not undefined/false), or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+/**
+ * Checks `check` until it returns a value (not undefined/false), or fails after `timeoutMs`. The
+ * facts waited on here (a child in /proc, a file a child process writes) send no event this process
+ * could listen to, so they are looked at again every `everyMs`; the deadline only turns a hang into
+ * a message naming what was awaited.
+ */
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reprise, repriseBin } from '../../support/cli.js';
-import { holdsAFile, processesMentioning, slowRsync, toolPids, waitFor } from '../../support/faults.js';
+import { holdsAFile, slowRsync, toolPids } from '../../support/faults.js';
+import { processesMentioning, waitFor } from '../../support/procs.js';
 import { type WebDavServer, startWebDav, writeWebDavConfig } from '../../support/servers.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 
@@ -171,7 +172,7 @@ describe.each(['snapshot', 'local mirror', 'WebDAV mirror'] as const)('faults du
     await waitFor(`${s.tool} to be copying`, () => toolPids(s.tool, src).length > 0);
     const pids = toolPids(s.tool, src);
     for (const pid of pids) process.kill(pid, 'SIGKILL');
-    log(`killed ${s.tool} ${pids.join(' ')}: ${processesMentioning(src).join(' | ')}`);
+    log(`killed ${s.tool} ${pids.join(' ')}: ${processesMentioning(src).map((p) => `${p.pid}: ${p.argv.join(' ')}`).join(' | ')}`);
     expect(await exited(child)).toBe(1);
     const run = await lastRun();
     expect(run.outcome).toBe('failed');

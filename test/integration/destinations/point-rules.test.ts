@@ -13,7 +13,7 @@ import { reprise, repriseAs } from '../../support/cli.js';
 import { type WebDavServer, startWebDav, writeWebDavConfig } from '../../support/servers.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 import { describeTree, treeDiff } from '../../support/tree-truth.js';
-import { waitFor } from '../../support/faults.js';
+import { waitFor } from '../../support/procs.js';
 
 let root: string;
 let config: string;
