@@ -4,8 +4,11 @@
 // file instead of merging the whole record. It is only a shortcut: a point without one (made before
 // it existed) or with a damaged one is read from its record, as before.
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gunzip } from 'node:zlib';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { SourceIndex } from '../../../../shared/restore.js';
@@ -53,12 +56,41 @@ export class PointIndexBuilder {
   finish(): SourceIndex[] {
     return this.sources.map((s) => s.music.finish());
   }
+
+  /** The index file's text, an artist at a time (see MusicIndexBuilder.finishLazily). */
+  *text(id: string): Generator<string> {
+    yield `{"format":"${FORMAT}","version":1,"id":${JSON.stringify(id)},"sources":[`;
+    for (const [i, s] of this.sources.entries()) {
+      const index = s.music.finishLazily();
+      yield `${i > 0 ? ',' : ''}{"source":${JSON.stringify(index.source)},"layout":"${index.layout}","artists":[`;
+      let first = true;
+      for (const artist of index.artists) {
+        yield `${first ? '' : ','}${JSON.stringify(artist)}`;
+        first = false;
+      }
+      yield ']}';
+    }
+    yield ']}';
+  }
 }
 
-/** Writes and stores a point's index (a local copy goes in `workDir`). */
-export async function storePointIndex(storage: RecordStorage, id: string, sources: readonly SourceIndex[], workDir: string, signal?: AbortSignal): Promise<void> {
+/** Texts joined into chunks of ~64 KiB: each chunk is one round through zlib's thread. */
+function* inChunks(texts: Iterable<string>): Generator<string> {
+  let chunk = '';
+  for (const t of texts) {
+    chunk += t;
+    if (chunk.length >= 65_536) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+/** Writes and stores a point's index (a local copy goes in `workDir`), streamed through gzip. */
+export async function storePointIndex(storage: RecordStorage, id: string, index: PointIndexBuilder, workDir: string, signal?: AbortSignal): Promise<void> {
   const file = join(workDir, pointIndexName(id));
-  await writeFile(file, await promisify(gzip)(JSON.stringify({ format: FORMAT, version: 1, id, sources })));
+  await pipeline(Readable.from(inChunks(index.text(id))), createGzip(), createWriteStream(file), ...(signal ? [{ signal }] : []));
   await storage.put(file, pointIndexName(id), signal);
 }
 

@@ -236,7 +236,7 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
       }
       // Before the summary, so the point is never seen without it. Only a shortcut for the picker
       // (the record says the same): a point whose index could not be stored is read from its record.
-      if (pointIndex) await storePointIndex(o.storage, o.id, pointIndex.finish(), o.workDir, o.signal).catch(() => {});
+      if (pointIndex) await storePointIndex(o.storage, o.id, pointIndex, o.workDir, o.signal).catch(() => {});
       const summary = summaryOf(built, 'final', { finishedAt: new Date().toISOString(), outcome: f.outcome, transferred: f.transferred, warnings: f.warnings.slice(-100), lacking, ...(f.sync ? { sync: f.sync } : {}) }, file, lines);
       await o.storage.putText(summaryName(o.id), `${JSON.stringify(summary)}\n`, o.signal);
       // The point stands from here on; what follows only tidies up.
