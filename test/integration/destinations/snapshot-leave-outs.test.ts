@@ -3,7 +3,7 @@
 // of rsync's wildcard characters, names that are not UTF-8, a live database and its -wal/-shm files —
 // is named to rsync as literal rules, and a file that appears between the walk and the copy is
 // taken out of the tree again. Judged by restoring the point and comparing with the source as it was.
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -119,12 +119,18 @@ describe('a snapshot copied recursively holds exactly its record', () => {
     const dest = tempDir();
     expect((await reprise(data, ['job', 'add', 'R', '--source', src, '--snapshot', dest])).exitCode).toBe(0);
     const addLate = `echo late > '${join(src, 'Album', 'late.flac')}'; mkdir -p '${join(src, 'Late')}'; echo late > '${join(src, 'Late', 'x.flac')}'`;
+    // The folders' times as the walk saw them: what appears meanwhile changes them at the source.
+    const timeOf = (dir: string): bigint => statSync(dir, { bigint: true }).mtimeNs;
+    const walked = [timeOf(src), timeOf(join(src, 'Album'))];
     // A first snapshot copies recursively: what appears meanwhile is taken out of the tree again.
     const first = await reprise(data, ['run', 'R'], { REPRISE_RSYNC: wrappedRsync(tempDir(), addLate).bin });
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);
     expect(logOf(first.stdout)).toMatch(/# 2 entries of music appeared after it was read and were left out of the snapshot/);
     expect(readdirSync(join(dest, 'latest', 'music'))).toEqual(['Album']);
     expect(readdirSync(join(dest, 'latest', 'music', 'Album')).sort()).toEqual(['0.flac', '1.flac', '2.flac', '3.flac', '4.flac']);
+    // rsync copied the folders' later times; the snapshot holds the recorded ones.
+    expect([timeOf(src), timeOf(join(src, 'Album'))]).not.toEqual(walked);
+    expect([timeOf(join(dest, 'latest', 'music')), timeOf(join(dest, 'latest', 'music', 'Album'))]).toEqual(walked);
     rmSync(join(src, 'Late'), { recursive: true });
     rmSync(join(src, 'Album', 'late.flac'));
     writeFileSync(join(src, 'Album', '0.flac'), 'a new take');

@@ -22,11 +22,15 @@ export class NulListWriter {
       this.failed ??= e;
     });
   }
-  /** A promise only when a chunk goes out: most names cost no await. */
-  add(name: Buffer): void | Promise<void> {
+  /** A promise only when a chunk goes out: most names cost no await. A second name (a pair) goes in the same chunk. */
+  add(name: Buffer, second?: Buffer): void | Promise<void> {
     if (this.failed) throw this.failed;
     this.pending.push(name, NUL);
     this.bytes += name.length + 1;
+    if (second) {
+      this.pending.push(second, NUL);
+      this.bytes += second.length + 1;
+    }
     if (this.bytes >= CHUNK) return this.flush();
   }
   private async flush(): Promise<void> {

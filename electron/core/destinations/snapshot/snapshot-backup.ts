@@ -55,6 +55,9 @@ export async function backupSnapshot(ctx: DestinationContext): Promise<Destinati
 }
 
 // rsync's words for a file it could not take; the path is the first quoted part.
+/** Waits for both, when there is anything to wait for (most entries hand back nothing). */
+const both = (a: void | Promise<void>, b: void | Promise<void>): void | Promise<void> => (a && b ? Promise.all([a, b]).then(() => undefined) : (a ?? b));
+
 const UNREADABLE = /^rsync: \[sender\] (?:send_files failed to open|read errors mapping|opendir) "(.+?)"(?: failed)?: (.*)$/;
 const VANISHED = /^file has vanished: "(.+)"$/;
 
@@ -113,8 +116,11 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     // rsync copies each source recursively, as fast as it copies anything, told to leave out what
     // the walk left out (excludes, databases copied apart and their sidecars, whatever it skipped).
     const leaveOuts = sources.map(() => new LeaveOuts());
-    // Folder times as recorded: a folder changed between the walk and rsync gets its recorded time.
-    const dirTimes: Map<string, string>[] = sources.map(() => new Map());
+    // Folder times as recorded (path, then time; in record order, as the trim meets the folders): a
+    // folder changed between the walk and rsync gets its recorded time. A file, not a map: at a
+    // million files the map held ~90k folders' paths and times all run long.
+    const dirTimes = sources.map((_, i) => new NulListWriter(join(work, `dir-times-${i}`)));
+    lists.push(...dirTimes);
     const walkProblems: string[] = [];
     // Entries the point lacks (unreadable at the source), by record path: History's failed files.
     const walkLacks = new Map<string, string>();
@@ -127,12 +133,12 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
         if (e.lack) walkLacks.set(e.path, e.lack);
         if (e.type === 'f' && !e.sqlite && !e.hardlink) links?.offer(e.path);
         leaveOuts[e.source]!.entry(e.rel, e.type === 'd', !e.sqlite, e.listed);
-        if (e.type === 'd') dirTimes[e.source]!.set(e.rel, e.mtime);
-        if (e.sqlite) return undefined;
+        const t = e.type === 'd' ? dirTimes[e.source]!.add(bytesOf(e.rel), Buffer.from(e.mtime, 'latin1')) : undefined;
+        if (e.sqlite) return t;
         if (e.hardlink) groupFirsts[e.source]!.add(e.hardlink.slice(e.path.length - e.rel.length));
         const p = candidates && e.type === 'f' && !e.lack && !e.hardlink ? candidates[e.source]!.add(bytesOf(e.rel)) : undefined;
         const q = lists[e.source]!.add(e.rel === '' ? Buffer.from('.') : bytesOf(e.rel));
-        return p && q ? Promise.all([p, q]).then(() => undefined) : (p ?? q);
+        return both(t, both(p, q));
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
@@ -295,7 +301,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       const prefix = `${base}/`;
       const asked = new Set([...lack.keys()].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)));
       const alsoKept = new Set(run.sqliteRecords().map((db) => Buffer.from(db.path, 'utf8').toString('latin1')).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)));
-      const t = await trimToRecord({ root: join(staging, textOf(base)), list: join(work, `list-${i}`), alsoKept, dirTimes: dirTimes[i]!, asked, signal: ctx.signal });
+      const t = await trimToRecord({ root: join(staging, textOf(base)), list: join(work, `list-${i}`), alsoKept, dirTimes: dirTimes[i]!.file, asked, signal: ctx.signal });
       // rsync's words about a path the record does not list (it appeared after the walk) are no lack.
       for (const rel of asked) {
         if (t.listed.has(rel) || alsoKept.has(rel)) continue;

@@ -13,8 +13,11 @@ export interface TrimOptions {
   readonly list: string;
   /** Recorded paths not in the list that belong in the tree too (databases placed apart), binary strings. */
   readonly alsoKept: ReadonlySet<string>;
-  /** Recorded folder times (ns), by relative path ('' for the source itself). */
-  readonly dirTimes: ReadonlyMap<string, string>;
+  /**
+   * Recorded folder times: a NUL-separated file of pairs, relative path ('' for the source itself)
+   * then time (ns), in record order.
+   */
+  readonly dirTimes: string;
   /** Relative paths whose presence in the list is asked (what rsync said it could not read). */
   readonly asked: ReadonlySet<string>;
   readonly signal?: AbortSignal;
@@ -59,6 +62,8 @@ interface Frame {
   readonly rel: string;
   readonly names: Dirent<Buffer>[];
   next: number;
+  /** The folder's recorded time (ns), when the record has it. */
+  readonly want: string | undefined;
 }
 
 const SLASH = Buffer.from('/');
@@ -84,10 +89,32 @@ function withAccess<T>(dir: Buffer, fn: () => T): T {
   }
 }
 
-function open(abs: Buffer, rel: string): Frame {
+function open(abs: Buffer, rel: string, want: string | undefined): Frame {
   const names = withAccess(abs, () => readdirSync(abs, { encoding: 'buffer', withFileTypes: true }));
   names.sort((a, b) => Buffer.compare(a.name, b.name));
-  return { abs, rel, names, next: 0 };
+  return { abs, rel, names, next: 0, want };
+}
+
+/**
+ * The recorded times of folders, asked for in record order (as the trim opens them): each pair of
+ * the file is read once, and those of folders the tree does not hold are passed over.
+ */
+function timesReader(file: string): { timeOf(rel: string): string | undefined; close(): void } {
+  const pairs = listReader(file);
+  let rel = pairs.next();
+  return {
+    timeOf(want) {
+      while (!rel.done && comparePaths(rel.value, want) < 0) {
+        pairs.next();
+        rel = pairs.next();
+      }
+      if (rel.done || rel.value !== want) return undefined;
+      const time = pairs.next();
+      rel = pairs.next();
+      return time.done ? undefined : time.value;
+    },
+    close: () => void pairs.return(undefined),
+  };
 }
 
 /** Removes from the tree what the record does not list; see the file's comment. */
@@ -108,9 +135,11 @@ export async function trimToRecord(o: TrimOptions): Promise<TrimResult> {
   };
   let cur = next();
   const rootAbs = Buffer.from(o.root);
-  const stack: Frame[] = [open(rootAbs, '')];
+  const times = timesReader(o.dirTimes);
+  const stack: Frame[] = [];
   let steps = 0;
   try {
+    stack.push(open(rootAbs, '', times.timeOf('')));
     while (stack.length > 0) {
       if (++steps % 4096 === 0) {
         // A long pass leaves the event loop (progress, a cancel) a turn now and then.
@@ -120,8 +149,7 @@ export async function trimToRecord(o: TrimOptions): Promise<TrimResult> {
       const f = stack[stack.length - 1]!;
       if (f.next >= f.names.length) {
         stack.pop();
-        const want = o.dirTimes.get(f.rel);
-        if (want !== undefined && lstatSync(f.abs, { bigint: true }).mtimeNs.toString() !== want) retime.push({ abs: f.abs, mtime: want });
+        if (f.want !== undefined && lstatSync(f.abs, { bigint: true }).mtimeNs.toString() !== f.want) retime.push({ abs: f.abs, mtime: f.want });
         continue;
       }
       const d = f.names[f.next++]!;
@@ -138,7 +166,7 @@ export async function trimToRecord(o: TrimOptions): Promise<TrimResult> {
         removed++;
         continue;
       }
-      if (d.isDirectory()) stack.push(open(abs, rel));
+      if (d.isDirectory()) stack.push(open(abs, rel, times.timeOf(rel)));
     }
     while (cur !== undefined) {
       missing.push(cur);
@@ -146,6 +174,7 @@ export async function trimToRecord(o: TrimOptions): Promise<TrimResult> {
     }
   } finally {
     list.return(undefined);
+    times.close();
   }
   return { removed, missing, listed, retime };
 }
