@@ -24,6 +24,31 @@ describe('NUL-separated name lists', () => {
     expect(back).toEqual(names);
   });
 
+  it('takes binary strings (record paths) and pairs as the same bytes, and a name larger than a chunk', async () => {
+    const file = join(tempDir(), 'list');
+    const w = new NulListWriter(file);
+    const want: Buffer[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const name = Buffer.concat([Buffer.from(`Album ${i}/`), Buffer.from([0xff, 0xe9, 0x0a])]);
+      // Every third a pair of a binary string and a time; the others a Buffer or a binary string alone.
+      const p = i % 3 === 0 ? w.add(name.toString('latin1'), `${i}123456789`) : w.add(i % 3 === 1 ? name : name.toString('latin1'));
+      want.push(name);
+      if (i % 3 === 0) want.push(Buffer.from(`${i}123456789`));
+      if (i === 10_000) {
+        const huge = Buffer.alloc(300 * 1024, 0x61);
+        const q = w.add(huge);
+        want.push(huge);
+        if (q) await q;
+      }
+      if (p) await p;
+    }
+    await w.close();
+    const back: Buffer[] = [];
+    for await (const n of readNulList(file)) back.push(n);
+    expect(back.length).toBe(want.length);
+    expect(back).toEqual(want);
+  });
+
   it('turns a write that fails into a rejection of close (or of the next add)', async () => {
     const w = new NulListWriter(join(tempDir(), 'no such folder', 'list'));
     let failed: unknown = null;

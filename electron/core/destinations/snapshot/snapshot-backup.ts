@@ -133,11 +133,11 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
         if (e.lack) walkLacks.set(e.path, e.lack);
         if (e.type === 'f' && !e.sqlite && !e.hardlink) links?.offer(e.path);
         leaveOuts[e.source]!.entry(e.rel, e.type === 'd', !e.sqlite, e.listed);
-        const t = e.type === 'd' ? dirTimes[e.source]!.add(bytesOf(e.rel), Buffer.from(e.mtime, 'latin1')) : undefined;
+        const t = e.type === 'd' ? dirTimes[e.source]!.add(e.rel, e.mtime) : undefined;
         if (e.sqlite) return t;
         if (e.hardlink) groupFirsts[e.source]!.add(e.hardlink.slice(e.path.length - e.rel.length));
-        const p = candidates && e.type === 'f' && !e.lack && !e.hardlink ? candidates[e.source]!.add(bytesOf(e.rel)) : undefined;
-        const q = lists[e.source]!.add(e.rel === '' ? Buffer.from('.') : bytesOf(e.rel));
+        const p = candidates && e.type === 'f' && !e.lack && !e.hardlink ? candidates[e.source]!.add(e.rel) : undefined;
+        const q = lists[e.source]!.add(e.rel === '' ? '.' : e.rel);
         return both(t, both(p, q));
       },
       onChange: (item) => {
