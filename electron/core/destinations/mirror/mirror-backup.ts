@@ -135,7 +135,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
-        plan.add(item, locate, (p) => baseDatabases.has(textOf(p)));
+        // A promise only when a list file asks to wait.
+        const listed = plan.add(item, locate, (p) => baseDatabases.has(textOf(p)));
         if (item.entry?.lack) walkLacks.set(item.entry.path, item.entry.lack);
         if (item.change === 'deleted' && item.before?.type === 'f') deletedFiles.push(item.before.path);
         // A new version with the size of the old one: a remote without times or hashes cannot tell them apart.
@@ -145,6 +146,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
           sameSizeChanges.set(item.entry.source, list);
         }
         if (e.type !== 'd') ctx.change({ action: item.change === 'same' ? 'changed' : item.change, path: textOf(e.path), size: item.entry?.type === 'f' ? item.entry.size : null });
+        return listed;
       },
     });
     for (const p of walkProblems.slice(0, 20)) ctx.log(`# could not read ${p}`);

@@ -5,12 +5,10 @@
 // by name. What the record cannot know — someone deleting or editing files on the remote — is caught
 // by a full run (`rclone sync`, listing everything), made every FULL_EVERY_MS, on demand, after any
 // run that did not complete, and whenever a lot changed (listing is then cheaper than a lookup each).
-import { type WriteStream, createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import type { PointSummary } from '../record/point-summary.js';
-import { bytesOf } from '../record/entry.js';
 import type { DiffItem } from '../record/tree-diff.js';
+import { NulListWriter } from '../name-list.js';
 
 /** A full reconciliation at least this often (a week). */
 export const FULL_EVERY_MS = 7 * 24 * 3600 * 1000;
@@ -62,37 +60,34 @@ export function newestFull(points: readonly PointSummary[]): PointSummary | null
 
 /** One list file of relative paths (raw bytes, one a line) per source, written as the comparison streams. */
 class PathLists {
-  private readonly streams = new Map<number, { out: WriteStream; count: number; file: string }>();
+  private readonly lists = new Map<number, { list: NulListWriter; count: number }>();
   constructor(
     private readonly dir: string,
     private readonly name: string,
   ) {}
 
-  add(source: number, rel: string): void {
-    let s = this.streams.get(source);
+  /** A promise only when the file asks to wait (see NulListWriter). */
+  add(source: number, rel: string): void | Promise<void> {
+    let s = this.lists.get(source);
     if (!s) {
-      const file = join(this.dir, `${this.name}-${source}`);
-      s = { out: createWriteStream(file), count: 0, file };
-      this.streams.set(source, s);
+      s = { list: new NulListWriter(join(this.dir, `${this.name}-${source}`), NEWLINE), count: 0 };
+      this.lists.set(source, s);
     }
-    s.out.write(Buffer.concat([bytesOf(rel), NEWLINE]));
     s.count++;
+    return s.list.add(rel);
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.streams.values()].map(async (s) => {
-      s.out.end();
-      await once(s.out, 'close');
-    }));
+    await Promise.all([...this.lists.values()].map((s) => s.list.close()));
   }
 
   /** The list file of a source and how many paths it holds; null when it holds none. */
   of(source: number): { file: string; count: number } | null {
-    const s = this.streams.get(source);
-    return s ? { file: s.file, count: s.count } : null;
+    const s = this.lists.get(source);
+    return s ? { file: s.list.file, count: s.count } : null;
   }
 }
-const NEWLINE = Buffer.from('\n');
+const NEWLINE = 0x0a;
 
 /** What a top-up must send and move, gathered from the comparison with the base point. */
 export class TopUpPlan {
@@ -111,16 +106,19 @@ export class TopUpPlan {
    * on their own); files lacking content are not sent. A file whose metadata alone changed is sent
    * too: rclone then only sets its time, and current/ keeps matching the record.
    */
-  add(item: DiffItem, locate: (path: string) => { source: number; rel: string } | null, isBaseDatabase: (path: string) => boolean): void {
+  add(item: DiffItem, locate: (path: string) => { source: number; rel: string } | null, isBaseDatabase: (path: string) => boolean): void | Promise<void> {
     const now = item.entry;
     const before = item.before;
     if (now?.type === 'f' || before?.type === 'f') this.changedFiles++;
-    if (now && now.type === 'f' && !now.lack && !now.sqlite) this.copies.add(now.source, now.rel);
+    const copied = now && now.type === 'f' && !now.lack && !now.sqlite ? this.copies.add(now.source, now.rel) : undefined;
     // The file is gone, or something other than a file took its place: the old bytes go to versions/.
     if (before?.type === 'f' && now?.type !== 'f' && !isBaseDatabase(before.path)) {
       const at = locate(before.path);
-      if (at) this.deletes.add(at.source, at.rel);
+      const deleted = at ? this.deletes.add(at.source, at.rel) : undefined;
+      if (copied && deleted) return Promise.all([copied, deleted]).then(() => undefined);
+      return copied ?? deleted;
     }
+    return copied;
   }
 
   close(): Promise<void> {

@@ -5,7 +5,7 @@
 // 100k files: 13.8 s for the raw tool, where the walk had already found the 1 % that changed).
 import { linkSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { NulListWriter, readNulList } from './nul-list.js';
+import { NulListWriter, readNulList } from '../name-list.js';
 
 const SLASH = Buffer.from('/');
 

@@ -24,7 +24,7 @@ import { pruneSnapshotPoints } from './snapshot-prune.js';
 import { LEAVE_OUT_LIMIT, LeaveOuts } from './leave-outs.js';
 import { trimToRecord } from './staging-trim.js';
 import { linkUnchanged } from './link-unchanged.js';
-import { NulListWriter } from './nul-list.js';
+import { NulListWriter } from '../name-list.js';
 
 /** Runs one snapshot of the job into the destination folder and applies retention. */
 export async function backupSnapshot(ctx: DestinationContext): Promise<DestinationOutcome> {

@@ -1,6 +1,6 @@
-// Lists of names for rsync and for the snapshot's own passes: NUL-separated bytes (names need not be
-// UTF-8 and may hold newlines), written and read a chunk at a time — a write or a promise per name
-// costs more than the name.
+// Lists of names for rsync, rclone and the snapshot's own passes: NUL-separated bytes (names need not
+// be UTF-8 and may hold newlines; rclone's --files-from-raw takes them a line each), written and read
+// a chunk at a time — a write or a promise per name costs more than the name.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -22,7 +22,11 @@ export class NulListWriter {
   private draining: Promise<void> | null = null;
   /** Why the file could not be written (a full disk): thrown by the next add or close, never left unhandled. */
   private failed: Error | null = null;
-  constructor(readonly file: string) {
+  /** `separator`: the byte after each name (NUL; a newline for rclone's --files-from-raw). */
+  constructor(
+    readonly file: string,
+    private readonly separator = 0,
+  ) {
     this.stream = createWriteStream(file);
     this.stream.on('error', (e) => {
       this.failed ??= e;
@@ -49,7 +53,7 @@ export class NulListWriter {
     if (typeof name === 'string') this.chunk.write(name, this.used, 'latin1');
     else name.copy(this.chunk, this.used);
     this.used += n;
-    this.chunk[this.used++] = 0;
+    this.chunk[this.used++] = this.separator;
   }
   /** Hands the filled part to the stream; the stream keeps it until written, so a new chunk follows. */
   private send(): void {

@@ -4,7 +4,7 @@
 import type { WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NulListWriter, readNulList } from '../../../electron/core/destinations/snapshot/nul-list.js';
+import { NulListWriter, readNulList } from '../../../electron/core/destinations/name-list.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 
 afterAll(cleanupTempDirs);
