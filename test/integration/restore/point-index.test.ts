@@ -132,13 +132,15 @@ describe.each([
     await putIndex(second, gzipSync(JSON.stringify(stored)));
     expect(music(await browse(second)).artists[0]!.name).toBe('ABBA (from the index)');
 
-    // Damaged ways: not gzip, not the format, another point's, other sources. Each time the record answers.
+    // Damaged ways: not gzip, not the format, another point's, other sources, an artist that is not one. Each time the record answers.
     const damaged = [
       Buffer.from('not gzip at all'),
       gzipSync('{"format":"reprise-point-index","version":1,"id":"x"'),
       gzipSync(JSON.stringify({ ...stored, sources: 'none' })),
       gzipSync(JSON.stringify({ ...stored, id: first })),
       gzipSync(JSON.stringify({ ...stored, sources: stored.sources.slice(1) })),
+      // One album of one artist not what an album is (its artists are checked one at a time).
+      gzipSync(JSON.stringify({ ...stored, sources: stored.sources.map((s, i) => (i === 0 ? { ...s, artists: [...s.artists, { ...s.artists[0]!, albums: [{ name: 'no path, no tracks' }] }] } : s)) })),
     ];
     for (const bytes of damaged) {
       await putIndex(second, bytes);
