@@ -8,6 +8,9 @@ import { finished } from 'node:stream/promises';
 
 const CHUNK = 256 * 1024;
 
+/** Waits for two adds (to different lists), when either asks to wait: most hand back nothing. */
+export const both = (a: void | Promise<void>, b: void | Promise<void>): void | Promise<void> => (a && b ? Promise.all([a, b]).then(() => undefined) : (a ?? b));
+
 /**
  * A NUL-separated list being written. Names are copied into the chunk being filled, not kept as
  * objects until it goes out: a snapshot writes three lists as its walk passes a million entries, and

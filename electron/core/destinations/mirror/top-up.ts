@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { PointSummary } from '../record/point-summary.js';
 import type { DiffItem } from '../record/tree-diff.js';
-import { NulListWriter } from '../name-list.js';
+import { NulListWriter, both } from '../name-list.js';
 
 /** A full reconciliation at least this often (a week). */
 export const FULL_EVERY_MS = 7 * 24 * 3600 * 1000;
@@ -114,9 +114,7 @@ export class TopUpPlan {
     // The file is gone, or something other than a file took its place: the old bytes go to versions/.
     if (before?.type === 'f' && now?.type !== 'f' && !isBaseDatabase(before.path)) {
       const at = locate(before.path);
-      const deleted = at ? this.deletes.add(at.source, at.rel) : undefined;
-      if (copied && deleted) return Promise.all([copied, deleted]).then(() => undefined);
-      return copied ?? deleted;
+      if (at) return both(copied, this.deletes.add(at.source, at.rel));
     }
     return copied;
   }

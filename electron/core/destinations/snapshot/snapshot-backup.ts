@@ -24,7 +24,7 @@ import { pruneSnapshotPoints } from './snapshot-prune.js';
 import { LEAVE_OUT_LIMIT, LeaveOuts } from './leave-outs.js';
 import { trimToRecord } from './staging-trim.js';
 import { linkUnchanged } from './link-unchanged.js';
-import { NulListWriter } from '../name-list.js';
+import { NulListWriter, both } from '../name-list.js';
 
 /** Runs one snapshot of the job into the destination folder and applies retention. */
 export async function backupSnapshot(ctx: DestinationContext): Promise<DestinationOutcome> {
@@ -55,9 +55,6 @@ export async function backupSnapshot(ctx: DestinationContext): Promise<Destinati
 }
 
 // rsync's words for a file it could not take; the path is the first quoted part.
-/** Waits for both, when there is anything to wait for (most entries hand back nothing). */
-const both = (a: void | Promise<void>, b: void | Promise<void>): void | Promise<void> => (a && b ? Promise.all([a, b]).then(() => undefined) : (a ?? b));
-
 const UNREADABLE = /^rsync: \[sender\] (?:send_files failed to open|read errors mapping|opendir) "(.+?)"(?: failed)?: (.*)$/;
 const VANISHED = /^file has vanished: "(.+)"$/;
 
