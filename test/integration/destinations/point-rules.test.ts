@@ -14,6 +14,7 @@ import { type WebDavServer, startWebDav, writeWebDavConfig } from '../../support
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 import { describeTree, treeDiff } from '../../support/tree-truth.js';
 import { waitFor } from '../../support/procs.js';
+import { WALK_THREAD_ENV } from '../../../electron/core/destinations/record/tree-walk.js';
 
 let root: string;
 let config: string;
@@ -129,9 +130,12 @@ describe('the deletion guard', () => {
 
 describe('unreadable files (Reprise running as an ordinary user)', () => {
   it.each([
-    ['snapshot', '--snapshot'],
-    ['local mirror', '--mirror'],
-  ] as const)('a %s run is a partial point naming what it lacks; retention keeps the newest copy of those files', async (_kind, flag) => {
+    ['snapshot', 'one-thread', '--snapshot', ''],
+    ['local mirror', 'one-thread', '--mirror', ''],
+    // The same with the walk's thread listing and stating (tree-walk.ts hands over large walks).
+    ['snapshot', 'walk-thread', '--snapshot', '0'],
+    ['local mirror', 'walk-thread', '--mirror', '0'],
+  ] as const)('a %s run (%s walk) is a partial point naming what it lacks; retention keeps the newest copy of those files', async (_kind, _walk, flag, threadAfter) => {
     const base = tempDir();
     chmodSync(base, 0o755);
     const data = join(base, 'data');
@@ -144,7 +148,7 @@ describe('unreadable files (Reprise running as an ordinary user)', () => {
     for (const p of [base, data, dest, src, join(src, 'Open'), join(src, 'Locked')]) chmodSync(p, 0o777);
     for (const f of readdirSync(join(src, 'Open'))) chmodSync(join(src, 'Open', f), 0o644);
     for (const f of readdirSync(join(src, 'Locked'))) chmodSync(join(src, 'Locked', f), 0o644);
-    const cli = (args: string[]) => repriseAs('nobody', data, args);
+    const cli = (args: string[]) => repriseAs('nobody', data, args, threadAfter === '' ? {} : { [WALK_THREAD_ENV]: threadAfter });
     const add = await cli(['job', 'add', 'P', '--source', src, flag, dest, '--keep-daily', '1']);
     expect(add.exitCode, add.stderr).toBe(0);
     expect((await cli(['run', 'P'])).exitCode).toBe(0);

@@ -124,7 +124,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     // A remote source is listed by rclone (excludes applied by it); a local one is walked from disk.
     const walked = remote
       ? batchesOf(streamEntries(await walkRemoteSources({ exec, sources, excludes: ctx.job.excludes, base: run.base ? run.reader.tree(run.base.id, undefined, ctx.signal) : null, workDir: work, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) })))
-      : walkSourceBatches({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) });
+      : walkSourceBatches({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m), oneThread: !run.base });
     const walkedBuilt = await run.build(walked, {
       // A first run copies every file anyway: their content is hashed while rclone copies.
       readLater: true,

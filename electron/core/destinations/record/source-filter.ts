@@ -2,12 +2,15 @@
 // the patterns into its rule list (`--dump filters`), and the walk runs those rules. So the record of
 // a point never disagrees with what rclone copied, and nobody maintains a second glob dialect.
 import type { RcloneExec } from '../../rclone/rclone-exec.js';
+import type { FilterRules } from './walk-thread.js';
 
 /** Whether a path (relative to the source folder, '/'-separated text) is part of the backup. */
 export interface SourceFilter {
   includeFile(rel: string): boolean;
   /** `rel` without a trailing slash. */
   includeDir(rel: string): boolean;
+  /** The same rules as data, for the walk's thread; absent: this filter runs only where it was made. */
+  readonly rules?: FilterRules;
 }
 
 /** Everything is included. */
@@ -54,9 +57,11 @@ export function parseFilterDump(text: string): SourceFilter {
     return true;
   };
   if (fileRules.length === 0 && dirRules.length === 0) return includeAll;
+  const data = (rules: readonly Rule[]) => rules.map((r) => ({ include: r.include, source: r.re.source, flags: r.re.flags }));
   return {
     includeFile: (rel) => decide(fileRules, rel),
     includeDir: (rel) => decide(dirRules, `${rel}/`),
+    rules: { file: data(fileRules), dir: data(dirRules) },
   };
 }
 

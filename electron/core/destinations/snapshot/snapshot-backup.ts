@@ -123,7 +123,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     const walkLacks = new Map<string, string>();
     const links = run.base ? new LinkSample(run.base.totals.files) : null;
     ctx.progress({ step: 1, steps: 2, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last snapshot…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
-    const walkedBuilt = await run.build(walkSourceBatches({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) }), {
+    const walkedBuilt = await run.build(walkSourceBatches({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m), oneThread: !run.base }), {
       // A first snapshot copies every file anyway: their content is hashed while rsync copies.
       readLater: true,
       onEntry: (e) => {
