@@ -92,6 +92,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
   const startedAt = new Date(ctx.now());
   const work = await scratchDir('mirror');
   let endHashing: (() => Promise<void>) | null = null;
+  // What a top-up must send and move, should this run be one (decided once the comparison is done).
+  const plan = new TopUpPlan(work);
   try {
     const index = await storage.index(ctx.signal).catch((e: Error) => {
       throw new MirrorRunError('failed', `The mirror at ${target} cannot be read: ${networkReason(remoteOf(target), e.message) ?? e.message}`);
@@ -108,8 +110,6 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     const deletedFiles: string[] = [];
     const sameSizeChanges = new Map<number, string[]>();
     const walkProblems: string[] = [];
-    // What a top-up must send and move, should this run be one (decided once the comparison is done).
-    const plan = new TopUpPlan(work);
     const baseDatabases = new Set((run.base?.sqlite ?? []).map((d) => d.path));
     const locate = (path: string): { source: number; rel: string } | null => {
       for (let k = 0; k < sources.length; k++) {
@@ -313,6 +313,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     };
   } finally {
     await endHashing?.();
+    plan.destroy();
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -81,6 +81,11 @@ class PathLists {
     await Promise.all([...this.lists.values()].map((s) => s.list.close()));
   }
 
+  /** Gives the files up (a run that ended before close). */
+  destroy(): void {
+    for (const s of this.lists.values()) s.list.destroy();
+  }
+
   /** The list file of a source and how many paths it holds; null when it holds none. */
   of(source: number): { file: string; count: number } | null {
     const s = this.lists.get(source);
@@ -121,5 +126,11 @@ export class TopUpPlan {
 
   close(): Promise<void> {
     return Promise.all([this.copies.close(), this.deletes.close()]).then(() => {});
+  }
+
+  /** Gives the list files up: a run that failed or was cancelled before close kept them open. */
+  destroy(): void {
+    this.copies.destroy();
+    this.deletes.destroy();
   }
 }
