@@ -29,10 +29,15 @@ export async function indexFromRecord(reader: RecordReader, summary: PointSummar
   return out;
 }
 
+/** Points whose picker index stays in memory once shown. */
+export const INDEX_CACHE = 3;
+
 /** restore:points, restore:browse, restore:versions and restore:cover. */
 export function pickerHandlers(deps: RestoreServiceDeps, src: RestoreSources): Pick<Handlers, 'restore:points' | 'restore:browse' | 'restore:versions' | 'restore:cover'> {
   const { open, pickDest, chooseSource, resolvePoint, itemEntries, restorable, allPoints } = src;
-  // A point's tree never changes once written: the picker's index is cached per point.
+  // A point's tree never changes once written: the picker's index is cached per point, for the
+  // points shown last only (a Map keeps insertion order: the oldest first). At a million files an
+  // index is ~20 MB, and a desktop app that kept every point browsed grew with each.
   const indexCache = new Map<string, SourceIndex[]>();
   return {
     'restore:points': async (req) => ok(await allPoints(deps.jobs.get(req.name))),
@@ -46,12 +51,14 @@ export function pickerHandlers(deps: RestoreServiceDeps, src: RestoreSources): P
           const point = resolvePoint(o, d, req.at);
           const key = `${d.target}\0${point.summary.id}`;
           let sources = indexCache.get(key);
-          if (!sources) {
+          if (sources) indexCache.delete(key);
+          else {
             // The index the run stored beside the record; a point made before there were any, or
             // whose index is damaged, is read from its record instead.
             sources = (await readPointIndex(o.reader.storage, o.reader.index.names, point.summary)) ?? (await indexFromRecord(o.reader, point.summary));
-            indexCache.set(key, sources);
           }
+          indexCache.set(key, sources);
+          for (const old of indexCache.keys()) if (indexCache.size > INDEX_CACHE) indexCache.delete(old);
           return ok({ destId: d.id, kind: d.kind, target: d.target, pointId: point.summary.id, sources });
         } finally {
           await o.close();

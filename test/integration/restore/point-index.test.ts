@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore } from '../../../electron/core/core.js';
 import { localRecordStorage } from '../../../electron/core/destinations/record/record-storage.js';
 import { openRecords } from '../../../electron/core/destinations/record/record-chain.js';
-import { indexFromRecord } from '../../../electron/core/restore/restore-picker.js';
+import { INDEX_CACHE, indexFromRecord } from '../../../electron/core/restore/restore-picker.js';
 import type { SourceIndex } from '../../../shared/restore.js';
 import { reprise } from '../../support/cli.js';
 import { type WebDavServer, startWebDav, writeWebDavConfig } from '../../support/servers.js';
@@ -166,4 +166,42 @@ describe.each([
     expect(existsSync(indexFile(third))).toBe(true);
     expect(await browse(third)).toEqual(await streamed(third));
   }, 300_000);
+});
+
+describe('the picker indexes a core keeps', () => {
+  it(`are those of the last ${INDEX_CACHE} points shown: one shown before them is read again`, async () => {
+    const data = tempDir();
+    const src = join(tempDir(), 'music');
+    const snaps = join(tempDir(), 'snaps');
+    album(src, 'abba', 'Gold', 2);
+    const cli = (args: string[]) => reprise(data, args);
+    expect((await cli(['job', 'add', 'K', '--source', src, '--snapshot', snaps, '--keep-last', '10'])).exitCode).toBe(0);
+    const ids: string[] = [];
+    for (let i = 0; i <= INDEX_CACHE; i++) {
+      album(src, `Artist ${i}`, 'One', 1);
+      const r = await cli(['run', 'K']);
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      ids.push((JSON.parse((await cli(['snapshots', 'K', '--json'])).stdout) as Points)[0]!.points[0]!.id);
+    }
+    expect(new Set(ids).size).toBe(INDEX_CACHE + 1);
+    const core = createCore({ dataDir: data, host: 'serve' });
+    try {
+      const firstArtist = async (id: string): Promise<string> => {
+        const r = await core.handlers['restore:browse']({ name: 'K', at: id });
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value.sources[0]!.artists[0]!.name;
+      };
+      expect(await firstArtist(ids[0]!)).toBe('abba');
+      // The stored index changes under the core (a way to see whether it reads it again).
+      const file = join(snaps, 'records', `${ids[0]}.index.json.gz`);
+      const stored = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { sources: Array<{ artists: Array<{ name: string }> }> };
+      stored.sources[0]!.artists[0]!.name = 'ABBA (read again)';
+      writeFileSync(file, gzipSync(JSON.stringify(stored)));
+      expect(await firstArtist(ids[0]!)).toBe('abba'); // kept
+      for (const id of ids.slice(1)) expect(await firstArtist(id)).toBe('abba');
+      expect(await firstArtist(ids[0]!)).toBe('ABBA (read again)'); // let go, read again
+    } finally {
+      await core.close();
+    }
+  }, 120_000);
 });
