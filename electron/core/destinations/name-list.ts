@@ -78,9 +78,20 @@ export class NulListWriter {
     await finished(this.stream);
     if (this.failed) throw this.failed;
   }
-  /** Gives the file up (a run that ended early). */
-  destroy(): void {
+  /** Settles once the file is open (or could not be opened: add and close then throw why). */
+  opened(): Promise<void> {
+    if (!this.stream.pending || this.stream.destroyed) return Promise.resolve();
+    return new Promise((done) => {
+      this.stream.once('ready', done);
+      this.stream.once('close', done);
+    });
+  }
+  /** Gives the file up (a run that ended early); settles once it is closed. */
+  destroy(): Promise<void> {
+    if (this.stream.closed) return Promise.resolve();
+    const closed = new Promise<void>((done) => this.stream.once('close', done));
     this.stream.destroy();
+    return closed;
   }
 }
 

@@ -2,7 +2,6 @@
 // before they are closed gives them up (TopUpPlan.destroy, called by the mirror run in any case):
 // a desktop app runs for weeks, and every such run kept a file open until it quit.
 import { readdirSync, readlinkSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TopUpPlan } from '../../../electron/core/destinations/mirror/top-up.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
@@ -28,10 +27,11 @@ describe('a top-up plan', () => {
     await plan.copies.add(1, 'Other/02.flac');
     await plan.deletes.add(0, 'Artist/Album/old.flac');
     // The streams open their files as they start.
-    for (let i = 0; i < 100 && openFiles(dir) < 3; i++) await sleep(10);
+    await plan.opened();
     expect(openFiles(dir)).toBe(3);
-    plan.destroy();
-    for (let i = 0; i < 100 && openFiles(dir) > 0; i++) await sleep(10);
+    await plan.destroy();
     expect(openFiles(dir)).toBe(0);
+    // Once more (a run's finally after close): nothing left to wait for.
+    await plan.destroy();
   });
 });

@@ -313,7 +313,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     };
   } finally {
     await endHashing?.();
-    plan.destroy();
+    await plan.destroy();
     await rm(work, { recursive: true, force: true });
   }
 }

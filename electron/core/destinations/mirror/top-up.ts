@@ -81,9 +81,14 @@ class PathLists {
     await Promise.all([...this.lists.values()].map((s) => s.list.close()));
   }
 
-  /** Gives the files up (a run that ended before close). */
-  destroy(): void {
-    for (const s of this.lists.values()) s.list.destroy();
+  /** Gives the files up (a run that ended before close); settles once they are closed. */
+  async destroy(): Promise<void> {
+    await Promise.all([...this.lists.values()].map((s) => s.list.destroy()));
+  }
+
+  /** Settles once every list file started so far is open. */
+  async opened(): Promise<void> {
+    await Promise.all([...this.lists.values()].map((s) => s.list.opened()));
   }
 
   /** The list file of a source and how many paths it holds; null when it holds none. */
@@ -129,8 +134,12 @@ export class TopUpPlan {
   }
 
   /** Gives the list files up: a run that failed or was cancelled before close kept them open. */
-  destroy(): void {
-    this.copies.destroy();
-    this.deletes.destroy();
+  async destroy(): Promise<void> {
+    await Promise.all([this.copies.destroy(), this.deletes.destroy()]);
+  }
+
+  /** Settles once every list file started so far is open. */
+  async opened(): Promise<void> {
+    await Promise.all([this.copies.opened(), this.deletes.opened()]);
   }
 }

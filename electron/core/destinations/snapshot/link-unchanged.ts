@@ -41,7 +41,7 @@ export async function linkUnchanged(o: LinkUnchangedOptions): Promise<{ linked: 
     }
     await linked.close();
   } catch (e) {
-    linked.destroy();
+    await linked.destroy();
     throw e;
   }
   const out = new NulListWriter(o.out);
@@ -61,7 +61,7 @@ export async function linkUnchanged(o: LinkUnchangedOptions): Promise<{ linked: 
     if (!next.done) throw new Error('the linked files are not all in the list of the source (the lists are out of order)');
     await out.close();
   } catch (e) {
-    out.destroy();
+    await out.destroy();
     throw e;
   }
   return { linked: count, toRsync };

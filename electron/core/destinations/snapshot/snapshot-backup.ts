@@ -345,7 +345,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     return { failedFiles, outcome: outcome === 'ok' ? 'success' : 'partial', bytes: transferredBytes, files: transferredFiles, errors: outcome === 'ok' ? 0 : Math.max(1, lackingCount), firstError };
   } finally {
     await endHashing?.();
-    for (const l of lists) l.destroy();
+    await Promise.all(lists.map((l) => l.destroy()));
     await rm(work, { recursive: true, force: true });
   }
 }
