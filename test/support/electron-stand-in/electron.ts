@@ -7,7 +7,7 @@
 // child's IPC channel: invoke a channel as some frame, click a tray menu item or a notification,
 // close the window, emit an app event. Nothing here decides what Reprise does.
 import { EventEmitter } from 'node:events';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -503,21 +503,28 @@ function singleInstanceLock(userData: string): boolean {
       closeSync(fd);
       process.on('exit', () => rmSync(lockFile, { force: true }));
       const deliver = () => {
+        // Only whole letters: a later instance writes `.pid.tmp` and renames it to `pid.json`.
         for (const f of readdirSync(inbox)) {
+          if (!f.endsWith('.json')) continue;
           const file = join(inbox, f);
           try {
             const argv = JSON.parse(readFileSync(file, 'utf8')) as { argv: string[]; cwd: string };
             rmSync(file, { force: true });
             app.emit('second-instance', {}, argv.argv, argv.cwd, {});
           } catch {
-            // Half-written: the watcher fires again when it is complete.
+            // Taken by a delivery that ran just before this one.
           }
         }
       };
       watch(inbox, () => deliver()).unref();
       return true;
     } catch {
-      const holder = Number(readFileSync(lockFile, 'utf8'));
+      let holder: number;
+      try {
+        holder = Number(readFileSync(lockFile, 'utf8'));
+      } catch {
+        continue; // the holder let go between the two calls: try to take it
+      }
       let alive = false;
       try {
         process.kill(holder, 0);
@@ -531,8 +538,7 @@ function singleInstanceLock(userData: string): boolean {
       }
       const tmp = join(inbox, `.${process.pid}.tmp`);
       writeFileSync(tmp, JSON.stringify({ argv: process.argv, cwd: process.cwd() }));
-      writeFileSync(join(inbox, `${process.pid}.json`), readFileSync(tmp));
-      rmSync(tmp, { force: true });
+      renameSync(tmp, join(inbox, `${process.pid}.json`));
       return false;
     }
   }
