@@ -1,5 +1,7 @@
 // A core turns V8's allocation-site pretenuring off for its process and bounds how far its old
-// generation grows past what survived (see heap-tuning.ts for the measurements); what that does to the heap is the benchmark's to show, this checks that it is asked.
+// generation grows past what survived (see heap-tuning.ts for the measurements). What that does to
+// the heap is the benchmark's to show (a small program's heap does not tell the two apart); this
+// checks that both are asked, once.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
