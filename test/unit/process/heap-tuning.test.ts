@@ -2,6 +2,7 @@
 // generation grows past what survived (see heap-tuning.ts for the measurements). What that does to
 // the heap is the benchmark's to show (a small program's heap does not tell the two apart); this
 // checks that both are asked, once.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
@@ -22,5 +23,10 @@ describe('heap tuning', () => {
     await a.close();
     await b.close();
     expect(flags).toEqual(['--no-allocation-site-pretenuring', '--heap-growing-percent=20']);
+  });
+
+  it('asks only for flags this V8 knows (an unknown one would be ignored without a word)', () => {
+    const known = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+    for (const f of flags) expect(known).toContain(`  --${f.replace(/^--(no-)?/, '').replace(/=.*$/, '')} (`);
   });
 });
