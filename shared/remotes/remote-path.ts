@@ -41,6 +41,17 @@ export function joinTarget(target: string, ...parts: readonly string[]): string 
   return t.type === 'remote' ? remoteTarget(t.remote, joined) : joined;
 }
 
+/**
+ * A remote folder named as one (a trailing slash): rclone then takes it for a folder without asking
+ * the remote whether it is a file, a request less per command on S3 and the like. A remote's root
+ * (`remote:`), a local path and a path that already ends in a slash are given back as they are.
+ */
+export function folderTarget(target: string): string {
+  const t = parseTarget(target);
+  if (t.type !== 'remote' || t.path === '' || t.path.endsWith('/')) return target;
+  return `${target}/`;
+}
+
 /** Why `remote:path` typed by a user is unusable (no remote, a bad name); undefined when fine. */
 export function remoteTargetProblem(text: string): string | undefined {
   const t = parseTarget(text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isValidRemoteName } from '../../../shared/remotes/names.js';
-import { joinPath, joinTarget, parseTarget, remoteOf, remoteTargetProblem } from '../../../shared/remotes/remote-path.js';
+import { folderTarget, joinPath, joinTarget, parseTarget, remoteOf, remoteTargetProblem } from '../../../shared/remotes/remote-path.js';
 
 describe('destination targets', () => {
   it('tells remotes from local paths the way rclone does', () => {
@@ -13,6 +13,14 @@ describe('destination targets', () => {
     expect(parseTarget('C:\\Backups')).toEqual({ type: 'remote', remote: 'C', path: '\\Backups' });
     expect(remoteOf('dav:music')).toBe('dav');
     expect(remoteOf('/music')).toBeNull();
+  });
+
+  it("names a remote folder as a folder, never turning a remote's root or a local path into another place", () => {
+    expect(folderTarget('s3:bucket/reprise/records')).toBe('s3:bucket/reprise/records/');
+    expect(folderTarget('s3:bucket/reprise/records/')).toBe('s3:bucket/reprise/records/');
+    // "sftp:/" would be the server's root folder, not the remote's home.
+    expect(folderTarget('sftp:')).toBe('sftp:');
+    expect(folderTarget('/media/usb/backup')).toBe('/media/usb/backup');
   });
 
   it('joins folder names onto remote and local targets, keeping the REMOTE: prefix', () => {

@@ -13,7 +13,7 @@ import { DEFAULT_STALL_MS } from '../../process/stall-watch.js';
 import { remoteOf } from '../../../../shared/remotes/remote-path.js';
 import { networkReason, stallReason } from '../../rclone/plain-reason.js';
 import { probeServer, remoteAddress } from '../../rclone/remote-address.js';
-import { joinTarget } from '../../../../shared/remotes/remote-path.js';
+import { folderTarget, joinTarget } from '../../../../shared/remotes/remote-path.js';
 import { uniqueSnapshotId } from '../point-ids.js';
 import { SnapshotError } from '../snapshot/snapshot-errors.js';
 import { isLocalTarget } from '../../scheduler/destination-presence.js';
@@ -100,7 +100,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     });
     const layers = await store.layers(ctx.signal);
     const id = uniqueSnapshotId(startedAt, new Set([...index.names.map((n) => n.split('.')[0]!), ...layers]));
-    const run = await startPointRun({ storage, kind: 'mirror', job: ctx.job, sources, id, startedAt, workDir: work, repriseVersion: repriseVersion(), signal: ctx.signal, ...(remote ? { hasher: listedHasher } : {}) });
+    const run = await startPointRun({ storage, kind: 'mirror', job: ctx.job, sources, id, startedAt, workDir: work, repriseVersion: repriseVersion(), signal: ctx.signal, index, ...(remote ? { hasher: listedHasher } : {}) });
     for (const w of run.warnings) ctx.log(`# warning: ${w}`);
     const features = await store.features(ctx.signal);
     const filter = await loadSourceFilter(exec, ctx.job.excludes, work, ctx.signal);
@@ -176,7 +176,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     const nothingToDo = run.base !== null && c.added + c.changed + c.deleted === 0 && interruptedIds.length === 0 && !mode.reconcile;
     if (nothingToDo) {
       ctx.log(`# nothing changed since restore point ${run.base!.id}: no new point, the mirror is not listed (reprise verify checks it)`);
-      await pruneMirror(ctx, store, storage);
+      await pruneMirror(ctx, store, storage, index);
       return { outcome: 'success', bytes: 0, files: 0, errors: 0, firstError: null };
     }
 
@@ -210,7 +210,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         });
       const backupDir = joinTarget(target, MIRROR_VERSIONS, id, baseText);
       const dest = joinTarget(target, MIRROR_CURRENT, baseText);
-      const common = ['--retries', '1', '--no-unicode-normalization', '--backup-dir', backupDir, ...jobTransferFlags(ctx.job)];
+      const common = ['--retries', '1', '--no-unicode-normalization', ...jobTransferFlags(ctx.job)];
       const onLine = (line: string): void => {
         ctx.log(line);
         const parsed = parseRcloneLine(line);
@@ -234,16 +234,18 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         }
       };
       if (mode.mode === 'full') {
-        const synced = await rcloneStep(exec, [...LOG_ARGS, 'sync', ...common, ...(features.listR ? ['--fast-list'] : []), ...ctx.job.excludes.map((e) => `--exclude=${e}`), ...dbExcludes, '--', real, dest], ctx.signal, onLine);
+        const synced = await rcloneStep(exec, [...LOG_ARGS, 'sync', ...common, '--backup-dir', backupDir, ...(features.listR ? ['--fast-list'] : []), ...ctx.job.excludes.map((e) => `--exclude=${e}`), ...dbExcludes, '--', real, dest], ctx.signal, onLine);
         transferredFiles += synced.files;
         transferredBytes += synced.bytes;
         requests += synced.requests;
         await checkStep(synced, fatal, lack.size > 0, target, ctx);
       } else {
-        // Only the files the record says changed, looked up by name: no listing of current/.
+        // Only the files the record says changed, looked up by name: no listing of current/. A
+        // top-up follows a complete point, so the bucket and the folders are there: rclone need not
+        // ask (on S3, a request each per step).
         const copies = plan.copies.of(i);
         if (copies) {
-          const sent = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...common, '--no-traverse', '--files-from-raw', copies.file, '--', real, dest], ctx.signal, onLine);
+          const sent = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...common, '--backup-dir', folderTarget(backupDir), '--no-traverse', '--s3-no-check-bucket', '--files-from-raw', copies.file, '--', real, folderTarget(dest)], ctx.signal, onLine);
           transferredFiles += sent.files;
           transferredBytes += sent.bytes;
           requests += sent.requests;
@@ -252,7 +254,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         // Deleted files leave current/ for versions/<run>, as a sync's --backup-dir would move them.
         const deletes = plan.deletes.of(i);
         if (deletes) {
-          const moved = await rcloneStep(exec, [...LOG_ARGS, 'move', '--retries', '1', '--no-unicode-normalization', '--no-traverse', '--files-from-raw', deletes.file, ...jobTransferFlags(ctx.job), '--', dest, backupDir], ctx.signal, onLine);
+          const moved = await rcloneStep(exec, [...LOG_ARGS, 'move', '--retries', '1', '--no-unicode-normalization', '--no-traverse', '--s3-no-check-bucket', '--files-from-raw', deletes.file, ...jobTransferFlags(ctx.job), '--', folderTarget(dest), folderTarget(backupDir)], ctx.signal, onLine);
           requests += moved.requests;
           await checkStep(moved, fatal, false, target, ctx);
         }
@@ -267,7 +269,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         const list = join(work, `forced-${i}`);
         await writeFile(list, Buffer.concat(forced.flatMap((r) => [bytesOf(r), Buffer.from('\n')])));
         ctx.log(`# ${forced.length} changed file(s) have their old size and this remote keeps no times or hashes: uploading them again`);
-        const again = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...common, '--ignore-times', '--no-traverse', '--files-from-raw', list, '--', real, dest], ctx.signal, onLine);
+        const again = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...common, '--backup-dir', backupDir, '--ignore-times', '--no-traverse', '--files-from-raw', list, '--', real, dest], ctx.signal, onLine);
         await checkStep(again, fatal, false, target, ctx);
         requests += again.requests;
         transferredFiles += again.files;

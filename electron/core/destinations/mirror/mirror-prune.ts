@@ -5,9 +5,9 @@
 // records, then deletes the objects no kept point needs, then the records no kept point builds on.
 // Interrupted at any step, every kept point still finds all of its bytes.
 import type { DestinationContext } from '../../runs/destination-runner.js';
-import { openRecords } from '../record/record-chain.js';
+import { openRecords, readerOver } from '../record/record-chain.js';
 import { collectRecords, markDropped, planRetention } from '../record/record-retention.js';
-import type { RecordStorage } from '../record/record-storage.js';
+import type { RecordIndex, RecordStorage } from '../record/record-storage.js';
 import type { Layer, MirrorStore } from './mirror-store.js';
 
 /** Objects of each version folder that no kept point needs. Pure. */
@@ -30,12 +30,16 @@ export function unneededObjects(layers: ReadonlyArray<{ readonly id: string; rea
   return out;
 }
 
-/** Applies the job's retention to a mirror. Failures are logged: the backup itself is done. */
-export async function pruneMirror(ctx: DestinationContext, store: MirrorStore, storage: RecordStorage): Promise<void> {
+/**
+ * Applies the job's retention to a mirror. Failures are logged: the backup itself is done. `index`:
+ * the records as the run read them, when it wrote none since (on a remote, reading them again
+ * costs a listing and a download).
+ */
+export async function pruneMirror(ctx: DestinationContext, store: MirrorStore, storage: RecordStorage, index?: RecordIndex): Promise<void> {
   const policy = ctx.job.retention;
   if (!policy) return;
   try {
-    const reader = await openRecords(storage, ctx.signal);
+    const reader = index ? readerOver(storage, index) : await openRecords(storage, ctx.signal);
     try {
       const plan = await planRetention(reader, reader.points, policy, { inUse: ctx.pointsInUse(ctx.dest.target), utcOffsetMinutes: -new Date(ctx.now()).getTimezoneOffset(), signal: ctx.signal });
       for (const h of plan.held) ctx.log(`# retention: keeping ${h.id}: ${h.why}`);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
 import type { RcloneExec } from '../../rclone/rclone-exec.js';
 import { parseBackendFeatures, parseLsjson, parseLsjsonStat, parseMd5sumLine } from '../../rclone/rclone-output.js';
-import { joinTarget } from '../../../../shared/remotes/remote-path.js';
+import { folderTarget, joinTarget } from '../../../../shared/remotes/remote-path.js';
 import { parseSnapshotId } from '../point-ids.js';
 import { bin, binFromText, bytesOf, textOf } from '../record/entry.js';
 import { md5File } from '../record/tree-diff.js';
@@ -190,12 +190,12 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
     key: (path) => binFromText(textOf(path)),
     async features(signal) {
       if (features) return features;
-      const r = await run(['backend', 'features', '--', target], 'ask the remote what it supports', signal);
+      const r = await run(['backend', 'features', '--', folderTarget(target)], 'ask the remote what it supports', signal);
       features = parseBackendFeatures(r.stdout);
       return features;
     },
     async layers(signal) {
-      const r = await run(['lsf', '--dirs-only', '--', joinTarget(target, MIRROR_VERSIONS)], 'list the version folders', signal, [0, 3]);
+      const r = await run(['lsf', '--dirs-only', '--', folderTarget(joinTarget(target, MIRROR_VERSIONS))], 'list the version folders', signal, [0, 3]);
       if (r.exitCode === 3) return [];
       return r.stdout
         .split('\n')

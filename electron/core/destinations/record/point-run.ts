@@ -11,7 +11,7 @@ import { type BuiltRecord, amendRecord, buildRecord, completeContent } from './r
 import { type RecordReader, readerOver } from './record-chain.js';
 import { type PointOutcome, type PointSummary, intentName, summaryName } from './point-summary.js';
 import { PointIndexBuilder, storePointIndex } from './point-index.js';
-import type { RecordStorage } from './record-storage.js';
+import type { RecordIndex, RecordStorage } from './record-storage.js';
 import { type DiffItem, type Hasher, hashFromDisk, md5File } from './tree-diff.js';
 import type { WalkSource, WalkedEntry } from './tree-walk.js';
 
@@ -37,6 +37,8 @@ export interface PointRunOptions {
   readonly isPoint?: (s: PointSummary) => Promise<boolean> | boolean;
   /** Reads the content of plain files (default: MD5 from disk; a remote source brings its own). */
   readonly hasher?: Hasher;
+  /** The records' index, when the caller has just read it: on a remote, reading it again costs a listing and a download. */
+  readonly index?: RecordIndex;
 }
 
 /** A run's record work, step by step. */
@@ -90,7 +92,7 @@ const byNewest = (list: readonly PointSummary[]): PointSummary[] => [...list].so
 
 /** Opens the destination's records and prepares a run. */
 export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
-  const index = await o.storage.index(o.signal);
+  const index = o.index ?? (await o.storage.index(o.signal));
   const reader = readerOver(o.storage, index);
   const points: PointSummary[] = [];
   for (const s of reader.points) if (!o.isPoint || (await o.isPoint(s))) points.push(s);

@@ -6,7 +6,7 @@ import { copyFile, mkdir, readFile, readdir, rename, rm, unlink, writeFile } fro
 import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
 import type { RcloneExec } from '../../rclone/rclone-exec.js';
-import { joinTarget } from '../../../../shared/remotes/remote-path.js';
+import { folderTarget, joinTarget } from '../../../../shared/remotes/remote-path.js';
 import { type PointSummary, RECORDS_DIR, parsePointSummary } from './point-summary.js';
 
 /** What a destination's records/ folder holds, read in one go. */
@@ -138,13 +138,22 @@ export function remoteRecordStorage(exec: RcloneExec, target: string): RecordSto
     if (r.exitCode === null || !okCodes.includes(r.exitCode)) throw new RecordStorageError(`could not ${what} in ${dir}: ${r.stderrTail.at(-1) ?? `rclone exit ${r.exitCode}`}`);
     return r;
   };
+  // Once records were found there (or written), the bucket exists: rclone need not ask for it (or
+  // try to create it) before each upload, a request per file written on S3.
+  let bucketKnown = false;
+  // A record file is written whole under its name: rclone need not first look at what is there.
+  const write = async (file: string, name: string, signal?: AbortSignal): Promise<void> => {
+    await run(['copyto', '--no-check-dest', ...(bucketKnown ? ['--s3-no-check-bucket'] : []), '--', file, joinTarget(dir, name)], `write ${name}`, signal);
+    bucketKnown = true;
+  };
   return {
     where: dir,
     async index(signal) {
       // lsf exits 3 for a folder that does not exist yet: no records.
-      const listed = await run(['lsf', '--files-only', '--', dir], 'list the records', signal, [0, 3]);
+      const listed = await run(['lsf', '--files-only', '--', folderTarget(dir)], 'list the records', signal, [0, 3]);
       if (listed.exitCode === 3) return buildIndex([], new Map(), new Map());
       const names = listed.stdout.split('\n').filter((n) => n.length > 0);
+      if (names.length > 0) bucketKnown = true;
       const summaries = names.filter(isSummaryName);
       const texts = new Map<string, string>();
       const unreadable = new Map<string, string>();
@@ -152,7 +161,7 @@ export function remoteRecordStorage(exec: RcloneExec, target: string): RecordSto
         // One download for all summaries: each is one line, so the concatenation splits back into them.
         await withTemp(async (t) => {
           const local = join(t, 'summaries');
-          await run(['copy', '--include', '*.json', '--', dir, local], 'read the record summaries', signal);
+          await run(['copy', '--include', '*.json', '--', folderTarget(dir), local], 'read the record summaries', signal);
           for (const n of summaries) {
             try {
               texts.set(n, await readFile(join(local, n), 'utf8'));
@@ -176,13 +185,13 @@ export function remoteRecordStorage(exec: RcloneExec, target: string): RecordSto
       return { file, release: () => rm(t, { recursive: true, force: true }) };
     },
     async put(localFile, name, signal) {
-      await run(['copyto', '--', localFile, joinTarget(dir, name)], `write ${name}`, signal);
+      await write(localFile, name, signal);
     },
     async putText(name, text, signal) {
       await withTemp(async (t) => {
         const file = join(t, name);
         await writeFile(file, text);
-        await run(['copyto', '--', file, joinTarget(dir, name)], `write ${name}`, signal);
+        await write(file, name, signal);
       });
     },
     async remove(name, signal) {

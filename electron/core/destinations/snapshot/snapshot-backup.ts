@@ -65,7 +65,8 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
   const startedAt = new Date(ctx.now());
   const storage = localRecordStorage(dest);
   const taken = new Set((await readdir(dest)).filter((n) => parseSnapshotId(n)));
-  for (const n of (await storage.index()).names) taken.add(n.split('.')[0]!);
+  const index = await storage.index(ctx.signal);
+  for (const n of index.names) taken.add(n.split('.')[0]!);
   const id = uniqueSnapshotId(startedAt, taken);
   const work = join(dest, `${WORK_PREFIX}${id}`);
   await mkdir(work, { recursive: true });
@@ -74,6 +75,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
   try {
     const run = await startPointRun({
       storage,
+      index,
       kind: 'snapshot',
       job: ctx.job,
       sources,
