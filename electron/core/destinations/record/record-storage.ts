@@ -141,18 +141,28 @@ export function remoteRecordStorage(exec: RcloneExec, target: string): RecordSto
   // Once records were found there (or written), the bucket exists: rclone need not ask for it (or
   // try to create it) before each upload, a request per file written on S3.
   let bucketKnown = false;
-  // A record file is written whole under its name: rclone need not first look at what is there.
+  // The names the folder held when last listed, and those written since: a name in neither is not
+  // there, so rclone need not look for it first (--no-check-dest). One that may be there is looked
+  // for: on a remote that allows two files of one name (Google Drive) it would be written twice.
+  let listed: Set<string> | null = null;
+  const written = new Set<string>();
   const write = async (file: string, name: string, signal?: AbortSignal): Promise<void> => {
-    await run(['copyto', '--no-check-dest', ...(bucketKnown ? ['--s3-no-check-bucket'] : []), '--', file, joinTarget(dir, name)], `write ${name}`, signal);
+    const absent = listed !== null && !listed.has(name) && !written.has(name);
+    written.add(name); // from the first try: a write that failed may have left it there
+    await run(['copyto', ...(absent ? ['--no-check-dest'] : []), ...(bucketKnown ? ['--s3-no-check-bucket'] : []), '--', file, joinTarget(dir, name)], `write ${name}`, signal);
     bucketKnown = true;
   };
   return {
     where: dir,
     async index(signal) {
       // lsf exits 3 for a folder that does not exist yet: no records.
-      const listed = await run(['lsf', '--files-only', '--', folderTarget(dir)], 'list the records', signal, [0, 3]);
-      if (listed.exitCode === 3) return buildIndex([], new Map(), new Map());
-      const names = listed.stdout.split('\n').filter((n) => n.length > 0);
+      const found = await run(['lsf', '--files-only', '--', folderTarget(dir)], 'list the records', signal, [0, 3]);
+      if (found.exitCode === 3) {
+        listed = new Set();
+        return buildIndex([], new Map(), new Map());
+      }
+      const names = found.stdout.split('\n').filter((n) => n.length > 0);
+      listed = new Set(names);
       if (names.length > 0) bucketKnown = true;
       const summaries = names.filter(isSummaryName);
       const texts = new Map<string, string>();
