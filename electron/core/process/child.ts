@@ -41,6 +41,8 @@ export interface ChildOptions {
   readonly stall?: StallWatch;
   /** Sends stderr straight into this open file instead of a pipe (see rclone/log-tail.ts). */
   readonly stderrFd?: number;
+  /** The same for stdout (rsync's progress: a line per file copied). */
+  readonly stdoutFd?: number;
   /** The signal the kernel sends the child when Reprise dies (Linux); default SIGKILL. rcd gets SIGTERM so it unmounts. */
   readonly deathSignal?: 'SIGKILL' | 'SIGTERM';
 }
@@ -150,8 +152,8 @@ export class ChildRunner {
       reject: false,
       buffer: false,
       ...(options.input !== undefined ? { input: options.input } : { stdin: options.stdinPipe ? ('pipe' as const) : ('ignore' as const) }),
-      stdout: 'pipe',
       // A number is an fd the child writes to directly (no pipe, no stream on our side).
+      stdout: (options.stdoutFd ?? 'pipe') as 'pipe',
       stderr: (options.stderrFd ?? 'pipe') as 'pipe',
       encoding: 'utf8',
       cleanup: true,

@@ -1,6 +1,8 @@
 // Follows a file another process appends to, in large reads on a timer. rclone writes its JSON log
 // to such a file instead of a pipe: a pipe wakes Reprise for every log line, and on two cores those
 // wake-ups cost rclone ~30 % of its speed on a 20k-file copy (measured; see scripts/bench.js).
+// rsync's progress (a line per file copied) goes the same way: a first snapshot of 300k files took
+// 34 s through a pipe and 29-32 s through a file.
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,8 +69,8 @@ export function tailLogFile(path: string, onLine: (line: string) => void, interv
  * if Reprise and the child are killed, the kernel frees the file with the last descriptor.
  * Windows cannot remove an open file's name this way, so there it is removed at finish().
  */
-export function openPrivateLog(onLine: (line: string) => void, intervalMs = 200): PrivateLog {
-  const path = join(tmpdir(), `reprise-rclone-${process.pid}-${randomBytes(6).toString('hex')}.log`);
+export function openPrivateLog(onLine: (line: string) => void, intervalMs = 200, tool = 'rclone'): PrivateLog {
+  const path = join(tmpdir(), `reprise-${tool}-${process.pid}-${randomBytes(6).toString('hex')}.log`);
   // Exclusive create, read + append: the child's writes always land at the end.
   const fd = openSync(path, 'ax+', 0o600);
   const unlinkNow = process.platform !== 'win32';

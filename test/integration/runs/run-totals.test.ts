@@ -61,4 +61,26 @@ describe('run totals', () => {
       expect(Math.abs(p.percent - expected)).toBeLessThanOrEqual(0.1);
     }
   }, 90_000);
+
+  it('of a snapshot are what rsync says it copied, and its progress reaches the whole', async () => {
+    // rsync's progress and its closing stats come through a file Reprise follows, not a pipe: the
+    // run's files and bytes are read from those stats, so a tail that lost them would say 0.
+    const root = tempDir();
+    const music = join(root, 'Music');
+    makeLibrary(music, { artists: ['Björk', 'Sigur Rós'], albumsPerArtist: 3, tracksPerAlbum: 3, trackBytes: 150_000 });
+    const files = readdirSync(music, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    const bytes = bytesUnder(music);
+
+    core = createCore({ dataDir: join(root, 'data'), host: 'cli' });
+    const progress: RunProgress[] = [];
+    core.events.on('runs:progress', (p) => progress.push(p));
+    const add = await dispatch(core.handlers, 'jobs:add', { name: 'Music', sources: [music], destinations: [{ kind: 'snapshot', target: join(root, 'snapshots') }] });
+    expect(add.ok).toBe(true);
+    const started = await dispatch(core.handlers, 'runs:start', { name: 'Music' });
+    const run = (await core.runs.wait((started as { ok: true; value: { runId: number } }).value.runId))!;
+
+    expect(run.outcome).toBe('success');
+    expect(run.destinations.map((d) => [d.files, d.bytes])).toEqual([[files, bytes]]);
+    expect(progress.some((p) => p.totalBytes === bytes && p.bytes === bytes)).toBe(true);
+  }, 90_000);
 });
