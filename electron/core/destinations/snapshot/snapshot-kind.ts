@@ -19,6 +19,7 @@ import type { ByteFetcher } from '../restore/restore-tree.js';
 import { RestoreError } from '../restore/restore-errors.js';
 import { backupSnapshot } from './snapshot-backup.js';
 import { readLatest, snapshotFolderExists } from './snapshot-layout.js';
+import { openPrivateLog } from '../../rclone/log-tail.js';
 
 /** A destination that cannot be read right now (drive not connected). */
 export class DestinationUnreadable extends Error {
@@ -84,17 +85,24 @@ function snapshotBytes(destination: string, pointId: string, rsync: string, chil
       try {
         const list = join(work, 'files');
         await writeFile(list, Buffer.concat(usable.flatMap((f) => [bytesOf(f.path), Buffer.from([0])])));
-        const r = await children.run({
-          command: rsync,
-          args: ['-aS', '--from0', `--files-from=${list}`, '--info=progress2', '--', `${root}/`, `${stage.toString()}/`],
-          env: { LC_ALL: 'C' },
-          ...(signal ? { signal } : {}),
-          onLine: (line, stream) => {
-            if (stream !== 'stdout') return;
+        // A progress line per file: followed in a file, not a pipe (see snapshot-backup.ts).
+        const progressLog = openPrivateLog(
+          (line) => {
             const p = parseRsyncProgressLine(line);
             if (p) onProgress(p.transfers ?? 0, p.bytes);
           },
-        });
+          200,
+          'rsync',
+        );
+        const r = await children
+          .run({
+            command: rsync,
+            args: ['-aS', '--from0', `--files-from=${list}`, '--info=progress2', '--', `${root}/`, `${stage.toString()}/`],
+            env: { LC_ALL: 'C' },
+            ...(signal ? { signal } : {}),
+            stdoutFd: progressLog.fd,
+          })
+          .finally(() => progressLog.finish());
         if (r.cancelled) throw Object.assign(new Error('The restore was stopped. Files restored so far are kept.'), { name: 'AbortError' });
         if (r.spawnError) throw new RestoreError('spawn-failed', 'rsync could not be started. Install rsync 3.x and make sure it is on the PATH.');
         // Only the user's Stop is a cancel; rsync killed from outside, or failing, ends the restore with its words.
