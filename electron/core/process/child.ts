@@ -39,7 +39,7 @@ export interface ChildOptions {
   readonly onSpawn?: (pid: number) => void;
   /** Ends the child when the watch says nothing moved for its `afterMs` (result.stalled). */
   readonly stall?: StallWatch;
-  /** Sends stderr straight into this open file instead of a pipe (see rclone/log-tail.ts). */
+  /** Sends stderr straight into this open file instead of a pipe (see log-tail.ts). */
   readonly stderrFd?: number;
   /** The same for stdout (rsync's progress: a line per file copied). */
   readonly stdoutFd?: number;

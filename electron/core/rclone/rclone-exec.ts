@@ -2,7 +2,7 @@
 // stdout collected (lsjson, cat), stderr streamed line by line (JSON log), started through the
 // core's one child runner (process-group cancel, killed on quit).
 import { stallWatch } from '../process/stall-watch.js';
-import { openPrivateLog } from './log-tail.js';
+import { openPrivateLog } from '../process/log-tail.js';
 import { type RcloneSetup, networkArgs, runRclone } from './rclone-env.js';
 import { rcloneLineActivity } from './transfer-activity.js';
 
@@ -47,9 +47,9 @@ export function createRcloneExec(setup: RcloneSetup): RcloneExec {
       call.onStderrLine?.(line);
     };
     // A streamed log goes into a private, already-unlinked file we follow, not a pipe: a pipe wakes
-    // us for every line, which on two cores slows rclone itself (see rclone/log-tail.ts); and no
+    // us for every line, which on two cores slows rclone itself (see process/log-tail.ts); and no
     // crash can leave the file behind.
-    const logFile = call.onStderrLine ? openPrivateLog(take) : null;
+    const logFile = call.onStderrLine ? openPrivateLog('rclone', take) : null;
     const result = await runRclone(setup, {
       args: [...networkArgs, ...call.args],
       keepStdout: true,

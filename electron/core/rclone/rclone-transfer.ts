@@ -5,7 +5,7 @@ import { type Verdict, describeRcloneExit, rcloneVerdict } from '../process/exit
 import { DEFAULT_STALL_MS, stallWatch } from '../process/stall-watch.js';
 import { type RcloneStats, parseRcloneLine } from './rclone-json.js';
 import type { FileChange } from '../runs/destination-runner.js';
-import { openPrivateLog } from './log-tail.js';
+import { openPrivateLog } from '../process/log-tail.js';
 import { networkReason, remoteOfArgs, stallReason } from './plain-reason.js';
 import { type RcloneSetup, networkArgs, runRclone, transferLogArgs } from './rclone-env.js';
 import { probeServer, remoteAddress } from './remote-address.js';
@@ -74,7 +74,7 @@ export async function runRcloneTransfer(o: TransferOptions): Promise<TransferRes
   };
   // rclone's stderr goes straight into a private, already-unlinked file we follow (a pipe would
   // wake us for every line); nothing of it can be left in the temp folder, whatever happens.
-  const logFile = openPrivateLog(onLine);
+  const logFile = openPrivateLog('rclone', onLine);
   let result;
   try {
     result = await runRclone(o.rclone, {

@@ -25,7 +25,7 @@ import { LEAVE_OUT_LIMIT, LeaveOuts } from './leave-outs.js';
 import { trimToRecord } from './staging-trim.js';
 import { linkUnchanged } from './link-unchanged.js';
 import { NulListWriter, both } from '../name-list.js';
-import { openPrivateLog } from '../../rclone/log-tail.js';
+import { openPrivateLog } from '../../process/log-tail.js';
 
 /** Runs one snapshot of the job into the destination folder and applies retention. */
 export async function backupSnapshot(ctx: DestinationContext): Promise<DestinationOutcome> {
@@ -228,8 +228,8 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       };
       // rsync writes a progress line for every file it copies: into a file read every 200 ms, not
       // a pipe, which wakes Reprise for each line and on two cores slowed rsync itself (see
-      // rclone/log-tail.ts; measured in the README).
-      const progressLog = openPrivateLog(onStdout, 200, 'rsync');
+      // process/log-tail.ts; measured in the README).
+      const progressLog = openPrivateLog('rsync', onStdout);
       const r = await ctx.children.run({
         command: ctx.tools.rsync,
         args: [

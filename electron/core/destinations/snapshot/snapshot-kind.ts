@@ -19,7 +19,7 @@ import type { ByteFetcher } from '../restore/restore-tree.js';
 import { RestoreError } from '../restore/restore-errors.js';
 import { backupSnapshot } from './snapshot-backup.js';
 import { readLatest, snapshotFolderExists } from './snapshot-layout.js';
-import { openPrivateLog } from '../../rclone/log-tail.js';
+import { openPrivateLog } from '../../process/log-tail.js';
 
 /** A destination that cannot be read right now (drive not connected). */
 export class DestinationUnreadable extends Error {
@@ -86,14 +86,10 @@ function snapshotBytes(destination: string, pointId: string, rsync: string, chil
         const list = join(work, 'files');
         await writeFile(list, Buffer.concat(usable.flatMap((f) => [bytesOf(f.path), Buffer.from([0])])));
         // A progress line per file: followed in a file, not a pipe (see snapshot-backup.ts).
-        const progressLog = openPrivateLog(
-          (line) => {
-            const p = parseRsyncProgressLine(line);
-            if (p) onProgress(p.transfers ?? 0, p.bytes);
-          },
-          200,
-          'rsync',
-        );
+        const progressLog = openPrivateLog('rsync', (line) => {
+          const p = parseRsyncProgressLine(line);
+          if (p) onProgress(p.transfers ?? 0, p.bytes);
+        });
         const r = await children
           .run({
             command: rsync,

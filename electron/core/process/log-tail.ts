@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync, rmSync, unlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { lineSplitter } from '../process/line-splitter.js';
+import { lineSplitter } from './line-splitter.js';
 
 export interface LogTail {
   /** Reads everything appended so far (also runs on the timer). */
@@ -69,7 +69,7 @@ export function tailLogFile(path: string, onLine: (line: string) => void, interv
  * if Reprise and the child are killed, the kernel frees the file with the last descriptor.
  * Windows cannot remove an open file's name this way, so there it is removed at finish().
  */
-export function openPrivateLog(onLine: (line: string) => void, intervalMs = 200, tool = 'rclone'): PrivateLog {
+export function openPrivateLog(tool: string, onLine: (line: string) => void, intervalMs = 200): PrivateLog {
   const path = join(tmpdir(), `reprise-${tool}-${process.pid}-${randomBytes(6).toString('hex')}.log`);
   // Exclusive create, read + append: the child's writes always land at the end.
   const fd = openSync(path, 'ax+', 0o600);

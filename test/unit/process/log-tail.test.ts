@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readdirSync, statSync, writeSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openPrivateLog, tailLogFile } from '../../../electron/core/rclone/log-tail.js';
+import { openPrivateLog, tailLogFile } from '../../../electron/core/process/log-tail.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 
 afterAll(cleanupTempDirs);
@@ -31,7 +31,7 @@ describe('private log', () => {
   it('has no name on disk from the start, yet delivers what the child writes to its descriptor', () => {
     const before = new Set(readdirSync(tmpdir()));
     const lines: string[] = [];
-    const log = openPrivateLog((l) => lines.push(l), 5);
+    const log = openPrivateLog('rclone', (l) => lines.push(l), 5);
     expect(readdirSync(tmpdir()).filter((f) => !before.has(f) && f.startsWith(`reprise-rclone-${process.pid}-`))).toEqual([]);
     writeSync(log.fd, '{"level":"warning","msg":"one"}\nSigur Rós\n');
     log.drain();
