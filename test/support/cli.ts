@@ -1,6 +1,7 @@
 // Runs the built `reprise` command as a user would (a real process), with its own data dir.
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './tmp.js';
 
 export const repriseBin = fileURLToPath(new URL('../../bin/reprise.js', import.meta.url));
 
@@ -23,11 +24,11 @@ let nodeCopy: string | null = null;
  * another user). The Node binary may sit in root's home; a world-readable copy is made once.
  */
 export async function repriseAs(user: 'nobody', dataDir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  const { copyFileSync, chmodSync, mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
+  const { copyFileSync, chmodSync, existsSync } = await import('node:fs');
   const { join } = await import('node:path');
-  if (!nodeCopy) {
-    const dir = mkdtempSync(join(tmpdir(), 'reprise-node-'));
+  if (!nodeCopy || !existsSync(nodeCopy)) {
+    // Removed with the test file's other temporary folders (its afterAll calls cleanupTempDirs).
+    const dir = tempDir('reprise-node-');
     chmodSync(dir, 0o755);
     nodeCopy = join(dir, 'node');
     copyFileSync(process.execPath, nodeCopy);

@@ -2,17 +2,19 @@
 // it asks rclone to skip. A record file known to be absent is written without rclone looking for it
 // first (--no-check-dest); one that may be there is looked for, since on a remote that allows two
 // files of one name (Google Drive) --no-check-dest would write it a second time.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ChildRunner } from '../../../electron/core/process/child.js';
 import { type RcloneExec, createRcloneExec } from '../../../electron/core/rclone/rclone-exec.js';
 import { remoteRecordStorage } from '../../../electron/core/destinations/record/record-storage.js';
+import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
+
+afterAll(cleanupTempDirs);
 
 describe('records on a remote', () => {
   it('looks for a record file before writing it unless the listing showed it absent', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'reprise-records-'));
+    const root = tempDir('reprise-records-');
     const config = join(root, 'rclone.conf');
     writeFileSync(config, `[box]\ntype = alias\nremote = ${join(root, 'remote')}\n`);
     const real = createRcloneExec({ bin: 'rclone', configFile: config, children: new ChildRunner() });

@@ -1,14 +1,15 @@
 // `npm start` and `npm test` check the Node version before anything else: on Node 20 the user reads
 // "needs Node.js 22" first, not an Electron download or a build that fails on new syntax.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const fake = join(mkdtempSync(join(tmpdir(), 'reprise-node20-')), 'node20.cjs');
+const fake = join(tempDir('reprise-node20-'), 'node20.cjs');
+afterAll(cleanupTempDirs);
 writeFileSync(fake, "Object.defineProperty(process.versions, 'node', { value: '20.11.0' });\n");
 
 describe('the Node version is checked first', () => {
