@@ -123,7 +123,7 @@ export function createCore(options: CoreOptions): Core {
   });
   // settings.network: how long a transfer may move nothing, and how runs retry network failures.
   const network = () => networkSettings(settings.read());
-  const rclone = (): RcloneSetup => ({ ...rcloneSetup(tools, children, chosenConfig(), remotes.configPassword() ?? givenPassword), stallAfterMs: network().stallAfterSeconds * 1000 });
+  const rclone = (): RcloneSetup => ({ ...rcloneSetup(tools, children, chosenConfig(), remotes.configPassword() ?? givenPassword), stallAfterMs: network().stallAfterSeconds * 1000, recordCache: join(dataDir, 'cache', 'records') });
   const retryPolicy = (): RetryPolicy => {
     if (options.retry) return options.retry;
     const n = network();

@@ -16,6 +16,8 @@ export interface RcloneSetup {
   readonly dropEnv?: readonly string[];
   /** The core's child runner. */
   readonly children: ChildRunner;
+  /** Where the core keeps what it read of remote destinations' records between runs (absent: nothing is kept). */
+  readonly recordCache?: string;
 }
 
 /** Builds the rclone setup from the tool paths and the chosen config file. */

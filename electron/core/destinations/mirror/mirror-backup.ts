@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
 import { jsonObjectOf, parseRcloneLine } from '../../rclone/rclone-json.js';
 import type { RcloneExec } from '../../rclone/rclone-exec.js';
+import type { RcloneSetup } from '../../rclone/rclone-env.js';
 import { DEFAULT_STALL_MS } from '../../process/stall-watch.js';
 import { remoteOf } from '../../../../shared/remotes/remote-path.js';
 import { networkReason, stallReason } from '../../rclone/plain-reason.js';
@@ -22,6 +23,8 @@ import type { DestinationContext, DestinationOutcome } from '../../runs/destinat
 import { binFromText, bytesOf, isUtf8Path, textOf } from '../record/entry.js';
 import { startPointRun } from '../record/point-run.js';
 import { localRecordStorage, remoteRecordStorage, type RecordStorage } from '../record/record-storage.js';
+import { RECORDS_DIR } from '../record/point-summary.js';
+import { summaryCacheIn } from '../record/summary-cache.js';
 import { loadSourceFilter } from '../record/source-filter.js';
 import { walkSourceBatches } from '../record/tree-walk.js';
 import { batchesOf } from '../record/tree-diff.js';
@@ -46,9 +49,11 @@ const SOURCE_SIDE = /failed to open source object|source file is being updated|c
 /** Consequences rclone reports after per-file errors, not problems of their own. */
 const AFTERMATH = /^(not deleting (files|directories) as there were IO errors|Attempt \d+\/\d+ failed)/;
 
-/** The store, records and rclone of one mirror target. */
-export function mirrorParts(target: string, exec: RcloneExec): { store: MirrorStore; storage: RecordStorage } {
-  return isLocalTarget(target) ? { store: localMirrorStore(target), storage: localRecordStorage(target) } : { store: remoteMirrorStore(exec, target), storage: remoteRecordStorage(exec, target) };
+/** The store and records of one mirror target, reached with `exec` (made from `rclone`). */
+export function mirrorParts(target: string, rclone: RcloneSetup, exec: RcloneExec): { store: MirrorStore; storage: RecordStorage } {
+  if (isLocalTarget(target)) return { store: localMirrorStore(target), storage: localRecordStorage(target) };
+  const cache = rclone.recordCache ? summaryCacheIn(rclone.recordCache, rclone.configFile, joinTarget(target, RECORDS_DIR)) : undefined;
+  return { store: remoteMirrorStore(exec, target), storage: remoteRecordStorage(exec, target, cache) };
 }
 
 /** A mirror run refused or failed before or while rclone ran. */
@@ -87,7 +92,7 @@ export async function backupMirror(ctx: DestinationContext): Promise<Destination
 async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
   const exec = execFor(ctx.rclone);
   const target = ctx.dest.target;
-  const { store, storage } = mirrorParts(target, exec);
+  const { store, storage } = mirrorParts(target, ctx.rclone, exec);
   const { sources, remote } = await jobSources(ctx.job.sources);
   const startedAt = new Date(ctx.now());
   const work = await scratchDir('mirror');

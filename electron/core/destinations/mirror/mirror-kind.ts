@@ -80,7 +80,7 @@ function mirrorBytes(store: MirrorStore, pointId: string): ByteFetcher {
 
 async function openMirrorDestination(dest: Destination, env: KindEnv, signal?: AbortSignal): Promise<OpenedDestination> {
   const exec = execFor(env.rclone);
-  const { store, storage } = mirrorParts(dest.target, exec);
+  const { store, storage } = mirrorParts(dest.target, env.rclone, exec);
   const reader = await openRecords(storage, signal);
   const points = reader.points.map((s, i) => ({ summary: s, latest: i === reader.points.length - 1, newBytes: s.transferred.bytes }));
   return {
@@ -94,7 +94,7 @@ async function openMirrorDestination(dest: Destination, env: KindEnv, signal?: A
 
 async function verifyMirror(_job: Job, dest: Destination, env: KindEnv, options: { readonly deep: boolean; readonly signal?: AbortSignal }): Promise<VerifyDestination> {
   const exec = execFor(env.rclone);
-  const { store } = mirrorParts(dest.target, exec);
+  const { store } = mirrorParts(dest.target, env.rclone, exec);
   const opened = await openMirrorDestination(dest, env, options.signal);
   try {
     const newest = opened.points.at(-1);

@@ -8,6 +8,8 @@ import { scratchDir } from '../../process/scratch.js';
 import type { RcloneExec } from '../../rclone/rclone-exec.js';
 import { folderTarget, joinTarget } from '../../../../shared/remotes/remote-path.js';
 import { type PointSummary, RECORDS_DIR, parsePointSummary } from './point-summary.js';
+import { type CachedSummary, type SummaryCache } from './summary-cache.js';
+import { escapeGlob } from '../rclone-flags.js';
 
 /** What a destination's records/ folder holds, read in one go. */
 export interface RecordIndex {
@@ -122,7 +124,7 @@ export class RecordStorageError extends Error {
 const NO_RETRY = ['--retries', '1', '--low-level-retries', '3'];
 
 /** Records on an rclone remote (`REMOTE:PATH` target). */
-export function remoteRecordStorage(exec: RcloneExec, target: string): RecordStorage {
+export function remoteRecordStorage(exec: RcloneExec, target: string, cache?: SummaryCache): RecordStorage {
   const dir = joinTarget(target, RECORDS_DIR);
   const withTemp = async <T>(fn: (tempDir: string) => Promise<T>): Promise<T> => {
     const t = await scratchDir('record');
@@ -152,27 +154,55 @@ export function remoteRecordStorage(exec: RcloneExec, target: string): RecordSto
     await run(['copyto', ...(absent ? ['--no-check-dest'] : []), ...(bucketKnown ? ['--s3-no-check-bucket'] : []), '--', file, joinTarget(dir, name)], `write ${name}`, signal);
     bucketKnown = true;
   };
+  // The summaries kept from earlier reads and writes (see summary-cache.ts), as last saved.
+  let kept: Map<string, CachedSummary> | null = null;
+  const keep = async (change: (m: Map<string, CachedSummary>) => void): Promise<void> => {
+    if (!cache) return;
+    const m = kept ?? (await cache.load());
+    change(m);
+    kept = m;
+    await cache.save(m);
+  };
   return {
     where: dir,
     async index(signal) {
       // lsf exits 3 for a folder that does not exist yet: no records.
-      const found = await run(['lsf', '--files-only', '--', folderTarget(dir)], 'list the records', signal, [0, 3]);
+      const found = await run(['lsf', '--files-only', '--format', 'sp', '--separator', ';', '--', folderTarget(dir)], 'list the records', signal, [0, 3]);
       if (found.exitCode === 3) {
         listed = new Set();
         return buildIndex([], new Map(), new Map());
       }
-      const names = found.stdout.split('\n').filter((n) => n.length > 0);
+      // Size and name ("12;a.json"): the size comes with the listing on every backend.
+      const sizes = new Map<string, number>();
+      for (const line of found.stdout.split('\n')) {
+        const cut = line.indexOf(';');
+        if (cut > 0) sizes.set(line.slice(cut + 1), Number(line.slice(0, cut)));
+      }
+      const names = [...sizes.keys()];
       listed = new Set(names);
       if (names.length > 0) bucketKnown = true;
       const summaries = names.filter(isSummaryName);
       const texts = new Map<string, string>();
       const unreadable = new Map<string, string>();
-      if (summaries.length > 0) {
-        // One download for all summaries: each is one line, so the concatenation splits back into them.
+      // A summary kept from before is used while the listing shows it with the same size.
+      const before = cache ? (kept ?? (await cache.load())) : new Map<string, CachedSummary>();
+      const toRead = summaries.filter((n) => {
+        const k = before.get(n);
+        if (k && k.size === sizes.get(n)) texts.set(n, k.text);
+        return !texts.has(n);
+      });
+      if (toRead.length > 0) {
+        // One download for the summaries to read (rclone lists the folder once and fetches each).
         await withTemp(async (t) => {
           const local = join(t, 'summaries');
-          await run(['copy', '--include', '*.json', '--', folderTarget(dir), local], 'read the record summaries', signal);
-          for (const n of summaries) {
+          let only = ['--include', '*.json'];
+          if (toRead.length < summaries.length) {
+            const rules = join(t, 'read.rules');
+            await writeFile(rules, toRead.map((n) => `/${escapeGlob(n)}\n`).join(''));
+            only = ['--include-from', rules];
+          }
+          await run(['copy', ...only, '--', folderTarget(dir), local], 'read the record summaries', signal);
+          for (const n of toRead) {
             try {
               texts.set(n, await readFile(join(local, n), 'utf8'));
             } catch (e) {
@@ -181,7 +211,20 @@ export function remoteRecordStorage(exec: RcloneExec, target: string): RecordSto
           }
         });
       }
-      return buildIndex(names, texts, unreadable);
+      const index = buildIndex(names, texts, unreadable);
+      if (cache) {
+        // What stands for next time: every summary read whole and understood; nothing the listing lacks.
+        const damaged = new Set(index.damaged.map((d) => d.name));
+        const next = new Map<string, CachedSummary>();
+        for (const n of summaries) {
+          const text = texts.get(n);
+          if (text !== undefined && !damaged.has(n) && Buffer.byteLength(text) === sizes.get(n)) next.set(n, { size: sizes.get(n)!, text });
+        }
+        const same = next.size === before.size && [...next].every(([n, k]) => before.get(n)?.size === k.size);
+        kept = next;
+        if (!same) await cache.save(next);
+      }
+      return index;
     },
     async fetch(name, signal) {
       const t = await scratchDir('record');
@@ -203,10 +246,12 @@ export function remoteRecordStorage(exec: RcloneExec, target: string): RecordSto
         await writeFile(file, text);
         await write(file, name, signal);
       });
+      if (isSummaryName(name)) await keep((m) => m.set(name, { size: Buffer.byteLength(text), text }));
     },
     async remove(name, signal) {
       // deletefile exits 4 (not found) for a file another run already removed: that is done too.
       await run(['deletefile', '--', joinTarget(dir, name)], `delete ${name}`, signal, [0, 3, 4]);
+      if (isSummaryName(name)) await keep((m) => m.delete(name));
     },
   };
 }
