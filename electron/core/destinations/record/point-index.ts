@@ -87,10 +87,15 @@ function* inChunks(texts: Iterable<string>): Generator<string> {
   if (chunk) yield chunk;
 }
 
-/** Writes and stores a point's index (a local copy goes in `workDir`), streamed through gzip. */
-export async function storePointIndex(storage: RecordStorage, id: string, index: PointIndexBuilder, workDir: string, signal?: AbortSignal): Promise<void> {
+/** Writes a point's index into `workDir`, streamed through gzip; the file's path (stored later with storePointIndex). */
+export async function writePointIndex(index: PointIndexBuilder, id: string, workDir: string, signal?: AbortSignal): Promise<string> {
   const file = join(workDir, pointIndexName(id));
   await pipeline(Readable.from(inChunks(index.text(id))), createGzip(), createWriteStream(file), ...(signal ? [{ signal }] : []));
+  return file;
+}
+
+/** Stores the index file writePointIndex wrote. */
+export async function storePointIndex(storage: RecordStorage, id: string, file: string, signal?: AbortSignal): Promise<void> {
   await storage.put(file, pointIndexName(id), signal);
 }
 

@@ -10,7 +10,7 @@ import { textOf } from './entry.js';
 import { type BuiltRecord, amendRecord, buildRecord, completeContent } from './record-builder.js';
 import { type RecordReader, readerOver } from './record-chain.js';
 import { type PointOutcome, type PointSummary, intentName, summaryName } from './point-summary.js';
-import { PointIndexBuilder, storePointIndex } from './point-index.js';
+import { PointIndexBuilder, storePointIndex, writePointIndex } from './point-index.js';
 import type { RecordIndex, RecordStorage } from './record-storage.js';
 import { type DiffItem, type Hasher, hashFromDisk, md5File } from './tree-diff.js';
 import type { WalkSource, WalkedEntry } from './tree-walk.js';
@@ -109,6 +109,15 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
   let storedFile: string | null = null;
   // The picker's index of the new tree, built from the entries the record builder streams past.
   let pointIndex: PointIndexBuilder | null = null;
+  // Once the run will make a point (its intent is stored), the index is written to the work folder
+  // and let go: at a million files it held ~80k albums, ~10 MB, all through the copy otherwise.
+  let pointIndexFile: string | null = null;
+  const writeIndex = async (): Promise<void> => {
+    if (!pointIndex) return;
+    const index = pointIndex;
+    pointIndex = null;
+    pointIndexFile = await writePointIndex(index, o.id, o.workDir, o.signal).catch(() => null);
+  };
 
   const hasher: Hasher = async (e, b) => {
     if (!e.sqlite) return plain(e, b);
@@ -212,6 +221,7 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
       storedFile = built.file;
       await o.storage.putText(intentName(o.id), `${JSON.stringify(summaryOf(built, 'intent', {}, entriesName, built.lines))}\n`, o.signal);
       intentWritten = true;
+      await writeIndex();
     },
     async finish(built, f) {
       // A point whose files have no content hash could never be verified: never made.
@@ -238,7 +248,8 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
       }
       // Before the summary, so the point is never seen without it. Only a shortcut for the picker
       // (the record says the same): a point whose index could not be stored is read from its record.
-      if (pointIndex) await storePointIndex(o.storage, o.id, pointIndex, o.workDir, o.signal).catch(() => {});
+      await writeIndex();
+      if (pointIndexFile) await storePointIndex(o.storage, o.id, pointIndexFile, o.signal).catch(() => {});
       const summary = summaryOf(built, 'final', { finishedAt: new Date().toISOString(), outcome: f.outcome, transferred: f.transferred, warnings: f.warnings.slice(-100), lacking, ...(f.sync ? { sync: f.sync } : {}) }, file, lines);
       await o.storage.putText(summaryName(o.id), `${JSON.stringify(summary)}\n`, o.signal);
       // The point stands from here on; what follows only tidies up.
