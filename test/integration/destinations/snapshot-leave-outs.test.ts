@@ -122,10 +122,13 @@ describe('a snapshot copied recursively holds exactly its record', () => {
     // The folders' times as the walk saw them: what appears meanwhile changes them at the source.
     const timeOf = (dir: string): bigint => statSync(dir, { bigint: true }).mtimeNs;
     const walked = [timeOf(src), timeOf(join(src, 'Album'))];
-    // A first snapshot copies recursively: what appears meanwhile is taken out of the tree again.
-    const first = await reprise(data, ['run', 'R'], { REPRISE_RSYNC: wrappedRsync(tempDir(), addLate).bin });
+    // A first snapshot copies recursively: what appears meanwhile is taken out of the tree again,
+    // whatever its name's bytes (one here is not UTF-8).
+    const notUtf8 = `printf late > "$(printf '${join(src, 'Album')}/\\377late.flac')"`;
+    const first = await reprise(data, ['run', 'R'], { REPRISE_RSYNC: wrappedRsync(tempDir(), `${addLate}; ${notUtf8}`).bin });
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);
-    expect(logOf(first.stdout)).toMatch(/# 2 entries of music appeared after it was read and were left out of the snapshot/);
+    expect(readdirSync(Buffer.from(join(src, 'Album')), { encoding: 'buffer' }).some((n) => n[0] === 0xff)).toBe(true);
+    expect(logOf(first.stdout)).toMatch(/# 3 entries of music appeared after it was read and were left out of the snapshot/);
     expect(readdirSync(join(dest, 'latest', 'music'))).toEqual(['Album']);
     expect(readdirSync(join(dest, 'latest', 'music', 'Album')).sort()).toEqual(['0.flac', '1.flac', '2.flac', '3.flac', '4.flac']);
     // rsync copied the folders' later times; the snapshot holds the recorded ones.
@@ -133,6 +136,7 @@ describe('a snapshot copied recursively holds exactly its record', () => {
     expect([timeOf(join(dest, 'latest', 'music')), timeOf(join(dest, 'latest', 'music', 'Album'))]).toEqual(walked);
     rmSync(join(src, 'Late'), { recursive: true });
     rmSync(join(src, 'Album', 'late.flac'));
+    rmSync(Buffer.concat([Buffer.from(`${join(src, 'Album')}/`), Buffer.from([0xff]), Buffer.from('late.flac')]));
     writeFileSync(join(src, 'Album', '0.flac'), 'a new take');
     // Between the walk and the copy (the moment rsync starts): a file and a folder appear, and the
     // changed file goes (a changed one: a point's entries file holds only what changed since its

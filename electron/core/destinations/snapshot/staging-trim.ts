@@ -60,7 +60,8 @@ function* listReader(file: string): Generator<string> {
 interface Frame {
   readonly abs: Buffer;
   readonly rel: string;
-  readonly names: Dirent<Buffer>[];
+  /** Names as binary strings (latin1: a character per byte): no Buffer per name of a million. */
+  readonly names: Dirent[];
   next: number;
   /** The folder's recorded time (ns), when the record has it. */
   readonly want: string | undefined;
@@ -90,8 +91,9 @@ function withAccess<T>(dir: Buffer, fn: () => T): T {
 }
 
 function open(abs: Buffer, rel: string, want: string | undefined): Frame {
-  const names = withAccess(abs, () => readdirSync(abs, { encoding: 'buffer', withFileTypes: true }));
-  names.sort((a, b) => Buffer.compare(a.name, b.name));
+  const names = withAccess(abs, () => readdirSync(abs, { encoding: 'latin1', withFileTypes: true }));
+  // Byte order, as the record's: binary strings compare as their bytes do.
+  names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { abs, rel, names, next: 0, want };
 }
 
@@ -153,20 +155,20 @@ export async function trimToRecord(o: TrimOptions): Promise<TrimResult> {
         continue;
       }
       const d = f.names[f.next++]!;
-      const name = d.name.toString('latin1');
+      const name = d.name;
       const rel = f.rel === '' ? name : `${f.rel}/${name}`;
       while (cur !== undefined && comparePaths(cur, rel) < 0) {
         missing.push(cur);
         cur = next();
       }
-      const abs = Buffer.concat([f.abs, SLASH, d.name]);
+      const abs = (): Buffer => Buffer.concat([f.abs, SLASH, Buffer.from(name, 'latin1')]);
       if (cur === rel) cur = next();
       else if (!o.alsoKept.has(rel)) {
-        withAccess(f.abs, () => rmSync(abs, { recursive: true, force: true }));
+        withAccess(f.abs, () => rmSync(abs(), { recursive: true, force: true }));
         removed++;
         continue;
       }
-      if (d.isDirectory()) stack.push(open(abs, rel, times.timeOf(rel)));
+      if (d.isDirectory()) stack.push(open(abs(), rel, times.timeOf(rel)));
     }
     while (cur !== undefined) {
       missing.push(cur);
