@@ -95,25 +95,62 @@ export class NulListWriter {
   }
 }
 
+/**
+ * One buffer that a NUL-separated list is read into, chunk after chunk: the names a read completes
+ * are handed out and the unfinished one moves to the front for the next read. Joining each chunk
+ * to the rest of the last one made a new buffer per chunk instead, outside the heap until the next
+ * collection: at a million names, ~17 MB of them were waiting at the end of a snapshot.
+ */
+export class NulChunks {
+  private buf: Buffer;
+  private filled = 0;
+  constructor(size = CHUNK) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  /** Where the next read goes (grown when one name fills the buffer). */
+  space(): { readonly buffer: Buffer; readonly offset: number; readonly length: number } {
+    if (this.filled === this.buf.length) {
+      const bigger = Buffer.allocUnsafe(2 * this.buf.length);
+      this.buf.copy(bigger, 0, 0, this.filled);
+      this.buf = bigger;
+    }
+    return { buffer: this.buf, offset: this.filled, length: this.buf.length - this.filled };
+  }
+  /** Takes `n` bytes just read into space(): the names they complete, made by `make`. */
+  take<T>(n: number, make: (buf: Buffer, start: number, end: number) => T): T[] {
+    this.filled += n;
+    const view = this.buf.subarray(0, this.filled);
+    const out: T[] = [];
+    let start = 0;
+    for (let at = view.indexOf(0, start); at !== -1; at = view.indexOf(0, start)) {
+      out.push(make(this.buf, start, at));
+      start = at + 1;
+    }
+    this.buf.copyWithin(0, start, this.filled);
+    this.filled -= start;
+    return out;
+  }
+  /** The last name when the list does not end with a NUL. */
+  rest<T>(make: (buf: Buffer, start: number, end: number) => T): T | undefined {
+    return this.filled > 0 ? make(this.buf, 0, this.filled) : undefined;
+  }
+}
+
+const copyOf = (buf: Buffer, start: number, end: number): Buffer => Buffer.from(buf.subarray(start, end));
+
 /** Reads a NUL-separated list of names, a chunk at a time. */
 export async function* readNulList(file: string): AsyncGenerator<Buffer> {
   const fh = await open(file, 'r');
   try {
-    let rest = Buffer.alloc(0);
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const chunks = new NulChunks();
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      const into = chunks.space();
+      const { bytesRead } = await fh.read(into.buffer, into.offset, into.length, null);
       if (bytesRead === 0) break;
-      let chunk = Buffer.concat([rest, buf.subarray(0, bytesRead)]);
-      let at = chunk.indexOf(0);
-      while (at !== -1) {
-        yield Buffer.from(chunk.subarray(0, at));
-        chunk = chunk.subarray(at + 1);
-        at = chunk.indexOf(0);
-      }
-      rest = Buffer.from(chunk);
+      yield* chunks.take(bytesRead, copyOf);
     }
-    if (rest.length > 0) yield rest;
+    const last = chunks.rest(copyOf);
+    if (last !== undefined) yield last;
   } finally {
     await fh.close();
   }

@@ -4,7 +4,7 @@
 import type { WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NulListWriter, readNulList } from '../../../electron/core/destinations/name-list.js';
+import { NulChunks, NulListWriter, readNulList } from '../../../electron/core/destinations/name-list.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 
 afterAll(cleanupTempDirs);
@@ -47,6 +47,26 @@ describe('NUL-separated name lists', () => {
     for await (const n of readNulList(file)) back.push(n);
     expect(back.length).toBe(want.length);
     expect(back).toEqual(want);
+  });
+
+  it('splits reads of any size into the names, one buffer reused, the last name without its NUL too', () => {
+    const names = ['a', '', 'Artist/Album/01 Track.flac', 'bc', 'x'.repeat(40), 'last'];
+    const bytes = Buffer.from(names.join('\0'));
+    for (const step of [1, 3, 7, 64]) {
+      const chunks = new NulChunks(4);
+      const got: string[] = [];
+      let at = 0;
+      while (at < bytes.length) {
+        const into = chunks.space();
+        const n = Math.min(step, into.length, bytes.length - at);
+        bytes.copy(into.buffer, into.offset, at, at + n);
+        at += n;
+        got.push(...chunks.take(n, (b, s, e) => b.toString('latin1', s, e)));
+      }
+      const last = chunks.rest((b, s, e) => b.toString('latin1', s, e));
+      if (last !== undefined) got.push(last);
+      expect(got, `reads of ${step} bytes`).toEqual(names);
+    }
   });
 
   it('turns a write that fails into a rejection of close (or of the next add)', async () => {

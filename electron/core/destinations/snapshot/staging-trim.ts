@@ -5,6 +5,7 @@
 // first kind and reports the second; folders whose time rsync took after the walk get the record's.
 import { chmodSync, closeSync, lstatSync, openSync, readSync, readdirSync, rmSync, type Dirent } from 'node:fs';
 import { comparePaths } from '../record/entry.js';
+import { NulChunks } from '../name-list.js';
 
 export interface TrimOptions {
   /** The source's folder in staging (its name in the backup under the staging folder). */
@@ -34,24 +35,21 @@ export interface TrimResult {
   readonly retime: Array<{ readonly abs: Buffer; readonly mtime: string }>;
 }
 
-/** Reads NUL-separated names from a file in chunks. */
+const binaryString = (buf: Buffer, start: number, end: number): string => buf.toString('latin1', start, end);
+
+/** Reads NUL-separated names from a file in chunks, as binary strings. */
 function* listReader(file: string): Generator<string> {
   const fd = openSync(file, 'r');
   try {
-    const chunk = Buffer.alloc(1 << 20);
-    let rest = Buffer.alloc(0);
+    const chunks = new NulChunks(1 << 20);
     for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      const into = chunks.space();
+      const n = readSync(fd, into.buffer, into.offset, into.length, null);
       if (n === 0) break;
-      const buf = rest.length > 0 ? Buffer.concat([rest, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-      let start = 0;
-      for (let i = buf.indexOf(0, start); i >= 0; i = buf.indexOf(0, start)) {
-        yield buf.toString('latin1', start, i);
-        start = i + 1;
-      }
-      rest = Buffer.from(buf.subarray(start));
+      yield* chunks.take(n, binaryString);
     }
-    if (rest.length > 0) yield rest.toString('latin1');
+    const last = chunks.rest(binaryString);
+    if (last !== undefined) yield last;
   } finally {
     closeSync(fd);
   }
