@@ -19,7 +19,7 @@ export interface LogTail {
 
 /** A private log the child writes through an inherited descriptor: no name on disk to leave behind. */
 export interface PrivateLog extends LogTail {
-  /** The descriptor to hand the child as its stderr. */
+  /** The descriptor to hand the child as its stderr (rclone's log) or stdout (rsync's progress). */
   readonly fd: number;
 }
 
@@ -65,7 +65,7 @@ export function tailLogFile(path: string, onLine: (line: string) => void, interv
 /**
  * A log file for one child that no crash can leave behind: created 0600 in the temp folder,
  * opened for appending, and its name removed at once (POSIX keeps an unlinked file alive while a
- * descriptor is open). The child gets the descriptor as its stderr; we read it by position. Even
+ * descriptor is open). The child gets the descriptor as its stderr or stdout; we read it by position. Even
  * if Reprise and the child are killed, the kernel frees the file with the last descriptor.
  * Windows cannot remove an open file's name this way, so there it is removed at finish().
  */
