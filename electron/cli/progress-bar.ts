@@ -24,9 +24,12 @@ export function renderProgressLine(p: RunProgress, width: number, retryLeftMs?: 
   return chars.length > width ? chars.slice(0, width - 1).join('') + '…' : line;
 }
 
-/** Draws progress on stderr: in place on a TTY, a line every few seconds otherwise (a retry at once). */
+/** Draws progress on stderr: in place on a TTY, a line every few seconds otherwise (a retry and reaching 100 % at once). */
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr) {
   let lastPlain = 0;
+  // Off a terminal, 100 % is said once: the samples that follow it while the run finishes (the
+  // record, the trim, the links) would each print the same full bar again.
+  let saidFull = false;
   let drawn = false;
   let waiting: { p: RunProgress; since: number; timer: NodeJS.Timeout } | null = null;
   const draw = (p: RunProgress, leftMs?: number) => {
@@ -50,9 +53,14 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr) {
           timer.unref();
           waiting = { p, since, timer };
         }
-      } else if (p.retry || Date.now() - lastPlain > 5000 || p.percent >= 100) {
-        lastPlain = Date.now();
-        stream.write(renderProgressLine(p, 200) + '\n');
+      } else {
+        const full = p.percent >= 100;
+        if (!full) saidFull = false;
+        if (p.retry || (full ? !saidFull : Date.now() - lastPlain > 5000)) {
+          lastPlain = Date.now();
+          saidFull = full;
+          stream.write(renderProgressLine(p, 200) + '\n');
+        }
       }
     },
     done() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderProgressLine } from '../../../electron/cli/progress-bar.js';
+import { progressPrinter, renderProgressLine } from '../../../electron/cli/progress-bar.js';
 
 describe('terminal progress line', () => {
   it('shows percent, bytes, speed, ETA and the current file, cut to the width', () => {
@@ -39,5 +39,24 @@ describe('terminal progress percent', () => {
   it('rounds down like the header and the tray, so 99.6 % is not shown as done', () => {
     const p = { runId: 1, jobId: 'j', destId: 'd', target: '/b', step: 1, steps: 1, destIndex: 1, destCount: 1, bytes: 996, totalBytes: 1000, files: 0, totalFiles: 1, speed: 1, eta: 1, percent: 99.6, current: [], errors: 0, elapsed: 1 };
     expect(renderProgressLine(p, 200)).toContain(' 99% · ');
+  });
+});
+
+describe('progress off a terminal (a log, cron)', () => {
+  it('prints a line on start and once on reaching 100 %, not again for each later sample', () => {
+    const lines: string[] = [];
+    const stream = { isTTY: false, columns: 80, write: (t: string) => void lines.push(t) } as unknown as NodeJS.WriteStream;
+    const printer = progressPrinter(stream);
+    const at = (percent: number, speed: number) => ({ runId: 1, jobId: 'j', destId: 'd', target: '/b', step: 1, steps: 1, destIndex: 1, destCount: 1, bytes: percent, totalBytes: 100, files: 0, totalFiles: 1, speed, eta: 0, percent, current: [], errors: 0, elapsed: 1 });
+    printer.update(at(0, 0));
+    printer.update(at(40, 0));
+    // The copy ends; the run goes on finishing with samples at 100 % (speeds vary).
+    for (let i = 0; i < 6; i++) printer.update(at(100, 1_000_000 * (i + 1)));
+    // Another step starts from below 100 % and ends again: its end is said once too.
+    printer.update(at(30, 0));
+    for (let i = 0; i < 3; i++) printer.update(at(100, 0));
+    printer.done();
+    expect(lines.map((l) => /(\d+)%/.exec(l)![1])).toEqual(['0', '100', '100']);
+    expect(lines.every((l) => l.endsWith('\n'))).toBe(true);
   });
 });
