@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Job } from '../../../../shared/model.js';
 import { copySqliteDatabase, databaseSignature } from '../sqlite-copy.js';
 import { textOf } from './entry.js';
-import { type BuiltRecord, amendRecord, buildRecord, completeContent } from './record-builder.js';
+import { type BuiltRecord, type KnownHashes, amendRecord, buildRecord, completeContent } from './record-builder.js';
 import { type RecordReader, readerOver } from './record-chain.js';
 import { type PointOutcome, type PointSummary, intentName, summaryName } from './point-summary.js';
 import { PointIndexBuilder, storePointIndex, writePointIndex } from './point-index.js';
@@ -63,9 +63,10 @@ export interface PointRun {
   /**
    * completeContent started beside the copy: `done` is the completed record; `stop` ends the
    * reading (a run that failed or was stopped) and waits for it, so nothing reads on once the
-   * run's work folder goes. It also stops with `signal`.
+   * run's work folder goes. It also stops with `signal`. `known` gives hashes the copy computed
+   * (rsync's own sums): those files are not read again.
    */
-  readContentBeside(built: BuiltRecord, signal: AbortSignal): { readonly done: Promise<BuiltRecord>; stop(): Promise<void> };
+  readContentBeside(built: BuiltRecord, signal: AbortSignal, known?: KnownHashes): { readonly done: Promise<BuiltRecord>; stop(): Promise<void> };
   /** Databases copied for this run, by record path. */
   readonly sqliteCopies: ReadonlyMap<string, SqliteCopy>;
   /** Every database of the new point: text path, signature of the state it holds, and its recorded mtime and mode. */
@@ -164,11 +165,11 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
     ...extra,
   });
 
-  const complete = async (built: BuiltRecord, signal?: AbortSignal): Promise<BuiltRecord> => {
+  const complete = async (built: BuiltRecord, signal?: AbortSignal, known?: KnownHashes): Promise<BuiltRecord> => {
     if (built.pending === 0 && !built.xattrsLater) return built;
     const roots = new Map<string, Buffer>();
     for (const s of o.sources) roots.set(s.base, Buffer.from(await realpath(s.path)));
-    return completeContent(built, join(o.workDir, `${o.id}.content.gz`), roots, signal ?? o.signal);
+    return completeContent(built, join(o.workDir, `${o.id}.content.gz`), roots, signal ?? o.signal, known);
   };
 
   return {
@@ -200,12 +201,12 @@ export async function startPointRun(o: PointRunOptions): Promise<PointRun> {
         ...(o.signal ? { signal: o.signal } : {}),
       });
     },
-    completeContent: complete,
-    readContentBeside(built, signal) {
+    completeContent: (built, signal) => complete(built, signal),
+    readContentBeside(built, signal, known) {
       const reading = new AbortController();
       const abort = (): void => reading.abort();
       signal.addEventListener('abort', abort, { once: true });
-      const done = complete(built, reading.signal);
+      const done = complete(built, reading.signal, known);
       done.catch(() => {}); // awaited by the caller; a copy that fails first must not leave it unhandled
       return {
         done,

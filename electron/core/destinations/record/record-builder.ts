@@ -175,6 +175,12 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
   };
 }
 
+/**
+ * The content hash of a record path when something else already computed it (rsync, which sums
+ * each file it copies); undefined: read the file.
+ */
+export type KnownHashes = (path: string, signal?: AbortSignal) => Promise<string | undefined> | string | undefined;
+
 /** How often completeContent lets the event loop run (a child's output, a cancel) while it reads. */
 const YIELD_EVERY_MS = 20;
 
@@ -185,7 +191,7 @@ const YIELD_EVERY_MS = 20;
  * too (BuiltRecord.xattrsLater). A file gone or unreadable by now is marked as lacking, as the walk
  * would have. `roots` maps each source's name in the backup (binary string) to its folder on disk.
  */
-export async function completeContent(built: BuiltRecord, out: string, roots: ReadonlyMap<string, Buffer>, signal?: AbortSignal): Promise<BuiltRecord> {
+export async function completeContent(built: BuiltRecord, out: string, roots: ReadonlyMap<string, Buffer>, signal?: AbortSignal, known?: KnownHashes): Promise<BuiltRecord> {
   if (built.pending === 0 && !built.xattrsLater) return built;
   // Only sources with attributes at all (most music libraries have none): others skip the lookup.
   const dumps = new Map<string, XattrMap>();
@@ -221,8 +227,10 @@ export async function completeContent(built: BuiltRecord, out: string, roots: Re
           if (!root) throw new Error(`${textOf(line.path)} is under no source of this run`);
           const abs = Buffer.concat([root, SLASH, Buffer.from(line.path.slice(cut + 1), 'latin1')]);
           let lack: string | null = null;
+          let given = known?.(line.path, signal);
+          if (given !== undefined && typeof given !== 'string') given = await given;
           try {
-            entry = { ...entry, hash: await md5File(abs, signal, line.size) };
+            entry = { ...entry, hash: given ?? (await md5File(abs, signal, line.size)) };
           } catch (err) {
             if (signal?.aborted) throw err;
             const code = (err as NodeJS.ErrnoException).code;

@@ -26,6 +26,7 @@ import { trimToRecord } from './staging-trim.js';
 import { linkUnchanged } from './link-unchanged.js';
 import { NulListWriter, both } from '../name-list.js';
 import { openPrivateLog } from '../../process/log-tail.js';
+import { RSYNC_SUM_ARGS, RsyncSums, rsyncSumsMd5 } from './rsync-sums.js';
 
 /** Runs one snapshot of the job into the destination folder and applies retention. */
 export async function backupSnapshot(ctx: DestinationContext): Promise<DestinationOutcome> {
@@ -173,8 +174,10 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     }
 
     await run.writeIntent(walkedBuilt);
-    // The files left unread by the walk are hashed now, beside rsync; stopped with the run.
-    const reading = run.readContentBeside(walkedBuilt, ctx.signal);
+    // The files left unread by the walk (a first snapshot's) take the MD5 rsync computes as it
+    // copies each one (rsync-sums.ts); what rsync does not name is read beside it. Stopped with the run.
+    const sums = walkedBuilt.pending > 0 && (await rsyncSumsMd5(ctx.children, ctx.tools.rsync)) ? new RsyncSums() : null;
+    const reading = run.readContentBeside(walkedBuilt, ctx.signal, sums ? (path, signal) => sums.take(path, signal) : undefined);
     endHashing = reading.stop;
     const staging = join(dest, STAGING_NAME);
     const linkDests: string[] = [];
@@ -222,7 +225,10 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       const stdout: string[] = [];
       const onStdout = (line: string): void => {
         const p = parseRsyncProgressLine(line);
-        if (!p) return void stdout.push(line);
+        if (!p) {
+          if (!sums?.line(line, src.base)) stdout.push(line);
+          return;
+        }
         const fraction = Math.min(1, p.percent / 100);
         ctx.progress({ step: i + 1, steps: sources.length, bytes: p.bytes, totalBytes: rsyncTotalBytes(p), files: p.transfers ?? 0, totalFiles: p.totalFiles ?? 0, speed: p.speed, eta: p.etaSeconds, fraction: (i + fraction) / sources.length, current: [], errors: lack.size, elapsed: (ctx.now() - started) / 1000 });
       };
@@ -240,6 +246,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
           `--exclude-from=${leaveOutFile}`,
           '--info=progress2',
           '--stats',
+          ...(sums ? RSYNC_SUM_ARGS : []),
           ...linkDests.map((d) => `--link-dest=${join(d, textOf(src.base))}`),
           '--',
           `${real}/`,
@@ -279,6 +286,8 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       transferredFiles += stats.transferredFiles ?? 0;
       transferredBytes += stats.transferredFileSize ?? 0;
     }
+
+    sums?.end();
 
     // Databases: the consistent copies made while hashing, or the unchanged copy of the base point.
     for (const db of run.sqliteRecords()) {
@@ -338,6 +347,8 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       }
     }
     const built = await reading.done;
+    if (sums) ctx.log(`# content hashes: ${sums.counts.fromRsync} taken from rsync's copy, ${sums.counts.read} read from the source`);
+    else if (walkedBuilt.pending > 0) ctx.log(`# content hashes: ${walkedBuilt.pending} read from the source (this rsync cannot sum in MD5 as it copies; rsync 3.2 or newer can)`);
     const walkLacking = built.lacking.count;
     const outcome = walkLacking > 0 || lack.size > vanished.size ? 'partial' : lack.size > 0 ? 'warning' : 'ok';
     const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes }, warnings: [...walkProblems.slice(0, 50), ...warnings] });
