@@ -13,7 +13,6 @@ import { reprise, repriseAs } from '../../support/cli.js';
 import { type WebDavServer, startWebDav, writeWebDavConfig } from '../../support/servers.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 import { describeTree, treeDiff } from '../../support/tree-truth.js';
-import { waitFor } from '../../support/procs.js';
 import { WALK_THREAD_ENV } from '../../../electron/core/destinations/record/tree-walk.js';
 
 let root: string;
@@ -202,10 +201,14 @@ describe('a live SQLite database', () => {
       let n = 0;
       setInterval(() => { db.transaction(() => { for (let i = 0; i < 50; i++) ins.run('t' + n++); })(); process.stdout.write('.'); }, 5);
     `], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let ticks = 0;
-    writer.stdout!.on('data', (d: Buffer) => (ticks += d.length));
+    // Busy once it has written a few transactions: its stdout says so, no need to look again and again.
+    const busy = new Promise<void>((resolve, reject) => {
+      let ticks = 0;
+      writer.stdout!.on('data', (d: Buffer) => (ticks += d.length) > 5 && resolve());
+      writer.once('exit', (code) => reject(new Error(`the writer exited (${code}) before it was busy`)));
+    });
     try {
-      await waitFor('the writer to be busy', () => ticks > 5);
+      await busy;
       const dest = join(tempDir(), 'dest');
       const cli = (args: string[]) => reprise(data, args);
       expect((await cli(['job', 'add', 'D', '--source', src, flag, dest])).exitCode).toBe(0);
