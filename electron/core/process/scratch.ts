@@ -1,7 +1,7 @@
 // Scratch folders of one Reprise process, named for it: $TMPDIR/reprise-<pid>-<purpose>-XXXXXX. A
 // Reprise killed outright cannot remove its own; the next one to start removes those of processes
 // that are gone, so no crash leaves lists, downloads or database copies behind for good.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,19 @@ export function scratchDir(purpose: string): Promise<string> {
 /** scratchDir, for a caller that cannot wait (made once per run). */
 export function scratchDirSync(purpose: string): string {
   return mkdtempSync(join(tmpdir(), `reprise-${process.pid}-${purpose}-`));
+}
+
+/**
+ * The temporary folder, when it is (all but) full: Reprise's lists, work files and its tools' logs
+ * live there, so a write that failed for want of space most likely failed there. null otherwise.
+ */
+export function fullTempFolder(dir: string = tmpdir()): string | null {
+  try {
+    const s = statfsSync(dir);
+    return s.bavail * s.bsize < 1024 * 1024 ? dir : null;
+  } catch {
+    return null;
+  }
 }
 
 function alive(pid: number): boolean {

@@ -4,7 +4,7 @@
 // with the source as it was at that point, bytes and metadata; then a run completes the job.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -251,6 +251,42 @@ describe.each(['snapshot', 'local mirror'] as const)('a full disk under a %s', (
       rmSync(join(src, 'Big'), { recursive: true });
       const after = await cli(['run', 'F']);
       expect(after.exitCode, `${after.stdout}${after.stderr}`).toBe(0);
+    });
+  });
+});
+
+describe('a full temporary folder under a snapshot', () => {
+  it("loses rsync's output, not the snapshot: the run says so, counts what the comparison expected, and the point restores exactly", async (ctx) => {
+    // rsync's progress, statistics and sums go to a file in the temporary folder (TMPDIR); 64 KiB
+    // hold the lines of a few hundred of these 2,000 files.
+    await onTmpfs(ctx, 'size=64k', async (mnt) => {
+      const data = tempDir();
+      const src = join(tempDir(), 'music');
+      mkdirSync(join(src, 'A'), { recursive: true });
+      for (let i = 0; i < 2000; i++) writeFileSync(join(src, 'A', `${String(i).padStart(4, '0')} a track with a longish name.flac`), `track ${i}`);
+      const truth = describeTree(src);
+      const cli = (args: string[]) => reprise(data, args, { TMPDIR: mnt });
+      expect((await cli(['job', 'add', 'T', '--source', src, '--snapshot', join(tempDir(), 'snaps')])).exitCode).toBe(0);
+      const run = await cli(['run', 'T']);
+      expect(run.exitCode, `${run.stdout}${run.stderr}`).toBe(0);
+      expect(run.stdout).toContain('2,000 files');
+      const log = readFileSync(/Log: (\S+)/.exec(run.stdout)![1]!, 'utf8');
+      expect(log).toContain(`rsync's statistics for music were lost: its output goes to a file in the temporary folder ${mnt}, which could not hold it (is it full?)`);
+      // The sums that never arrived were read from the source instead.
+      const [, fromRsync, read] = /# content hashes: (\d+) taken from rsync's copy, (\d+) read from the source/.exec(log)!;
+      expect(Number(fromRsync) + Number(read)).toBe(2000);
+      expect(Number(read)).toBeGreaterThan(0);
+      const deep = await cli(['verify', 'T', '--deep']);
+      expect(deep.exitCode, deep.stdout).toBe(0);
+      // A restore needs room there too (its rsync's progress): it says which folder is full.
+      const to = tempDir();
+      const stuck = await cli(['restore', 'T', '--path', 'music', '--to', to]);
+      expect(stuck.exitCode).toBe(1);
+      expect(stuck.stderr).toContain(`The temporary folder ${mnt} is full`);
+      const r = await reprise(data, ['restore', 'T', '--path', 'music', '--to', to]);
+      expect(r.exitCode, r.stdout).toBe(0);
+      expect(r.stdout).toContain('✓ verified');
+      expect(treeDiff(truth, describeTree(join(to, 'music')))).toEqual([]);
     });
   });
 });

@@ -3,6 +3,7 @@
 // (-H -A -X -S: hard links, ACLs, xattrs, sparse files), copy databases consistently, then write the
 // final record, rename the staging folder into place and point `latest` at it.
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { chmod, link, lstat, mkdir, readdir, realpath, rename, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseRsyncProgressLine, parseRsyncStats, rsyncTotalBytes } from './rsync-progress.js';
@@ -114,6 +115,8 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     // Beyond this many changes rsync's own --link-dest over the tree is as cheap, and the set stays small.
     const changeLimit = Math.max(1000, Math.floor((run.base?.totals.files ?? 0) / 10));
     let changedCount = 0;
+    // Files whose bytes the comparison says must be copied: the count shown if rsync's own is lost.
+    let contentFiles = 0;
     // rsync copies each source recursively, as fast as it copies anything, told to leave out what
     // the walk left out (excludes, databases copied apart and their sidecars, whatever it skipped).
     const leaveOuts = sources.map(() => new LeaveOuts());
@@ -143,6 +146,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
+        if (item.content && item.entry?.type === 'f') contentFiles++;
         if (item.entry && changedCount <= changeLimit) {
           changedCount++;
           changedRel[item.entry.source]!.add(item.entry.rel);
@@ -199,6 +203,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     const vanished = new Set<string>();
     let transferredFiles = 0;
     let transferredBytes = 0;
+    let lostStats = false;
     const started = ctx.now();
     for (let i = 0; i < sources.length; i++) {
       const src = sources[i]!;
@@ -283,8 +288,20 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
         throw new SnapshotError('rsync-failed', `rsync failed with exit code ${r.exitCode}. The previous snapshots are untouched.`, { exitCode: r.exitCode, stderrTail: tail });
       }
       const stats = parseRsyncStats(stdout);
+      if (stats.transferredFiles === undefined) {
+        // rsync goes on when its output cannot be written (the temporary folder is full): the
+        // snapshot is whole, but its statistics never arrived, nor part of its progress and sums.
+        const w = `rsync's statistics for ${textOf(src.base)} were lost: its output goes to a file in the temporary folder ${tmpdir()}, which could not hold it (is it full?). The snapshot is whole; the numbers of files and bytes copied are those the comparison expected.`;
+        ctx.log(`# warning: ${w}`);
+        if (warnings.length < 100) warnings.push(w);
+        lostStats = true;
+      }
       transferredFiles += stats.transferredFiles ?? 0;
       transferredBytes += stats.transferredFileSize ?? 0;
+    }
+    if (lostStats) {
+      transferredFiles = contentFiles;
+      transferredBytes = c.bytes;
     }
 
     sums?.end();
