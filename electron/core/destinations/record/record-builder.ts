@@ -176,10 +176,10 @@ export async function buildRecord(o: BuildOptions): Promise<BuiltRecord> {
 }
 
 /**
- * The content hash of a record path when something else already computed it (rsync, which sums
+ * The content hash of a record entry when something else already computed it (rsync, which sums
  * each file it copies); undefined: read the file.
  */
-export type KnownHashes = (path: string, signal?: AbortSignal) => Promise<string | undefined> | string | undefined;
+export type KnownHashes = (entry: { readonly path: string; readonly size: number; readonly mtime: string }, signal?: AbortSignal) => Promise<string | undefined> | string | undefined;
 
 /** How often completeContent lets the event loop run (a child's output, a cancel) while it reads. */
 const YIELD_EVERY_MS = 20;
@@ -227,7 +227,7 @@ export async function completeContent(built: BuiltRecord, out: string, roots: Re
           if (!root) throw new Error(`${textOf(line.path)} is under no source of this run`);
           const abs = Buffer.concat([root, SLASH, Buffer.from(line.path.slice(cut + 1), 'latin1')]);
           let lack: string | null = null;
-          let given = known?.(line.path, signal);
+          let given = known?.(line, signal);
           if (given !== undefined && typeof given !== 'string') given = await given;
           try {
             entry = { ...entry, hash: given ?? (await md5File(abs, signal, line.size)) };

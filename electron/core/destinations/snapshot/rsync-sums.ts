@@ -32,12 +32,15 @@ export function rsyncSumsMd5(children: ChildRunner, rsync: string): Promise<bool
 }
 const probed = new Map<string, Promise<boolean>>();
 
-/** rsync arguments that make it print `>f…… <md5> <name>` for each file it sends. */
-export const RSYNC_SUM_ARGS = ['--checksum-choice=md5', '--out-format=%i %C %n'] as const;
+/**
+ * rsync arguments that make it print `>f…… <size> <mtime> <md5> <name>` for each file it sends;
+ * run it with TZ=UTC, as `%M` is in rsync's local time.
+ */
+export const RSYNC_SUM_ARGS = ['--checksum-choice=md5', '--out-format=%i %l %M %C %n'] as const;
 
 // `%i` is eleven characters (`>f+++++++++`, `cd..t......`, `hf+++++++++`, `*deleting  `).
 const ITEMIZED = /^[<>ch.*][fdLDS*][-+.a-zA-Z? ]{9} /;
-const SENT_FILE = /^>f[-+.a-zA-Z? ]{9} ([0-9a-f]{32}) (.*)$/;
+const SENT_FILE = /^>f[-+.a-zA-Z? ]{9} (\d+) (\d{4})\/(\d\d)\/(\d\d)-(\d\d):(\d\d):(\d\d) ([0-9a-f]{32}) (.*)$/;
 
 /**
  * Undoes rsync's escaping of a name it prints: with LC_ALL=C every byte that is not printable ASCII
@@ -48,13 +51,23 @@ export function unescapeRsyncName(printed: string): string {
   return printed.replace(/\\#([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
 }
 
+/** A file as rsync sent it: its MD5, and the size and modification time (whole seconds) it saw. */
+export interface Sent {
+  readonly md5: string;
+  readonly size: number;
+  readonly mtimeSec: number;
+}
+
 /** What a line of rsync's output under RSYNC_SUM_ARGS is. */
-export type SumLine = { readonly name: string; readonly md5: string } | 'itemized' | null;
+export type SumLine = (Sent & { readonly name: string }) | 'itemized' | null;
 
 /** A sent file's name (binary string, relative to the copy's root) and sum, 'itemized' for rsync's other per-entry lines, null for anything else. */
 export function parseSumLine(line: string): SumLine {
   const m = SENT_FILE.exec(line);
-  if (m) return { name: unescapeRsyncName(m[2]!), md5: m[1]! };
+  if (m) {
+    const [, size, y, mo, d, h, mi, sec, md5, name] = m;
+    return { name: unescapeRsyncName(name!), md5: md5!, size: Number(size), mtimeSec: Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)) / 1000 };
+  }
   return ITEMIZED.test(line) ? 'itemized' : null;
 }
 
@@ -63,8 +76,8 @@ const AHEAD = 20_000;
 
 /** The sums of one run's rsync copies, handed to the record as it reaches each path. */
 export class RsyncSums {
-  private readonly sums = new Map<string, string>();
-  private waiting: { path: string; resolve: (md5: string | undefined) => void } | null = null;
+  private readonly sums = new Map<string, Sent>();
+  private waiting: { path: string; resolve: (sent: Sent | undefined) => void } | null = null;
   private ended = false;
   /** Sums that were never asked for (a path the record does not list), or dropped while far ahead. */
   dropped = 0;
@@ -73,19 +86,12 @@ export class RsyncSums {
 
   constructor(private readonly limit = AHEAD) {}
 
-  /** A line of rsync's stdout for the source named `base` (binary string): true when it was one of these lines. */
-  line(line: string, base: string): boolean {
-    const s = parseSumLine(line);
-    if (s === null) return false;
-    if (s !== 'itemized') this.add(`${base}/${s.name}`, s.md5);
-    return true;
-  }
-
-  add(path: string, md5: string): void {
+  /** A file rsync sent, by record path. */
+  add(path: string, sent: Sent): void {
     const w = this.waiting;
     if (w && w.path === path) {
       this.waiting = null;
-      w.resolve(md5);
+      w.resolve(sent);
       return;
     }
     // Twice the limit: the record reads the file itself then (see take).
@@ -93,7 +99,7 @@ export class RsyncSums {
       this.dropped++;
       return;
     }
-    this.sums.set(path, md5);
+    this.sums.set(path, sent);
     if (w && this.sums.size >= this.limit) {
       this.waiting = null;
       w.resolve(undefined);
@@ -109,21 +115,21 @@ export class RsyncSums {
   }
 
   /**
-   * The MD5 rsync computed for `path` (a record path), waiting for rsync to reach it; undefined when
-   * rsync will not name it (it ended, or is so far ahead that the path was passed by): read it from disk.
+   * How rsync sent `path` (a record path), waiting for rsync to reach it; undefined when rsync will
+   * not name it (it ended, or is so far ahead that the path was passed by): read it from disk.
    */
-  take(path: string, signal?: AbortSignal): Promise<string | undefined> | string | undefined {
-    const md5 = this.sums.get(path);
-    if (md5 !== undefined) {
+  take(path: string, signal?: AbortSignal): Promise<Sent | undefined> | Sent | undefined {
+    const sent = this.sums.get(path);
+    if (sent !== undefined) {
       this.sums.delete(path);
       this.counts.fromRsync++;
-      return md5;
+      return sent;
     }
     if (this.ended || this.sums.size >= this.limit || signal?.aborted) {
       this.counts.read++;
       return undefined;
     }
-    return new Promise<string | undefined>((resolve) => {
+    return new Promise<Sent | undefined>((resolve) => {
       const onAbort = (): void => {
         if (this.waiting?.path === path) this.waiting = null;
         this.counts.read++;
@@ -146,4 +152,15 @@ export class RsyncSums {
   get unclaimed(): number {
     return this.sums.size + this.dropped;
   }
+}
+
+/**
+ * Whether the file rsync sent is not the one the record describes: its size or its time (to the
+ * second, all rsync prints) moved between the walk and the copy. `mtime` is the record's, in ns.
+ */
+export function sentDiffers(sent: Sent, size: number, mtime: string): boolean {
+  const ns = BigInt(mtime);
+  let sec = ns / 1_000_000_000n;
+  if (ns < 0n && ns % 1_000_000_000n !== 0n) sec -= 1n;
+  return sent.size !== size || BigInt(sent.mtimeSec) !== sec;
 }

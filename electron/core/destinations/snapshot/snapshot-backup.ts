@@ -27,7 +27,8 @@ import { trimToRecord } from './staging-trim.js';
 import { linkUnchanged } from './link-unchanged.js';
 import { NulListWriter, both } from '../name-list.js';
 import { openPrivateLog } from '../../process/log-tail.js';
-import { RSYNC_SUM_ARGS, RsyncSums, rsyncSumsMd5 } from './rsync-sums.js';
+import { RSYNC_SUM_ARGS, RsyncSums, type Sent, parseSumLine, rsyncSumsMd5, sentDiffers } from './rsync-sums.js';
+import type { KnownHashes } from '../record/record-builder.js';
 
 /** Runs one snapshot of the job into the destination folder and applies retention. */
 export async function backupSnapshot(ctx: DestinationContext): Promise<DestinationOutcome> {
@@ -56,6 +57,9 @@ export async function backupSnapshot(ctx: DestinationContext): Promise<Destinati
     }
   }
 }
+
+/** Beyond this many files to copy, a later run does not check what rsync sent against the record (memory). */
+const SEND_CHECK_LIMIT = 20_000;
 
 // rsync's words for a file it could not take; the path is the first quoted part.
 const UNREADABLE = /^rsync: \[sender\] (?:send_files failed to open|read errors mapping|opendir) "(.+?)"(?: failed)?: (.*)$/;
@@ -98,6 +102,10 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       }
     }
     const exec = execFor(ctx.rclone);
+    // rsync 3.2+ prints each file it sends with its size, time and MD5 (rsync-sums.ts): a first
+    // snapshot takes the hashes from there, and every run checks that what rsync sent is what the
+    // record says (a file edited between the walk and the copy is not the recorded one).
+    const sumsOk = await rsyncSumsMd5(ctx.children, ctx.tools.rsync);
     await mkdir(join(work, 'empty'), { recursive: true });
     const filter = await loadSourceFilter(exec, ctx.job.excludes, join(work, 'empty'), ctx.signal);
 
@@ -117,6 +125,12 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     let changedCount = 0;
     // Files whose bytes the comparison says must be copied: the count shown if rsync's own is lost.
     let contentFiles = 0;
+    // A later run's files to copy, with their recorded size and time, checked against what rsync
+    // sends (a first run checks while it takes the sums); at most SEND_CHECK_LIMIT, to stay small.
+    const toSend: Array<Map<string, { size: number; mtime: string }>> | null = sumsOk && run.base ? sources.map(() => new Map()) : null;
+    let toSendCount = 0;
+    // Record paths rsync sent in another state than the record's: marked as missing from the point.
+    const changedDuring = new Set<string>();
     // rsync copies each source recursively, as fast as it copies anything, told to leave out what
     // the walk left out (excludes, databases copied apart and their sidecars, whatever it skipped).
     const leaveOuts = sources.map(() => new LeaveOuts());
@@ -146,7 +160,11 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
-        if (item.content && item.entry?.type === 'f') contentFiles++;
+        if (item.content && item.entry?.type === 'f') {
+          contentFiles++;
+          if (toSend && !item.entry.sqlite && ++toSendCount <= SEND_CHECK_LIMIT) toSend[item.entry.source]!.set(item.entry.rel, { size: item.entry.size, mtime: item.entry.mtime });
+          else if (toSendCount === SEND_CHECK_LIMIT + 1) for (const m of toSend ?? []) m.clear();
+        }
         if (item.entry && changedCount <= changeLimit) {
           changedCount++;
           changedRel[item.entry.source]!.add(item.entry.rel);
@@ -180,8 +198,19 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     await run.writeIntent(walkedBuilt);
     // The files left unread by the walk (a first snapshot's) take the MD5 rsync computes as it
     // copies each one (rsync-sums.ts); what rsync does not name is read beside it. Stopped with the run.
-    const sums = walkedBuilt.pending > 0 && (await rsyncSumsMd5(ctx.children, ctx.tools.rsync)) ? new RsyncSums() : null;
-    const reading = run.readContentBeside(walkedBuilt, ctx.signal, sums ? (path, signal) => sums.take(path, signal) : undefined);
+    const sums = walkedBuilt.pending > 0 && sumsOk ? new RsyncSums() : null;
+    const known: KnownHashes | undefined = sums
+      ? (line, signal) => {
+          const check = (sent: Sent | undefined): string | undefined => {
+            if (sent && sentDiffers(sent, line.size, line.mtime)) changedDuring.add(line.path);
+            return sent?.md5;
+          };
+          const got = sums.take(line.path, signal);
+          return got instanceof Promise ? got.then(check) : check(got);
+        }
+      : undefined;
+    const reading = run.readContentBeside(walkedBuilt, ctx.signal, known);
+    const checkSent = toSend !== null && toSendCount <= SEND_CHECK_LIMIT;
     endHashing = reading.stop;
     const staging = join(dest, STAGING_NAME);
     const linkDests: string[] = [];
@@ -231,7 +260,15 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       const onStdout = (line: string): void => {
         const p = parseRsyncProgressLine(line);
         if (!p) {
-          if (!sums?.line(line, src.base)) stdout.push(line);
+          const sent = sumsOk ? parseSumLine(line) : null;
+          if (sent === null) stdout.push(line);
+          else if (sent !== 'itemized') {
+            if (sums) sums.add(`${src.base}/${sent.name}`, sent);
+            else if (checkSent) {
+              const e = toSend[i]!.get(sent.name);
+              if (e && sentDiffers(sent, e.size, e.mtime)) changedDuring.add(`${src.base}/${sent.name}`);
+            }
+          }
           return;
         }
         const fraction = Math.min(1, p.percent / 100);
@@ -251,13 +288,14 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
           `--exclude-from=${leaveOutFile}`,
           '--info=progress2',
           '--stats',
-          ...(sums ? RSYNC_SUM_ARGS : []),
+          ...(sumsOk ? RSYNC_SUM_ARGS : []),
           ...linkDests.map((d) => `--link-dest=${join(d, textOf(src.base))}`),
           '--',
           `${real}/`,
           `${into}/`,
         ],
-        env: { LC_ALL: 'C' },
+        // TZ: the sent files' times (%M) are printed in rsync's local time.
+        env: { LC_ALL: 'C', TZ: 'UTC' },
         signal: ctx.signal,
         stdoutFd: progressLog.fd,
         onLine: (line, stream) => {
@@ -366,6 +404,15 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
     const built = await reading.done;
     if (sums) ctx.log(`# content hashes: ${sums.counts.fromRsync} taken from rsync's copy, ${sums.counts.read} read from the source`);
     else if (walkedBuilt.pending > 0) ctx.log(`# content hashes: ${walkedBuilt.pending} read from the source (this rsync cannot sum in MD5 as it copies; rsync 3.2 or newer can)`);
+    // Edited between the walk and the copy: the snapshot holds another file than the record says, so
+    // the point does not claim it (a restore would bring back bytes it cannot verify); the next run,
+    // seeing it missing from this point, copies it again.
+    for (const path of changedDuring) {
+      if (lack.has(path)) continue;
+      lack.set(path, 'changed while the snapshot was taken; the next run backs it up');
+      vanished.add(path);
+    }
+    if (changedDuring.size > 0) ctx.log(`# ${changedDuring.size} file${changedDuring.size === 1 ? '' : 's'} changed between the comparison and rsync's copy: left out of this point, the next run backs ${changedDuring.size === 1 ? 'it' : 'them'} up (first: ${textOf([...changedDuring][0]!)})`);
     const walkLacking = built.lacking.count;
     const outcome = walkLacking > 0 || lack.size > vanished.size ? 'partial' : lack.size > 0 ? 'warning' : 'ok';
     const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes }, warnings: [...walkProblems.slice(0, 50), ...warnings] });
