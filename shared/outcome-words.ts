@@ -15,9 +15,9 @@ export const outcomeWords: Readonly<Record<Outcome, string>> = {
 /** A symbol per outcome, for places with little room (tables, the tray's recent runs). */
 export const outcomeSymbols: Readonly<Record<Outcome, string>> = { running: '…', success: '✓', partial: '!', failed: '✗', cancelled: '■', interrupted: '■', skipped: '–' };
 
-/** The words for a restore point's state: complete, complete though files vanished meanwhile, or lacking files. */
+/** The words for a restore point's state: complete, complete but for files that changed or vanished while it was taken, or lacking files. */
 export const pointOutcomeWords: Readonly<Record<'ok' | 'warning' | 'partial', string>> = {
   ok: 'Complete',
-  warning: 'Complete, files vanished meanwhile',
+  warning: 'Complete, files changed or vanished meanwhile',
   partial: 'Incomplete',
 };
