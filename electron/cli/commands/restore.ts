@@ -89,7 +89,7 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
           if (r.items.length > 200) process.stdout.write(`  … and ${r.items.length - 200} more\n`);
           return;
         }
-        if (r.verified) process.stdout.write(`✓ verified: ${plural(r.checked, 'entry', 'entries')} match the restore point's record${r.keptExisting.length ? ` (${r.keptExisting.length} existing files kept by the skip policy)` : ''}\n`);
+        if (r.verified) process.stdout.write(`✓ verified: ${plural(r.checked, 'entry', 'entries')} ${r.checked === 1 ? 'matches' : 'match'} the restore point's record${r.keptExisting.length ? ` (${r.keptExisting.length} existing files kept by the skip policy)` : ''}\n`);
         else {
           if (r.missing.length > 0) {
             process.stdout.write(`✗ incomplete: ${plural(r.missing.length, 'entry', 'entries')} of the restore point could not be restored:\n`);

@@ -79,8 +79,10 @@ export class RsyncSums {
   private readonly sums = new Map<string, Sent>();
   private waiting: { path: string; resolve: (sent: Sent | undefined) => void } | null = null;
   private ended = false;
-  /** Sums that were never asked for (a path the record does not list), or dropped while far ahead. */
+  /** Sums dropped because twice the limit already waited (those files are read instead). */
   dropped = 0;
+  /** How many sums wait for the record at most before a path not there yet is read from disk instead. */
+  static readonly AHEAD = AHEAD;
   /** Paths answered from rsync's sums, and paths left to be read from disk. */
   readonly counts = { fromRsync: 0, read: 0 };
 
@@ -148,7 +150,7 @@ export class RsyncSums {
     });
   }
 
-  /** Sums rsync printed that the record never took: a path it does not list (appeared after the walk). */
+  /** Sums rsync printed that the record never took: a path it does not list (appeared after the walk), or dropped. */
   get unclaimed(): number {
     return this.sums.size + this.dropped;
   }

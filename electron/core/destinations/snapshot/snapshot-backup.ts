@@ -1,5 +1,5 @@
 // One snapshot run: walk the sources into the new point's record (hashing only what changed; a first
-// run hashes beside the copy), store it as an intent, let rsync build the tree in a staging folder with hard links to earlier points
+// run takes the hashes rsync computes as it copies), store it as an intent, let rsync build the tree in a staging folder with hard links to earlier points
 // (-H -A -X -S: hard links, ACLs, xattrs, sparse files), copy databases consistently, then write the
 // final record, rename the staging folder into place and point `latest` at it.
 import { randomBytes } from 'node:crypto';
@@ -402,7 +402,7 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       }
     }
     const built = await reading.done;
-    if (sums) ctx.log(`# content hashes: ${sums.counts.fromRsync} taken from rsync's copy, ${sums.counts.read} read from the source`);
+    if (sums) ctx.log(`# content hashes: ${sums.counts.fromRsync} taken from rsync's copy, ${sums.counts.read} read from the source${sums.unclaimed > 0 ? ` (${sums.unclaimed} of rsync's sums unused: files that appeared after the walk, or sums past the ${RsyncSums.AHEAD * 2} that may wait)` : ''}`);
     else if (walkedBuilt.pending > 0) ctx.log(`# content hashes: ${walkedBuilt.pending} read from the source (this rsync cannot sum in MD5 as it copies; rsync 3.2 or newer can)`);
     // Edited between the walk and the copy: the snapshot holds another file than the record says, so
     // the point does not claim it (a restore would bring back bytes it cannot verify); the next run,
