@@ -50,12 +50,28 @@ export interface AlbumEntry {
   readonly bytes: number;
 }
 
+/** A music file's name: the picker counts these as tracks. */
+export const AUDIO_FILE = /\.(flac|mp3|m4a|aac|ogg|oga|opus|wav|aif|aiff|alac|ape|wv|dsf|dff|wma|mpc)$/i;
+
+/** A file right inside an artist folder, next to the albums. */
+export interface LooseEntry {
+  readonly name: string;
+  readonly path: string;
+  readonly bytes: number;
+}
+
 /** An artist and their albums. */
 export interface ArtistEntry {
   readonly name: string;
   readonly path: string;
+  /** Everything in the artist's folder: the albums and the loose files. */
   readonly bytes: number;
   readonly albums: readonly AlbumEntry[];
+  /**
+   * The files right inside the artist's folder (tracks not in an album), when there are any: all
+   * counted, the first ones named (`named` may be shorter than `files`).
+   */
+  readonly loose?: { readonly files: number; readonly tracks: number; readonly bytes: number; readonly named: readonly LooseEntry[] };
 }
 
 /** One source folder of a restore point, read as Artist → Album (or plain folders). */

@@ -2,6 +2,7 @@
 // choose an older version, preview, restore, and get the album back byte-identical and verified.
 import { test, expect } from '@playwright/test';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reprise } from '../support/cli.js';
@@ -123,4 +124,54 @@ test('a snapshot job that has not run yet says so calmly, and Back up now makes 
   await empty.getByRole('button', { name: 'Back up now' }).click();
   await expect(page.getByTestId('artist-row').filter({ hasText: 'Pink Floyd' })).toBeVisible({ timeout: 60_000 });
   expect(readdirSync(join(root, 'New Backups', 'snapshots'))).toContain('latest');
+});
+
+test('tracks right inside an artist folder are listed, and one comes back from an older point of a versioned mirror as it was then', async ({ page }, info) => {
+  const music = join(root, 'music');
+  const mirror = join(root, 'Mirror');
+  const loose = join(music, 'Sigur Rós');
+  mkdirSync(join(music, 'Björk', 'Homogenic (1997)'), { recursive: true });
+  writeFileSync(join(music, 'Björk', 'Homogenic (1997)', '01 Hunter.flac'), randomBytes(50_000));
+  mkdirSync(loose, { recursive: true });
+  const then = randomBytes(120_000);
+  writeFileSync(join(loose, '01 Svefn-g-englar.flac'), then);
+  writeFileSync(join(loose, '02 Hoppípolla.flac'), randomBytes(80_000));
+  writeFileSync(join(loose, 'band.jpg'), randomBytes(2_000));
+  const data = join(root, 'data');
+  expect((await reprise(data, ['job', 'add', 'Music', '--source', music, '--mirror', mirror])).exitCode).toBe(0);
+  expect((await reprise(data, ['run', 'Music'])).exitCode).toBe(0);
+  // Then the loose track is replaced: the first point still holds it as it was.
+  writeFileSync(join(loose, '01 Svefn-g-englar.flac'), randomBytes(90_000));
+  expect((await reprise(data, ['run', 'Music'])).exitCode).toBe(0);
+
+  await page.goto(serve.url);
+  await page.getByRole('button', { name: 'Restore' }).click();
+  // Not "0 albums": the row counts its tracks, the pane lists them.
+  const row = page.getByTestId('artist-row').filter({ hasText: 'Sigur Rós' });
+  await expect(row).toContainText('2 tracks');
+  await expect(page.getByTestId('artist-row').filter({ hasText: 'Björk' })).toContainText('1 album');
+  await row.click();
+  await expect(page.getByTestId('album-card')).toHaveCount(0);
+  const list = page.getByTestId('loose-files');
+  await expect(list).toContainText('2 tracks and 1 other file right inside Sigur Rós');
+  await expect(page.getByTestId('loose-file')).toHaveText([/01 Svefn-g-englar\.flac\s*90\.0 KB/, /02 Hoppípolla\.flac\s*80\.0 KB/, /band\.jpg\s*2\.0 KB/]);
+  await page.screenshot({ path: info.outputPath('restore-loose-tracks.png') });
+  await page.getByTestId('loose-file').filter({ hasText: 'Svefn' }).click();
+
+  await expect(page.getByTestId('item-title')).toHaveText('01 Svefn-g-englar.flac');
+  const versions = page.getByTestId('version-row');
+  await expect(versions).toHaveCount(2);
+  await versions.nth(1).click();
+  await page.getByLabel('Another folder').check();
+  const target = join(root, 'Restored');
+  mkdirSync(target);
+  await page.getByTestId('restore-to').fill(target);
+  await page.getByTestId('restore-panel').getByRole('button', { name: 'Restore', exact: true }).click();
+  await expect(page.getByTestId('restore-result')).toContainText('Restored and verified');
+  expect(readdirSync(target)).toEqual(['01 Svefn-g-englar.flac']);
+  expect(readFileSync(join(target, '01 Svefn-g-englar.flac')).equals(then)).toBe(true);
+
+  // Back goes to the artist, whose loose files are still there.
+  await page.getByRole('button', { name: '← Sigur Rós' }).click();
+  await expect(page.getByTestId('loose-file')).toHaveCount(3);
 });

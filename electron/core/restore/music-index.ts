@@ -2,6 +2,7 @@
 // from a flat listing so the same code serves a local snapshot and a remote mirror (rclone lsjson).
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AUDIO_FILE as AUDIO } from '../../../shared/restore.js';
 
 /** One entry of a listing, path relative to the source folder (`Artist/Album/01.flac`). */
 export interface ListingEntry {
@@ -23,13 +24,41 @@ export interface AlbumSummary {
   readonly bytes: number;
 }
 
+/** A file right inside an artist folder, next to the albums. */
+export interface LooseFile {
+  readonly name: string;
+  /** Path inside the restore point, e.g. `music/Sigur Rós/01 Svefn-g-englar.flac`. */
+  readonly path: string;
+  readonly bytes: number;
+}
+
+/**
+ * The files right inside an artist folder (tracks not in an album, a photo of the artist): counted
+ * all, named up to LOOSE_NAMED each, so an artist of loose tracks is not an empty "0 albums".
+ */
+export interface LooseFiles {
+  readonly files: number;
+  /** How many of them are audio. */
+  readonly tracks: number;
+  readonly bytes: number;
+  /** The first ones listed (a listing comes in name order), sorted; `files` says how many there are in all. */
+  readonly named: readonly LooseFile[];
+}
+
 /** An artist folder and its albums. */
 export interface ArtistSummary {
   readonly name: string;
   readonly path: string;
   readonly albums: readonly AlbumSummary[];
+  /** Everything in the folder: its albums and its loose files. */
   readonly bytes: number;
+  /** Only when the folder holds files beside its albums. */
+  readonly loose?: LooseFiles;
 }
+
+/** How many loose files of one artist are named in the index, and of all artists together. */
+export const LOOSE_NAMED = 50;
+export const LOOSE_NAMED_IN_ALL = 10_000;
 
 /** Music layout when most second-level folders hold audio; otherwise plain folder browsing. */
 export interface MusicIndex {
@@ -38,7 +67,6 @@ export interface MusicIndex {
   readonly artists: readonly ArtistSummary[];
 }
 
-const AUDIO = /\.(flac|mp3|m4a|aac|ogg|oga|opus|wav|aif|aiff|alac|ape|wv|dsf|dff|wma|mpc)$/i;
 const COVERS = ['cover.jpg', 'folder.jpg', 'front.jpg', 'cover.png', 'folder.png', 'front.png', 'cover.jpeg', 'albumart.jpg'];
 
 /** Groups a listing of one source folder into artists and albums. */
@@ -50,6 +78,13 @@ export function buildMusicIndex(source: string, entries: Iterable<ListingEntry>)
 
 /** Whether `path` from `start` to `end` is `name`. */
 const sameName = (path: string, start: number, end: number, name: string | null): boolean => name !== null && end - start === name.length && path.startsWith(name, start);
+
+/** What the builder keeps of an artist. */
+interface ArtistStats {
+  readonly albums: Map<string, AlbumStats>;
+  /** Loose files: counts, and the raw names of the first ones (decoded in finish()). */
+  loose: { files: number; tracks: number; bytes: number; named: Array<[raw: string, bytes: number]> } | null;
+}
 
 /** What the builder keeps of an album. */
 interface AlbumStats {
@@ -67,10 +102,10 @@ interface AlbumStats {
  * entry, and the artist and album looked up again only when they change (listings come in order).
  */
 export class MusicIndexBuilder {
-  private readonly artists = new Map<string, Map<string, AlbumStats>>();
+  private readonly artists = new Map<string, ArtistStats>();
   // The last artist and album seen, as given (raw) and what they lead to.
   private lastArtist: string | null = null;
-  private lastAlbums: Map<string, AlbumStats> | null = null;
+  private lastArtistStats: ArtistStats | null = null;
   private lastAlbum: string | null = null;
   private lastStats: AlbumStats | null = null;
 
@@ -91,22 +126,27 @@ export class MusicIndexBuilder {
   addPath(path: string, start: number, size: number, isDir: boolean): void {
     const i = path.indexOf('/', start);
     if (i <= start) return; // a loose file in the source folder (or an empty name)
-    let albums = this.lastAlbums;
-    if (!albums || !sameName(path, start, i, this.lastArtist)) {
+    let artist = this.lastArtistStats;
+    if (!artist || !sameName(path, start, i, this.lastArtist)) {
       const rawArtist = path.slice(start, i);
-      const artist = this.decode(rawArtist);
-      albums = this.artists.get(artist) ?? null;
-      if (!albums) {
-        albums = new Map();
-        this.artists.set(artist, albums);
+      const name = this.decode(rawArtist);
+      artist = this.artists.get(name) ?? null;
+      if (!artist) {
+        artist = { albums: new Map(), loose: null };
+        this.artists.set(name, artist);
       }
       this.lastArtist = rawArtist;
-      this.lastAlbums = albums;
+      this.lastArtistStats = artist;
       this.lastAlbum = null;
       this.lastStats = null;
     }
+    const albums = artist.albums;
     const j = path.indexOf('/', i + 1);
-    if (j < 0 && !isDir) return; // a loose file next to the albums
+    if (j < 0 && !isDir) {
+      if (path.length === i + 1) return;
+      this.addLoose(artist, path, i + 1, size);
+      return;
+    }
     const end = j < 0 ? path.length : j;
     if (end === i + 1) return;
     let a = this.lastStats;
@@ -137,6 +177,22 @@ export class MusicIndexBuilder {
     }
   }
 
+  /** How many loose files are named so far, of all artists. */
+  private looseNamed = 0;
+
+  /** A file right inside an artist folder, its name from `start` on. */
+  private addLoose(artist: ArtistStats, path: string, start: number, size: number): void {
+    const loose = (artist.loose ??= { files: 0, tracks: 0, bytes: 0, named: [] });
+    loose.files++;
+    loose.bytes += size;
+    if (AUDIO.test(path)) loose.tracks++;
+    // Names beyond the caps are only counted: a source of loose files would otherwise be held whole.
+    if (loose.named.length < LOOSE_NAMED && this.looseNamed < LOOSE_NAMED_IN_ALL) {
+      loose.named.push([path.slice(start), size]);
+      this.looseNamed++;
+    }
+  }
+
   finish(): MusicIndex {
     const index = this.finishLazily();
     return { ...index, artists: [...index.artists] };
@@ -150,20 +206,36 @@ export class MusicIndexBuilder {
   finishLazily(): { readonly source: string; readonly layout: 'music' | 'plain'; readonly artists: Iterable<ArtistSummary> } {
     const source = this.source;
     const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+    // Music when most albums hold audio; an artist's loose files weigh as one album more.
     let albumsWithAudio = 0;
     let albumCount = 0;
-    for (const albums of this.artists.values()) {
-      albumCount += albums.size;
+    for (const { albums, loose } of this.artists.values()) {
+      albumCount += albums.size + (loose ? 1 : 0);
       for (const a of albums.values()) if (a.tracks > 0) albumsWithAudio++;
+      if (loose && loose.tracks > 0) albumsWithAudio++;
     }
     const all = this.artists;
+    const decode = this.decode;
     const names = [...all.keys()].sort((x, y) => collator.compare(x, y));
     function* artists(): Generator<ArtistSummary> {
       for (const artist of names) {
-        const list: AlbumSummary[] = [...all.get(artist)!]
+        const stats = all.get(artist)!;
+        const list: AlbumSummary[] = [...stats.albums]
           .map(([name, a]) => ({ name, path: `${source}/${artist}/${name}`, cover: a.cover === null ? null : `${source}/${artist}/${name}/${a.cover}`, tracks: a.tracks, bytes: a.bytes }))
           .sort((x, y) => collator.compare(x.name, y.name));
-        yield { name: artist, path: `${source}/${artist}`, albums: list, bytes: list.reduce((n, a) => n + a.bytes, 0) };
+        const bytes = list.reduce((n, a) => n + a.bytes, 0);
+        const l = stats.loose;
+        if (!l) {
+          yield { name: artist, path: `${source}/${artist}`, albums: list, bytes };
+          continue;
+        }
+        const named = l.named
+          .map(([raw, size]): LooseFile => {
+            const name = decode(raw);
+            return { name, path: `${source}/${artist}/${name}`, bytes: size };
+          })
+          .sort((x, y) => collator.compare(x.name, y.name));
+        yield { name: artist, path: `${source}/${artist}`, albums: list, bytes: bytes + l.bytes, loose: { files: l.files, tracks: l.tracks, bytes: l.bytes, named } };
       }
     }
     return { source, layout: albumCount > 0 && albumsWithAudio * 2 >= albumCount ? 'music' : 'plain', artists: { [Symbol.iterator]: artists } };

@@ -7,7 +7,7 @@ import { formatBytes, formatWhen, plural } from '../../../shared/format';
 import { When } from '../components/when';
 import { ChooseFolder } from '../components/folder-picker';
 import type { Job } from '../../../shared/model';
-import type { AlbumEntry, ArtistEntry, ConflictPolicy, ItemVersionInfo, RestoreBrowse, RestoreOutcome } from '../../../shared/restore';
+import { AUDIO_FILE, type AlbumEntry, type ArtistEntry, type ConflictPolicy, type ItemVersionInfo, type RestoreBrowse, type RestoreOutcome } from '../../../shared/restore';
 import type { AppError } from '../../../shared/result';
 import { findInPicker, versionIndexFor } from '../../../shared/backup-location';
 import { Icon } from '../components/icons';
@@ -20,6 +20,8 @@ interface Item {
   readonly name: string;
   readonly subtitle: string;
   readonly album?: AlbumEntry;
+  /** A single file (a track not in an album): its icon, and where Back goes. */
+  readonly file?: { readonly icon: 'disc' | 'file'; readonly back: string };
 }
 
 /** A restore point id (`2026-11-22T030000Z`) as a time. */
@@ -63,7 +65,53 @@ function Cover({ job, browse, path, size }: { job: string; browse: RestoreBrowse
   );
 }
 
-function ArtistList({ artists, selected, onSelect, label }: { artists: readonly ArtistEntry[]; selected: string | null; onSelect: (a: ArtistEntry) => void; label: string }) {
+/** What an artist's row says: its albums (folders), and its tracks (files) not in any. */
+function artistCounts(a: ArtistEntry, music: boolean): string {
+  const loose = a.loose && (music ? a.loose.tracks : a.loose.files);
+  const albums = plural(a.albums.length, music ? 'album' : 'folder');
+  if (!loose) return albums;
+  const looseText = plural(loose, music ? 'track' : 'file');
+  return a.albums.length > 0 ? `${albums} · ${looseText}` : looseText;
+}
+
+/** What "Restore all of …" brings back, in words. */
+function everythingOf(a: ArtistEntry, music: boolean): string {
+  const albums = plural(a.albums.length, music ? 'album' : 'folder');
+  if (!a.loose) return `everything in ${albums}`;
+  const files = plural(a.loose.files, 'file');
+  return a.albums.length === 0 ? `everything in it: ${files}` : `everything in ${albums} and the ${files} beside ${a.albums.length === 1 ? 'it' : 'them'}`;
+}
+
+/** The files right inside an artist's folder: each one can be restored on its own. */
+function LooseFiles({ artist, music, onPick }: { artist: ArtistEntry; music: boolean; onPick: (item: Item) => void }) {
+  const loose = artist.loose!;
+  const iconOf = (name: string) => (music && AUDIO_FILE.test(name) ? 'disc' : 'file');
+  const unnamed = loose.files - loose.named.length;
+  return (
+    <div className="card" data-testid="loose-files">
+      <h3>{music ? 'Not in an album' : 'Files in this folder'}</h3>
+      <p className="muted small">
+        {music && loose.tracks > 0 ? `${plural(loose.tracks, 'track')}${loose.files > loose.tracks ? ` and ${plural(loose.files - loose.tracks, 'other file')}` : ''}` : plural(loose.files, 'file')} right inside {artist.name}, {formatBytes(loose.bytes)}
+      </p>
+      <div className="loose-list">
+        {loose.named.map((f) => (
+          <button key={f.path} className="loose-file" data-testid="loose-file" onClick={() => onPick({ path: f.path, name: f.name, subtitle: `${artist.name} · ${music ? 'not in an album' : 'a file in the folder'}`, file: { icon: iconOf(f.name), back: artist.name } })}>
+            <Icon name={iconOf(f.name)} size={14} />
+            <span className="loose-name">{f.name}</span>
+            <span className="muted small">{formatBytes(f.bytes)}</span>
+          </button>
+        ))}
+      </div>
+      {unnamed > 0 && (
+        <p className="muted small" data-testid="loose-more">
+          and {plural(unnamed, 'more file')}, too many to list here: “Restore all of {artist.name}” brings them back with the rest.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ArtistList({ artists, selected, onSelect, label, music }: { artists: readonly ArtistEntry[]; selected: string | null; onSelect: (a: ArtistEntry) => void; label: string; music: boolean }) {
   const [query, setQuery] = useState('');
   const shown = useMemo(() => {
     const q = fold(query.trim());
@@ -109,7 +157,7 @@ function ArtistList({ artists, selected, onSelect, label }: { artists: readonly 
                 onClick={() => onSelect(a)}
               >
                 <span className="artist-name">{a.name}</span>
-                <span className="muted small">{plural(a.albums.length, 'album')}</span>
+                <span className="muted small">{artistCounts(a, music)}</span>
               </button>
             );
           })}
@@ -213,10 +261,10 @@ function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: It
   return (
     <div className="stack" data-testid="restore-panel">
       <button className="button ghost small back" onClick={onBack}>
-        ← {item.album ? `All albums of ${item.subtitle}` : 'Back'}
+        ← {item.album ? `All albums of ${item.subtitle}` : item.file ? item.file.back : 'Back'}
       </button>
       <div className="card item-head">
-        {item.album ? <Cover job={job.name} browse={browse} path={item.album.cover} size={112} /> : <div className="cover placeholder" style={{ width: 112, height: 112 }} aria-hidden="true"><Icon name="folder" size={40} /></div>}
+        {item.album ? <Cover job={job.name} browse={browse} path={item.album.cover} size={112} /> : <div className="cover placeholder" style={{ width: 112, height: 112 }} aria-hidden="true"><Icon name={item.file?.icon ?? 'folder'} size={40} /></div>}
         <div>
           <h2 data-testid="item-title">{item.name}</h2>
           <div className="muted">{item.subtitle}</div>
@@ -422,7 +470,12 @@ export function Restore() {
     const parts = path.split('/');
     if (spot.level === 'album' && spot.album) setItem({ path, name: spot.album.name, subtitle: parts[1]!, album: spot.album });
     // Below an album, or not in the newest point's index: its versions are still found by path.
-    else if (spot.level === 'deeper') setItem({ path, name: parts.at(-1)!, subtitle: parts.slice(0, -1).join(' / ') });
+    else if (spot.level === 'deeper') {
+      const loose = browse.sources[spot.sourceIndex]?.artists.find((a) => a.path === spot.artistPath)?.loose?.named.some((f) => f.path === path);
+      const music = browse.sources[spot.sourceIndex]?.layout === 'music';
+      const file = loose ? { icon: music && AUDIO_FILE.test(path) ? ('disc' as const) : ('file' as const), back: parts[1]! } : undefined;
+      setItem({ path, name: parts.at(-1)!, subtitle: parts.slice(0, -1).join(' / '), ...(file && { file }) });
+    }
   }, [pending, browse]);
 
   if (loaded && restorable.length === 0) {
@@ -507,7 +560,7 @@ export function Restore() {
       {source && item && <RestorePanel key={item.path} job={job} item={item} browse={browse!} onBack={() => setItem(null)} start={opened?.itemPath === item.path ? opened : undefined} />}
       {source && !item && (
         <div className="restore-grid">
-          <ArtistList artists={source.artists} selected={artistPath} onSelect={(a) => setArtistPath(a.path)} label={music ? 'Artists' : 'Folders'} />
+          <ArtistList artists={source.artists} selected={artistPath} onSelect={(a) => setArtistPath(a.path)} label={music ? 'Artists' : 'Folders'} music={music} />
           <div>
             {!artist && (
               <div className="empty slim">
@@ -519,10 +572,11 @@ export function Restore() {
               <div className="stack">
                 <div className="card-head">
                   <h2 className="artist-title">{artist.name}</h2>
-                  <button className="button small" onClick={() => setItem({ path: artist.path, name: artist.name, subtitle: `everything in ${plural(artist.albums.length, 'album')}` })}>
+                  <button className="button small" onClick={() => setItem({ path: artist.path, name: artist.name, subtitle: everythingOf(artist, music) })}>
                     Restore all of {artist.name}
                   </button>
                 </div>
+                {artist.albums.length > 0 && (
                 <div className="albums">
                   {artist.albums.map((al) => (
                     <button key={al.path} className="album" data-testid="album-card" onClick={() => setItem({ path: al.path, name: al.name, subtitle: artist.name, album: al })}>
@@ -534,6 +588,8 @@ export function Restore() {
                     </button>
                   ))}
                 </div>
+                )}
+                {artist.loose && <LooseFiles artist={artist} music={music} onPick={setItem} />}
               </div>
             )}
           </div>

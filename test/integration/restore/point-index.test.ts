@@ -58,6 +58,10 @@ describe.each([
     writeFileSync(join(src, 'Deep', 'Box', 'CD1', '01.mp3'), randomBytes(700));
     writeFileSync(join(src, 'Deep', 'Box', 'CD1', 'cover.jpg'), randomBytes(50));
     writeFileSync(join(src, 'top.txt'), 'loose at the top');
+    // Tracks right inside an artist folder, no album: counted and named in the index.
+    mkdirSync(join(src, 'Sigur Rós'));
+    writeFileSync(join(src, 'Sigur Rós', '02 Hoppípolla.flac'), randomBytes(800));
+    writeFileSync(join(src, 'Sigur Rós', '01 Svefn-g-englar.flac'), randomBytes(1_200));
     album(other, 'Le Guin', 'Earthsea', 1);
     const cli = (args: string[]) => reprise(data, ['--rclone-config', config, ...args]);
     const add = await cli(['job', 'add', 'M', '--source', src, '--source', other, flag, target(), '--keep-last', '1', '--keep-daily', '0', '--keep-weekly', '0', '--keep-monthly', '0']);
@@ -111,9 +115,26 @@ describe.each([
     expect(shown).toEqual(await streamed(first));
     // Not empty by accident: both sources, artists and albums with covers and tracks.
     const music = (sources: readonly SourceIndex[]): SourceIndex => sources.find((s) => /(^|\/)music$/.test(s.source))!;
-    expect(shown.map((s) => s.artists.map((a) => a.name)).sort()).toEqual([['Le Guin'], ['abba', 'Björk', 'Deep']]);
+    expect(shown.map((s) => s.artists.map((a) => a.name)).sort()).toEqual([['Le Guin'], ['abba', 'Björk', 'Deep', 'Sigur Rós']]);
     const homogenic = music(shown).artists[1]!.albums[1]!;
     expect(homogenic).toMatchObject({ name: 'Homogenic (1997)', tracks: 3, cover: `${music(shown).source}/Björk/Homogenic (1997)/cover.jpg` });
+    const base = music(shown).source;
+    expect(music(shown).artists[3]).toEqual({
+      name: 'Sigur Rós',
+      path: `${base}/Sigur Rós`,
+      bytes: 2_000,
+      albums: [],
+      loose: {
+        files: 2,
+        tracks: 2,
+        bytes: 2_000,
+        named: [
+          { name: '01 Svefn-g-englar.flac', path: `${base}/Sigur Rós/01 Svefn-g-englar.flac`, bytes: 1_200 },
+          { name: '02 Hoppípolla.flac', path: `${base}/Sigur Rós/02 Hoppípolla.flac`, bytes: 800 },
+        ],
+      },
+    });
+    expect(music(shown).artists[0]!.loose).toMatchObject({ files: 1, tracks: 0, named: [{ name: 'notes.txt' }] });
 
     // A second point (a delta on the first for most kinds): its own index, equal to its record's.
     album(src, 'Cher', 'Believe', 2, 'front.png');
@@ -123,7 +144,7 @@ describe.each([
     expect(existsSync(indexFile(second))).toBe(true);
     const shown2 = await browse(second);
     expect(shown2).toEqual(await streamed(second));
-    expect(music(shown2).artists.map((a) => a.name)).toEqual(['abba', 'Björk', 'Cher', 'Deep']);
+    expect(music(shown2).artists.map((a) => a.name)).toEqual(['abba', 'Björk', 'Cher', 'Deep', 'Sigur Rós']);
     expect(music(shown2).artists[1]!.albums.map((a) => a.name)).toEqual(['Homogenic (1997)']);
 
     // Browse really reads the index: an altered (still valid) one changes what it shows.

@@ -1,7 +1,7 @@
 // The restore picker's music view: artists and albums with cover, track count and size, built one
 // listing entry at a time (so a point's record can stream into it).
 import { describe, expect, it } from 'vitest';
-import { MusicIndexBuilder, buildMusicIndex } from '../../../electron/core/restore/music-index.js';
+import { LOOSE_NAMED, LOOSE_NAMED_IN_ALL, MusicIndexBuilder, buildMusicIndex } from '../../../electron/core/restore/music-index.js';
 
 const entries = [
   { path: 'Björk', size: 0, isDir: true },
@@ -26,6 +26,58 @@ describe('the music index', () => {
     expect(bjork.albums[1]).toEqual({ name: 'Homogenic (1997)', path: 'Music/Björk/Homogenic (1997)', cover: 'Music/Björk/Homogenic (1997)/cover.jpg', tracks: 2, bytes: 530 });
     expect(bjork.bytes).toBe(630);
     expect(index.artists[0]!.albums).toEqual([{ name: 'Gold', path: 'Music/abba/Gold', cover: null, tracks: 1, bytes: 50 }]);
+    // A file beside the albums is the artist's own, counted in what "Restore all" brings back.
+    expect(index.artists[0]!.loose).toEqual({ files: 1, tracks: 0, bytes: 5, named: [{ name: 'notes.txt', path: 'Music/abba/notes.txt', bytes: 5 }] });
+    expect(index.artists[0]!.bytes).toBe(55);
+    expect(bjork.loose).toBeUndefined();
+  });
+
+  it('counts and names the tracks right inside an artist folder, not in any album', () => {
+    const index = buildMusicIndex('Music', [
+      { path: 'Sigur Rós', size: 0, isDir: true },
+      { path: 'Sigur Rós/02 Hoppípolla.flac', size: 700, isDir: false },
+      { path: 'Sigur Rós/01 Svefn-g-englar.flac', size: 900, isDir: false },
+      { path: 'Sigur Rós/band.jpg', size: 30, isDir: false },
+      { path: 'Sigur Rós/( ) (2002)/01 Untitled.flac', size: 400, isDir: false },
+    ]);
+    const sigur = index.artists[0]!;
+    expect(sigur.albums.map((a) => [a.name, a.tracks])).toEqual([['( ) (2002)', 1]]);
+    expect(sigur.loose).toEqual({
+      files: 3,
+      tracks: 2,
+      bytes: 1630,
+      named: [
+        { name: '01 Svefn-g-englar.flac', path: 'Music/Sigur Rós/01 Svefn-g-englar.flac', bytes: 900 },
+        { name: '02 Hoppípolla.flac', path: 'Music/Sigur Rós/02 Hoppípolla.flac', bytes: 700 },
+        { name: 'band.jpg', path: 'Music/Sigur Rós/band.jpg', bytes: 30 },
+      ],
+    });
+    expect(sigur.bytes).toBe(2030);
+  });
+
+  it('reads a library of loose tracks only (no album folders) as music', () => {
+    const index = buildMusicIndex('Music', ['Nico', 'Low', 'Can'].flatMap((artist) => [1, 2].map((t) => ({ path: `${artist}/0${t} Song.mp3`, size: 10, isDir: false }))));
+    expect(index.layout).toBe('music');
+    expect(index.artists.map((a) => [a.name, a.albums.length, a.loose?.tracks])).toEqual([['Can', 0, 2], ['Low', 0, 2], ['Nico', 0, 2]]);
+    // Loose documents are not: a folder of papers stays a plain folder.
+    expect(buildMusicIndex('Docs', [{ path: 'Taxes/2024.pdf', size: 1, isDir: false }, { path: 'Taxes/2025.pdf', size: 1, isDir: false }]).layout).toBe('plain');
+  });
+
+  it('names at most LOOSE_NAMED loose files of an artist and LOOSE_NAMED_IN_ALL in all, and counts every one', () => {
+    const b = new MusicIndexBuilder('Music');
+    const artists = Math.ceil(LOOSE_NAMED_IN_ALL / LOOSE_NAMED) + 3;
+    for (let a = 0; a < artists; a++) {
+      // The first artist has more than its share.
+      const files = a === 0 ? LOOSE_NAMED + 7 : LOOSE_NAMED;
+      for (let t = 0; t < files; t++) b.add({ path: `A${String(a).padStart(4, '0')}/${String(t).padStart(3, '0')}.flac`, size: 2, isDir: false });
+    }
+    const index = b.finish();
+    expect(index.artists).toHaveLength(artists);
+    expect(index.artists[0]!.loose).toMatchObject({ files: LOOSE_NAMED + 7, tracks: LOOSE_NAMED + 7, bytes: 2 * (LOOSE_NAMED + 7) });
+    expect(index.artists[0]!.loose!.named).toHaveLength(LOOSE_NAMED);
+    expect(index.artists[0]!.loose!.named[0]!.name).toBe('000.flac');
+    expect(index.artists.reduce((n, a) => n + a.loose!.named.length, 0)).toBe(LOOSE_NAMED_IN_ALL);
+    expect(index.artists.at(-1)!.loose).toEqual({ files: LOOSE_NAMED, tracks: LOOSE_NAMED, bytes: 2 * LOOSE_NAMED, named: [] });
   });
 
   it('gives the same index entry by entry as from a whole listing', () => {

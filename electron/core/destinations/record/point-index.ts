@@ -23,7 +23,10 @@ const FORMAT = 'reprise-point-index';
 const MAX_BYTES = 256 * 1024 * 1024;
 
 const album = z.object({ name: z.string(), path: z.string(), cover: z.string().nullable(), tracks: z.number().int().nonnegative(), bytes: z.number().nonnegative() });
-const artist = z.object({ name: z.string(), path: z.string(), bytes: z.number().nonnegative(), albums: z.array(album) });
+const looseFile = z.object({ name: z.string(), path: z.string(), bytes: z.number().nonnegative() });
+const loose = z.object({ files: z.number().int().positive(), tracks: z.number().int().nonnegative(), bytes: z.number().nonnegative(), named: z.array(looseFile) });
+// `loose` came later: an index written before it (no loose files counted) is read as it is.
+const artist = z.object({ name: z.string(), path: z.string(), bytes: z.number().nonnegative(), albums: z.array(album), loose: loose.optional() });
 // The artists are checked one at a time (see readPointIndex): a parse returns a copy, and a copy of
 // every artist at once doubled what reading a million-file point's index held (~30 MB more).
 const sourceIndex = z.object({ source: z.string(), layout: z.enum(['music', 'plain']), artists: z.array(z.unknown()) });
