@@ -5,8 +5,7 @@ import { type Handlers, isCommandName, requestSchemas } from '../../../shared/co
 import { type Audience, describeRequestProblems, plainIssueText } from '../../../shared/request-problems.js';
 import { type Result, RepriseError, fail } from '../../../shared/result.js';
 import { type TestSeams, isTestSeamName, testSeamSchemas } from './test-seams.js';
-import { tmpdir } from 'node:os';
-import { fullTempFolder } from '../process/scratch.js';
+import { noSpaceText } from '../process/scratch.js';
 
 export interface DispatchOptions {
   /** Who reads refusals: the window names fields by their labels, the CLI by their flags. */
@@ -32,9 +31,8 @@ export async function dispatch(handlers: Handlers, name: unknown, request: unkno
     if (e instanceof RepriseError) return { ok: false, error: e.appError };
     if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC') {
       // The write that failed says no more than "write": name the likeliest place.
-      const full = fullTempFolder();
-      const where = full ? `The temporary folder ${full} is full; Reprise keeps its lists and its tools' logs there.` : `A disk Reprise writes to is full (its temporary folder ${tmpdir()}, its data folder, or the folder written to).`;
-      return fail('internal', where, { hint: 'Free some space there (or start Reprise with TMPDIR set to a folder with room) and try again.' });
+      const { message, hint } = noSpaceText();
+      return fail('internal', message, { hint });
     }
     const message = e instanceof Error ? e.message : String(e);
     return fail('internal', `Something went wrong: ${message}`, { hint: 'Try again; if it keeps happening, the log of `reprise serve` (or the app) says more.' });

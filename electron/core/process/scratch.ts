@@ -31,6 +31,18 @@ export function fullTempFolder(dir: string = tmpdir()): string | null {
   }
 }
 
+/**
+ * What to tell the user of a write that failed for want of space (ENOSPC says no more than "write"):
+ * the temporary folder when it is full, else the places Reprise writes to.
+ */
+export function noSpaceText(): { readonly message: string; readonly hint: string } {
+  const full = fullTempFolder();
+  return {
+    message: full ? `The temporary folder ${full} is full; Reprise keeps its lists and its tools' logs there.` : `A disk Reprise writes to is full (its temporary folder ${tmpdir()}, its data folder, or the folder written to).`,
+    hint: 'Free some space there (or start Reprise with TMPDIR set to a folder with room) and try again.',
+  };
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);

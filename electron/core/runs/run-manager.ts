@@ -15,6 +15,7 @@ import { openRunLog } from './run-log.js';
 import type { RcloneSetup } from '../rclone/rclone-env.js';
 import type { ToolPaths } from '../tools/tools.js';
 import type { ChildRunner } from '../process/child.js';
+import { noSpaceText } from '../process/scratch.js';
 import type { DestinationOutcome, DestinationRunners, StepProgress } from './destination-runner.js';
 
 export interface RunManagerOptions {
@@ -155,7 +156,8 @@ export function runManager(o: RunManagerOptions) {
             now: o.now,
           });
         } catch (e) {
-          const message = e instanceof RepriseError ? e.appError.message : e instanceof Error ? e.message : String(e);
+          const space = (e as NodeJS.ErrnoException)?.code === 'ENOSPC' ? noSpaceText() : null;
+          const message = e instanceof RepriseError ? e.appError.message : space ? `${space.message} ${space.hint}` : e instanceof Error ? e.message : String(e);
           outcome = { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: message };
         }
         // What rclone said goes into history as well as the log: the same secrets stay out of both.

@@ -291,6 +291,37 @@ describe('a full temporary folder under a snapshot', () => {
   });
 });
 
+describe('a full temporary folder under a mirror', () => {
+  it('fails naming the folder (not "ENOSPC … write"), makes no point, and the next run with room completes and restores exactly', async (ctx) => {
+    // rclone's log and the run's lists live in the temporary folder; 64 KiB hold little of them.
+    await onTmpfs(ctx, 'size=64k', async (mnt) => {
+      const data = tempDir();
+      const src = join(tempDir(), 'music');
+      mkdirSync(join(src, 'A'), { recursive: true });
+      for (let i = 0; i < 2000; i++) writeFileSync(join(src, 'A', `${String(i).padStart(4, '0')} a track with a longish name.flac`), `track ${i}`);
+      const truth = describeTree(src);
+      expect((await reprise(data, ['job', 'add', 'M', '--source', src, '--mirror', join(tempDir(), 'mirror')])).exitCode).toBe(0);
+      const run = await reprise(data, ['run', 'M'], { TMPDIR: mnt });
+      expect(run.exitCode).toBe(1);
+      const said = `The temporary folder ${mnt} is full; Reprise keeps its lists and its tools' logs there. Free some space there (or start Reprise with TMPDIR set to a folder with room) and try again.`;
+      expect(run.stdout).toContain(said);
+      expect(run.stdout).not.toContain('ENOSPC');
+      // History keeps the same words.
+      const runs = JSON.parse((await reprise(data, ['history', 'M', '--json'])).stdout) as Array<{ destinations: Array<{ firstError: string | null }> }>;
+      expect(runs[0]!.destinations[0]!.firstError).toBe(said);
+      const pts = JSON.parse((await reprise(data, ['snapshots', 'M', '--json'])).stdout) as Array<{ points: unknown[] }>;
+      expect(pts[0]!.points).toEqual([]);
+      const next = await reprise(data, ['run', 'M']);
+      expect(next.exitCode, `${next.stdout}${next.stderr}`).toBe(0);
+      const to = tempDir();
+      const r = await reprise(data, ['restore', 'M', '--path', 'music', '--to', to]);
+      expect(r.exitCode, r.stdout).toBe(0);
+      expect(r.stdout).toContain('✓ verified');
+      expect(treeDiff(truth, describeTree(join(to, 'music')))).toEqual([]);
+    });
+  });
+});
+
 describe('a snapshot destination that runs out of inodes while Reprise links the unchanged files', () => {
   it('fails as full, leaves no half-made snapshot holding them, and the next run completes once there is room', async (ctx) => {
     // On tmpfs every hard link takes one of the file system's inodes.
