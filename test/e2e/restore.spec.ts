@@ -174,4 +174,7 @@ test('tracks right inside an artist folder are listed, and one comes back from a
   // Back goes to the artist, whose loose files are still there.
   await page.getByRole('button', { name: '← Sigur Rós' }).click();
   await expect(page.getByTestId('loose-file')).toHaveCount(3);
+  // "Restore all" says what it brings back: the loose files too.
+  await page.getByRole('button', { name: 'Restore all of Sigur Rós' }).click();
+  await expect(page.getByTestId('restore-panel')).toContainText('everything in it: 3 files');
 });
