@@ -82,10 +82,13 @@ function everythingOf(a: ArtistEntry, music: boolean): string {
   return a.albums.length === 0 ? `everything in it: ${files}` : `everything in ${albums} and the ${files} beside ${a.albums.length === 1 ? 'it' : 'them'}`;
 }
 
+/** A single file's icon: a track in a music library, a plain file otherwise. */
+const fileIcon = (name: string, music: boolean): 'disc' | 'file' => (music && AUDIO_FILE.test(name) ? 'disc' : 'file');
+
 /** The files right inside an artist's folder: each one can be restored on its own. */
 function LooseFiles({ artist, music, onPick }: { artist: ArtistEntry; music: boolean; onPick: (item: Item) => void }) {
   const loose = artist.loose!;
-  const iconOf = (name: string) => (music && AUDIO_FILE.test(name) ? 'disc' : 'file');
+  const iconOf = (name: string) => fileIcon(name, music);
   const unnamed = loose.files - loose.named.length;
   return (
     <div className="card" data-testid="loose-files">
@@ -473,7 +476,7 @@ export function Restore() {
     else if (spot.level === 'deeper') {
       const loose = browse.sources[spot.sourceIndex]?.artists.find((a) => a.path === spot.artistPath)?.loose?.named.some((f) => f.path === path);
       const music = browse.sources[spot.sourceIndex]?.layout === 'music';
-      const file = loose ? { icon: music && AUDIO_FILE.test(path) ? ('disc' as const) : ('file' as const), back: parts[1]! } : undefined;
+      const file = loose ? { icon: fileIcon(path, music), back: parts[1]! } : undefined;
       setItem({ path, name: parts.at(-1)!, subtitle: parts.slice(0, -1).join(' / '), ...(file && { file }) });
     }
   }, [pending, browse]);

@@ -255,15 +255,21 @@ describe.each(['snapshot', 'local mirror'] as const)('a full disk under a %s', (
   });
 });
 
+/** A library of 2,000 tiny tracks with long names: many lines in a tool's output for few bytes. */
+function manyNamedTracks(): string {
+  const src = join(tempDir(), 'music');
+  mkdirSync(join(src, 'A'), { recursive: true });
+  for (let i = 0; i < 2000; i++) writeFileSync(join(src, 'A', `${String(i).padStart(4, '0')} a track with a longish name.flac`), `track ${i}`);
+  return src;
+}
+
 describe('a full temporary folder under a snapshot', () => {
   it("loses rsync's output, not the snapshot: the run says so, counts what the comparison expected, and the point restores exactly", async (ctx) => {
     // rsync's progress, statistics and sums go to a file in the temporary folder (TMPDIR); 64 KiB
     // hold the lines of a few hundred of these 2,000 files.
     await onTmpfs(ctx, 'size=64k', async (mnt) => {
       const data = tempDir();
-      const src = join(tempDir(), 'music');
-      mkdirSync(join(src, 'A'), { recursive: true });
-      for (let i = 0; i < 2000; i++) writeFileSync(join(src, 'A', `${String(i).padStart(4, '0')} a track with a longish name.flac`), `track ${i}`);
+      const src = manyNamedTracks();
       const truth = describeTree(src);
       const cli = (args: string[]) => reprise(data, args, { TMPDIR: mnt });
       expect((await cli(['job', 'add', 'T', '--source', src, '--snapshot', join(tempDir(), 'snaps')])).exitCode).toBe(0);
@@ -296,9 +302,7 @@ describe('a full temporary folder under a mirror', () => {
     // rclone's log and the run's lists live in the temporary folder; 64 KiB hold little of them.
     await onTmpfs(ctx, 'size=64k', async (mnt) => {
       const data = tempDir();
-      const src = join(tempDir(), 'music');
-      mkdirSync(join(src, 'A'), { recursive: true });
-      for (let i = 0; i < 2000; i++) writeFileSync(join(src, 'A', `${String(i).padStart(4, '0')} a track with a longish name.flac`), `track ${i}`);
+      const src = manyNamedTracks();
       const truth = describeTree(src);
       expect((await reprise(data, ['job', 'add', 'M', '--source', src, '--mirror', join(tempDir(), 'mirror')])).exitCode).toBe(0);
       const run = await reprise(data, ['run', 'M'], { TMPDIR: mnt });
