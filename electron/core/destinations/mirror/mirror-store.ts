@@ -11,6 +11,7 @@ import { folderTarget, joinTarget } from '../../../../shared/remotes/remote-path
 import { parseSnapshotId } from '../point-ids.js';
 import { bin, binFromText, bytesOf, textOf } from '../record/entry.js';
 import { md5File } from '../record/tree-diff.js';
+import { toRcloneName } from '../../rclone/rclone-names.js';
 
 export const MIRROR_CURRENT = 'current';
 export const MIRROR_VERSIONS = 'versions';
@@ -47,8 +48,8 @@ export interface MirrorStore {
   list(layer: Layer, prefix: string | null, signal?: AbortSignal): Promise<Map<string, StoredObject>>;
   /** Copies objects of one layer into `stage` at their record paths; returns the ones that arrived. */
   fetch(layer: Layer, paths: readonly string[], stage: Buffer, signal?: AbortSignal, onFile?: (bytes: number) => void): Promise<Set<string>>;
-  /** Deletes objects of a layer (retention). */
-  remove(layer: Layer, paths: readonly string[], signal?: AbortSignal): Promise<void>;
+  /** Deletes objects of a layer (retention), named by their keys as list() gives them. */
+  remove(layer: Layer, keys: readonly string[], signal?: AbortSignal): Promise<void>;
   /** Deletes a whole version folder. */
   purge(layer: Layer, signal?: AbortSignal): Promise<void>;
   /** MD5 of objects, reading their bytes; keyed by record path. */
@@ -166,19 +167,21 @@ export function rfc3339ToNs(text: string): string | null {
 /** A mirror on an rclone remote. */
 export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore {
   let features: StoreFeatures | null = null;
-  const at = (layer: Layer, path: string | null): string => (path ? joinTarget(target, layer, textOf(path)) : joinTarget(target, layer));
+  const at = (layer: Layer, path: string | null): string => (path ? joinTarget(target, layer, textOf(toRcloneName(path))) : joinTarget(target, layer));
+  // How the remote's listings name a record path: as rclone names the local file it was copied from.
+  const key = (path: string): string => binFromText(textOf(toRcloneName(path)));
   const run = async (args: readonly string[], what: string, signal?: AbortSignal, okCodes: readonly number[] = [0]) => {
     const r = await exec({ args: [...NO_RETRY, ...args], ...(signal ? { signal } : {}) });
     if (r.cancelled) throw new MirrorStoreError(`stopped while trying to ${what}`);
     if (r.exitCode === null || !okCodes.includes(r.exitCode)) throw new MirrorStoreError(`could not ${what}: ${r.stderrTail.at(-1) ?? `rclone exit ${r.exitCode}`}`);
     return r;
   };
-  /** A --files-from-raw list of record paths (binary strings), written as their bytes. */
-  const withList = async <T>(paths: readonly string[], fn: (file: string) => Promise<T>): Promise<T> => {
+  /** A --files-from-raw list of record paths (binary strings), written as rclone names them; of keys, as they are. */
+  const withList = async <T>(paths: readonly string[], fn: (file: string) => Promise<T>, named: (p: string) => string = toRcloneName): Promise<T> => {
     const dir = await scratchDir('list');
     try {
       const file = join(dir, 'files');
-      await writeFile(file, Buffer.concat(paths.flatMap((p) => [bytesOf(p), Buffer.from('\n')])));
+      await writeFile(file, Buffer.concat(paths.flatMap((p) => [bytesOf(named(p)), Buffer.from('\n')])));
       return await fn(file);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -187,7 +190,7 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
   return {
     target,
     local: false,
-    key: (path) => binFromText(textOf(path)),
+    key,
     async features(signal) {
       if (features) return features;
       const r = await run(['backend', 'features', '--', folderTarget(target)], 'ask the remote what it supports', signal);
@@ -212,7 +215,7 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
         if (st.exitCode !== 0) return out;
         const item = parseLsjsonStat(st.stdout);
         if (!item.IsDir) {
-          out.set(binFromText(textOf(prefix)), { size: item.Size, mtime: modtimes ? rfc3339ToNs(item.ModTime) : null });
+          out.set(key(prefix), { size: item.Size, mtime: modtimes ? rfc3339ToNs(item.ModTime) : null });
           return out;
         }
       }
@@ -220,7 +223,7 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
       if (r.exitCode === 3) return out;
       for (const item of parseLsjson(r.stdout)) {
         const rel = binFromText(item.Path);
-        out.set(prefix ? `${binFromText(textOf(prefix))}/${rel}` : rel, { size: item.Size, mtime: modtimes ? rfc3339ToNs(item.ModTime) : null });
+        out.set(prefix ? `${key(prefix)}/${rel}` : rel, { size: item.Size, mtime: modtimes ? rfc3339ToNs(item.ModTime) : null });
       }
       return out;
     },
@@ -246,7 +249,7 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
     },
     async remove(layer, paths, signal) {
       if (paths.length === 0) return;
-      await withList(paths, (list) => run(['delete', '--no-unicode-normalization', '--files-from-raw', list, '--', joinTarget(target, layer)], `delete old versions in ${layer}`, signal, [0, 3]));
+      await withList(paths, (list) => run(['delete', '--no-unicode-normalization', '--files-from-raw', list, '--', joinTarget(target, layer)], `delete old versions in ${layer}`, signal, [0, 3]), (k) => k);
     },
     async purge(layer, signal) {
       await run(['purge', '--', joinTarget(target, layer)], `remove ${layer}`, signal, [0, 3]);
@@ -254,7 +257,7 @@ export function remoteMirrorStore(exec: RcloneExec, target: string): MirrorStore
     async md5(layer, paths, signal) {
       const out = new Map<string, string>();
       if (paths.length === 0) return out;
-      const byKey = new Map(paths.map((p) => [binFromText(textOf(p)), p]));
+      const byKey = new Map(paths.map((p) => [key(p), p]));
       const r = await withList(paths, (list) => run(['md5sum', '--download', '--no-unicode-normalization', '--files-from-raw', list, '--', joinTarget(target, layer)], `read the files of ${layer}`, signal, [0, 1, 3, 4]));
       for (const line of r.stdout.split('\n')) {
         const m = parseMd5sumLine(line);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { PointSummary } from '../record/point-summary.js';
 import type { DiffItem } from '../record/tree-diff.js';
 import { NulListWriter, both } from '../name-list.js';
+import { toRcloneName } from '../../rclone/rclone-names.js';
 
 /** A full reconciliation at least this often (a week). */
 export const FULL_EVERY_MS = 7 * 24 * 3600 * 1000;
@@ -58,7 +59,7 @@ export function newestFull(points: readonly PointSummary[]): PointSummary | null
   return best;
 }
 
-/** One list file of relative paths (raw bytes, one a line) per source, written as the comparison streams. */
+/** One list file of relative paths (rclone's names of them, one a line) per source, written as the comparison streams. */
 class PathLists {
   private readonly lists = new Map<number, { list: NulListWriter; count: number }>();
   constructor(
@@ -74,7 +75,7 @@ class PathLists {
       this.lists.set(source, s);
     }
     s.count++;
-    return s.list.add(rel);
+    return s.list.add(toRcloneName(rel));
   }
 
   async close(): Promise<void> {
