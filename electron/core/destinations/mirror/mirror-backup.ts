@@ -35,6 +35,7 @@ import { escapeGlob, execFor, jobTransferFlags } from '../rclone-flags.js';
 import { MIRROR_CURRENT, MIRROR_VERSIONS, type MirrorStore, localMirrorStore, remoteMirrorStore } from './mirror-store.js';
 import { pruneMirror } from './mirror-prune.js';
 import { TopUpPlan, chooseSyncMode } from './top-up.js';
+import { fromRcloneName, toRcloneName } from '../../rclone/rclone-names.js';
 
 /**
  * rclone logs JSON with stats every second, and errors — not a line per file: the record says what
@@ -135,8 +136,9 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       readLater: true,
       onEntry: (e) => {
         if (e.lack) walkLacks.set(e.path, e.lack);
-        // Only a name that is not UTF-8 reads differently in rclone's words (valid UTF-8 round-trips).
-        if (!isUtf8Path(e.path)) oddNames.set(textOf(e.path), e.path);
+        // rclone's words for a name: fromRcloneName reads them back, except for a name that is not
+        // UTF-8 (its bytes come as U+FFFD), which is looked up here.
+        if (!isUtf8Path(e.path)) oddNames.set(textOf(toRcloneName(e.path)), e.path);
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
@@ -231,7 +233,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         // A folder rclone could not list names itself as a plain string object.
         const isFolder = json?.objectType === 'string' && parsed.object !== null && /failed to open directory|error reading source directory/i.test(parsed.message);
         if ((isObject || isFolder) && SOURCE_SIDE.test(parsed.message)) {
-          const rel = oddNames.get(`${baseText}/${parsed.object}`) ?? binFromText(`${baseText}/${parsed.object}`);
+          const rel = oddNames.get(`${baseText}/${parsed.object}`) ?? binFromText(`${baseText}/${fromRcloneName(parsed.object)}`);
           lack.set(rel, `could not be read from the source: ${parsed.message.replace(/^Failed to copy: /, '')}`);
         } else if (!AFTERMATH.test(parsed.message)) {
           fatal ??= `${parsed.object && isObject ? `${parsed.object}: ` : ''}${parsed.message}`;
@@ -272,7 +274,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       const sourceTimes = remote ? await remoteKeepsTimes(exec, src.path, ctx.signal) : true;
       if (forced.length > 0 && ((!features.modtimes && features.hashes.length === 0) || !sourceTimes)) {
         const list = join(work, `forced-${i}`);
-        await writeFile(list, Buffer.concat(forced.flatMap((r) => [bytesOf(r), Buffer.from('\n')])));
+        await writeFile(list, Buffer.concat(forced.flatMap((r) => [bytesOf(toRcloneName(r)), Buffer.from('\n')])));
         ctx.log(`# ${forced.length} changed file(s) have their old size and this remote keeps no times or hashes: uploading them again`);
         const again = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...common, '--backup-dir', backupDir, '--ignore-times', '--no-traverse', '--files-from-raw', list, '--', real, dest], ctx.signal, onLine);
         await checkStep(again, fatal, false, target, ctx);

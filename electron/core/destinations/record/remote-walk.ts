@@ -13,6 +13,7 @@ import { PROBE_ARGS, unreachableWords } from '../../sources/remote-source.js';
 import { rfc3339ToNs } from '../mirror/mirror-store.js';
 import { type RecordEntry, binFromText, bytesOf, comparePaths, textOf } from './entry.js';
 import type { Hasher } from './tree-diff.js';
+import { fromRcloneName, toRcloneName } from '../../rclone/rclone-names.js';
 import type { WalkSource, WalkedEntry } from './tree-walk.js';
 
 /** A remote source that could not be listed: the run stops, nothing is changed. */
@@ -68,10 +69,11 @@ export async function walkRemoteSources(o: RemoteWalkOptions): Promise<WalkedEnt
     const root = parseLsjsonStat(rootText);
     if (!root.IsDir) throw new RemoteSourceError('source-missing', `The source ${src.path} is a file, not a folder. Nothing was changed.`);
     const items = parseLsjson(await lsjson(o.exec, src.path, ['-R', ...excludes], o.signal));
-    const entry = (rel: string, item: Pick<LsjsonItem, 'IsDir' | 'Size' | 'ModTime'>): WalkedEntry => ({
-      path: rel === '' ? src.base : `${src.base}/${rel}`,
-      rel,
-      abs: Buffer.concat([Buffer.from(src.path), rel === '' ? Buffer.alloc(0) : Buffer.concat([Buffer.from('/'), bytesOf(rel)])]),
+    // rclone lists a name by its words for it (a tab as U+2409): the record keeps the name itself.
+    const entry = (listed: string, item: Pick<LsjsonItem, 'IsDir' | 'Size' | 'ModTime'>): WalkedEntry => ({
+      path: listed === '' ? src.base : `${src.base}/${binFromText(fromRcloneName(listed))}`,
+      rel: binFromText(fromRcloneName(listed)),
+      abs: Buffer.concat([Buffer.from(src.path), listed === '' ? Buffer.alloc(0) : Buffer.from(`/${listed}`)]),
       source: index,
       type: item.IsDir ? 'd' : 'f',
       size: item.IsDir ? 0 : Math.max(0, item.Size),
@@ -80,7 +82,7 @@ export async function walkRemoteSources(o: RemoteWalkOptions): Promise<WalkedEnt
       uid,
       gid,
     });
-    const list = [entry('', root), ...items.map((i) => entry(binFromText(i.Path), i))];
+    const list = [entry('', root), ...items.map((i) => entry(i.Path, i))];
     list.sort((a, b) => comparePaths(a.path, b.path));
     out.push(...folderTimes(list));
   }
@@ -137,13 +139,14 @@ async function hashWhatChanged(o: RemoteWalkOptions, sources: readonly WalkSourc
       const wanted = [...byRel.keys()].filter((rel) => !hashes.has(`${index}\0${rel}`));
       if (wanted.length === 0) break;
       const list = join(o.workDir, `hash-${index}-${download ? 'download' : 'remote'}`);
-      await writeFile(list, Buffer.concat(wanted.flatMap((r) => [bytesOf(r), Buffer.from('\n')])));
+      await writeFile(list, Buffer.concat(wanted.flatMap((r) => [bytesOf(toRcloneName(r)), Buffer.from('\n')])));
       const r = await o.exec({ args: [...PROBE_ARGS, 'md5sum', ...(download ? ['--download'] : []), '--files-from-raw', list, '--', src.path], ...(o.signal ? { signal: o.signal } : {}) });
       o.signal?.throwIfAborted();
       await rm(list, { force: true });
       for (const line of r.stdout.split('\n')) {
         const m = parseMd5sumLine(line);
-        if (m && byRel.has(binFromText(m.path))) hashes.set(`${index}\0${binFromText(m.path)}`, m.md5);
+        const rel = m ? binFromText(fromRcloneName(m.path)) : null;
+        if (m && rel !== null && byRel.has(rel)) hashes.set(`${index}\0${rel}`, m.md5);
       }
     }
   }
