@@ -232,9 +232,12 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         const isObject = typeof json?.objectType === 'string' && json.objectType.endsWith('Object') && parsed.object !== null;
         // A folder rclone could not list names itself as a plain string object.
         const isFolder = json?.objectType === 'string' && parsed.object !== null && /failed to open directory|error reading source directory/i.test(parsed.message);
-        if ((isObject || isFolder) && SOURCE_SIDE.test(parsed.message)) {
-          const rel = oddNames.get(`${baseText}/${parsed.object}`) ?? binFromText(`${baseText}/${fromRcloneName(parsed.object)}`);
-          lack.set(rel, `could not be read from the source: ${parsed.message.replace(/^Failed to copy: /, '')}`);
+        const rel = isObject || isFolder ? (oddNames.get(`${baseText}/${parsed.object}`) ?? binFromText(`${baseText}/${fromRcloneName(parsed.object!)}`)) : null;
+        // A file the source's listing could not read already (a remote source that breaks off its
+        // download: "unexpected EOF") is the same missing file when its copy fails, not a fault of the run.
+        const known = rel !== null ? walkLacks.get(rel) : undefined;
+        if (rel !== null && (known !== undefined || SOURCE_SIDE.test(parsed.message))) {
+          lack.set(rel, known ?? `could not be read from the source: ${parsed.message.replace(/^Failed to copy: /, '')}`);
         } else if (!AFTERMATH.test(parsed.message)) {
           fatal ??= `${parsed.object && isObject ? `${parsed.object}: ` : ''}${parsed.message}`;
           problems.push(parsed.message);
