@@ -46,6 +46,14 @@ export class ChangeRecorder {
     if (this.pendingChars >= BATCH_CHARS) this.flush();
   }
 
+  /** Forgets everything added so far. */
+  reset(): void {
+    this.pending = [];
+    this.pendingChars = 0;
+    this.chunks.length = 0;
+    this.counts = { added: 0, changed: 0, deleted: 0, bytes: 0 };
+  }
+
   /** The counts and the compressed list. */
   finish(): ChangeSet {
     this.flush();

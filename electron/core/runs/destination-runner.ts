@@ -36,6 +36,8 @@ export interface DestinationContext {
   readonly log: (line: string) => void;
   readonly progress: (p: StepProgress) => void;
   readonly change: (c: FileChange) => void;
+  /** Forgets the changes told so far: a retry compares again and tells them anew. */
+  readonly restartChanges?: () => void;
   readonly now: () => number;
 }
 

@@ -153,6 +153,7 @@ export function runManager(o: RunManagerOptions) {
             // A retry notice (or its end) is never throttled away.
             progress: (p) => emit(p, p.fraction >= 1 || p.retry !== undefined),
             change: (c) => changes.add(c),
+            restartChanges: () => changes.reset(),
             now: o.now,
           });
         } catch (e) {

@@ -58,6 +58,8 @@ export function guardRunner(runner: DestinationRunner, o: GuardOptions): Destina
       async (n) => {
         if (n > 1) {
           ctx.log(`# attempt ${n} of ${policy.maxAttempts}`);
+          // "What changed" is the last attempt's: each attempt compares with the last point again.
+          ctx.restartChanges?.();
           ctx.progress({ ...idle, retry: null });
         }
         const out = await attemptOnce(runner, ctx);
