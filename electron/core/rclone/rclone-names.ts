@@ -1,7 +1,7 @@
 // The names rclone uses for files in its lists, logs and --files-from-raw (local files, and what it
-// lists on a remote source), which are not always the files' own names. rclone writes control characters as their symbols (a tab as U+2409 "␉", a
-// newline as U+240A, DEL as U+2421) and marks such a symbol standing for itself with its quote mark
-// U+201B "‛" (the quote mark itself too). Bytes that are not UTF-8 are kept as they are (its JSON
+// lists on a remote source), which are not always the files' own names. rclone writes control
+// characters as their symbols (a tab as U+2409 "␉", a newline as U+240A, DEL as U+2421) and marks
+// such a symbol standing for itself with its quote mark U+201B "‛" (the quote mark itself too). Bytes that are not UTF-8 are kept as they are (its JSON
 // output shows them as U+FFFD). A remote it copies to lists the same names. So a record path given to
 // rclone as it is names another file or none, and one read back from rclone as it is names the wrong one.
 // (rclone 1.60 cannot open a local file whose name holds the quote mark: such a file is reported

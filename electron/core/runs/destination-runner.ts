@@ -37,7 +37,7 @@ export interface DestinationContext {
   readonly progress: (p: StepProgress) => void;
   readonly change: (c: FileChange) => void;
   /** Forgets the changes told so far: a retry compares again and tells them anew. */
-  readonly restartChanges?: () => void;
+  readonly restartChanges: () => void;
   readonly now: () => number;
 }
 

@@ -59,7 +59,7 @@ export function guardRunner(runner: DestinationRunner, o: GuardOptions): Destina
         if (n > 1) {
           ctx.log(`# attempt ${n} of ${policy.maxAttempts}`);
           // "What changed" is the last attempt's: each attempt compares with the last point again.
-          ctx.restartChanges?.();
+          ctx.restartChanges();
           ctx.progress({ ...idle, retry: null });
         }
         const out = await attemptOnce(runner, ctx);

@@ -70,18 +70,21 @@ export async function walkRemoteSources(o: RemoteWalkOptions): Promise<WalkedEnt
     if (!root.IsDir) throw new RemoteSourceError('source-missing', `The source ${src.path} is a file, not a folder. Nothing was changed.`);
     const items = parseLsjson(await lsjson(o.exec, src.path, ['-R', ...excludes], o.signal));
     // rclone lists a name by its words for it (a tab as U+2409): the record keeps the name itself.
-    const entry = (listed: string, item: Pick<LsjsonItem, 'IsDir' | 'Size' | 'ModTime'>): WalkedEntry => ({
-      path: listed === '' ? src.base : `${src.base}/${binFromText(fromRcloneName(listed))}`,
-      rel: binFromText(fromRcloneName(listed)),
-      abs: Buffer.concat([Buffer.from(src.path), listed === '' ? Buffer.alloc(0) : Buffer.from(`/${listed}`)]),
-      source: index,
-      type: item.IsDir ? 'd' : 'f',
-      size: item.IsDir ? 0 : Math.max(0, item.Size),
-      mtime: rfc3339ToNs(item.ModTime) ?? '0',
-      mode: item.IsDir ? DIR_MODE : FILE_MODE,
-      uid,
-      gid,
-    });
+    const entry = (listed: string, item: Pick<LsjsonItem, 'IsDir' | 'Size' | 'ModTime'>): WalkedEntry => {
+      const rel = binFromText(fromRcloneName(listed));
+      return {
+        path: rel === '' ? src.base : `${src.base}/${rel}`,
+        rel,
+        abs: Buffer.concat([Buffer.from(src.path), listed === '' ? Buffer.alloc(0) : Buffer.from(`/${listed}`)]),
+        source: index,
+        type: item.IsDir ? 'd' : 'f',
+        size: item.IsDir ? 0 : Math.max(0, item.Size),
+        mtime: rfc3339ToNs(item.ModTime) ?? '0',
+        mode: item.IsDir ? DIR_MODE : FILE_MODE,
+        uid,
+        gid,
+      };
+    };
     const list = [entry('', root), ...items.map((i) => entry(i.Path, i))];
     list.sort((a, b) => comparePaths(a.path, b.path));
     out.push(...folderTimes(list));
