@@ -178,3 +178,27 @@ test('tracks right inside an artist folder are listed, and one comes back from a
   await page.getByRole('button', { name: 'Restore all of Sigur Rós' }).click();
   await expect(page.getByTestId('restore-panel')).toContainText('everything in it: 3 files');
 });
+
+test('a source of files only says so and restores whole, where it listed "0 folders" and "Nothing matches"', async ({ page }) => {
+  const notes = join(root, 'notes');
+  mkdirSync(notes);
+  writeFileSync(join(notes, 'todo.txt'), 'buy strings');
+  writeFileSync(join(notes, 'setlist.txt'), 'Hunter\nJóga');
+  const data = join(root, 'data');
+  expect((await reprise(data, ['job', 'add', 'Notes', '--source', notes, '--mirror', join(root, 'Mirror')])).exitCode).toBe(0);
+  expect((await reprise(data, ['run', 'Notes'])).exitCode).toBe(0);
+
+  await page.goto(serve.url);
+  await page.getByRole('button', { name: 'Restore' }).click();
+  await expect(page.getByTestId('no-folders')).toContainText('No folders in notes');
+  await expect(page.getByText(/Nothing matches/)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Restore the whole notes folder' }).click();
+  await page.getByLabel('Another folder').check();
+  const target = join(root, 'Restored');
+  mkdirSync(target);
+  await page.getByTestId('restore-to').fill(target);
+  await page.getByTestId('restore-panel').getByRole('button', { name: 'Restore', exact: true }).click();
+  await expect(page.getByTestId('restore-result')).toContainText('Restored and verified');
+  expect(readdirSync(join(target, 'notes')).sort()).toEqual(['setlist.txt', 'todo.txt']);
+  expect(readFileSync(join(target, 'notes', 'setlist.txt'), 'utf8')).toBe('Hunter\nJóga');
+});

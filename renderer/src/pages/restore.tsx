@@ -561,7 +561,13 @@ export function Restore() {
       {error && <RestoreError error={error} />}
       {!browse && !error && <p className="muted">Reading the backup…</p>}
       {source && item && <RestorePanel key={item.path} job={job} item={item} browse={browse!} onBack={() => setItem(null)} start={opened?.itemPath === item.path ? opened : undefined} />}
-      {source && !item && (
+      {source && !item && source.artists.length === 0 && (
+        <div className="empty slim" data-testid="no-folders">
+          <h2>No folders in {source.source}</h2>
+          <p>It holds files only: “Restore the whole {source.source} folder” brings them back, each checked against the restore point.</p>
+        </div>
+      )}
+      {source && !item && source.artists.length > 0 && (
         <div className="restore-grid">
           <ArtistList artists={source.artists} selected={artistPath} onSelect={(a) => setArtistPath(a.path)} label={music ? 'Artists' : 'Folders'} music={music} />
           <div>
