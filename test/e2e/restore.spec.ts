@@ -1,6 +1,6 @@
 // End to end in Chromium against `reprise serve`: pick an artist and an album in the Restore page,
 // choose an older version, preview, restore, and get the album back byte-identical and verified.
-import { test, expect } from '@playwright/test';
+import { type Page, test, expect } from '@playwright/test';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,15 @@ test.afterEach(async () => {
   await serve.stop();
   rmSync(root, { recursive: true, force: true });
 });
+
+/** Restores the open item into a new folder `target` ("Another folder") and waits for "Restored and verified". */
+async function restoreVerifiedInto(page: Page, target: string): Promise<void> {
+  await page.getByLabel('Another folder').check();
+  mkdirSync(target);
+  await page.getByTestId('restore-to').fill(target);
+  await page.getByTestId('restore-panel').getByRole('button', { name: 'Restore', exact: true }).click();
+  await expect(page.getByTestId('restore-result')).toContainText('Restored and verified');
+}
 
 test('restore an older version of an album from the Restore page, byte-identical and verified', async ({ page }, info) => {
   const music = join(root, 'music');
@@ -162,12 +171,8 @@ test('tracks right inside an artist folder are listed, and one comes back from a
   const versions = page.getByTestId('version-row');
   await expect(versions).toHaveCount(2);
   await versions.nth(1).click();
-  await page.getByLabel('Another folder').check();
   const target = join(root, 'Restored');
-  mkdirSync(target);
-  await page.getByTestId('restore-to').fill(target);
-  await page.getByTestId('restore-panel').getByRole('button', { name: 'Restore', exact: true }).click();
-  await expect(page.getByTestId('restore-result')).toContainText('Restored and verified');
+  await restoreVerifiedInto(page, target);
   expect(readdirSync(target)).toEqual(['01 Svefn-g-englar.flac']);
   expect(readFileSync(join(target, '01 Svefn-g-englar.flac')).equals(then)).toBe(true);
 
@@ -193,12 +198,8 @@ test('a source of files only says so and restores whole, where it listed "0 fold
   await expect(page.getByTestId('no-folders')).toContainText('No folders in notes');
   await expect(page.getByText(/Nothing matches/)).toHaveCount(0);
   await page.getByRole('button', { name: 'Restore the whole notes folder' }).click();
-  await page.getByLabel('Another folder').check();
   const target = join(root, 'Restored');
-  mkdirSync(target);
-  await page.getByTestId('restore-to').fill(target);
-  await page.getByTestId('restore-panel').getByRole('button', { name: 'Restore', exact: true }).click();
-  await expect(page.getByTestId('restore-result')).toContainText('Restored and verified');
+  await restoreVerifiedInto(page, target);
   expect(readdirSync(join(target, 'notes')).sort()).toEqual(['setlist.txt', 'todo.txt']);
   expect(readFileSync(join(target, 'notes', 'setlist.txt'), 'utf8')).toBe('Hunter\nJóga');
 });
