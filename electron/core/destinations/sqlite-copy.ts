@@ -5,9 +5,26 @@ import { join, relative, sep } from 'node:path';
 import Database from 'better-sqlite3';
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
-const CANDIDATE = /\.(db|sqlite|sqlite3|db3)$/i;
+const EXTENSIONS = ['db', 'sqlite', 'sqlite3', 'db3'];
+/** A name a database may have (confirmed by its header). */
+export const SQLITE_NAME = new RegExp(`\\.(${EXTENSIONS.join('|')})$`, 'i');
+const CANDIDATE = SQLITE_NAME;
 /** Files next to a database that only make sense together with the live original. */
 export const SQLITE_SIDECARS = ['-wal', '-shm', '-journal'] as const;
+
+/** Whether a file name is one a database or a database's side file may have (the name alone: whether it is one takes its header). */
+export function sqliteLikeName(name: string): boolean {
+  if (SQLITE_NAME.test(name)) return true;
+  const cut = name.lastIndexOf('-');
+  return cut > 0 && (SQLITE_SIDECARS as readonly string[]).includes(name.slice(cut)) && SQLITE_NAME.test(name.slice(0, cut));
+}
+
+/**
+ * One rclone glob matching exactly the names sqliteLikeName takes (rclone's globs know no case-blind
+ * part; one glob, as rclone tries every filter rule on every file: sixteen rules made a sync of 100k
+ * files 25 % slower).
+ */
+export const SQLITE_LIKE_GLOB = `*.{${EXTENSIONS.map((ext) => [...ext].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('')).join(',')}}{,${SQLITE_SIDECARS.join(',')}}`;
 
 /** A database found in a source: absolute path and path relative to the source's parent. */
 export interface FoundDatabase {

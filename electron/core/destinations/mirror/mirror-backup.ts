@@ -4,6 +4,7 @@
 // itself (--retries 1): a retry is a new run with its own version folder, so a partial file can never
 // be moved over an original saved by an earlier attempt. Symlinks, empty folders, modes, owners,
 // times, hard links and xattrs live in the record; the remote only needs the files' bytes.
+// A first run into a destination without any record starts rclone while the walk goes on (EarlySync).
 import { realpath, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
@@ -30,11 +31,12 @@ import { walkSourceBatches } from '../record/tree-walk.js';
 import { batchesOf } from '../record/tree-diff.js';
 import { RemoteSourceError, listedHasher, streamEntries, walkRemoteSources } from '../record/remote-walk.js';
 import { jobSources } from '../job-sources.js';
+import { SQLITE_LIKE_GLOB, sqliteLikeName } from '../sqlite-copy.js';
 import { remoteKeepsTimes } from '../../sources/remote-source.js';
 import { escapeGlob, execFor, jobTransferFlags } from '../rclone-flags.js';
 import { MIRROR_CURRENT, MIRROR_VERSIONS, type MirrorStore, localMirrorStore, remoteMirrorStore } from './mirror-store.js';
 import { pruneMirror } from './mirror-prune.js';
-import { TopUpPlan, chooseSyncMode } from './top-up.js';
+import { PathLists, TopUpPlan, chooseSyncMode } from './top-up.js';
 import { fromRcloneName, toRcloneName } from '../../rclone/rclone-names.js';
 
 /**
@@ -98,6 +100,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
   const startedAt = new Date(ctx.now());
   const work = await scratchDir('mirror');
   let endHashing: (() => Promise<void>) | null = null;
+  // A first run's sync started before the walk ends (see below).
+  let early: EarlySync | null = null;
   // What a top-up must send and move, should this run be one (decided once the comparison is done).
   const plan = new TopUpPlan(work);
   try {
@@ -131,7 +135,78 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     const walked = remote
       ? batchesOf(streamEntries(await walkRemoteSources({ exec, sources, excludes: ctx.job.excludes, base: run.base ? run.reader.tree(run.base.id, undefined, ctx.signal) : null, workDir: work, signal: ctx.signal, onProblem: (m) => walkProblems.push(m) })))
       : walkSourceBatches({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m), oneThread: !run.base });
-    const walkedBuilt = await run.build(walked, {
+
+    const lack = new Map<string, string>();
+    const problems: string[] = [];
+    let fatal: string | null = null;
+    let transferredFiles = 0;
+    let transferredBytes = 0;
+    let requests = 0;
+    // rclone's errors name files by rclone's words; which of them the walk found unreadable, or named
+    // oddly, is known once the walk is done. Until then they wait.
+    let walkDone = false;
+    const waitingErrors: Array<() => void> = [];
+    const onLineOf = (i: number): ((line: string) => void) => {
+      const baseText = textOf(sources[i]!.base);
+      const classify = (line: string, parsed: ReturnType<typeof parseRcloneLine> & { type: 'error' }): void => {
+        const json = jsonObjectOf(line);
+        const isObject = typeof json?.objectType === 'string' && json.objectType.endsWith('Object') && parsed.object !== null;
+        // A folder rclone could not list names itself as a plain string object.
+        const isFolder = json?.objectType === 'string' && parsed.object !== null && /failed to open directory|error reading source directory/i.test(parsed.message);
+        const rel = isObject || isFolder ? (oddNames.get(`${baseText}/${parsed.object}`) ?? binFromText(`${baseText}/${fromRcloneName(parsed.object!)}`)) : null;
+        // A file the source's listing could not read already (a remote source that breaks off its
+        // download: "unexpected EOF") is the same missing file when its copy fails, not a fault of the run.
+        const known = rel !== null ? walkLacks.get(rel) : undefined;
+        if (rel !== null && (known !== undefined || SOURCE_SIDE.test(parsed.message))) {
+          lack.set(rel, known ?? `could not be read from the source: ${parsed.message.replace(/^Failed to copy: /, '')}`);
+        } else if (!AFTERMATH.test(parsed.message)) {
+          fatal ??= `${parsed.object && isObject ? `${parsed.object}: ` : ''}${parsed.message}`;
+          problems.push(parsed.message);
+        }
+      };
+      return (line) => {
+        ctx.log(line);
+        const parsed = parseRcloneLine(line);
+        if (parsed.type === 'stats') {
+          const s = parsed.stats;
+          const fraction = s.totalBytes > 0 ? s.bytes / s.totalBytes : s.totalTransfers > 0 ? s.transfers / s.totalTransfers : 0;
+          ctx.progress({ step: i + 1, steps: sources.length, bytes: transferredBytes + s.bytes, totalBytes: transferredBytes + s.totalBytes, files: transferredFiles + s.transfers, totalFiles: transferredFiles + s.totalTransfers, speed: s.speed, eta: s.eta, fraction: (i + Math.min(1, fraction)) / sources.length, current: s.transferring.map((t) => ({ name: t.name, percent: t.percentage, size: t.size })), errors: s.errors + lack.size, elapsed: s.elapsedTime });
+          return;
+        }
+        if (parsed.type !== 'error') return;
+        if (walkDone) classify(line, parsed);
+        else waitingErrors.push(() => classify(line, parsed));
+      };
+    };
+    /** `rclone sync` of source i into current/; `leaveOut`: --exclude flags beside the job's. */
+    const syncSource = async (i: number, leaveOut: readonly string[], signal: AbortSignal): Promise<void> => {
+      const real = remote ? sources[i]!.path : await realpath(sources[i]!.path);
+      const baseText = textOf(sources[i]!.base);
+      const synced = await rcloneStep(exec, [...LOG_ARGS, 'sync', ...commonArgs, '--backup-dir', joinTarget(target, MIRROR_VERSIONS, id, baseText), ...(features.listR ? ['--fast-list'] : []), ...ctx.job.excludes.map((e) => `--exclude=${e}`), ...leaveOut, '--', real, joinTarget(target, MIRROR_CURRENT, baseText)], signal, onLineOf(i));
+      transferredFiles += synced.files;
+      transferredBytes += synced.bytes;
+      requests += synced.requests;
+      await walkOver;
+      await checkStep(synced, fatal, lack.size > 0, target, ctx);
+    };
+    const commonArgs = ['--retries', '1', '--no-unicode-normalization', ...jobTransferFlags(ctx.job)];
+
+    // A first run into a destination holding no record at all copies while the sources are walked:
+    // nothing there belongs to a point, so nothing can be lost before the intent is stored (files an
+    // earlier such run left in current/ are moved aside into this run's version folder, which no
+    // point reads). The names a database may have wait: the walk tells which are databases (copied
+    // through SQLite) and which are plain files (copied by name after the sync).
+    early = !remote && !ctx.dryRun && index.names.length === 0 && index.damaged.length === 0 ? new EarlySync(work, ctx.signal) : null;
+    let releaseWalk = (): void => {};
+    const walkOver = new Promise<void>((resolve) => (releaseWalk = resolve));
+    if (early) {
+      ctx.log('# first run into an empty destination: rclone copies while the sources are walked');
+      early.start(async (signal) => {
+        for (let i = 0; i < sources.length; i++) await syncSource(i, [`--exclude=${SQLITE_LIKE_GLOB}`], signal);
+      });
+    }
+    const walkedBuilt = await run
+      .build(walked, {
       // A first run copies every file anyway: their content is hashed while rclone copies.
       readLater: true,
       onEntry: (e) => {
@@ -139,11 +214,12 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         // rclone's words for a name: fromRcloneName reads them back, except for a name that is not
         // UTF-8 (its bytes come as U+FFFD), which is looked up here.
         if (!isUtf8Path(e.path)) oddNames.set(textOf(toRcloneName(e.path)), e.path);
+        if (early && e.type === 'f' && !e.sqlite && !e.lack && sqliteLikeName(e.rel.slice(e.rel.lastIndexOf('/') + 1))) return early.heldBack.add(e.source, e.rel);
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
-        // A promise only when a list file asks to wait.
-        const listed = plan.add(item, locate, (p) => baseDatabases.has(textOf(p)));
+        // A promise only when a list file asks to wait. A first run sends everything (no top-up).
+        const listed = run.base ? plan.add(item, locate, (p) => baseDatabases.has(textOf(p))) : undefined;
         if (item.entry?.lack) walkLacks.set(item.entry.path, item.entry.lack);
         if (item.change === 'deleted' && item.before?.type === 'f') deletedFiles.push(item.before.path);
         // A new version with the size of the old one: a remote without times or hashes cannot tell them apart.
@@ -155,7 +231,12 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         if (e.type !== 'd') ctx.change({ action: item.change === 'same' ? 'changed' : item.change, path: textOf(e.path), size: item.entry?.type === 'f' ? item.entry.size : null });
         return listed;
       },
-    });
+      })
+      .finally(() => {
+        walkDone = true;
+        for (const classify of waitingErrors.splice(0)) classify();
+        releaseWalk();
+      });
     for (const p of walkProblems.slice(0, 20)) ctx.log(`# could not read ${p}`);
     if (walkedBuilt.baseProblem) ctx.log(`# warning: ${walkedBuilt.baseProblem}`);
     const c = walkedBuilt.changes;
@@ -197,65 +278,41 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       await storage.remove(s.record.file, ctx.signal).catch(() => {});
     }
 
-    const lack = new Map<string, string>();
-    const problems: string[] = [];
-    let fatal: string | null = null;
-    let transferredFiles = 0;
-    let transferredBytes = 0;
-    let requests = 0;
     ctx.log(`# ${mode.mode === 'top-up' ? 'top-up run' : 'full run'}: ${mode.why}`);
     const databases = run.sqliteRecords();
+    await early?.done();
     for (let i = 0; i < sources.length; i++) {
       const src = sources[i]!;
       const baseText = textOf(src.base);
       const real = remote ? src.path : await realpath(src.path);
-      const dbExcludes = databases
-        .filter((d) => d.path.startsWith(`${baseText}/`))
-        .flatMap((d) => {
-          const rel = `/${escapeGlob(d.path.slice(baseText.length + 1))}`;
-          return [rel, `${rel}-wal`, `${rel}-shm`, `${rel}-journal`].map((p) => `--exclude=${p}`);
-        });
       const backupDir = joinTarget(target, MIRROR_VERSIONS, id, baseText);
       const dest = joinTarget(target, MIRROR_CURRENT, baseText);
-      const common = ['--retries', '1', '--no-unicode-normalization', ...jobTransferFlags(ctx.job)];
-      const onLine = (line: string): void => {
-        ctx.log(line);
-        const parsed = parseRcloneLine(line);
-        if (parsed.type === 'stats') {
-          const s = parsed.stats;
-          const fraction = s.totalBytes > 0 ? s.bytes / s.totalBytes : s.totalTransfers > 0 ? s.transfers / s.totalTransfers : 0;
-          ctx.progress({ step: i + 1, steps: sources.length, bytes: transferredBytes + s.bytes, totalBytes: transferredBytes + s.totalBytes, files: transferredFiles + s.transfers, totalFiles: transferredFiles + s.totalTransfers, speed: s.speed, eta: s.eta, fraction: (i + Math.min(1, fraction)) / sources.length, current: s.transferring.map((t) => ({ name: t.name, percent: t.percentage, size: t.size })), errors: s.errors + lack.size, elapsed: s.elapsedTime });
-          return;
+      const onLine = onLineOf(i);
+      if (early) {
+        // Synced already, but for the files named like databases that are not: by name now.
+        const held = early.heldBack.of(i);
+        if (held) {
+          const sent = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...commonArgs, '--backup-dir', backupDir, '--no-traverse', '--files-from-raw', held.file, '--', real, dest], ctx.signal, onLine);
+          transferredFiles += sent.files;
+          transferredBytes += sent.bytes;
+          requests += sent.requests;
+          await checkStep(sent, fatal, lack.size > 0, target, ctx);
         }
-        if (parsed.type !== 'error') return;
-        const json = jsonObjectOf(line);
-        const isObject = typeof json?.objectType === 'string' && json.objectType.endsWith('Object') && parsed.object !== null;
-        // A folder rclone could not list names itself as a plain string object.
-        const isFolder = json?.objectType === 'string' && parsed.object !== null && /failed to open directory|error reading source directory/i.test(parsed.message);
-        const rel = isObject || isFolder ? (oddNames.get(`${baseText}/${parsed.object}`) ?? binFromText(`${baseText}/${fromRcloneName(parsed.object!)}`)) : null;
-        // A file the source's listing could not read already (a remote source that breaks off its
-        // download: "unexpected EOF") is the same missing file when its copy fails, not a fault of the run.
-        const known = rel !== null ? walkLacks.get(rel) : undefined;
-        if (rel !== null && (known !== undefined || SOURCE_SIDE.test(parsed.message))) {
-          lack.set(rel, known ?? `could not be read from the source: ${parsed.message.replace(/^Failed to copy: /, '')}`);
-        } else if (!AFTERMATH.test(parsed.message)) {
-          fatal ??= `${parsed.object && isObject ? `${parsed.object}: ` : ''}${parsed.message}`;
-          problems.push(parsed.message);
-        }
-      };
-      if (mode.mode === 'full') {
-        const synced = await rcloneStep(exec, [...LOG_ARGS, 'sync', ...common, '--backup-dir', backupDir, ...(features.listR ? ['--fast-list'] : []), ...ctx.job.excludes.map((e) => `--exclude=${e}`), ...dbExcludes, '--', real, dest], ctx.signal, onLine);
-        transferredFiles += synced.files;
-        transferredBytes += synced.bytes;
-        requests += synced.requests;
-        await checkStep(synced, fatal, lack.size > 0, target, ctx);
+      } else if (mode.mode === 'full') {
+        const dbExcludes = databases
+          .filter((d) => d.path.startsWith(`${baseText}/`))
+          .flatMap((d) => {
+            const rel = `/${escapeGlob(d.path.slice(baseText.length + 1))}`;
+            return [rel, `${rel}-wal`, `${rel}-shm`, `${rel}-journal`].map((p) => `--exclude=${p}`);
+          });
+        await syncSource(i, dbExcludes, ctx.signal);
       } else {
         // Only the files the record says changed, looked up by name: no listing of current/. A
         // top-up follows a complete point, so the bucket and the folders are there: rclone need not
         // ask (on S3, a request each per step).
         const copies = plan.copies.of(i);
         if (copies) {
-          const sent = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...common, '--backup-dir', folderTarget(backupDir), '--no-traverse', '--s3-no-check-bucket', '--files-from-raw', copies.file, '--', real, folderTarget(dest)], ctx.signal, onLine);
+          const sent = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...commonArgs, '--backup-dir', folderTarget(backupDir), '--no-traverse', '--s3-no-check-bucket', '--files-from-raw', copies.file, '--', real, folderTarget(dest)], ctx.signal, onLine);
           transferredFiles += sent.files;
           transferredBytes += sent.bytes;
           requests += sent.requests;
@@ -279,7 +336,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         const list = join(work, `forced-${i}`);
         await writeFile(list, Buffer.concat(forced.flatMap((r) => [bytesOf(toRcloneName(r)), Buffer.from('\n')])));
         ctx.log(`# ${forced.length} changed file(s) have their old size and this remote keeps no times or hashes: uploading them again`);
-        const again = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...common, '--backup-dir', backupDir, '--ignore-times', '--no-traverse', '--files-from-raw', list, '--', real, dest], ctx.signal, onLine);
+        const again = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...commonArgs, '--backup-dir', backupDir, '--ignore-times', '--no-traverse', '--files-from-raw', list, '--', real, dest], ctx.signal, onLine);
         await checkStep(again, fatal, false, target, ctx);
         requests += again.requests;
         transferredFiles += again.files;
@@ -324,9 +381,45 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       firstError: outcome === 'ok' ? null : `${lackingCount} file${lackingCount === 1 ? '' : 's'} could not be backed up: ${summary.lacking.sample[0] ?? ''}`,
     };
   } finally {
+    await early?.stop();
     await endHashing?.();
     await plan.destroy();
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A first run's sync, started before its walk ends: stopped with the run (whatever ends it), its
+ * failure kept for when the run waits for it.
+ */
+class EarlySync {
+  private readonly stopper = new AbortController();
+  private running: Promise<void> | null = null;
+  /** Files named like databases that the walk found are not: the sync left them out. */
+  readonly heldBack: PathLists;
+
+  constructor(
+    workDir: string,
+    private readonly signal: AbortSignal,
+  ) {
+    this.heldBack = new PathLists(workDir, 'held-back');
+  }
+
+  start(sync: (signal: AbortSignal) => Promise<void>): void {
+    this.running = sync(AbortSignal.any([this.signal, this.stopper.signal]));
+    this.running.catch(() => {}); // awaited by done(); a failure while the walk runs must not go unhandled
+  }
+
+  /** The sync's end, and the held-back lists closed. */
+  async done(): Promise<void> {
+    await this.heldBack.close();
+    await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopper.abort();
+    await this.running?.catch(() => {});
+    await this.heldBack.destroy();
   }
 }
 

@@ -60,7 +60,7 @@ export function newestFull(points: readonly PointSummary[]): PointSummary | null
 }
 
 /** One list file of relative paths (rclone's names of them, one a line) per source, written as the comparison streams. */
-class PathLists {
+export class PathLists {
   private readonly lists = new Map<number, { list: NulListWriter; count: number }>();
   constructor(
     private readonly dir: string,

@@ -1,7 +1,7 @@
 // Walks the job's source folders into record entries, in record order (depth first, each folder's
 // names sorted by their bytes), streaming: a million-file library never sits in memory. Names are
 // read as bytes, so nothing is lost to decoding. Symlinks are recorded, never followed.
-import { hasSqliteHeader } from '../sqlite-copy.js';
+import { SQLITE_NAME, SQLITE_SIDECARS, hasSqliteHeader } from '../sqlite-copy.js';
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import { type BigIntStats, constants, lstatSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -79,9 +79,6 @@ function threadSettings(o: WalkOptions): { after: number; wait: boolean } {
   return { after: o.threadAfter ?? THREAD_AFTER, wait: o.waitForThread ?? false };
 }
 
-const SQLITE_NAME = /\.(db|sqlite|sqlite3|db3)$/i;
-/** Files next to a database that only make sense together with the live original. */
-export const SQLITE_SIDECARS = ['-wal', '-shm', '-journal'] as const;
 const STAT_BATCH = 64;
 const SLASH = Buffer.from('/');
 
