@@ -71,7 +71,15 @@ export interface ArtistEntry {
    * The files right inside the artist's folder (tracks not in an album), when there are any: all
    * counted, the first ones named (`named` may be shorter than `files`).
    */
-  readonly loose?: { readonly files: number; readonly tracks: number; readonly bytes: number; readonly named: readonly LooseEntry[] };
+  readonly loose?: LooseSet;
+}
+
+/** Files right inside a folder beside its sub-folders: all counted, the first ones named (`named` may be shorter than `files`). */
+export interface LooseSet {
+  readonly files: number;
+  readonly tracks: number;
+  readonly bytes: number;
+  readonly named: readonly LooseEntry[];
 }
 
 /** One source folder of a restore point, read as Artist → Album (or plain folders). */
@@ -79,6 +87,8 @@ export interface SourceIndex {
   readonly source: string;
   readonly layout: 'music' | 'plain';
   readonly artists: readonly ArtistEntry[];
+  /** The files right inside the source folder, beside its artists, when there are any. */
+  readonly loose?: LooseSet;
 }
 
 /** The browsable content of one restore point. */

@@ -197,9 +197,45 @@ test('a source of files only says so and restores whole, where it listed "0 fold
   await page.getByRole('button', { name: 'Restore' }).click();
   await expect(page.getByTestId('no-folders')).toContainText('No folders in notes');
   await expect(page.getByText(/Nothing matches/)).toHaveCount(0);
+  // Each file is listed, and can be picked on its own.
+  await expect(page.getByTestId('loose-files')).toContainText('2 files right inside notes');
+  await expect(page.getByTestId('loose-file')).toHaveText([/setlist\.txt/, /todo\.txt/]);
   await page.getByRole('button', { name: 'Restore the whole notes folder' }).click();
   const target = join(root, 'Restored');
   await restoreVerifiedInto(page, target);
   expect(readdirSync(join(target, 'notes')).sort()).toEqual(['setlist.txt', 'todo.txt']);
   expect(readFileSync(join(target, 'notes', 'setlist.txt'), 'utf8')).toBe('Hunter\nJóga');
+});
+
+test('files right inside the source folder, beside the artists, are listed and one comes back on its own', async ({ page }, info) => {
+  const music = join(root, 'music');
+  mkdirSync(join(music, 'Björk', 'Homogenic (1997)'), { recursive: true });
+  writeFileSync(join(music, 'Björk', 'Homogenic (1997)', '01 Hunter.flac'), randomBytes(50_000));
+  const playlist = '#EXTM3U\nBjörk/Homogenic (1997)/01 Hunter.flac\n';
+  writeFileSync(join(music, 'Favourites.m3u'), playlist);
+  writeFileSync(join(music, '01 A Single.mp3'), randomBytes(30_000));
+  const data = join(root, 'data');
+  expect((await reprise(data, ['job', 'add', 'Music', '--source', music, '--mirror', join(root, 'Mirror')])).exitCode).toBe(0);
+  expect((await reprise(data, ['run', 'Music'])).exitCode).toBe(0);
+
+  await page.goto(serve.url);
+  await page.getByRole('button', { name: 'Restore' }).click();
+  // Beside "Pick an artist": the source folder's own files.
+  const list = page.getByTestId('loose-files');
+  await expect(list).toContainText('Files in music');
+  await expect(list).toContainText('1 track and 1 other file right inside music');
+  await expect(page.getByTestId('loose-file')).toHaveText([/01 A Single\.mp3\s*30\.0 KB/, /Favourites\.m3u/]);
+  await page.screenshot({ path: info.outputPath('restore-source-files.png') });
+  await page.getByTestId('loose-file').filter({ hasText: 'Favourites' }).click();
+  await expect(page.getByTestId('item-title')).toHaveText('Favourites.m3u');
+  const target = join(root, 'Restored');
+  await restoreVerifiedInto(page, target);
+  expect(readdirSync(target)).toEqual(['Favourites.m3u']);
+  expect(readFileSync(join(target, 'Favourites.m3u'), 'utf8')).toBe(playlist);
+  // Back goes to the source folder's view, its files still there; an artist's albums hide them.
+  await page.getByRole('button', { name: '← music' }).click();
+  await expect(page.getByTestId('loose-file')).toHaveCount(2);
+  await page.getByTestId('artist-row').filter({ hasText: 'Björk' }).click();
+  await expect(page.getByTestId('album-card')).toHaveCount(1);
+  await expect(page.getByTestId('loose-files')).toHaveCount(0);
 });

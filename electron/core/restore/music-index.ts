@@ -65,6 +65,8 @@ export interface MusicIndex {
   readonly source: string;
   readonly layout: 'music' | 'plain';
   readonly artists: readonly ArtistSummary[];
+  /** Only when the source folder holds files beside its artists. */
+  readonly loose?: LooseFiles;
 }
 
 const COVERS = ['cover.jpg', 'folder.jpg', 'front.jpg', 'cover.png', 'folder.png', 'front.png', 'cover.jpeg', 'albumart.jpg'];
@@ -79,11 +81,18 @@ export function buildMusicIndex(source: string, entries: Iterable<ListingEntry>)
 /** Whether `path` from `start` to `end` is `name`. */
 const sameName = (path: string, start: number, end: number, name: string | null): boolean => name !== null && end - start === name.length && path.startsWith(name, start);
 
+/** Loose files: counts, and the raw names of the first ones (decoded in finish()). */
+interface LooseStats {
+  files: number;
+  tracks: number;
+  bytes: number;
+  named: Array<[raw: string, bytes: number]>;
+}
+
 /** What the builder keeps of an artist. */
 interface ArtistStats {
   readonly albums: Map<string, AlbumStats>;
-  /** Loose files: counts, and the raw names of the first ones (decoded in finish()). */
-  loose: { files: number; tracks: number; bytes: number; named: Array<[raw: string, bytes: number]> } | null;
+  loose: LooseStats | null;
 }
 
 /** What the builder keeps of an album. */
@@ -125,7 +134,12 @@ export class MusicIndexBuilder {
   /** Adds the entry whose path relative to the source is `path` from `start` on. */
   addPath(path: string, start: number, size: number, isDir: boolean): void {
     const i = path.indexOf('/', start);
-    if (i <= start) return; // a loose file in the source folder (or an empty name)
+    if (i < 0 && !isDir && path.length > start) {
+      // A file right inside the source folder, beside the artists.
+      this.addLoose((this.rootLoose ??= { files: 0, tracks: 0, bytes: 0, named: [] }), path, start, size);
+      return;
+    }
+    if (i <= start) return; // an empty name
     let artist = this.lastArtistStats;
     if (!artist || !sameName(path, start, i, this.lastArtist)) {
       const rawArtist = path.slice(start, i);
@@ -144,7 +158,7 @@ export class MusicIndexBuilder {
     const j = path.indexOf('/', i + 1);
     if (j < 0 && !isDir) {
       if (path.length === i + 1) return;
-      this.addLoose(artist, path, i + 1, size);
+      this.addLoose((artist.loose ??= { files: 0, tracks: 0, bytes: 0, named: [] }), path, i + 1, size);
       return;
     }
     const end = j < 0 ? path.length : j;
@@ -177,12 +191,13 @@ export class MusicIndexBuilder {
     }
   }
 
-  /** How many loose files are named so far, of all artists. */
+  /** How many loose files are named so far, of all artists and the source folder. */
   private looseNamed = 0;
+  /** The files right inside the source folder. */
+  private rootLoose: LooseStats | null = null;
 
-  /** A file right inside an artist folder, its name from `start` on. */
-  private addLoose(artist: ArtistStats, path: string, start: number, size: number): void {
-    const loose = (artist.loose ??= { files: 0, tracks: 0, bytes: 0, named: [] });
+  /** A file right inside an artist folder (or the source folder), its name from `start` on. */
+  private addLoose(loose: LooseStats, path: string, start: number, size: number): void {
     loose.files++;
     loose.bytes += size;
     if (AUDIO.test(path)) loose.tracks++;
@@ -203,7 +218,7 @@ export class MusicIndexBuilder {
    * them out one by one never holds them all (a million-file library has ~80k albums, and all of
    * them as objects and then as one JSON text cost ~90 MB at the end of a run).
    */
-  finishLazily(): { readonly source: string; readonly layout: 'music' | 'plain'; readonly artists: Iterable<ArtistSummary> } {
+  finishLazily(): { readonly source: string; readonly layout: 'music' | 'plain'; readonly artists: Iterable<ArtistSummary>; readonly loose?: LooseFiles } {
     const source = this.source;
     const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
     // Music when most albums hold audio; an artist's loose files weigh as one album more.
@@ -229,16 +244,20 @@ export class MusicIndexBuilder {
           yield { name: artist, path: `${source}/${artist}`, albums: list, bytes };
           continue;
         }
-        const named = l.named
-          .map(([raw, size]): LooseFile => {
-            const name = decode(raw);
-            return { name, path: `${source}/${artist}/${name}`, bytes: size };
-          })
-          .sort((x, y) => collator.compare(x.name, y.name));
-        yield { name: artist, path: `${source}/${artist}`, albums: list, bytes: bytes + l.bytes, loose: { files: l.files, tracks: l.tracks, bytes: l.bytes, named } };
+        yield { name: artist, path: `${source}/${artist}`, albums: list, bytes: bytes + l.bytes, loose: looseOf(l, `${source}/${artist}`) };
       }
     }
-    return { source, layout: albumCount > 0 && albumsWithAudio * 2 >= albumCount ? 'music' : 'plain', artists: { [Symbol.iterator]: artists } };
+    function looseOf(l: LooseStats, folder: string): LooseFiles {
+      const named = l.named
+        .map(([raw, size]): LooseFile => {
+          const name = decode(raw);
+          return { name, path: `${folder}/${name}`, bytes: size };
+        })
+        .sort((x, y) => collator.compare(x.name, y.name));
+      return { files: l.files, tracks: l.tracks, bytes: l.bytes, named };
+    }
+    const layout = albumCount > 0 && albumsWithAudio * 2 >= albumCount ? 'music' : 'plain';
+    return { source, layout, artists: { [Symbol.iterator]: artists }, ...(this.rootLoose ? { loose: looseOf(this.rootLoose, source) } : {}) };
   }
 }
 

@@ -7,7 +7,7 @@ import { formatBytes, formatWhen, plural } from '../../../shared/format';
 import { When } from '../components/when';
 import { ChooseFolder } from '../components/folder-picker';
 import type { Job } from '../../../shared/model';
-import { AUDIO_FILE, type AlbumEntry, type ArtistEntry, type ConflictPolicy, type ItemVersionInfo, type RestoreBrowse, type RestoreOutcome } from '../../../shared/restore';
+import { AUDIO_FILE, type AlbumEntry, type ArtistEntry, type ConflictPolicy, type ItemVersionInfo, type LooseSet, type RestoreBrowse, type RestoreOutcome } from '../../../shared/restore';
 import type { AppError } from '../../../shared/result';
 import { findInPicker, versionIndexFor } from '../../../shared/backup-location';
 import { Icon } from '../components/icons';
@@ -85,20 +85,22 @@ function everythingOf(a: ArtistEntry, music: boolean): string {
 /** A single file's icon: a track in a music library, a plain file otherwise. */
 const fileIcon = (name: string, music: boolean): 'disc' | 'file' => (music && AUDIO_FILE.test(name) ? 'disc' : 'file');
 
-/** The files right inside an artist's folder: each one can be restored on its own. */
-function LooseFiles({ artist, music, onPick }: { artist: ArtistEntry; music: boolean; onPick: (item: Item) => void }) {
-  const loose = artist.loose!;
+/**
+ * The files right inside a folder beside its sub-folders (an artist's tracks not in an album, or
+ * the source folder's own files): each one can be restored on its own.
+ */
+function LooseFiles({ loose, where, music, heading, subtitle, more, onPick }: { loose: LooseSet; where: string; music: boolean; heading: string; subtitle: string; more: string; onPick: (item: Item) => void }) {
   const iconOf = (name: string) => fileIcon(name, music);
   const unnamed = loose.files - loose.named.length;
   return (
     <div className="card" data-testid="loose-files">
-      <h3>{music ? 'Not in an album' : 'Files in this folder'}</h3>
+      <h3>{heading}</h3>
       <p className="muted small">
-        {music && loose.tracks > 0 ? `${plural(loose.tracks, 'track')}${loose.files > loose.tracks ? ` and ${plural(loose.files - loose.tracks, 'other file')}` : ''}` : plural(loose.files, 'file')} right inside {artist.name}, {formatBytes(loose.bytes)}
+        {music && loose.tracks > 0 ? `${plural(loose.tracks, 'track')}${loose.files > loose.tracks ? ` and ${plural(loose.files - loose.tracks, 'other file')}` : ''}` : plural(loose.files, 'file')} right inside {where}, {formatBytes(loose.bytes)}
       </p>
       <div className="loose-list">
         {loose.named.map((f) => (
-          <button key={f.path} className="loose-file" data-testid="loose-file" onClick={() => onPick({ path: f.path, name: f.name, subtitle: `${artist.name} · ${music ? 'not in an album' : 'a file in the folder'}`, file: { icon: iconOf(f.name), back: artist.name } })}>
+          <button key={f.path} className="loose-file" data-testid="loose-file" onClick={() => onPick({ path: f.path, name: f.name, subtitle, file: { icon: iconOf(f.name), back: where } })}>
             <Icon name={iconOf(f.name)} size={14} />
             <span className="loose-name">{f.name}</span>
             <span className="muted small">{formatBytes(f.bytes)}</span>
@@ -107,7 +109,7 @@ function LooseFiles({ artist, music, onPick }: { artist: ArtistEntry; music: boo
       </div>
       {unnamed > 0 && (
         <p className="muted small" data-testid="loose-more">
-          and {plural(unnamed, 'more file')}, too many to list here: “Restore all of {artist.name}” brings them back with the rest.
+          and {plural(unnamed, 'more file')}, too many to list here: {more} brings them back with the rest.
         </p>
       )}
     </div>
@@ -474,9 +476,12 @@ export function Restore() {
     if (spot.level === 'album' && spot.album) setItem({ path, name: spot.album.name, subtitle: parts[1]!, album: spot.album });
     // Below an album, or not in the newest point's index: its versions are still found by path.
     else if (spot.level === 'deeper') {
-      const loose = browse.sources[spot.sourceIndex]?.artists.find((a) => a.path === spot.artistPath)?.loose?.named.some((f) => f.path === path);
-      const music = browse.sources[spot.sourceIndex]?.layout === 'music';
-      const file = loose ? { icon: fileIcon(path, music), back: parts[1]! } : undefined;
+      const inSource = browse.sources[spot.sourceIndex];
+      const artistFile = inSource?.artists.find((a) => a.path === spot.artistPath)?.loose?.named.some((f) => f.path === path);
+      // Or a file right inside the source folder.
+      const sourceFile = parts.length === 2 && inSource?.loose?.named.some((f) => f.path === path);
+      const music = inSource?.layout === 'music';
+      const file = artistFile ? { icon: fileIcon(path, music), back: parts[1]! } : sourceFile ? { icon: fileIcon(path, music), back: parts[0]! } : undefined;
       setItem({ path, name: parts.at(-1)!, subtitle: parts.slice(0, -1).join(' / '), ...(file && { file }) });
     }
   }, [pending, browse]);
@@ -519,6 +524,8 @@ export function Restore() {
   const source = browse?.sources[sourceIndex] ?? browse?.sources[0];
   const music = source?.layout === 'music';
   const artist = source?.artists.find((a) => a.path === artistPath) ?? null;
+  // The files right inside the source folder, beside its artists (a playlist, a loose download).
+  const sourceFiles = source?.loose ? <LooseFiles loose={source.loose} where={source.source} music={music} heading={`Files in ${source.source}`} subtitle={`${source.source} · a file in the folder`} more={`“Restore the whole ${source.source} folder”`} onPick={setItem} /> : null;
 
   return (
     <div className="stack">
@@ -562,9 +569,12 @@ export function Restore() {
       {!browse && !error && <p className="muted">Reading the backup…</p>}
       {source && item && <RestorePanel key={item.path} job={job} item={item} browse={browse!} onBack={() => setItem(null)} start={opened?.itemPath === item.path ? opened : undefined} />}
       {source && !item && source.artists.length === 0 && (
-        <div className="empty slim" data-testid="no-folders">
-          <h2>No folders in {source.source}</h2>
-          <p>It holds files only: “Restore the whole {source.source} folder” brings them back, each checked against the restore point.</p>
+        <div className="stack">
+          <div className="empty slim" data-testid="no-folders">
+            <h2>No folders in {source.source}</h2>
+            <p>{source.loose ? `It holds files only: pick one below, or “Restore the whole ${source.source} folder” brings them all back, each checked against the restore point.` : `The restore point holds nothing in ${source.source}.`}</p>
+          </div>
+          {sourceFiles}
         </div>
       )}
       {source && !item && source.artists.length > 0 && (
@@ -572,9 +582,12 @@ export function Restore() {
           <ArtistList artists={source.artists} selected={artistPath} onSelect={(a) => setArtistPath(a.path)} label={music ? 'Artists' : 'Folders'} music={music} />
           <div>
             {!artist && (
-              <div className="empty slim">
-                <h2>{music ? 'Pick an artist' : 'Pick a folder'}</h2>
-                <p>{music ? 'Then the album you want back. Every version of it, from every backup, is one click away.' : 'Then the folder inside it you want back.'}</p>
+              <div className="stack">
+                <div className="empty slim">
+                  <h2>{music ? 'Pick an artist' : 'Pick a folder'}</h2>
+                  <p>{music ? 'Then the album you want back. Every version of it, from every backup, is one click away.' : 'Then the folder inside it you want back.'}</p>
+                </div>
+                {sourceFiles}
               </div>
             )}
             {artist && (
@@ -598,7 +611,7 @@ export function Restore() {
                   ))}
                 </div>
                 )}
-                {artist.loose && <LooseFiles artist={artist} music={music} onPick={setItem} />}
+                {artist.loose && <LooseFiles loose={artist.loose} where={artist.name} music={music} heading={music ? 'Not in an album' : 'Files in this folder'} subtitle={`${artist.name} · ${music ? 'not in an album' : 'a file in the folder'}`} more={`“Restore all of ${artist.name}”`} onPick={setItem} />}
               </div>
             )}
           </div>

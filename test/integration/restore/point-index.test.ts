@@ -135,6 +135,8 @@ describe.each([
       },
     });
     expect(music(shown).artists[0]!.loose).toMatchObject({ files: 1, tracks: 0, named: [{ name: 'notes.txt' }] });
+    // The file right inside the source folder, beside the artists.
+    expect(music(shown).loose).toEqual({ files: 1, tracks: 0, bytes: 16, named: [{ name: 'top.txt', path: `${base}/top.txt`, bytes: 16 }] });
 
     // A second point (a delta on the first for most kinds): its own index, equal to its record's.
     album(src, 'Cher', 'Believe', 2, 'front.png');
@@ -148,15 +150,19 @@ describe.each([
     expect(music(shown2).artists[1]!.albums.map((a) => a.name)).toEqual(['Homogenic (1997)']);
 
     // Browse really reads the index: an altered (still valid) one changes what it shows.
-    const stored = JSON.parse(gunzipSync(readFileSync(indexFile(second))).toString('utf8')) as { sources: Array<{ source: string; artists: Array<{ name: string }> }> };
+    const stored = JSON.parse(gunzipSync(readFileSync(indexFile(second))).toString('utf8')) as { sources: Array<{ source: string; artists: Array<{ name: string }>; loose?: { named: Array<{ name: string }> } }> };
     // The name holds what JSON gives meaning to: the reader splits the artists out of the text as
-    // it comes (point-index.ts), and must not be fooled by brackets, quotes or escapes in a string.
+    // it comes (point-index.ts), and must not be fooled by brackets, quotes or escapes in a string,
+    // nor by the source's own files, which nest as deep as the artists.
     const altered = 'ABBA (from the index) {"a": [1]} \\ \\" ]}';
-    stored.sources.find((s) => /(^|\/)music$/.test(s.source))!.artists[0]!.name = altered;
+    const storedMusic = stored.sources.find((s) => /(^|\/)music$/.test(s.source))!;
+    storedMusic.artists[0]!.name = altered;
+    storedMusic.loose!.named[0]!.name = 'top, [from the index] {"b": 2}.txt';
     await putIndex(second, gzipSync(JSON.stringify(stored)));
     const alteredShown = music(await browse(second));
     expect(alteredShown.artists[0]!.name).toBe(altered);
     expect(alteredShown.artists.slice(1)).toEqual(music(shown2).artists.slice(1));
+    expect(alteredShown.loose!.named.map((f) => f.name)).toEqual(['top, [from the index] {"b": 2}.txt']);
 
     // Damaged ways: not gzip, not the format, another point's, other sources, an artist that is not one. Each time the record answers.
     const damaged = [
@@ -167,6 +173,8 @@ describe.each([
       gzipSync(JSON.stringify({ ...stored, sources: stored.sources.slice(1) })),
       gzipSync(JSON.stringify({ ...stored, sources: stored.sources.map((s) => ({ ...s, artists: [1, ...s.artists] })) })),
       gzipSync(JSON.stringify(stored).slice(0, 400)),
+      // The source's own files not what they are.
+      gzipSync(JSON.stringify({ ...stored, sources: stored.sources.map((s) => ({ ...s, loose: { files: 'many' } })) })),
       // One album of one artist not what an album is (its artists are checked one at a time).
       gzipSync(JSON.stringify({ ...stored, sources: stored.sources.map((s, i) => (i === 0 ? { ...s, artists: [...s.artists, { ...s.artists[0]!, albums: [{ name: 'no path, no tracks' }] }] } : s)) })),
     ];

@@ -30,6 +30,18 @@ describe('the music index', () => {
     expect(index.artists[0]!.loose).toEqual({ files: 1, tracks: 0, bytes: 5, named: [{ name: 'notes.txt', path: 'Music/abba/notes.txt', bytes: 5 }] });
     expect(index.artists[0]!.bytes).toBe(55);
     expect(bjork.loose).toBeUndefined();
+    // A file right inside the source folder, beside the artists: the source's own.
+    expect(index.loose).toEqual({ files: 1, tracks: 0, bytes: 1, named: [{ name: 'loose.txt', path: 'Music/loose.txt', bytes: 1 }] });
+    expect(buildMusicIndex('Music', entries.slice(0, -1)).loose).toBeUndefined();
+  });
+
+  it('counts every file right inside the source folder and names the first LOOSE_NAMED, in the collation order', () => {
+    const files = [...Array.from({ length: LOOSE_NAMED + 5 }, (_, i) => ({ path: `track ${String(i).padStart(3, '0')}.mp3`, size: 3, isDir: false })), { path: 'Playlist.m3u', size: 4, isDir: false }];
+    const index = buildMusicIndex('Music', [{ path: 'Nico/Chelsea Girl/01 The Fairest.flac', size: 9, isDir: false }, ...files.reverse()]);
+    expect(index.artists.map((a) => a.name)).toEqual(['Nico']);
+    expect(index.loose).toMatchObject({ files: LOOSE_NAMED + 6, tracks: LOOSE_NAMED + 5, bytes: 3 * (LOOSE_NAMED + 5) + 4 });
+    expect(index.loose!.named).toHaveLength(LOOSE_NAMED);
+    expect(index.loose!.named[0]).toEqual({ name: 'Playlist.m3u', path: 'Music/Playlist.m3u', bytes: 4 });
   });
 
   it('counts and names the tracks right inside an artist folder, not in any album', () => {

@@ -29,7 +29,8 @@ const loose = z.object({ files: z.number().int().positive(), tracks: z.number().
 const artist = z.object({ name: z.string(), path: z.string(), bytes: z.number().nonnegative(), albums: z.array(album), loose: loose.optional() });
 // The artists are checked one at a time (see readPointIndex): a parse returns a copy, and a copy of
 // every artist at once doubled what reading a million-file point's index held (~30 MB more).
-const sourceIndex = z.object({ source: z.string(), layout: z.enum(['music', 'plain']), artists: z.array(z.unknown()) });
+// `loose` (the files right inside the source folder) came later still: an index without it is read as it is.
+const sourceIndex = z.object({ source: z.string(), layout: z.enum(['music', 'plain']), artists: z.array(z.unknown()), loose: loose.optional() });
 const pointIndexSchema = z.object({ format: z.literal(FORMAT), version: z.literal(1), id: z.string(), sources: z.array(sourceIndex) });
 
 /**
@@ -71,7 +72,7 @@ export class PointIndexBuilder {
         yield `${first ? '' : ','}${JSON.stringify(artist)}`;
         first = false;
       }
-      yield ']}';
+      yield index.loose ? `],"loose":${JSON.stringify(index.loose)}}` : ']}';
     }
     yield ']}';
   }
@@ -122,14 +123,14 @@ export async function readPointIndex(storage: RecordStorage, names: readonly str
     const sources = parsed.data.sources;
     if (sources.length !== summary.sources.length || sources.some((s, i) => s.source !== summary.sources[i]!.base)) return null;
     if (split.artists.length !== sources.length || sources.some((s) => s.artists.length > 0)) return null;
-    return sources.map((s, i) => ({ ...s, artists: split.artists[i]! as SourceIndex['artists'] }));
+    return sources.map(({ loose: l, ...s }, i) => ({ ...s, artists: split.artists[i]! as SourceIndex['artists'], ...(l ? { loose: l } : {}) }));
   } catch {
     return null;
   }
 }
 
 const [OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, QUOTE, BACKSLASH, COMMA] = ['{', '}', '[', ']', '"', '\\', ','].map((c) => c.charCodeAt(0));
-/** Nesting depth inside a source's `artists` array: {"sources":[{"artists":[ … */
+/** Nesting depth inside a source's `artists` array: {"sources":[{"artists":[ … (the only array a source holds). */
 const ARTISTS_DEPTH = 4;
 
 /**
@@ -147,6 +148,8 @@ async function splitArtists(file: string): Promise<{ skeleton: unknown; artists:
   let inString = false;
   let escaped = false;
   let inArtist = false;
+  // Inside a source's artists array: a source's other members (its loose files) nest as deep.
+  let inArtists = false;
   let total = 0;
   for await (const chunk of createReadStream(file).pipe(createGunzip()) as AsyncIterable<Buffer>) {
     total += chunk.length;
@@ -160,7 +163,8 @@ async function splitArtists(file: string): Promise<{ skeleton: unknown; artists:
         else if (c === QUOTE) inString = false;
       } else if (c === QUOTE) inString = true;
       else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-        if (c === OPEN_OBJECT && depth === ARTISTS_DEPTH && !inArtist) {
+        if (c === OPEN_ARRAY && depth === ARTISTS_DEPTH - 1) inArtists = true;
+        if (c === OPEN_OBJECT && depth === ARTISTS_DEPTH && inArtists && !inArtist) {
           skeleton.push(chunk.subarray(from, i));
           from = i;
           inArtist = true;
@@ -169,6 +173,7 @@ async function splitArtists(file: string): Promise<{ skeleton: unknown; artists:
         depth++;
       } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
         depth--;
+        if (c === CLOSE_ARRAY && depth === ARTISTS_DEPTH - 1) inArtists = false;
         if (inArtist && depth === ARTISTS_DEPTH) {
           piece.push(chunk.subarray(from, i + 1));
           const a: unknown = JSON.parse(Buffer.concat(piece).toString('utf8'));
@@ -178,7 +183,7 @@ async function splitArtists(file: string): Promise<{ skeleton: unknown; artists:
           from = i + 1;
           inArtist = false;
         }
-      } else if (c === COMMA && depth === ARTISTS_DEPTH && !inArtist) {
+      } else if (c === COMMA && depth === ARTISTS_DEPTH && inArtists && !inArtist) {
         skeleton.push(chunk.subarray(from, i));
         from = i + 1;
       }
