@@ -76,7 +76,8 @@ export function guardRunner(runner: DestinationRunner, o: GuardOptions): Destina
             `# attempt ${attempt} of ${policy.maxAttempts} failed (${failure.tool && failure.exitCode != null ? `${failure.tool} exit ${failure.exitCode}: ` : ''}${failure.message ?? 'error'}); retrying in ${Math.round(delayMs / 1000)} s`,
           );
           // This destination's own state while it waits, not the figures of whatever ran before.
-          const reason = looksLikeNetwork(failure.message) ? `can't reach ${name}` : `${name} failed`;
+          // A remote source that stopped answering is not the destination's fault.
+          const reason = failure.kind === 'source-unreachable' ? "can't reach the source" : looksLikeNetwork(failure.message) ? `can't reach ${name}` : `${name} failed`;
           ctx.progress({ ...idle, errors: 1, retry: { reason, attempt: attempt + 1, attempts: policy.maxAttempts, delayMs } });
         },
       },

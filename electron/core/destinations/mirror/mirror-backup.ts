@@ -83,7 +83,7 @@ export async function backupMirror(ctx: DestinationContext): Promise<Destination
     }
     if (e instanceof RemoteSourceError) {
       ctx.log(`# mirror refused (${e.kind}): ${e.message}`);
-      return { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: e.message, failure: { tool: 'rclone', exitCode: null, kind: e.kind === 'source-missing' ? 'source-missing' : 'exit-code' } };
+      return { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: e.message, failure: { tool: 'rclone', exitCode: null, kind: e.kind } };
     }
     if (!(e instanceof MirrorRunError)) throw e;
     ctx.log(`# mirror ${e.kind}: ${e.message}`);
