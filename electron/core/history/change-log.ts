@@ -54,9 +54,35 @@ export class ChangeRecorder {
     this.counts = { added: 0, changed: 0, deleted: 0, bytes: 0 };
   }
 
-  /** The counts and the compressed list. */
-  finish(): ChangeSet {
+  /**
+   * The counts and the compressed list. `notBackedUp`: paths the run could not back up after all
+   * (its failed files and folders): an added or changed file the point does not hold is not what
+   * changed, it is what failed, and History names it there; nor is anything under a folder that
+   * could not be read (its files are not deleted, only unseen). Read again a batch at a time, only
+   * when there are any.
+   */
+  finish(notBackedUp: ReadonlySet<string> = new Set()): ChangeSet {
     this.flush();
+    if (notBackedUp.size > 0) {
+      const counts = { added: 0, changed: 0, deleted: 0, bytes: 0 };
+      for (let i = 0; i < this.chunks.length; i++) {
+        const kept: string[] = [];
+        for (const line of gunzipSync(this.chunks[i]!).toString('utf8').split('\n')) {
+          if (!line) continue;
+          const t1 = line.indexOf('\t');
+          const t2 = line.indexOf('\t', t1 + 1);
+          const action = ACTION[line.slice(0, t1)]!;
+          const path = unescape(line.slice(t2 + 1));
+          if ((action !== 'deleted' && notBackedUp.has(path)) || underAny(notBackedUp, path)) continue;
+          kept.push(line);
+          counts[action]++;
+          const size = line.slice(t1 + 1, t2);
+          if (action !== 'deleted' && size !== '') counts.bytes += Number(size);
+        }
+        this.chunks[i] = kept.length > 0 ? gzipSync(`${kept.join('\n')}\n`, { level: 3 }) : Buffer.alloc(0);
+      }
+      this.counts = counts;
+    }
     return { ...this.counts, blob: Buffer.concat(this.chunks) };
   }
 
@@ -68,6 +94,12 @@ export class ChangeRecorder {
     this.pending = [];
     this.pendingChars = 0;
   }
+}
+
+/** Whether a folder above `path` is in `folders`. */
+function underAny(folders: ReadonlySet<string>, path: string): boolean {
+  for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) if (folders.has(path.slice(0, i))) return true;
+  return false;
 }
 
 function unescape(s: string): string {

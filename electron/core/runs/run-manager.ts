@@ -170,7 +170,7 @@ export function runManager(o: RunManagerOptions) {
         log(`# destination ${dest.target}: ${outcome.outcome}${outcome.firstError ? ` — ${outcome.firstError}` : ''}`);
         const result: DestinationResult = { destId: dest.id, kind: dest.kind, target: dest.target, startedAt: destStart, endedAt: o.now(), ...outcome };
         o.history.recordDestination(runId, result);
-        saveRunChanges(o.history.raw(), runId, dest.id, changes.finish());
+        saveRunChanges(o.history.raw(), runId, dest.id, changes.finish(new Set((outcome.failedFiles ?? []).map((f) => f.path))));
         saveRunFailures(o.history.raw(), runId, dest.id, outcome.failedFiles ?? []);
         results.push(result);
         outcomes.push(outcome.outcome);

@@ -159,6 +159,11 @@ describe('unreadable files (Reprise running as an ordinary user)', () => {
     const partial = await cli(['run', 'P']);
     expect(partial.exitCode, partial.stdout + partial.stderr).toBe(3);
     expect(partial.stdout).toMatch(/could not be backed up/);
+    // What changed is what the point holds: the file it could not read is named as failed, not as
+    // changed, and the files of the folder it could not read are not "deleted".
+    const changes = JSON.parse((await cli(['changes', 'P', '--json'])).stdout) as { destinations: Array<{ entries: Array<{ action: string; path: string }> }>; failures: Array<{ path: string }> };
+    expect(changes.destinations[0]!.entries.map((e) => `${e.action} ${e.path}`)).toEqual(['changed music/Open/1.flac']);
+    expect(changes.failures.map((f) => f.path)).toEqual(expect.arrayContaining(['music/Open/0.flac', 'music/Locked']));
     const points = (JSON.parse((await cli(['snapshots', 'P', '--json'])).stdout) as Points)[0]!.points;
     // Daily retention alone would keep one point today; the partial newest and the complete one
     // holding the newest copy of what it lacks both stay.

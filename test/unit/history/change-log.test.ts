@@ -37,6 +37,41 @@ describe('ChangeRecorder', () => {
   });
 });
 
+describe('what changed, and what could not be backed up', () => {
+  it('leaves out the added and changed files the run could not back up, in every batch, odd names too, and counts what is left', () => {
+    const rec = new ChangeRecorder();
+    const n = 60_000; // several batches of ~1 MB
+    const path = (i: number) => `Artist ${Math.floor(i / 120)}/Album ${Math.floor(i / 12)}/${String(i % 12).padStart(2, '0')} Track ${i}.flac`;
+    for (let i = 0; i < n; i++) rec.add({ action: i % 3 === 0 ? 'changed' : 'added', path: path(i), size: 10 });
+    rec.add({ action: 'added', path: 'Motörhead/tab\there/new\nline.flac', size: 7 });
+    rec.add({ action: 'deleted', path: path(5), size: null });
+    // Failed: one added and one changed in the first batch, one in the last, the odd name; a deleted
+    // file of the same name as a failed one stays (it is gone, whatever failed).
+    const failed = new Set([path(1), path(3), path(n - 2), 'Motörhead/tab\there/new\nline.flac', path(5), 'not/in/the/run.flac']);
+    const set = rec.finish(failed);
+    expect(set).toMatchObject({ added: Math.floor((2 * n) / 3) - 3, changed: n / 3 - 1, deleted: 1, bytes: (n - 4) * 10 });
+    const all = readChanges(set.blob, { limit: n + 10 });
+    expect(all.total).toBe(n - 4 + 1);
+    const listed = new Set(all.entries.filter((e) => e.action !== 'deleted').map((e) => e.path));
+    for (const p of failed) expect(listed.has(p), p).toBe(false);
+    expect(listed.has(path(2))).toBe(true);
+    expect(all.entries.filter((e) => e.action === 'deleted')).toEqual([{ action: 'deleted', path: path(5), size: null }]);
+    // A folder that could not be read: what the run thought of its files is not what changed.
+    const folder = new ChangeRecorder();
+    folder.add({ action: 'deleted', path: 'music/Locked/0.flac', size: null });
+    folder.add({ action: 'added', path: 'music/Locked/CD1/new.flac', size: 4 });
+    folder.add({ action: 'deleted', path: 'music/Locked Out/0.flac', size: null });
+    folder.add({ action: 'changed', path: 'music/Open/1.flac', size: 2 });
+    const afterFolder = folder.finish(new Set(['music/Locked']));
+    expect(afterFolder).toMatchObject({ added: 0, changed: 1, deleted: 1, bytes: 2 });
+    expect(readChanges(afterFolder.blob).entries.map((e) => e.path)).toEqual(['music/Locked Out/0.flac', 'music/Open/1.flac']);
+    // Nothing failed: nothing read again.
+    const plain = new ChangeRecorder();
+    plain.add({ action: 'added', path: 'a.flac', size: 1 });
+    expect(plain.finish(new Set())).toMatchObject({ added: 1, bytes: 1 });
+  });
+});
+
 describe('rotateRunLogs', () => {
   it('keeps the newest logs within count and size, and the logs of live runs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'reprise-logs-'));
