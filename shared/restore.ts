@@ -77,8 +77,10 @@ export interface ArtistEntry {
 /** Files right inside a folder beside its sub-folders: all counted, the first ones named (`named` may be shorter than `files`). */
 export interface LooseSet {
   readonly files: number;
+  /** How many of them are audio. */
   readonly tracks: number;
   readonly bytes: number;
+  /** The first ones listed, sorted; `files` says how many there are in all. */
   readonly named: readonly LooseEntry[];
 }
 

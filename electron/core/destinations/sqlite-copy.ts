@@ -8,7 +8,6 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 const EXTENSIONS = ['db', 'sqlite', 'sqlite3', 'db3'];
 /** A name a database may have (confirmed by its header). */
 export const SQLITE_NAME = new RegExp(`\\.(${EXTENSIONS.join('|')})$`, 'i');
-const CANDIDATE = SQLITE_NAME;
 /** Files next to a database that only make sense together with the live original. */
 export const SQLITE_SIDECARS = ['-wal', '-shm', '-journal'] as const;
 
@@ -53,7 +52,7 @@ export async function findSqliteDatabases(
       for (const entry of entries) {
         const full = join(dir, entry.name);
         if (entry.isDirectory()) stack.push(full);
-        else if (entry.isFile() && CANDIDATE.test(entry.name)) {
+        else if (entry.isFile() && SQLITE_NAME.test(entry.name)) {
           const inSnapshot = [source.base, ...relative(source.path, full).split(sep)].join('/');
           if (!isExcluded(inSnapshot) && (await hasSqliteHeader(full))) found.push({ absolute: full, inSnapshot });
         }

@@ -2,7 +2,7 @@
 // from a flat listing so the same code serves a local snapshot and a remote mirror (rclone lsjson).
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AUDIO_FILE as AUDIO } from '../../../shared/restore.js';
+import { AUDIO_FILE as AUDIO, type LooseEntry, type LooseSet } from '../../../shared/restore.js';
 
 /** One entry of a listing, path relative to the source folder (`Artist/Album/01.flac`). */
 export interface ListingEntry {
@@ -24,27 +24,6 @@ export interface AlbumSummary {
   readonly bytes: number;
 }
 
-/** A file right inside an artist folder, next to the albums. */
-export interface LooseFile {
-  readonly name: string;
-  /** Path inside the restore point, e.g. `music/Sigur Rós/01 Svefn-g-englar.flac`. */
-  readonly path: string;
-  readonly bytes: number;
-}
-
-/**
- * The files right inside an artist folder (tracks not in an album, a photo of the artist): counted
- * all, named up to LOOSE_NAMED each, so an artist of loose tracks is not an empty "0 albums".
- */
-export interface LooseFiles {
-  readonly files: number;
-  /** How many of them are audio. */
-  readonly tracks: number;
-  readonly bytes: number;
-  /** The first ones listed (a listing comes in name order), sorted; `files` says how many there are in all. */
-  readonly named: readonly LooseFile[];
-}
-
 /** An artist folder and its albums. */
 export interface ArtistSummary {
   readonly name: string;
@@ -53,7 +32,7 @@ export interface ArtistSummary {
   /** Everything in the folder: its albums and its loose files. */
   readonly bytes: number;
   /** Only when the folder holds files beside its albums. */
-  readonly loose?: LooseFiles;
+  readonly loose?: LooseSet;
 }
 
 /** How many loose files of one artist are named in the index, and of all artists together. */
@@ -66,7 +45,7 @@ export interface MusicIndex {
   readonly layout: 'music' | 'plain';
   readonly artists: readonly ArtistSummary[];
   /** Only when the source folder holds files beside its artists. */
-  readonly loose?: LooseFiles;
+  readonly loose?: LooseSet;
 }
 
 const COVERS = ['cover.jpg', 'folder.jpg', 'front.jpg', 'cover.png', 'folder.png', 'front.png', 'cover.jpeg', 'albumart.jpg'];
@@ -218,7 +197,7 @@ export class MusicIndexBuilder {
    * them out one by one never holds them all (a million-file library has ~80k albums, and all of
    * them as objects and then as one JSON text cost ~90 MB at the end of a run).
    */
-  finishLazily(): { readonly source: string; readonly layout: 'music' | 'plain'; readonly artists: Iterable<ArtistSummary>; readonly loose?: LooseFiles } {
+  finishLazily(): { readonly source: string; readonly layout: 'music' | 'plain'; readonly artists: Iterable<ArtistSummary>; readonly loose?: LooseSet } {
     const source = this.source;
     const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
     // Music when most albums hold audio; an artist's loose files weigh as one album more.
@@ -247,9 +226,9 @@ export class MusicIndexBuilder {
         yield { name: artist, path: `${source}/${artist}`, albums: list, bytes: bytes + l.bytes, loose: looseOf(l, `${source}/${artist}`) };
       }
     }
-    function looseOf(l: LooseStats, folder: string): LooseFiles {
+    function looseOf(l: LooseStats, folder: string): LooseSet {
       const named = l.named
-        .map(([raw, size]): LooseFile => {
+        .map(([raw, size]): LooseEntry => {
           const name = decode(raw);
           return { name, path: `${folder}/${name}`, bytes: size };
         })

@@ -178,6 +178,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         else waitingErrors.push(() => classify(line, parsed));
       };
     };
+    const commonArgs = ['--retries', '1', '--no-unicode-normalization', ...jobTransferFlags(ctx.job)];
     /** `rclone sync` of source i into current/; `leaveOut`: --exclude flags beside the job's. */
     const syncSource = async (i: number, leaveOut: readonly string[], signal: AbortSignal): Promise<void> => {
       const real = remote ? sources[i]!.path : await realpath(sources[i]!.path);
@@ -189,7 +190,6 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       await walkOver;
       await checkStep(synced, fatal, lack.size > 0, target, ctx);
     };
-    const commonArgs = ['--retries', '1', '--no-unicode-normalization', ...jobTransferFlags(ctx.job)];
 
     // A first run into a destination holding no record at all copies while the sources are walked:
     // nothing there belongs to a point, so nothing can be lost before the intent is stored (files an
