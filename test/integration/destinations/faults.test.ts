@@ -125,7 +125,7 @@ describe.each(['snapshot', 'local mirror', 'WebDAV mirror'] as const)('faults du
     const moved = existsSync(versions) && readdirSync(versions).some((d) => !known.includes(d) && holdsAFile(join(versions, d)));
     return toolPids('rclone', src).length > 0 && (moved || holdsAFile(join(s.folder, 'current', 'music', `New ${round}`)));
   };
-  const lastRun = async () => (JSON.parse((await cli(['history', 'J', '--json'])).stdout) as Array<{ outcome: string; firstError: string | null }>)[0]!;
+  const lastRun = async () => (JSON.parse((await cli(['history', 'J', '--json'])).stdout) as Array<{ outcome: string; firstError: string | null; bytes: number; destinations: Array<{ bytes: number }> }>)[0]!;
 
   beforeAll(async () => {
     s = setups().find((x) => x.kind === kindName)!;
@@ -185,10 +185,16 @@ describe.each(['snapshot', 'local mirror', 'WebDAV mirror'] as const)('faults du
     const known = await points();
     const child = start();
     await waitFor('data of the run to land', midTransfer([...known, ...readdirVersions()], 4));
+    // Long enough for a progress report (rclone's stats come every second, rsync's redraws are read every 200 ms).
+    await new Promise((r) => setTimeout(r, 1500));
     const c = await cli(['cancel', 'J']);
     expect(c.exitCode, c.stderr).toBe(0);
     expect(await exited(child)).toBe(130);
-    expect((await lastRun()).outcome).toBe('cancelled');
+    const run = await lastRun();
+    expect(run.outcome).toBe('cancelled');
+    // What was copied before the Cancel is said, not 0 B (it is reused by the next run).
+    expect(run.bytes).toBeGreaterThan(0);
+    expect(run.destinations[0]!.bytes).toBe(run.bytes);
     await checkEveryPoint('after a cancel');
   }, 180_000);
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lineSplitter } from '../../../electron/core/process/line-splitter.js';
-import { parseRsyncProgressLine, parseRsyncStats, rsyncTotalBytes } from '../../../electron/core/destinations/snapshot/rsync-progress.js';
+import { parseRsyncProgressLine, parseRsyncStats, progressSampler, rsyncTotalBytes } from '../../../electron/core/destinations/snapshot/rsync-progress.js';
+import { RSYNC_SUM_ARGS, parseSumLine } from '../../../electron/core/destinations/snapshot/rsync-sums.js';
 
 const work = mkdtempSync(join(tmpdir(), 'reprise-progress-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -79,6 +80,50 @@ describe('rsync progress2 parser', () => {
     });
     expect(parseRsyncProgressLine('Number of files: 6 (reg: 4, dir: 2)')).toBeUndefined();
     expect(parseRsyncProgressLine('rsync: [sender] link_stat "/x" failed: No such file or directory (2)')).toBeUndefined();
+  });
+});
+
+describe('the progress sampler (a redraw per copied file, shown at most 10 times a second)', () => {
+  // A snapshot's own rsync: a sum line and a redraw per file, then the stats.
+  const src = join(work, 'sampled');
+  for (let a = 0; a < 3; a++) {
+    mkdirSync(join(src, `Artist ${a}`), { recursive: true });
+    for (let t = 0; t < 20; t++) writeFileSync(join(src, `Artist ${a}`, `${t} Track.flac`), `artist ${a} track ${t}`);
+  }
+  const lines = execFileSync('rsync', ['-a', '--info=progress2', '--stats', ...RSYNC_SUM_ARGS, `${src}/`, `${join(work, 'sampled-dst')}/`], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' } })
+    .split(/\r|\n/)
+    .filter((l) => l.length > 0);
+  const redraws = lines.filter((l) => parseRsyncProgressLine(l) !== undefined);
+
+  it('takes every redraw and nothing else: the sums and the stats stay with the caller', () => {
+    expect(redraws.length).toBeGreaterThanOrEqual(60);
+    const shown: number[] = [];
+    const sampler = progressSampler((p) => shown.push(p.bytes), 0);
+    const kept = lines.filter((l) => !sampler.line(l));
+    expect(kept).toEqual(lines.filter((l) => parseRsyncProgressLine(l) === undefined));
+    expect(kept.filter((l) => { const s = parseSumLine(l); return s !== null && s !== 'itemized'; })).toHaveLength(60);
+    expect(parseRsyncStats(kept).transferredFiles).toBe(60);
+    expect(shown).toHaveLength(redraws.length);
+  });
+
+  it('shows the first redraw, then one per interval, and the newest at flush', () => {
+    let clock = 0;
+    const shown: number[] = [];
+    const sampler = progressSampler((p) => shown.push(p.transfers ?? -1), 100, () => clock);
+    for (const l of lines) {
+      sampler.line(l);
+      clock += 10;
+    }
+    // ~10 lines a 100 ms: about one redraw in five is shown (two lines a file).
+    expect(shown.length).toBeGreaterThan(2);
+    expect(shown.length).toBeLessThan(redraws.length / 3);
+    sampler.flush();
+    expect(shown.at(-1)).toBe(60);
+    expect(shown).toEqual([...shown].sort((a, b) => a - b));
+    // Nothing is pending after a flush: a second one shows nothing more.
+    const n = shown.length;
+    sampler.flush();
+    expect(shown).toHaveLength(n);
   });
 });
 

@@ -72,11 +72,14 @@ class MirrorRunError extends Error {
 
 /** Runs one versioned-mirror backup of every source of the job, then retention. */
 export async function backupMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
+  // What rclone copied so far: a stopped run says it (a first run may have copied for an hour, and
+  // the next run does not copy it again), rather than 0 B.
+  const copied = { files: 0, bytes: 0 };
   try {
-    return await runMirror(ctx);
+    return await runMirror(ctx, copied);
   } catch (e) {
-    // Stopped while walking or hashing, before rclone ran: a cancel like any other.
-    if (ctx.signal.aborted) return { outcome: 'cancelled', bytes: 0, files: 0, errors: 0, firstError: 'The mirror run was stopped. Every earlier restore point is intact.' };
+    // Stopped while walking or hashing (a first run's rclone may be copying beside the walk): a cancel like any other.
+    if (ctx.signal.aborted) return { outcome: 'cancelled', bytes: copied.bytes, files: copied.files, errors: 0, firstError: 'The mirror run was stopped. Every earlier restore point is intact.' };
     if (e instanceof SnapshotError) {
       ctx.log(`# mirror refused (${e.kind}): ${e.message}`);
       return { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: e.message };
@@ -87,12 +90,12 @@ export async function backupMirror(ctx: DestinationContext): Promise<Destination
     }
     if (!(e instanceof MirrorRunError)) throw e;
     ctx.log(`# mirror ${e.kind}: ${e.message}`);
-    if (e.kind === 'cancelled') return { outcome: 'cancelled', bytes: 0, files: 0, errors: 0, firstError: e.message };
+    if (e.kind === 'cancelled') return { outcome: 'cancelled', bytes: copied.bytes, files: copied.files, errors: 0, firstError: e.message };
     return { outcome: 'failed', bytes: 0, files: 0, errors: 1, firstError: e.message, ...(e.kind === 'failed' ? { failure: { tool: 'rclone' as const, exitCode: e.exitCode } } : { failure: { tool: 'rclone' as const, exitCode: null, kind: 'refused' } }) };
   }
 }
 
-async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
+async function runMirror(ctx: DestinationContext, copied: { files: number; bytes: number }): Promise<DestinationOutcome> {
   const exec = execFor(ctx.rclone);
   const target = ctx.dest.target;
   const { store, storage } = mirrorParts(target, ctx.rclone, exec);
@@ -139,8 +142,6 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     const lack = new Map<string, string>();
     const problems: string[] = [];
     let fatal: string | null = null;
-    let transferredFiles = 0;
-    let transferredBytes = 0;
     let requests = 0;
     // rclone's errors name files by rclone's words; which of them the walk found unreadable, or named
     // oddly, is known once the walk is done. Until then they wait.
@@ -170,7 +171,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         if (parsed.type === 'stats') {
           const s = parsed.stats;
           const fraction = s.totalBytes > 0 ? s.bytes / s.totalBytes : s.totalTransfers > 0 ? s.transfers / s.totalTransfers : 0;
-          ctx.progress({ step: i + 1, steps: sources.length, bytes: transferredBytes + s.bytes, totalBytes: transferredBytes + s.totalBytes, files: transferredFiles + s.transfers, totalFiles: transferredFiles + s.totalTransfers, speed: s.speed, eta: s.eta, fraction: (i + Math.min(1, fraction)) / sources.length, current: s.transferring.map((t) => ({ name: t.name, percent: t.percentage, size: t.size })), errors: s.errors + lack.size, elapsed: s.elapsedTime });
+          ctx.progress({ step: i + 1, steps: sources.length, bytes: copied.bytes + s.bytes, totalBytes: copied.bytes + s.totalBytes, files: copied.files + s.transfers, totalFiles: copied.files + s.totalTransfers, speed: s.speed, eta: s.eta, fraction: (i + Math.min(1, fraction)) / sources.length, current: s.transferring.map((t) => ({ name: t.name, percent: t.percentage, size: t.size })), errors: s.errors + lack.size, elapsed: s.elapsedTime });
           return;
         }
         if (parsed.type !== 'error') return;
@@ -184,8 +185,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       const real = remote ? sources[i]!.path : await realpath(sources[i]!.path);
       const baseText = textOf(sources[i]!.base);
       const synced = await rcloneStep(exec, [...LOG_ARGS, 'sync', ...commonArgs, '--backup-dir', joinTarget(target, MIRROR_VERSIONS, id, baseText), ...(features.listR ? ['--fast-list'] : []), ...ctx.job.excludes.map((e) => `--exclude=${e}`), ...leaveOut, '--', real, joinTarget(target, MIRROR_CURRENT, baseText)], signal, onLineOf(i));
-      transferredFiles += synced.files;
-      transferredBytes += synced.bytes;
+      copied.files += synced.files;
+      copied.bytes += synced.bytes;
       requests += synced.requests;
       await walkOver;
       await checkStep(synced, fatal, lack.size > 0, target, ctx);
@@ -293,8 +294,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         const held = early.heldBack.of(i);
         if (held) {
           const sent = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...commonArgs, '--backup-dir', backupDir, '--no-traverse', '--files-from-raw', held.file, '--', real, dest], ctx.signal, onLine);
-          transferredFiles += sent.files;
-          transferredBytes += sent.bytes;
+          copied.files += sent.files;
+          copied.bytes += sent.bytes;
           requests += sent.requests;
           await checkStep(sent, fatal, lack.size > 0, target, ctx);
         }
@@ -313,8 +314,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         const copies = plan.copies.of(i);
         if (copies) {
           const sent = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...commonArgs, '--backup-dir', folderTarget(backupDir), '--no-traverse', '--s3-no-check-bucket', '--files-from-raw', copies.file, '--', real, folderTarget(dest)], ctx.signal, onLine);
-          transferredFiles += sent.files;
-          transferredBytes += sent.bytes;
+          copied.files += sent.files;
+          copied.bytes += sent.bytes;
           requests += sent.requests;
           await checkStep(sent, fatal, lack.size > 0, target, ctx);
         }
@@ -339,8 +340,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
         const again = await rcloneStep(exec, [...LOG_ARGS, 'copy', ...commonArgs, '--backup-dir', backupDir, '--ignore-times', '--no-traverse', '--files-from-raw', list, '--', real, dest], ctx.signal, onLine);
         await checkStep(again, fatal, false, target, ctx);
         requests += again.requests;
-        transferredFiles += again.files;
-        transferredBytes += again.bytes;
+        copied.files += again.files;
+        copied.bytes += again.bytes;
       }
     }
 
@@ -352,7 +353,7 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
       const dir = db.path.includes('/') ? db.path.slice(0, db.path.lastIndexOf('/')) : '';
       const r = await rcloneStep(exec, [...LOG_ARGS, 'copyto', '--retries', '1', '--backup-dir', joinTarget(target, MIRROR_VERSIONS, id, dir), '--', copy.file, joinTarget(target, MIRROR_CURRENT, db.path)], ctx.signal, (l) => ctx.log(l));
       await checkStep(r, r.exitCode !== 0 && r.exitCode !== null ? `The database ${db.path} could not be uploaded: ${r.tail ?? `exit ${r.exitCode}`}` : null, false, target, ctx);
-      transferredFiles++;
+      copied.files++;
     }
     // …and a database deleted from the source leaves current/ the same way (the sync did not see it).
     for (const gone of deletedFiles) {
@@ -364,8 +365,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
 
     const built = await reading.done;
     const outcome = built.lacking.count > 0 || lack.size > 0 ? 'partial' : 'ok';
-    const summary = await run.finish(built, { lack, outcome, transferred: { files: transferredFiles, bytes: transferredBytes, requests }, sync: mode.mode, warnings: [...walkProblems.slice(0, 50), ...problems.slice(0, 50)] });
-    ctx.log(`# mirror restore point ${id}: ${outcome}; ${transferredFiles} file${transferredFiles === 1 ? '' : 's'} copied; ${requests} request${requests === 1 ? '' : 's'} (${mode.mode}); replaced and deleted files kept in versions/${id}`);
+    const summary = await run.finish(built, { lack, outcome, transferred: { files: copied.files, bytes: copied.bytes, requests }, sync: mode.mode, warnings: [...walkProblems.slice(0, 50), ...problems.slice(0, 50)] });
+    ctx.log(`# mirror restore point ${id}: ${outcome}; ${copied.files} file${copied.files === 1 ? '' : 's'} copied; ${requests} request${requests === 1 ? '' : 's'} (${mode.mode}); replaced and deleted files kept in versions/${id}`);
     for (const l of summary.lacking.sample.slice(0, 20)) ctx.log(`# lacking: ${l}`);
     await pruneMirror(ctx, store, storage);
     const lackingCount = summary.lacking.count;
@@ -373,8 +374,8 @@ async function runMirror(ctx: DestinationContext): Promise<DestinationOutcome> {
     return {
       failedFiles,
       outcome: outcome === 'ok' ? 'success' : 'partial',
-      bytes: transferredBytes,
-      files: transferredFiles,
+      bytes: copied.bytes,
+      files: copied.files,
       requests,
       sync: mode.mode,
       errors: lackingCount,

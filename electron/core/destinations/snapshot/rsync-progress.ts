@@ -53,6 +53,46 @@ export function parseRsyncProgressLine(line: string): RsyncProgress | undefined 
   };
 }
 
+/** A redraw of the progress2 line, told apart without parsing it: it starts with a space or a digit and shows a percentage. */
+export function looksLikeProgress(line: string): boolean {
+  const c = line.charCodeAt(0);
+  return (c === 32 || (c >= 48 && c <= 57)) && line.includes('%');
+}
+
+/**
+ * rsync redraws its progress line after every file it copies: 300k lines in a first snapshot of
+ * 300k files, all read in bursts every 200 ms (log-tail.ts). Parsing and passing on each one cost
+ * Reprise CPU that rsync wanted on two cores; a sampler parses the newest redraw at most every
+ * `intervalMs` (the run shows progress at 10 updates a second anyway) and the last one at flush().
+ * `line` says whether the line was a redraw (taken, even if not yet shown), so the caller keeps
+ * the others (stats, sums).
+ */
+export function progressSampler(onSample: (p: RsyncProgress) => void, intervalMs = 100, now: () => number = () => performance.now()): { line(line: string): boolean; flush(): void } {
+  let last = -Infinity;
+  let pending: string | null = null;
+  const show = (l: string): boolean => {
+    const p = parseRsyncProgressLine(l);
+    if (!p) return false;
+    pending = null;
+    last = now();
+    onSample(p);
+    return true;
+  };
+  return {
+    line(l) {
+      if (!looksLikeProgress(l)) return false;
+      if (now() - last < intervalMs) {
+        pending = l;
+        return true;
+      }
+      return show(l);
+    },
+    flush() {
+      if (pending !== null) show(pending);
+    },
+  };
+}
+
 /**
  * The whole transfer's size as far as a sample tells: bytes over percent. At 0 % it is not known
  * yet (0), never the bytes so far, which would read "32 KB of 32 KB" next to "0 %".

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { chmod, link, lstat, mkdir, readdir, realpath, rename, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseRsyncProgressLine, parseRsyncStats, rsyncTotalBytes } from './rsync-progress.js';
+import { parseRsyncStats, progressSampler, rsyncTotalBytes } from './rsync-progress.js';
 import { checkLocalDestination } from '../../scheduler/destination-presence.js';
 import { LinkSample, linkWarning } from './link-check.js';
 import { SnapshotError } from './snapshot-errors.js';
@@ -32,11 +32,14 @@ import type { KnownHashes } from '../record/record-builder.js';
 
 /** Runs one snapshot of the job into the destination folder and applies retention. */
 export async function backupSnapshot(ctx: DestinationContext): Promise<DestinationOutcome> {
+  // What rsync copied so far (its progress, until its stats): a stopped run says it rather than 0 B;
+  // the next run links it from the interrupted run's staging folder instead of copying it again.
+  const copied = { files: 0, bytes: 0 };
   try {
-    return await runSnapshot(ctx);
+    return await runSnapshot(ctx, copied);
   } catch (thrown) {
     // Stopped while walking or hashing, before rsync ran: a cancel like any other.
-    if (ctx.signal.aborted) return { outcome: 'cancelled', bytes: 0, files: 0, errors: 0, firstError: 'The snapshot was stopped before it finished. The previous snapshots are untouched.' };
+    if (ctx.signal.aborted) return { outcome: 'cancelled', bytes: copied.bytes, files: copied.files, errors: 0, firstError: 'The snapshot was stopped before it finished. The previous snapshots are untouched.' };
     // The destination filled while Reprise wrote its own files there (lists, the record, the links
     // of unchanged files): said as rsync's full disk is, and, as then, the half-made snapshot goes,
     // so that it does not hold the space the user is asked to free (on tmpfs even a hard link
@@ -49,7 +52,7 @@ export async function backupSnapshot(ctx: DestinationContext): Promise<Destinati
     if (e.stderrTail) for (const l of e.stderrTail.split('\n').slice(-10)) if (l) ctx.log(`# rsync: ${l}`);
     switch (e.kind) {
       case 'cancelled':
-        return { outcome: 'cancelled', bytes: 0, files: 0, errors: 0, firstError: e.message };
+        return { outcome: 'cancelled', bytes: copied.bytes, files: copied.files, errors: 0, firstError: e.message };
       case 'destination-missing':
         return { outcome: 'skipped', bytes: 0, files: 0, errors: 0, firstError: e.message };
       default:
@@ -65,7 +68,7 @@ const SEND_CHECK_LIMIT = 20_000;
 const UNREADABLE = /^rsync: \[sender\] (?:send_files failed to open|read errors mapping|opendir) "(.+?)"(?: failed)?: (.*)$/;
 const VANISHED = /^file has vanished: "(.+)"$/;
 
-async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome> {
+async function runSnapshot(ctx: DestinationContext, copied: { files: number; bytes: number }): Promise<DestinationOutcome> {
   const dest = await checkDestination(ctx.dest.target);
   const sources = await checkSources(ctx.job.sources);
   await cleanLeftovers(dest, ctx.log);
@@ -257,22 +260,23 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       if (!recursive && rsyncList === null) ctx.log(`# ${textOf(src.base)}: ${leaveOut.size} paths left out, too many to name to rsync; copied by the list of its files (slower)`);
       rsyncList ??= recursive ? null : join(work, `list-${i}`);
       const stdout: string[] = [];
-      const onStdout = (line: string): void => {
-        const p = parseRsyncProgressLine(line);
-        if (!p) {
-          const sent = sumsOk ? parseSumLine(line) : null;
-          if (sent === null) stdout.push(line);
-          else if (sent !== 'itemized') {
-            if (sums) sums.add(`${src.base}/${sent.name}`, sent);
-            else if (checkSent) {
-              const e = toSend[i]!.get(sent.name);
-              if (e && sentDiffers(sent, e.size, e.mtime)) changedDuring.add(`${src.base}/${sent.name}`);
-            }
-          }
-          return;
-        }
+      const progress = progressSampler((p) => {
+        copied.files = transferredFiles + (p.transfers ?? 0);
+        copied.bytes = transferredBytes + p.bytes;
         const fraction = Math.min(1, p.percent / 100);
         ctx.progress({ step: i + 1, steps: sources.length, bytes: p.bytes, totalBytes: rsyncTotalBytes(p), files: p.transfers ?? 0, totalFiles: p.totalFiles ?? 0, speed: p.speed, eta: p.etaSeconds, fraction: (i + fraction) / sources.length, current: [], errors: lack.size, elapsed: (ctx.now() - started) / 1000 });
+      });
+      const onStdout = (line: string): void => {
+        if (progress.line(line)) return;
+        const sent = sumsOk ? parseSumLine(line) : null;
+        if (sent === null) stdout.push(line);
+        else if (sent !== 'itemized') {
+          if (sums) sums.add(`${src.base}/${sent.name}`, sent);
+          else if (checkSent) {
+            const e = toSend[i]!.get(sent.name);
+            if (e && sentDiffers(sent, e.size, e.mtime)) changedDuring.add(`${src.base}/${sent.name}`);
+          }
+        }
       };
       // rsync writes a progress line for every file it copies: into a file read every 200 ms, not
       // a pipe, which wakes Reprise for each line and on two cores slowed rsync itself (see
@@ -312,7 +316,10 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
             if (warnings.length < 100) warnings.push(line);
           }
         },
-      }).finally(() => progressLog.finish());
+      }).finally(() => {
+        progressLog.finish();
+        progress.flush();
+      });
       if (r.spawnError) throw new SnapshotError('spawn-failed', 'rsync could not be started. Install rsync 3.x and make sure it is on the PATH.');
       const tail = r.stderrTail.join('\n');
       if (/No space left on device/i.test(tail)) {
@@ -336,6 +343,8 @@ async function runSnapshot(ctx: DestinationContext): Promise<DestinationOutcome>
       }
       transferredFiles += stats.transferredFiles ?? 0;
       transferredBytes += stats.transferredFileSize ?? 0;
+      copied.files = transferredFiles;
+      copied.bytes = transferredBytes;
     }
     if (lostStats) {
       transferredFiles = contentFiles;

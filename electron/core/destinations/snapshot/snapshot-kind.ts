@@ -7,7 +7,7 @@ import { scratchDir } from '../../process/scratch.js';
 import type { Destination, Job } from '../../../../shared/model.js';
 import type { VerifyDestination } from '../../../../shared/restore.js';
 import type { ChildRunner } from '../../process/child.js';
-import { parseRsyncProgressLine } from './rsync-progress.js';
+import { progressSampler } from './rsync-progress.js';
 import type { DestinationKindImpl, KindEnv, OpenedDestination, PointInfo } from '../kind.js';
 import { type RecordEntry, bin, bytesOf, textOf } from '../record/entry.js';
 import { openRecords } from '../record/record-chain.js';
@@ -86,10 +86,8 @@ function snapshotBytes(destination: string, pointId: string, rsync: string, chil
         const list = join(work, 'files');
         await writeFile(list, Buffer.concat(usable.flatMap((f) => [bytesOf(f.path), Buffer.from([0])])));
         // A progress line per file: followed in a file, not a pipe (see snapshot-backup.ts).
-        const progressLog = openPrivateLog('rsync', (line) => {
-          const p = parseRsyncProgressLine(line);
-          if (p) onProgress(p.transfers ?? 0, p.bytes);
-        });
+        const progress = progressSampler((p) => onProgress(p.transfers ?? 0, p.bytes));
+        const progressLog = openPrivateLog('rsync', (line) => void progress.line(line));
         const r = await children
           .run({
             command: rsync,
@@ -98,7 +96,10 @@ function snapshotBytes(destination: string, pointId: string, rsync: string, chil
             ...(signal ? { signal } : {}),
             stdoutFd: progressLog.fd,
           })
-          .finally(() => progressLog.finish());
+          .finally(() => {
+            progressLog.finish();
+            progress.flush();
+          });
         if (r.cancelled) throw Object.assign(new Error('The restore was stopped. Files restored so far are kept.'), { name: 'AbortError' });
         if (r.spawnError) throw new RestoreError('spawn-failed', 'rsync could not be started. Install rsync 3.x and make sure it is on the PATH.');
         // Only the user's Stop is a cancel; rsync killed from outside, or failing, ends the restore with its words.
