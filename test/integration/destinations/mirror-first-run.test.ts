@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SQLITE_LIKE_GLOB, sqliteLikeName } from '../../../electron/core/destinations/sqlite-copy.js';
 import { reprise, repriseBin } from '../../support/cli.js';
 import { holdsAFile, toolPids } from '../../support/faults.js';
-import { waitFor } from '../../support/procs.js';
+import { processesMentioning, waitFor } from '../../support/procs.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 import { describeTree, treeDiff } from '../../support/tree-truth.js';
 
@@ -150,7 +150,11 @@ describe('a first run into an empty mirror', () => {
     const child: ChildProcess = spawn(process.execPath, [repriseBin, '--data-dir', data, 'run', 'M'], { stdio: 'ignore' });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     await waitFor('files in current/ before any intent', () => holdsAFile(join(mirror, 'current')) || intents().length > 0, 60_000, 5);
+    // Into a local folder, rclone does not hash its copies again: the record's hashes are Reprise's.
+    const syncArgs = processesMentioning(src).filter((p) => p.comm === 'rclone').flatMap((p) => p.argv);
     child.kill('SIGKILL');
+    expect(syncArgs).toContain('sync');
+    expect(syncArgs).toContain('--ignore-checksum');
     await exited;
     expect(intents(), 'the kill came before the intent was stored').toEqual([]);
     expect(holdsAFile(join(mirror, 'current'))).toBe(true);

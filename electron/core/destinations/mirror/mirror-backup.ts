@@ -202,8 +202,12 @@ async function runMirror(ctx: DestinationContext, copied: { files: number; bytes
     const walkOver = new Promise<void>((resolve) => (releaseWalk = resolve));
     if (early) {
       ctx.log('# first run into an empty destination: rclone copies while the sources are walked');
+      // Into a local folder rclone need not hash what it copies (it hashes the source again after
+      // each copy, to compare with what it wrote): the record's hash is Reprise's own read of the
+      // source, and that, not rclone's, is what every restore and verify checks the copy against.
+      const own = remoteOf(target) === null ? ['--ignore-checksum'] : [];
       early.start(async (signal) => {
-        for (let i = 0; i < sources.length; i++) await syncSource(i, [`--exclude=${SQLITE_LIKE_GLOB}`], signal);
+        for (let i = 0; i < sources.length; i++) await syncSource(i, [`--exclude=${SQLITE_LIKE_GLOB}`, ...own], signal);
       });
     }
     const walkedBuilt = await run
