@@ -8,6 +8,7 @@ import { scratchDir } from '../../process/scratch.js';
 import type { RcloneExec } from '../../rclone/rclone-exec.js';
 import { parseBackendFeatures, parseLsjson, parseLsjsonStat, parseMd5sumLine } from '../../rclone/rclone-output.js';
 import { folderTarget, joinTarget } from '../../../../shared/remotes/remote-path.js';
+import { eachLimit } from '../each-limit.js';
 import { parseSnapshotId } from '../point-ids.js';
 import { bin, binFromText, bytesOf, textOf } from '../record/entry.js';
 import { md5File } from '../record/tree-diff.js';
@@ -85,39 +86,51 @@ export function localMirrorStore(target: string): MirrorStore {
     },
     async list(layer, prefix) {
       const out = new Map<string, StoredObject>();
-      const walk = async (dir: Buffer, rec: string): Promise<void> => {
-        let s;
-        try {
-          s = await lstat(dir, { bigint: true });
-        } catch {
-          return;
-        }
-        if (s.isFile()) {
-          out.set(rec, { size: Number(s.size), mtime: s.mtimeNs.toString() });
-          return;
-        }
-        if (!s.isDirectory()) return;
-        for (const name of await readdir(dir, { encoding: 'buffer' })) await walk(Buffer.concat([dir, Buffer.from('/'), name]), rec === '' ? bin(name) : `${rec}/${bin(name)}`);
+      const file = async (path: Buffer, rec: string): Promise<void> => {
+        const s = await lstat(path, { bigint: true }).catch(() => null);
+        if (s?.isFile()) out.set(rec, { size: Number(s.size), mtime: s.mtimeNs.toString() });
       };
-      if (prefix) await walk(abs(layer, prefix), prefix);
-      else {
-        const root = abs(layer, null);
-        let names: Buffer[] = [];
+      // A folder's files are looked at a few at once (each-limit.ts), its sub-folders one after another.
+      const folder = async (dir: Buffer, rec: string): Promise<void> => {
+        let entries;
         try {
-          names = await readdir(root, { encoding: 'buffer' });
+          entries = await readdir(dir, { encoding: 'buffer', withFileTypes: true });
         } catch {
-          return out;
+          return;
         }
-        for (const n of names) await walk(Buffer.concat([root, Buffer.from('/'), n]), bin(n));
+        const sub: Array<[Buffer, string]> = [];
+        const files: Array<[Buffer, string]> = [];
+        for (const d of entries) {
+          const path = Buffer.concat([dir, Buffer.from('/'), d.name]);
+          const r = rec === '' ? bin(d.name) : `${rec}/${bin(d.name)}`;
+          if (d.isDirectory()) sub.push([path, r]);
+          else if (d.isFile()) files.push([path, r]);
+        }
+        await eachLimit(files, 16, ([path, r]) => file(path, r));
+        for (const [path, r] of sub) await folder(path, r);
+      };
+      if (!prefix) await folder(abs(layer, null), '');
+      else {
+        const top = abs(layer, prefix);
+        const s = await lstat(top).catch(() => null);
+        if (s?.isDirectory()) await folder(top, prefix);
+        else if (s?.isFile()) await file(top, prefix);
       }
       return out;
     },
     async fetch(layer, paths, stage, signal, onFile) {
       const got = new Set<string>();
-      for (const p of paths) {
+      // A few files at once (each-limit.ts); folders are made once each.
+      const made = new Set<string>();
+      await eachLimit(paths, 8, async (p) => {
         signal?.throwIfAborted();
         const to = Buffer.concat([stage, Buffer.from('/'), bytesOf(p)]);
-        await mkdir(to.subarray(0, to.lastIndexOf(0x2f)), { recursive: true });
+        const dir = to.subarray(0, to.lastIndexOf(0x2f));
+        const key = dir.toString('latin1');
+        if (!made.has(key)) {
+          await mkdir(dir, { recursive: true });
+          made.add(key);
+        }
         try {
           await copyFile(abs(layer, p), to);
           got.add(p);
@@ -125,7 +138,7 @@ export function localMirrorStore(target: string): MirrorStore {
         } catch {
           // named as missing by the caller
         }
-      }
+      });
       return got;
     },
     async remove(layer, paths) {

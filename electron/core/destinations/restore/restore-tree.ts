@@ -5,7 +5,7 @@
 // it is written, so the only path ever resolved is the target folder itself, and writes stay inside it.
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, lchown, link, lstat, lutimes, mkdir, mkdtemp, readlink, realpath, rename, rm, symlink, unlink, utimes } from 'node:fs/promises';
-import { type Stats, lstatSync } from 'node:fs';
+import { type BigIntStats, type Stats, lstatSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { type RecordEntry, bin, bytesOf, isUnder, textOf } from '../record/entry.js';
 import { md5File } from '../record/tree-diff.js';
@@ -13,6 +13,10 @@ import type { ChildRunner } from '../../process/child.js';
 import { readXattrs, settableXattr, writeXattrs } from '../record/xattrs.js';
 import { RestoreError } from './restore-errors.js';
 import { keepBothName } from './keep-both-name.js';
+import { eachLimit } from '../each-limit.js';
+
+/** Files placed, given their metadata, or checked against the record at once (see each-limit.ts). */
+const PER_FILE_AT_ONCE = 8;
 
 /** How a restore treats files that already exist in the target with other content. */
 export type ConflictPolicy = 'skip' | 'overwrite' | 'keep-both';
@@ -147,6 +151,9 @@ export async function restoreTree(o: RestoreTreeOptions): Promise<RestoreTreeRes
     for (const [dir, abs] of renamedDirs) if (isUnder(p, dir)) return p === dir ? abs : Buffer.concat([abs, bytesOf(p.slice(dir.length))]);
     return join2(rootAbs, relOf(p));
   };
+  // Folders the target does not hold (or that go under a new keep-both name): what the record lists
+  // under them is not there either, and is not looked up one lstat at a time.
+  const absent = new Set<string>();
   for (const e of o.entries) {
     if (skippedDirs.some((d) => isUnder(e.path, d))) continue;
     const abs = absOf(e.path);
@@ -155,8 +162,9 @@ export async function restoreTree(o: RestoreTreeOptions): Promise<RestoreTreeRes
       planned.push({ entry: e, abs, action: 'lacking', shown });
       continue;
     }
-    const existing = await lstatOrNull(abs);
+    const existing = absent.has(e.path.slice(0, Math.max(0, e.path.lastIndexOf('/')))) ? null : await lstatOrNull(abs);
     if (!existing) {
+      if (e.type === 'd') absent.add(e.path);
       planned.push({ entry: e, abs, action: 'create', shown });
       continue;
     }
@@ -166,6 +174,7 @@ export async function restoreTree(o: RestoreTreeOptions): Promise<RestoreTreeRes
       else if (o.policy === 'keep-both') {
         const alt = keepBothAbs(abs, clock);
         renamedDirs.set(e.path, alt);
+        absent.add(e.path);
         planned.push({ entry: e, abs: alt, action: 'keep-both', shown: bin(alt.subarray(rootAbs.length + 1)) });
       } else {
         skippedDirs.push(e.path);
@@ -223,21 +232,15 @@ export async function restoreTree(o: RestoreTreeOptions): Promise<RestoreTreeRes
     );
     for (const [p, why] of fetched.missing) missing.push(`${textOf(p)}: ${why}`);
 
-    // ---- place, in record order: parents exist before their content ----
+    // ---- place: folders first, in record order (parents before their content); then files and
+    // links a few at once; then hard-link members, once their group's first file is there ----
     const failedDirs: string[] = [];
-    for (const p of planned) {
+    // What placing each entry found, by its index in `planned`: said in record order after.
+    const notes: Array<{ readonly missing?: string; readonly mismatch?: string } | undefined> = [];
+    const placeOne = async (p: Planned, i: number): Promise<void> => {
       o.signal?.throwIfAborted();
       const e = p.entry;
-      if (failedDirs.some((d) => isUnder(e.path, d))) continue;
-      if (p.action === 'lacking') {
-        missing.push(`${textOf(e.path)}: ${e.lack}`);
-        continue;
-      }
-      if (p.action === 'same') {
-        writtenPaths.set(e.path, p.abs);
-        continue;
-      }
-      if (p.action === 'exists-dir' || p.action === 'skip') continue;
+      if (failedDirs.some((d) => isUnder(e.path, d))) return;
       try {
         if (e.type === 'd') {
           if (p.action === 'overwrite') await unlink(p.abs);
@@ -250,7 +253,7 @@ export async function restoreTree(o: RestoreTreeOptions): Promise<RestoreTreeRes
             await rename(temp, p.abs);
           } else {
             const staged = fetched.staged.get(e.path);
-            if (!staged) continue; // named in missing
+            if (!staged) return; // named in missing
             await rename(staged, p.abs);
           }
         } else if (e.type === 'l') {
@@ -258,15 +261,33 @@ export async function restoreTree(o: RestoreTreeOptions): Promise<RestoreTreeRes
           await symlink(bytesOf(e.link ?? ''), temp);
           await rename(temp, p.abs);
         } else {
-          missing.push(`${textOf(e.path)}: a special file (fifo, socket or device) is recorded but not restored`);
-          continue;
+          notes[i] = { missing: `${textOf(e.path)}: a special file (fifo, socket or device) is recorded but not restored` };
+          return;
         }
         writtenPaths.set(e.path, p.abs);
       } catch (err) {
         if (o.signal?.aborted) throw err;
         if (e.type === 'd') failedDirs.push(e.path);
-        mismatches.push(`${textOf(p.shown)}: could not be written (${(err as Error).message})`);
+        notes[i] = { mismatch: `${textOf(p.shown)}: could not be written (${(err as Error).message})` };
       }
+    };
+    const toPlace: number[] = [];
+    planned.forEach((p, i) => {
+      if (p.action === 'lacking') notes[i] = { missing: `${textOf(p.entry.path)}: ${p.entry.lack}` };
+      else if (p.action === 'same') writtenPaths.set(p.entry.path, p.abs);
+      else if (p.action !== 'exists-dir' && p.action !== 'skip') toPlace.push(i);
+    });
+    const isMember = (e: RecordEntry): boolean => e.type === 'f' && e.hardlink !== undefined;
+    for (const i of toPlace) if (planned[i]!.entry.type === 'd') await placeOne(planned[i]!, i);
+    await eachLimit(
+      toPlace.filter((i) => planned[i]!.entry.type !== 'd' && !isMember(planned[i]!.entry)),
+      PER_FILE_AT_ONCE,
+      (i) => placeOne(planned[i]!, i),
+    );
+    for (const i of toPlace) if (isMember(planned[i]!.entry)) await placeOne(planned[i]!, i);
+    for (const n of notes) {
+      if (n?.missing) missing.push(n.missing);
+      if (n?.mismatch) mismatches.push(n.mismatch);
     }
 
     // ---- metadata: files and links first, folders last and deepest first (writing into a folder moves its mtime) ----
@@ -274,7 +295,9 @@ export async function restoreTree(o: RestoreTreeOptions): Promise<RestoreTreeRes
     const xattrItems: Array<{ path: string; xattrs: Readonly<Record<string, string>> }> = [];
     // Files already there with the recorded content get the recorded mode, owner and time too.
     const placed = planned.filter((p) => writtenPaths.get(p.entry.path) === p.abs && (p.action === 'create' || p.action === 'overwrite' || p.action === 'keep-both' || p.action === 'same'));
-    for (const p of placed.filter((x) => x.entry.type !== 'd')) {
+    const placedFiles = placed.filter((x) => x.entry.type !== 'd');
+    const fileProblems: Array<string | undefined> = [];
+    await eachLimit(placedFiles, PER_FILE_AT_ONCE, async (p, i) => {
       const e = p.entry;
       try {
         if (e.type === 'l') {
@@ -286,10 +309,11 @@ export async function restoreTree(o: RestoreTreeOptions): Promise<RestoreTreeRes
           await utimes(p.abs, seconds(e.mtime), seconds(e.mtime));
         }
       } catch (err) {
-        mismatches.push(`${textOf(p.shown)}: its owner, mode or time could not be set (${(err as Error).message})`);
+        fileProblems[i] = `${textOf(p.shown)}: its owner, mode or time could not be set (${(err as Error).message})`;
       }
-      if (e.xattrs) xattrItems.push({ path: bin(p.abs), xattrs: e.xattrs });
-    }
+    });
+    for (const m of fileProblems) if (m !== undefined) mismatches.push(m);
+    for (const p of placedFiles) if (p.entry.xattrs) xattrItems.push({ path: bin(p.abs), xattrs: p.entry.xattrs });
     const dirs = planned.filter((p) => p.entry.type === 'd' && (writtenPaths.get(p.entry.path) === p.abs || p.action === 'exists-dir' || p.action === 'same'));
     for (const p of dirs) if (p.entry.xattrs) xattrItems.push({ path: bin(p.abs), xattrs: p.entry.xattrs });
     const xattrProblems = await writeXattrs(o.children, xattrItems, o.signal);
@@ -318,13 +342,28 @@ export async function restoreTree(o: RestoreTreeOptions): Promise<RestoreTreeRes
     const dump = await readXattrs(o.children, realTo, o.signal);
     if (dump) for (const [k, v] of dump.map) xattrsByPath.set(k, v);
   }
-  let checked = 0;
-  for (const p of toCheck) {
+  // Each entry on its own, a few at once; then each hard-link member against the inode its group's
+  // first file was restored as.
+  const problems: Array<string | null> = [];
+  const inodes: Array<number | undefined> = [];
+  await eachLimit(toCheck, PER_FILE_AT_ONCE, async (p, i) => {
     o.signal?.throwIfAborted();
-    const problem = await compareWithRecord(p.entry, p.abs, groups, xattrsByPath, o.signal);
-    checked++;
-    if (problem) mismatches.push(`${textOf(p.shown)}: ${problem}`);
-  }
+    const r = await compareWithRecord(p.entry, p.abs, xattrsByPath, o.signal);
+    problems[i] = r.problem;
+    inodes[i] = r.ino;
+  });
+  toCheck.forEach((p, i) => {
+    if (p.entry.type === 'f' && p.entry.hardlink === undefined && inodes[i] !== undefined) groups.set(p.entry.path, inodes[i]!);
+  });
+  toCheck.forEach((p, i) => {
+    const e = p.entry;
+    if (problems[i] === null && e.type === 'f' && e.hardlink !== undefined && inodes[i] !== undefined) {
+      const ino = groups.get(e.hardlink);
+      if (ino !== undefined && ino !== inodes[i]) problems[i] = `not a hard link of ${textOf(e.hardlink)}`;
+    }
+    if (problems[i]) mismatches.push(`${textOf(p.shown)}: ${problems[i]}`);
+  });
+  const checked = toCheck.length;
   return {
     ...base,
     dryRun: false,
@@ -358,14 +397,19 @@ async function sameAsRecord(e: RecordEntry, abs: Buffer, s: Stats): Promise<bool
   }
 }
 
-/** What differs between a restored entry and its record, or null. */
-async function compareWithRecord(e: RecordEntry, abs: Buffer, groups: Map<string, number>, xattrs: ReadonlyMap<string, Record<string, string>>, signal?: AbortSignal): Promise<string | null> {
+/** What differs between a restored entry and its record (null: nothing), and a file's inode (its hard links are checked by the caller). */
+async function compareWithRecord(e: RecordEntry, abs: Buffer, xattrs: ReadonlyMap<string, Record<string, string>>, signal?: AbortSignal): Promise<{ problem: string | null; ino?: number }> {
   let s;
   try {
     s = await lstat(abs, { bigint: true });
   } catch {
-    return 'missing after the restore';
+    return { problem: 'missing after the restore' };
   }
+  const problem = await differences(e, abs, s, xattrs, signal);
+  return e.type === 'f' && s.isFile() ? { problem, ino: Number(s.ino) } : { problem };
+}
+
+async function differences(e: RecordEntry, abs: Buffer, s: BigIntStats, xattrs: ReadonlyMap<string, Record<string, string>>, signal?: AbortSignal): Promise<string | null> {
   const type = s.isFile() ? 'f' : s.isDirectory() ? 'd' : s.isSymbolicLink() ? 'l' : 'o';
   if (type !== e.type) return `is a ${type === 'f' ? 'file' : type === 'd' ? 'folder' : type === 'l' ? 'link' : 'special file'}, the record has a ${e.type === 'f' ? 'file' : e.type === 'd' ? 'folder' : 'link'}`;
   if (e.type !== 'l' && Number(s.mode & 0o7777n) !== e.mode) return `mode ${Number(s.mode & 0o7777n).toString(8)} instead of ${e.mode.toString(8)}`;
@@ -377,10 +421,6 @@ async function compareWithRecord(e: RecordEntry, abs: Buffer, groups: Map<string
   }
   if (e.type === 'f') {
     if (Number(s.size) !== e.size) return `size ${s.size} instead of ${e.size}`;
-    if (e.hardlink !== undefined) {
-      const ino = groups.get(e.hardlink);
-      if (ino !== undefined && ino !== Number(s.ino)) return `not a hard link of ${textOf(e.hardlink)}`;
-    } else groups.set(e.path, Number(s.ino));
     if (!e.hash) return 'the record has no content hash for it, so its bytes cannot be checked';
     if ((await md5File(abs, signal)) !== e.hash) return 'content differs from the record';
   }

@@ -2,12 +2,14 @@
 // points and their bytes (the snapshot folders), and verification of the newest point against its
 // record by walking its folder.
 import { lstat, rm, stat, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { scratchDir } from '../../process/scratch.js';
 import type { Destination, Job } from '../../../../shared/model.js';
 import type { VerifyDestination } from '../../../../shared/restore.js';
 import type { ChildRunner } from '../../process/child.js';
 import { progressSampler } from './rsync-progress.js';
+import { eachLimit } from '../each-limit.js';
 import type { DestinationKindImpl, KindEnv, OpenedDestination, PointInfo } from '../kind.js';
 import { type RecordEntry, bin, bytesOf, textOf } from '../record/entry.js';
 import { openRecords } from '../record/record-chain.js';
@@ -108,13 +110,17 @@ function snapshotBytes(destination: string, pointId: string, rsync: string, chil
       } finally {
         await rm(work, { recursive: true, force: true });
       }
-      for (const f of usable) {
-        const p = Buffer.concat([stage, Buffer.from('/'), bytesOf(f.path)]);
-        const s = await lstat(p).catch(() => null);
+      // What rsync staged, looked at a few files at once (each-limit.ts), then told in record order.
+      const landed: Array<Stats | null> = [];
+      await eachLimit(usable, 16, async (f, i) => {
+        landed[i] = await lstat(Buffer.concat([stage, Buffer.from('/'), bytesOf(f.path)])).catch(() => null);
+      });
+      usable.forEach((f, i) => {
+        const s = landed[i];
         if (!s?.isFile()) missing.set(f.path, `not found in snapshot ${pointId}`);
         else if (s.size !== f.size) missing.set(f.path, `snapshot ${pointId} holds ${s.size} bytes for it, the record says ${f.size}`);
-        else staged.set(f.path, p);
-      }
+        else staged.set(f.path, Buffer.concat([stage, Buffer.from('/'), bytesOf(f.path)]));
+      });
       return { staged, missing };
     },
   };
