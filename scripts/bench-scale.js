@@ -2,7 +2,8 @@
 // `npm run bench`: Reprise on a large library against the raw tools on the same tree, in one run.
 // Mirror (local target) against raw `rclone sync`, snapshot against raw `rsync -a --link-dest`, for a
 // first run, a no-change run and a run after 1 % of the files changed; the core's peak RSS per phase;
-// then how long Restore takes to list the newest point's artists (restore:browse, from the record).
+// then how long Restore takes to list the newest point's artists (restore:browse, from the record),
+// and a restore of the whole library from the newest point, verified, against the raw tool copying it out.
 // Prints ratios; nothing here is a test. Each kind runs in a process of its own (peak RSS per kind).
 //   node scripts/bench-scale.js [--files 300000] [--size 1024] [--kinds mirror,snapshot] [--dir /dev/shm]
 //                              [--s3-files 3000] [--keep]
@@ -177,6 +178,29 @@ async function browse(kind) {
   say(`${kind.padEnd(8)} browse     first artist list ${s.toFixed(2).padStart(7)} s  (${artists} artists)  peak RSS ${mb(peakRss)} (file-backed ${mb(file)})`);
 }
 
+/**
+ * The whole library restored from the newest point — planned against the target, copied, given its
+ * times and modes, and every file checked against the record — against the raw tool copying the
+ * same tree out of the backup (what a user would type to get it back by hand).
+ */
+async function restoreAll(kind, rawLabel, rawCmd, rawArgs) {
+  const to = join(root, `${kind}-restored`);
+  const rawTo = join(root, `${kind}-restored-raw`);
+  const rawS = raw(rawCmd, rawArgs(rawTo));
+  settle();
+  global.gc?.();
+  peakRss = process.memoryUsage().rss;
+  const t = process.hrtime.bigint();
+  const r = await core.handlers['restore:run']({ name: kind, path: 'Music', at: 'latest', to, policy: 'skip', dryRun: false });
+  const s = secs(t);
+  sample();
+  if (!r.ok) throw new Error(`${kind}: restore: ${r.error.message}`);
+  if (r.value.verified !== true || r.value.checked < files) throw new Error(`${kind}: restore not verified: ${r.value.checked} checked, ${[...r.value.mismatches, ...r.value.missing].slice(0, 3).join('; ')}`);
+  row(kind, 'restore', { s, rss: peakRss, rssFile: rssFile() }, rawS, rawLabel);
+  rmSync(to, { recursive: true, force: true });
+  rmSync(rawTo, { recursive: true, force: true });
+}
+
 const rows = [];
 const row = (kind, phase, rep, rawS, rawLabel) => {
   rows.push({ kind, phase, reprise: rep.s, raw: rawS, ratio: rep.s / rawS, rss: rep.rss, rssFile: rep.rssFile });
@@ -208,6 +232,7 @@ for (const kind of kinds) {
     const c = rawRun(2);
     row(kind, '1% changed', await runJob(kind), c, 'rclone sync');
     await browse(kind);
+    await restoreAll(kind, 'rclone copy', 'rclone', (to) => [...rcloneLog, 'copy', '--', join(target, 'current', 'Music'), to]);
   } else {
     let n = 0;
     const rawRun = () => {
@@ -238,6 +263,7 @@ for (const kind of kinds) {
     row(kind, '1% changed', changed, c, 'rsync --link-dest');
     resticRow('1% changed', changed, rc);
     await browse(kind);
+    await restoreAll(kind, 'rsync -aHAXS', 'rsync', (to) => ['-aHAXS', `${join(target, 'latest', 'Music')}/`, `${to}/`]);
   }
   rmSync(rawTarget, { recursive: true, force: true });
 }
