@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lineSplitter } from '../../../electron/core/process/line-splitter.js';
-import { parseRsyncProgressLine, parseRsyncStats, progressSampler, rsyncTotalBytes } from '../../../electron/core/destinations/snapshot/rsync-progress.js';
+import { parseRsyncProgressLine, parseRsyncStats, progressSampler, rsyncEta, rsyncTotalBytes } from '../../../electron/core/destinations/snapshot/rsync-progress.js';
 import { RSYNC_SUM_ARGS, parseSumLine } from '../../../electron/core/destinations/snapshot/rsync-sums.js';
 
 const work = mkdtempSync(join(tmpdir(), 'reprise-progress-'));
@@ -124,6 +124,14 @@ describe('the progress sampler (a redraw per copied file, shown at most 10 times
     const n = shown.length;
     sampler.flush();
     expect(shown).toHaveLength(n);
+  });
+});
+
+describe('the time left of a snapshot transfer', () => {
+  it("is unknown at 0 % (rsync's 0:00:00) and at 100 % (rsync then prints the time taken)", () => {
+    expect(rsyncEta(parseRsyncProgressLine('         32,768   0%    0.00kB/s    0:00:00')!)).toBeNull();
+    expect(rsyncEta(parseRsyncProgressLine('      1,000,000  25%    1.00MB/s    0:00:03')!)).toBe(3);
+    expect(rsyncEta(parseRsyncProgressLine('    102,400,000 100%   14.60MB/s    0:00:07 (xfr#100000, to-chk=0/108669)')!)).toBeNull();
   });
 });
 

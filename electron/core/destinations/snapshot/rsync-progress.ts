@@ -101,6 +101,15 @@ export function rsyncTotalBytes(p: Pick<RsyncProgress, 'bytes' | 'percent'>): nu
   return p.percent > 0 ? Math.round(p.bytes / Math.min(1, p.percent / 100)) : 0;
 }
 
+/**
+ * The time left as a sample tells, or null when it does not: rsync prints 0:00:00 before it knows
+ * (0 %), and the time taken so far, not what is left, once it is done (100 %). Either shown as an
+ * ETA read "ETA 0 s" at the start and "ETA 7 s" when finished.
+ */
+export function rsyncEta(p: Pick<RsyncProgress, 'percent' | 'etaSeconds'>): number | null {
+  return p.percent > 0 && p.percent < 100 ? p.etaSeconds : null;
+}
+
 /** Totals printed by `rsync --stats` at the end of a run. */
 export interface RsyncStats {
   readonly files?: number;

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { chmod, link, lstat, mkdir, readdir, realpath, rename, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseRsyncStats, progressSampler, rsyncTotalBytes } from './rsync-progress.js';
+import { parseRsyncStats, progressSampler, rsyncEta, rsyncTotalBytes } from './rsync-progress.js';
 import { checkLocalDestination } from '../../scheduler/destination-presence.js';
 import { LinkSample, linkWarning } from './link-check.js';
 import { SnapshotError } from './snapshot-errors.js';
@@ -264,7 +264,7 @@ async function runSnapshot(ctx: DestinationContext, copied: { files: number; byt
         copied.files = transferredFiles + (p.transfers ?? 0);
         copied.bytes = transferredBytes + p.bytes;
         const fraction = Math.min(1, p.percent / 100);
-        ctx.progress({ step: i + 1, steps: sources.length, bytes: p.bytes, totalBytes: rsyncTotalBytes(p), files: p.transfers ?? 0, totalFiles: p.totalFiles ?? 0, speed: p.speed, eta: p.etaSeconds, fraction: (i + fraction) / sources.length, current: [], errors: lack.size, elapsed: (ctx.now() - started) / 1000 });
+        ctx.progress({ step: i + 1, steps: sources.length, bytes: p.bytes, totalBytes: rsyncTotalBytes(p), files: p.transfers ?? 0, totalFiles: p.totalFiles ?? 0, speed: p.speed, eta: rsyncEta(p), fraction: (i + fraction) / sources.length, current: [], errors: lack.size, elapsed: (ctx.now() - started) / 1000 });
       });
       const onStdout = (line: string): void => {
         if (progress.line(line)) return;
