@@ -23,7 +23,19 @@ export function sqliteLikeName(name: string): boolean {
  * part; one glob, as rclone tries every filter rule on every file: sixteen rules made a sync of 100k
  * files 25 % slower).
  */
-export const SQLITE_LIKE_GLOB = `*.{${EXTENSIONS.map((ext) => [...ext].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('')).join(',')}}{,${SQLITE_SIDECARS.join(',')}}`;
+export const SQLITE_LIKE_GLOB = `*.{${EXTENSIONS.map(caseBlind).join(',')}}{,${SQLITE_SIDECARS.join(',')}}`;
+
+/**
+ * The same names as rsync filter rules, one a line (rsync's patterns have no alternatives and no
+ * case-blind part either). Folders are let through first: a folder named like a database keeps
+ * what it holds. Sixteen wildcard rules cost rsync next to nothing (leave-outs.ts measured ~1 ms
+ * of CPU per rule per 100k files).
+ */
+export const SQLITE_LIKE_RSYNC_RULES: readonly string[] = ['+ */', ...EXTENSIONS.flatMap((ext) => ['', ...SQLITE_SIDECARS].map((side) => `- *.${caseBlind(ext)}${side}`))];
+
+function caseBlind(word: string): string {
+  return [...word].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
+}
 
 /** A database found in a source: absolute path and path relative to the source's parent. */
 export interface FoundDatabase {

@@ -117,7 +117,9 @@ describe('a snapshot copied recursively holds exactly its record', () => {
     mkdirSync(join(src, 'Album'), { recursive: true });
     for (let t = 0; t < 5; t++) writeFileSync(join(src, 'Album', `${t}.flac`), `track ${t}`);
     const dest = tempDir();
-    expect((await reprise(data, ['job', 'add', 'R', '--source', src, '--snapshot', dest])).exitCode).toBe(0);
+    // An exclude keeps the first snapshot on the path that walks before rsync copies (without one, a
+    // first snapshot copies while it walks: snapshot-first-run.test.ts).
+    expect((await reprise(data, ['job', 'add', 'R', '--source', src, '--snapshot', dest, '--exclude', '*.part'])).exitCode).toBe(0);
     const addLate = `echo late > '${join(src, 'Album', 'late.flac')}'; mkdir -p '${join(src, 'Late')}'; echo late > '${join(src, 'Late', 'x.flac')}'`;
     // The folders' times as the walk saw them: what appears meanwhile changes them at the source.
     const timeOf = (dir: string): bigint => statSync(dir, { bigint: true }).mtimeNs;

@@ -179,7 +179,9 @@ describe('a file edited between the walk and the copy', () => {
     const data = join(base, 'data');
     const dest = join(base, 'snapshots');
     const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => reprise(data, args, env);
-    expect((await cli(['job', 'add', 'Edit', '--source', src, '--snapshot', dest])).exitCode).toBe(0);
+    // An exclude keeps the first snapshot on the path that walks before rsync copies (without one, a
+    // first snapshot copies while it walks: snapshot-first-run.test.ts edits a file in between there).
+    expect((await cli(['job', 'add', 'Edit', '--source', src, '--snapshot', dest, '--exclude', '*.part'])).exitCode).toBe(0);
     const points = async (): Promise<Array<{ id: string; outcome: string; lacking: number }>> => {
       const r = await cli(['snapshots', 'Edit', '--json']);
       return (JSON.parse(r.stdout) as Array<{ points: Array<{ id: string; outcome: string; lacking: number }> }>)[0]!.points;

@@ -41,3 +41,45 @@ describe('private log', () => {
     log.finish(); // safe twice
   });
 });
+
+describe('a gated private log (a first snapshot reads rsync only as the record takes its sums)', () => {
+  it('reads nothing while the gate is shut, a chunk at a time while it is open, and readToEnd ends at the end', async () => {
+    const lines: string[] = [];
+    let open = false;
+    const log = openPrivateLog('rsync', (l) => lines.push(l), 5, () => open);
+    // More than one 1 MiB read: the gate is asked before each.
+    const line = `${'x'.repeat(99)}\n`;
+    for (let i = 0; i < 30_000; i++) writeSync(log.fd, line);
+    log.drain();
+    await new Promise((r) => setTimeout(r, 30)); // the timer too
+    expect(lines).toHaveLength(0);
+    // Open for one read: the gate shuts again once a chunk's lines are in.
+    let reads = 0;
+    open = true;
+    const gated = openPrivateLog('rsync', () => {}, 1_000_000, () => reads++ < 1);
+    for (let i = 0; i < 30_000; i++) writeSync(gated.fd, line);
+    gated.drain();
+    expect(reads).toBe(2);
+    gated.finish();
+    const done = log.readToEnd();
+    await done;
+    expect(lines).toHaveLength(30_000);
+    expect(lines.every((l) => l === line.slice(0, -1))).toBe(true);
+    log.finish(); // already ended: safe
+  });
+
+  it('readToEnd waits while the gate is shut, and ends once it opens and the end is read', async () => {
+    const lines: string[] = [];
+    let open = false;
+    const log = openPrivateLog('rsync', (l) => lines.push(l), 5, () => open);
+    writeSync(log.fd, 'a\nb\n');
+    let ended = false;
+    const done = log.readToEnd().then(() => (ended = true));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(ended).toBe(false);
+    expect(lines).toEqual([]);
+    open = true;
+    await done;
+    expect(lines).toEqual(['a', 'b']);
+  });
+});

@@ -86,7 +86,18 @@ export class RsyncSums {
   /** Paths answered from rsync's sums, and paths left to be read from disk. */
   readonly counts = { fromRsync: 0, read: 0 };
 
+  /**
+   * Asked for more lines when the record wants a path the map does not hold yet (rsync's output is
+   * read only as the record takes it, when rsync ran ahead of the walk: see snapshot-backup.ts).
+   */
+  onHungry: (() => void) | null = null;
+
   constructor(private readonly limit = AHEAD) {}
+
+  /** Sums waiting for the record to take them. */
+  get size(): number {
+    return this.sums.size;
+  }
 
   /** A file rsync sent, by record path. */
   add(path: string, sent: Sent): void {
@@ -121,7 +132,11 @@ export class RsyncSums {
    * not name it (it ended, or is so far ahead that the path was passed by): read it from disk.
    */
   take(path: string, signal?: AbortSignal): Promise<Sent | undefined> | Sent | undefined {
-    const sent = this.sums.get(path);
+    let sent = this.sums.get(path);
+    if (sent === undefined && !this.ended && this.onHungry && this.sums.size < this.limit) {
+      this.onHungry();
+      sent = this.sums.get(path);
+    }
     if (sent !== undefined) {
       this.sums.delete(path);
       this.counts.fromRsync++;

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { chmod, link, lstat, mkdir, readdir, realpath, rename, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { writeSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseRsyncStats, progressSampler, rsyncEta, rsyncTotalBytes } from './rsync-progress.js';
 import { checkLocalDestination } from '../../scheduler/destination-presence.js';
@@ -28,6 +29,8 @@ import { linkUnchanged } from './link-unchanged.js';
 import { NulListWriter, both } from '../name-list.js';
 import { openPrivateLog } from '../../process/log-tail.js';
 import { RSYNC_SUM_ARGS, RsyncSums, type Sent, parseSumLine, rsyncSumsMd5, sentDiffers } from './rsync-sums.js';
+import { SQLITE_LIKE_RSYNC_RULES, sqliteLikeName } from '../sqlite-copy.js';
+import type { ChildResult } from '../../process/child.js';
 import type { KnownHashes } from '../record/record-builder.js';
 
 /** Runs one snapshot of the job into the destination folder and applies retention. */
@@ -67,6 +70,8 @@ const SEND_CHECK_LIMIT = 20_000;
 // rsync's words for a file it could not take; the path is the first quoted part.
 const UNREADABLE = /^rsync: \[sender\] (?:send_files failed to open|read errors mapping|opendir) "(.+?)"(?: failed)?: (.*)$/;
 const VANISHED = /^file has vanished: "(.+)"$/;
+/** Between the outputs of a first run's rsyncs over several sources in one file: no rsync line holds a NUL. */
+const SOURCE_MARK = '\0reprise-source ';
 
 async function runSnapshot(ctx: DestinationContext, copied: { files: number; bytes: number }): Promise<DestinationOutcome> {
   const dest = await checkDestination(ctx.dest.target);
@@ -82,6 +87,7 @@ async function runSnapshot(ctx: DestinationContext, copied: { files: number; byt
   await mkdir(work, { recursive: true });
   const lists: NulListWriter[] = [];
   let endHashing: (() => Promise<void>) | null = null;
+  let stopEarly: (() => Promise<void>) | null = null;
   try {
     const run = await startPointRun({
       storage,
@@ -146,7 +152,219 @@ async function runSnapshot(ctx: DestinationContext, copied: { files: number; byt
     // Entries the point lacks (unreadable at the source), by record path: History's failed files.
     const walkLacks = new Map<string, string>();
     const links = run.base ? new LinkSample(run.base.totals.files) : null;
-    ctx.progress({ step: 1, steps: 2, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: 'comparing with the last snapshot…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
+
+    const staging = join(dest, STAGING_NAME);
+    const lack = new Map<string, string>();
+    // Files rsync could not read (its "failed: Permission denied" lines), apart from those that vanished.
+    const unreadable = new Map<string, string>();
+    const warnings: string[] = [];
+    const vanished = new Set<string>();
+    let transferredFiles = 0;
+    let transferredBytes = 0;
+    let lostStats = false;
+    const started = ctx.now();
+    // The files left unread by the walk (a first snapshot's) take the MD5 rsync computes as it
+    // copies each one (rsync-sums.ts); what rsync does not name is read beside it.
+    let sums: RsyncSums | null = null;
+    let checkSent = false;
+
+    /** rsync's stdout for source i: progress redraws shown, sums taken (or checked), the rest (its stats) kept in `rest`. */
+    const stdoutOf = (i: number, rest: string[]): { line(line: string): void; flush(): void } => {
+      const base = sources[i]!.base;
+      const progress = progressSampler((p) => {
+        copied.files = transferredFiles + (p.transfers ?? 0);
+        copied.bytes = transferredBytes + p.bytes;
+        const fraction = Math.min(1, p.percent / 100);
+        ctx.progress({ step: i + 1, steps: sources.length, bytes: p.bytes, totalBytes: rsyncTotalBytes(p), files: p.transfers ?? 0, totalFiles: p.totalFiles ?? 0, speed: p.speed, eta: rsyncEta(p), fraction: (i + fraction) / sources.length, current: [], errors: lack.size, elapsed: (ctx.now() - started) / 1000 });
+      });
+      return {
+        line(line) {
+          if (progress.line(line)) return;
+          const sent = sumsOk ? parseSumLine(line) : null;
+          if (sent === null) rest.push(line);
+          else if (sent !== 'itemized') {
+            if (sums) sums.add(`${base}/${sent.name}`, sent);
+            else if (checkSent) {
+              const e = toSend![i]!.get(sent.name);
+              if (e && sentDiffers(sent, e.size, e.mtime)) changedDuring.add(`${base}/${sent.name}`);
+            }
+          }
+        },
+        flush: () => progress.flush(),
+      };
+    };
+
+    /** One rsync over source i into the staging folder (-H -A -X -S: hard links, ACLs, xattrs, sparse files). */
+    const rsyncSource = async (i: number, o: { readonly list: string | null; readonly rules: string; readonly sums: boolean; readonly linkDests: readonly string[]; readonly stdoutFd: number; readonly signal: AbortSignal }) => {
+      const src = sources[i]!;
+      const real = await realpath(src.path);
+      const into = join(staging, textOf(src.base));
+      await mkdir(into, { recursive: true });
+      return ctx.children.run({
+        command: ctx.tools.rsync,
+        args: [
+          '-aHAXS',
+          '--numeric-ids',
+          '--from0',
+          ...(o.list ? [`--files-from=${o.list}`] : []),
+          `--exclude-from=${o.rules}`,
+          '--info=progress2',
+          '--stats',
+          ...(o.sums ? RSYNC_SUM_ARGS : []),
+          ...o.linkDests.map((d) => `--link-dest=${join(d, textOf(src.base))}`),
+          '--',
+          `${real}/`,
+          `${into}/`,
+        ],
+        // TZ: the sent files' times (%M) are printed in rsync's local time.
+        env: { LC_ALL: 'C', TZ: 'UTC' },
+        signal: o.signal,
+        stdoutFd: o.stdoutFd,
+        onLine: (line, stream) => {
+          if (stream === 'stdout') return;
+          const u = UNREADABLE.exec(line);
+          const v = VANISHED.exec(line);
+          const abs = u?.[1] ?? v?.[1];
+          if (abs !== undefined && abs.startsWith(`${real}/`)) {
+            const rel = Buffer.from(abs.slice(real.length + 1), 'utf8').toString('latin1');
+            lack.set(`${src.base}/${rel}`, v ? 'vanished while the snapshot was taken' : `rsync could not read it: ${u![2]}`);
+            if (v) vanished.add(`${src.base}/${rel}`);
+            else unreadable.set(`${src.base}/${rel}`, `rsync could not read it: ${u![2]}`);
+          } else if (line.startsWith('rsync') || line.startsWith('file has')) {
+            if (warnings.length < 100) warnings.push(line);
+          }
+        },
+      });
+    };
+
+    /** Ends the run as rsync's end says when it did not finish; otherwise counts what it copied. */
+    const checkRsync = async (i: number, r: ChildResult, rest: readonly string[]): Promise<void> => {
+      if (r.spawnError) throw new SnapshotError('spawn-failed', 'rsync could not be started. Install rsync 3.x and make sure it is on the PATH.');
+      const tail = r.stderrTail.join('\n');
+      if (/No space left on device/i.test(tail)) {
+        // Nothing half-written may ever pass for a snapshot, and the space is better given back now.
+        await rm(staging, { recursive: true, force: true });
+        throw new SnapshotError('destination-full', `The destination ${dest} is full. No snapshot was taken; free some space (or prune old snapshots) and run again.`, { ...(r.exitCode !== null ? { exitCode: r.exitCode } : {}), stderrTail: tail });
+      }
+      if (r.cancelled) throw new SnapshotError('cancelled', 'The snapshot was stopped before it finished. The previous snapshots are untouched; the next run picks up where this one stopped.', { stderrTail: tail });
+      if (r.exitCode === null) throw new SnapshotError('rsync-failed', `rsync was stopped by a signal (${r.signal ?? 'unknown'}). The previous snapshots are untouched; the next run picks up where this one stopped.`, { stderrTail: tail });
+      if (r.exitCode !== 0 && r.exitCode !== 23 && r.exitCode !== 24) {
+        throw new SnapshotError('rsync-failed', `rsync failed with exit code ${r.exitCode}. The previous snapshots are untouched.`, { exitCode: r.exitCode, stderrTail: tail });
+      }
+      const stats = parseRsyncStats(rest);
+      if (stats.transferredFiles === undefined) {
+        // rsync goes on when its output cannot be written (the temporary folder is full): the
+        // snapshot is whole, but its statistics never arrived, nor part of its progress and sums.
+        const w = `rsync's statistics for ${textOf(sources[i]!.base)} were lost: its output goes to a file in the temporary folder ${tmpdir()}, which could not hold it (is it full?). The snapshot is whole; the numbers of files and bytes copied are those the comparison expected.`;
+        ctx.log(`# warning: ${w}`);
+        if (warnings.length < 100) warnings.push(w);
+        lostStats = true;
+      }
+      transferredFiles += stats.transferredFiles ?? 0;
+      transferredBytes += stats.transferredFileSize ?? 0;
+      copied.files = transferredFiles;
+      copied.bytes = transferredBytes;
+    };
+
+    // A first snapshot into a destination that holds nothing of Reprise's copies while the sources
+    // are walked (as a mirror's first run does): no point exists that a half-made one could touch,
+    // and a run killed before its intent leaves only a staging folder, which the next run links
+    // from and never takes for a point. rsync leaves out every name a database may have; the walk
+    // tells which are live databases (copied through SQLite, as always) and which are plain files
+    // (copied after, by name). Its output waits in its file until the walk is done, and is read
+    // only as the record takes the sums (RsyncSums.onHungry), so the sums held stay few.
+    const early = index.names.length === 0 && index.damaged.length === 0 && !ctx.dryRun && sumsOk && ctx.job.excludes.length === 0 && !(await exists(staging)) ? await startEarlyCopy() : null;
+    async function startEarlyCopy() {
+      await mkdir(staging);
+      const rules = join(work, 'early-rules');
+      await writeFile(rules, `${SQLITE_LIKE_RSYNC_RULES.join('\0')}\0`);
+      sums = new RsyncSums();
+      const theSums = sums;
+      const stopper = new AbortController();
+      const rest: string[][] = sources.map(() => []);
+      const outs = sources.map((_, i) => stdoutOf(i, rest[i]!));
+      let source = 0;
+      let walkOver = false;
+      let readingOver = false;
+      // rsync over each source in turn, all into one output file; a line naming the next source sits between them.
+      const log = openPrivateLog(
+        'rsync',
+        (line) => {
+          if (line.startsWith(SOURCE_MARK)) source = Number(line.slice(SOURCE_MARK.length));
+          else outs[source]!.line(line);
+        },
+        200,
+        () => walkOver && (readingOver || theSums.size < RsyncSums.AHEAD * 1.5),
+      );
+      theSums.onHungry = () => log.drain();
+      const heldBack = sources.map((_, i) => new NulListWriter(join(work, `held-back-${i}`)));
+      const heldPaths = new Set<string>();
+      const heldCount = sources.map(() => 0);
+      const results: ChildResult[] = [];
+      const running = (async () => {
+        for (let i = 0; i < sources.length; i++) {
+          if (i > 0) writeSync(log.fd, `\n${SOURCE_MARK}${i}\n`);
+          const r = await rsyncSource(i, { list: null, rules, sums: true, linkDests: [], stdoutFd: log.fd, signal: AbortSignal.any([ctx.signal, stopper.signal]) });
+          results.push(r);
+          if (r.cancelled || r.exitCode === null || r.spawnError || (r.exitCode !== 0 && r.exitCode !== 23 && r.exitCode !== 24)) break;
+        }
+      })();
+      running.catch(() => {}); // awaited after the walk; a failure while it walks must not go unhandled
+      ctx.log('# first snapshot into an empty destination: rsync copies while the sources are walked');
+      return {
+        /**
+         * An entry rsync's pass leaves out: named like a database but none (a live one is copied
+         * through SQLite), or a hard link to such a file. Copied by name after, with the first name
+         * of its hard-link group, so that rsync -H links them again.
+         */
+        holdBack(i: number, rel: string, path: string, leader: { readonly rel: string; readonly path: string } | null): void | Promise<void> {
+          heldPaths.add(path);
+          heldCount[i]!++;
+          const a = heldBack[i]!.add(rel);
+          return leader === null || heldPaths.has(leader.path) ? a : both(a, heldBack[i]!.add(leader.rel));
+        },
+        isHeldBack: (path: string): boolean => heldPaths.has(path),
+        walkDone(): void {
+          walkOver = true;
+        },
+        readingDone(): void {
+          readingOver = true;
+          log.drain();
+        },
+        /** Waits for rsync, reads the rest of its output, then copies the held-back files; throws as the run ends if rsync did not finish. */
+        async finish(): Promise<void> {
+          await running;
+          await log.readToEnd();
+          for (const o of outs) o.flush();
+          for (let i = 0; i < results.length; i++) await checkRsync(i, results[i]!, rest[i]!);
+          for (let i = 0; i < sources.length; i++) {
+            const held = heldBack[i]!;
+            await held.close();
+            if (heldCount[i] === 0) continue;
+            const heldRest: string[] = [];
+            const out = stdoutOf(i, heldRest);
+            const heldLog = openPrivateLog('rsync', (line) => out.line(line));
+            const r = await rsyncSource(i, { list: held.file, rules: join(work, 'empty-rules'), sums: false, linkDests: [], stdoutFd: heldLog.fd, signal: ctx.signal }).finally(() => {
+              heldLog.finish();
+              out.flush();
+            });
+            await checkRsync(i, r, heldRest);
+          }
+        },
+        async stop(): Promise<void> {
+          stopper.abort();
+          await running.catch(() => {});
+          log.finish();
+          await Promise.all(heldBack.map((h) => h.destroy()));
+        },
+      };
+    }
+    if (early) {
+      stopEarly = early.stop;
+      await writeFile(join(work, 'empty-rules'), '');
+    }
+
+    ctx.progress({ step: 1, steps: 2, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: run.base ? 'comparing with the last snapshot…' : 'reading the sources…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
     const walkedBuilt = await run.build(walkSourceBatches({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m), oneThread: !run.base }), {
       // A first snapshot copies every file anyway: their content is hashed while rsync copies.
       readLater: true,
@@ -159,7 +377,9 @@ async function runSnapshot(ctx: DestinationContext, copied: { files: number; byt
         if (e.hardlink) groupFirsts[e.source]!.add(e.hardlink.slice(e.path.length - e.rel.length));
         const p = candidates && e.type === 'f' && !e.lack && !e.hardlink ? candidates[e.source]!.add(e.rel) : undefined;
         const q = lists[e.source]!.add(e.rel === '' ? '.' : e.rel);
-        return both(t, both(p, q));
+        const held = early !== null && e.type !== 'd' && !e.lack && (sqliteLikeName(e.rel.slice(e.rel.lastIndexOf('/') + 1)) || (e.hardlink !== undefined && early.isHeldBack(e.hardlink)));
+        const h = held ? early.holdBack(e.source, e.rel, e.path, e.hardlink ? { rel: e.hardlink.slice(e.path.length - e.rel.length), path: e.hardlink } : null) : undefined;
+        return both(both(t, h), both(p, q));
       },
       onChange: (item) => {
         const e = item.entry ?? item.before!;
@@ -199,152 +419,80 @@ async function runSnapshot(ctx: DestinationContext, copied: { files: number; byt
     }
 
     await run.writeIntent(walkedBuilt);
-    // The files left unread by the walk (a first snapshot's) take the MD5 rsync computes as it
-    // copies each one (rsync-sums.ts); what rsync does not name is read beside it. Stopped with the run.
-    const sums = walkedBuilt.pending > 0 && sumsOk ? new RsyncSums() : null;
-    const known: KnownHashes | undefined = sums
+    if (!early && walkedBuilt.pending > 0 && sumsOk) sums = new RsyncSums();
+    const theSums = walkedBuilt.pending > 0 ? sums : null;
+    const known: KnownHashes | undefined = theSums
       ? (line, signal) => {
+          // Copied after rsync's pass, without sums: read from the source.
+          if (early?.isHeldBack(line.path)) {
+            theSums.counts.read++;
+            return undefined;
+          }
           const check = (sent: Sent | undefined): string | undefined => {
             if (sent && sentDiffers(sent, line.size, line.mtime)) changedDuring.add(line.path);
             return sent?.md5;
           };
-          const got = sums.take(line.path, signal);
+          const got = theSums.take(line.path, signal);
           return got instanceof Promise ? got.then(check) : check(got);
         }
       : undefined;
     const reading = run.readContentBeside(walkedBuilt, ctx.signal, known);
-    const checkSent = toSend !== null && toSendCount <= SEND_CHECK_LIMIT;
+    checkSent = toSend !== null && toSendCount <= SEND_CHECK_LIMIT;
     endHashing = reading.stop;
-    const staging = join(dest, STAGING_NAME);
+    if (early) {
+      early.walkDone();
+      // Once the record has taken what it wants, the rest of rsync's output is read without waiting for it.
+      reading.done.then(early.readingDone, early.readingDone);
+    }
     const linkDests: string[] = [];
     if (run.base) linkDests.push(join(dest, run.base.id));
     if (run.lastComplete && run.lastComplete.id !== run.base?.id) linkDests.push(join(dest, run.lastComplete.id));
-    // An interrupted run's staging folder: what it already copied is linked, not copied again.
-    if (await exists(staging)) {
-      const previous = join(dest, `${PREVIOUS_STAGING_PREFIX}${randomBytes(4).toString('hex')}`);
-      await rename(staging, previous);
-      linkDests.push(previous);
+    if (!early) {
+      // An interrupted run's staging folder: what it already copied is linked, not copied again.
+      if (await exists(staging)) {
+        const previous = join(dest, `${PREVIOUS_STAGING_PREFIX}${randomBytes(4).toString('hex')}`);
+        await rename(staging, previous);
+        linkDests.push(previous);
+      }
+      await mkdir(staging);
     }
-    await mkdir(staging);
     const ownLinks = candidates !== null && changedCount <= changeLimit && (await exists(join(dest, run.base!.id)));
 
-    const lack = new Map<string, string>();
-    // Files rsync could not read (its "failed: Permission denied" lines), apart from those that vanished.
-    const unreadable = new Map<string, string>();
-    const warnings: string[] = [];
-    const vanished = new Set<string>();
-    let transferredFiles = 0;
-    let transferredBytes = 0;
-    let lostStats = false;
-    const started = ctx.now();
-    for (let i = 0; i < sources.length; i++) {
-      const src = sources[i]!;
-      const real = await realpath(src.path);
-      const into = join(staging, textOf(src.base));
-      await mkdir(into, { recursive: true });
-      const leaveOut = leaveOuts[i]!;
-      let rsyncList: string | null = null;
-      if (ownLinks) {
-        const from = Buffer.concat([Buffer.from(join(dest, run.base!.id)), Buffer.from('/'), bytesOf(src.base)]);
-        const changed = changedRel[i]!;
-        const firsts = groupFirsts[i]!;
-        rsyncList = join(work, `rsync-${i}`);
-        const l = await linkUnchanged({ from, into: Buffer.from(into), list: join(work, `list-${i}`), candidates: join(work, `candidates-${i}`), toRsync: (rel) => changed.has(rel.toString('latin1')) || firsts.has(rel.toString('latin1')), out: rsyncList, signal: ctx.signal });
-        ctx.log(`# ${textOf(src.base)}: ${l.linked} unchanged files linked to snapshot ${run.base!.id}; rsync copies the other ${l.toRsync} entries`);
-      }
-      const recursive = rsyncList === null && leaveOut.size <= LEAVE_OUT_LIMIT;
-      const leaveOutFile = join(work, `leave-out-${i}`);
-      // By the list, rsync reads the source root's "." as "and its own entries" (--files-from
-      // implies --dirs): what the walk left out at the top of a source is named to it still.
-      await writeFile(leaveOutFile, recursive ? leaveOut.recursiveRules() : leaveOut.topLevelRules());
-      if (!recursive && rsyncList === null) ctx.log(`# ${textOf(src.base)}: ${leaveOut.size} paths left out, too many to name to rsync; copied by the list of its files (slower)`);
-      rsyncList ??= recursive ? null : join(work, `list-${i}`);
-      const stdout: string[] = [];
-      const progress = progressSampler((p) => {
-        copied.files = transferredFiles + (p.transfers ?? 0);
-        copied.bytes = transferredBytes + p.bytes;
-        const fraction = Math.min(1, p.percent / 100);
-        ctx.progress({ step: i + 1, steps: sources.length, bytes: p.bytes, totalBytes: rsyncTotalBytes(p), files: p.transfers ?? 0, totalFiles: p.totalFiles ?? 0, speed: p.speed, eta: rsyncEta(p), fraction: (i + fraction) / sources.length, current: [], errors: lack.size, elapsed: (ctx.now() - started) / 1000 });
-      });
-      const onStdout = (line: string): void => {
-        if (progress.line(line)) return;
-        const sent = sumsOk ? parseSumLine(line) : null;
-        if (sent === null) stdout.push(line);
-        else if (sent !== 'itemized') {
-          if (sums) sums.add(`${src.base}/${sent.name}`, sent);
-          else if (checkSent) {
-            const e = toSend[i]!.get(sent.name);
-            if (e && sentDiffers(sent, e.size, e.mtime)) changedDuring.add(`${src.base}/${sent.name}`);
-          }
+    if (early) await early.finish();
+    else {
+      for (let i = 0; i < sources.length; i++) {
+        const src = sources[i]!;
+        const leaveOut = leaveOuts[i]!;
+        let rsyncList: string | null = null;
+        if (ownLinks) {
+          const into = join(staging, textOf(src.base));
+          await mkdir(into, { recursive: true });
+          const from = Buffer.concat([Buffer.from(join(dest, run.base!.id)), Buffer.from('/'), bytesOf(src.base)]);
+          const changed = changedRel[i]!;
+          const firsts = groupFirsts[i]!;
+          rsyncList = join(work, `rsync-${i}`);
+          const l = await linkUnchanged({ from, into: Buffer.from(into), list: join(work, `list-${i}`), candidates: join(work, `candidates-${i}`), toRsync: (rel) => changed.has(rel.toString('latin1')) || firsts.has(rel.toString('latin1')), out: rsyncList, signal: ctx.signal });
+          ctx.log(`# ${textOf(src.base)}: ${l.linked} unchanged files linked to snapshot ${run.base!.id}; rsync copies the other ${l.toRsync} entries`);
         }
-      };
-      // rsync writes a progress line for every file it copies: into a file read every 200 ms, not
-      // a pipe, which wakes Reprise for each line and on two cores slowed rsync itself (see
-      // process/log-tail.ts; measured in the README).
-      const progressLog = openPrivateLog('rsync', onStdout);
-      const r = await ctx.children.run({
-        command: ctx.tools.rsync,
-        args: [
-          '-aHAXS',
-          '--numeric-ids',
-          '--from0',
-          ...(rsyncList ? [`--files-from=${rsyncList}`] : []),
-          `--exclude-from=${leaveOutFile}`,
-          '--info=progress2',
-          '--stats',
-          ...(sumsOk ? RSYNC_SUM_ARGS : []),
-          ...linkDests.map((d) => `--link-dest=${join(d, textOf(src.base))}`),
-          '--',
-          `${real}/`,
-          `${into}/`,
-        ],
-        // TZ: the sent files' times (%M) are printed in rsync's local time.
-        env: { LC_ALL: 'C', TZ: 'UTC' },
-        signal: ctx.signal,
-        stdoutFd: progressLog.fd,
-        onLine: (line, stream) => {
-          if (stream === 'stdout') return;
-          const u = UNREADABLE.exec(line);
-          const v = VANISHED.exec(line);
-          const abs = u?.[1] ?? v?.[1];
-          if (abs !== undefined && abs.startsWith(`${real}/`)) {
-            const rel = Buffer.from(abs.slice(real.length + 1), 'utf8').toString('latin1');
-            lack.set(`${src.base}/${rel}`, v ? 'vanished while the snapshot was taken' : `rsync could not read it: ${u![2]}`);
-            if (v) vanished.add(`${src.base}/${rel}`);
-            else unreadable.set(`${src.base}/${rel}`, `rsync could not read it: ${u![2]}`);
-          } else if (line.startsWith('rsync') || line.startsWith('file has')) {
-            if (warnings.length < 100) warnings.push(line);
-          }
-        },
-      }).finally(() => {
-        progressLog.finish();
-        progress.flush();
-      });
-      if (r.spawnError) throw new SnapshotError('spawn-failed', 'rsync could not be started. Install rsync 3.x and make sure it is on the PATH.');
-      const tail = r.stderrTail.join('\n');
-      if (/No space left on device/i.test(tail)) {
-        // Nothing half-written may ever pass for a snapshot, and the space is better given back now.
-        await rm(staging, { recursive: true, force: true });
-        throw new SnapshotError('destination-full', `The destination ${dest} is full. No snapshot was taken; free some space (or prune old snapshots) and run again.`, { ...(r.exitCode !== null ? { exitCode: r.exitCode } : {}), stderrTail: tail });
+        const recursive = rsyncList === null && leaveOut.size <= LEAVE_OUT_LIMIT;
+        const leaveOutFile = join(work, `leave-out-${i}`);
+        // By the list, rsync reads the source root's "." as "and its own entries" (--files-from
+        // implies --dirs): what the walk left out at the top of a source is named to it still.
+        await writeFile(leaveOutFile, recursive ? leaveOut.recursiveRules() : leaveOut.topLevelRules());
+        if (!recursive && rsyncList === null) ctx.log(`# ${textOf(src.base)}: ${leaveOut.size} paths left out, too many to name to rsync; copied by the list of its files (slower)`);
+        rsyncList ??= recursive ? null : join(work, `list-${i}`);
+        const rest: string[] = [];
+        const out = stdoutOf(i, rest);
+        // rsync writes a progress line for every file it copies: into a file read every 200 ms, not
+        // a pipe, which wakes Reprise for each line and on two cores slowed rsync itself (see
+        // process/log-tail.ts; measured in the README).
+        const progressLog = openPrivateLog('rsync', (line) => out.line(line));
+        const r = await rsyncSource(i, { list: rsyncList, rules: leaveOutFile, sums: sumsOk, linkDests, stdoutFd: progressLog.fd, signal: ctx.signal }).finally(() => {
+          progressLog.finish();
+          out.flush();
+        });
+        await checkRsync(i, r, rest);
       }
-      if (r.cancelled) throw new SnapshotError('cancelled', 'The snapshot was stopped before it finished. The previous snapshots are untouched; the next run picks up where this one stopped.', { stderrTail: tail });
-      if (r.exitCode === null) throw new SnapshotError('rsync-failed', `rsync was stopped by a signal (${r.signal ?? 'unknown'}). The previous snapshots are untouched; the next run picks up where this one stopped.`, { stderrTail: tail });
-      if (r.exitCode !== 0 && r.exitCode !== 23 && r.exitCode !== 24) {
-        throw new SnapshotError('rsync-failed', `rsync failed with exit code ${r.exitCode}. The previous snapshots are untouched.`, { exitCode: r.exitCode, stderrTail: tail });
-      }
-      const stats = parseRsyncStats(stdout);
-      if (stats.transferredFiles === undefined) {
-        // rsync goes on when its output cannot be written (the temporary folder is full): the
-        // snapshot is whole, but its statistics never arrived, nor part of its progress and sums.
-        const w = `rsync's statistics for ${textOf(src.base)} were lost: its output goes to a file in the temporary folder ${tmpdir()}, which could not hold it (is it full?). The snapshot is whole; the numbers of files and bytes copied are those the comparison expected.`;
-        ctx.log(`# warning: ${w}`);
-        if (warnings.length < 100) warnings.push(w);
-        lostStats = true;
-      }
-      transferredFiles += stats.transferredFiles ?? 0;
-      transferredBytes += stats.transferredFileSize ?? 0;
-      copied.files = transferredFiles;
-      copied.bytes = transferredBytes;
     }
     if (lostStats) {
       transferredFiles = contentFiles;
@@ -436,6 +584,7 @@ async function runSnapshot(ctx: DestinationContext, copied: { files: number; byt
     const failedFiles = [...new Map([...walkLacks, ...unreadable])].map(([path, error]) => ({ path: textOf(path), error }));
     return { failedFiles, outcome: outcome === 'ok' ? 'success' : 'partial', bytes: transferredBytes, files: transferredFiles, errors: outcome === 'ok' ? 0 : Math.max(1, lackingCount), firstError };
   } finally {
+    await stopEarly?.();
     await endHashing?.();
     await Promise.all(lists.map((l) => l.destroy()));
     await rm(work, { recursive: true, force: true });
