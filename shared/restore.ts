@@ -135,7 +135,7 @@ export interface RestoreOutcome {
   readonly skipFiles: number;
   readonly keepBothFiles: number;
   readonly bytes: number;
-  /** At most 500 entries of the preview. */
+  /** The first 500 files of the preview, at most; the counts are of all (restoreFileCount). */
   readonly items: readonly RestorePreviewItem[];
   /** Checked against the point's record: true only when every entry matches it; null for a dry run. */
   readonly verified: boolean | null;
@@ -146,6 +146,11 @@ export interface RestoreOutcome {
   readonly missing: readonly string[];
   /** Entries compared with the record. */
   readonly checked: number;
+}
+
+/** Files a restore's counts cover: its preview (`items`) names only the first few hundred. */
+export function restoreFileCount(o: Pick<RestoreOutcome, 'createFiles' | 'overwriteFiles' | 'skipFiles' | 'keepBothFiles'>): number {
+  return o.createFiles + o.overwriteFiles + o.skipFiles + o.keepBothFiles;
 }
 
 /** Live progress of a restore, pushed as the `restore:progress` event. */

@@ -7,6 +7,7 @@ import { pointOutcomeWords } from '../../../shared/outcome-words.js';
 import { type CliContext, exitCodes } from '../context.js';
 import { printEvent, printJson, printTable } from '../output.js';
 import { localPath } from '../paths.js';
+import { restoreFileCount } from '../../../shared/restore.js';
 
 /** Registers the restore commands. */
 export function registerRestoreCommands(program: Command, ctx: CliContext): void {
@@ -86,7 +87,10 @@ export function registerRestoreCommands(program: Command, ctx: CliContext): void
         process.stdout.write(`  ${r.createFiles} new, ${r.overwriteFiles} overwritten, ${r.skipFiles} kept as they were${r.keepBothFiles ? `, ${r.keepBothFiles} restored beside a different existing file` : ''} (${formatBytes(r.bytes)})\n`);
         if (r.dryRun) {
           for (const i of r.items.slice(0, 200)) process.stdout.write(`  ${i.action.padEnd(9)} ${i.path} (${formatBytes(i.size)})\n`);
-          if (r.items.length > 200) process.stdout.write(`  … and ${r.items.length - 200} more\n`);
+          // The preview names a few hundred files; the counts above are of all of them.
+          const all = restoreFileCount(r);
+          const shown = Math.min(200, r.items.length);
+          if (all > shown) process.stdout.write(`  … and ${all - shown} more\n`);
           return;
         }
         if (r.verified) process.stdout.write(`✓ verified: ${plural(r.checked, 'entry', 'entries')} ${r.checked === 1 ? 'matches' : 'match'} the restore point's record${r.keptExisting.length ? ` (${r.keptExisting.length} existing files kept by the skip policy)` : ''}\n`);

@@ -59,7 +59,7 @@ export function restoreRun(deps: RestoreServiceDeps, src: RestoreSources): { rea
             skipFiles: r.skipFiles,
             keepBothFiles: r.keepBothFiles,
             bytes: r.bytes,
-            items: r.items.slice(0, 500),
+            items: r.items,
             verified: v ? v.ok : null,
             mismatches: v?.mismatches ?? [],
             keptExisting: v?.keptExisting ?? [],

@@ -7,7 +7,7 @@ import { formatBytes, formatWhen, plural } from '../../../shared/format';
 import { When } from '../components/when';
 import { ChooseFolder } from '../components/folder-picker';
 import type { Job } from '../../../shared/model';
-import { AUDIO_FILE, type AlbumEntry, type ArtistEntry, type ConflictPolicy, type ItemVersionInfo, type LooseSet, type RestoreBrowse, type RestoreOutcome } from '../../../shared/restore';
+import { AUDIO_FILE, type AlbumEntry, type ArtistEntry, type ConflictPolicy, type ItemVersionInfo, type LooseSet, type RestoreBrowse, type RestoreOutcome, restoreFileCount } from '../../../shared/restore';
 import type { AppError } from '../../../shared/result';
 import { findInPicker, versionIndexFor } from '../../../shared/backup-location';
 import { Icon } from '../components/icons';
@@ -356,7 +356,8 @@ function RestorePanel({ job, item, browse, onBack, start }: { job: Job; item: It
                     <span className={`badge ${i.action === 'create' || i.action === 'keep-both' ? 'tone-ok' : i.action === 'overwrite' ? 'tone-warn' : ''}`}>{i.action === 'create' ? 'new' : i.action === 'overwrite' ? 'replace' : i.action === 'keep-both' ? 'beside yours' : 'keep'}</span> {i.path} <span className="muted small">{formatBytes(i.size)}</span>
                   </li>
                 ))}
-                {preview.items.length > 40 && <li className="muted small">… and {preview.items.length - 40} more</li>}
+                {/* The preview names a few hundred files; the counts above are of all of them. */}
+                {restoreFileCount(preview) > Math.min(40, preview.items.length) && <li className="muted small">… and {restoreFileCount(preview) - Math.min(40, preview.items.length)} more</li>}
               </ul>
             </div>
           )}

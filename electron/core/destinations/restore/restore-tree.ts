@@ -18,6 +18,9 @@ import { eachLimit } from '../each-limit.js';
 /** Files placed, given their metadata, or checked against the record at once (see each-limit.ts). */
 const PER_FILE_AT_ONCE = 8;
 
+/** Files a restore's preview names at most. */
+export const PREVIEW_ITEMS = 500;
+
 /** How a restore treats files that already exist in the target with other content. */
 export type ConflictPolicy = 'skip' | 'overwrite' | 'keep-both';
 
@@ -42,6 +45,7 @@ export interface PlanItem {
 export interface RestoreTreeResult {
   /** The restored item's path in the target folder. */
   readonly restoredTo: string;
+  /** The first PREVIEW_ITEMS files, in record order (the counts below are of all). */
   readonly items: readonly PlanItem[];
   readonly createFiles: number;
   readonly overwriteFiles: number;
@@ -197,19 +201,26 @@ export async function restoreTree(o: RestoreTreeOptions): Promise<RestoreTreeRes
       planned.push({ entry: e, abs: alt, action: 'keep-both', shown: bin(alt.subarray(rootAbs.length + 1)) });
     } else planned.push({ entry: e, abs, action: 'skip', shown });
   }
-  const items: PlanItem[] = planned
-    .filter((p) => p.entry.type !== 'd' && (p.action === 'create' || p.action === 'overwrite' || p.action === 'skip' || p.action === 'keep-both'))
-    .map((p) => ({ action: p.action as PlanItem['action'], path: textOf(p.shown), size: p.entry.size }));
-  const count = (a: PlanItem['action']): number => items.filter((i) => i.action === a).length;
+  // Counted over every file; named for the first PREVIEW_ITEMS only (a whole library's preview held
+  // a path string per file beside the plan).
+  const counts = { create: 0, overwrite: 0, skip: 0, 'keep-both': 0 };
+  let bytes = 0;
+  const items: PlanItem[] = [];
+  for (const p of planned) {
+    if (p.entry.type === 'd' || !(p.action === 'create' || p.action === 'overwrite' || p.action === 'skip' || p.action === 'keep-both')) continue;
+    counts[p.action]++;
+    if (p.action !== 'skip') bytes += p.entry.size;
+    if (items.length < PREVIEW_ITEMS) items.push({ action: p.action, path: textOf(p.shown), size: p.entry.size });
+  }
   const restoredTo = textOf(bin(absOf(o.item)));
   const base = {
     restoredTo,
     items,
-    createFiles: count('create'),
-    overwriteFiles: count('overwrite'),
-    skipFiles: count('skip'),
-    keepBothFiles: count('keep-both'),
-    bytes: items.filter((i) => i.action !== 'skip').reduce((n, i) => n + i.size, 0),
+    createFiles: counts.create,
+    overwriteFiles: counts.overwrite,
+    skipFiles: counts.skip,
+    keepBothFiles: counts['keep-both'],
+    bytes,
   };
   if (o.dryRun) return { ...base, dryRun: true };
 
