@@ -13,5 +13,6 @@ if (!existsSync(cli)) {
   process.stderr.write('reprise: Reprise is not built yet. Run "npm install" (it builds) or "npm run build" in the Reprise folder.\n');
   process.exit(2);
 }
-const { main } = await import(cli);
-process.exit(await main(process.argv.slice(2)));
+const { main, exitWhenWritten, ignoreClosedReader } = await import(cli);
+ignoreClosedReader();
+await exitWhenWritten(await main(process.argv.slice(2)));

@@ -182,3 +182,27 @@ describe('reprise snapshots / restore / verify', () => {
     expect(history.map((h) => h.outcome)).toContain('interrupted');
   });
 });
+
+describe('a restore preview of more files than it names', () => {
+  it('names the first 200 in the terminal and counts the rest from the totals, not from the names sent', async () => {
+    const base = tempDir();
+    const src = join(base, 'big');
+    for (let a = 0; a < 6; a++) {
+      mkdirSync(join(src, `Album ${a}`), { recursive: true });
+      for (let t = 0; t < 100; t++) writeFileSync(join(src, `Album ${a}`, `${t} Track.flac`), `track ${a}/${t}`);
+    }
+    const own = (args: string[]) => reprise(join(base, 'data'), args);
+    expect((await own(['job', 'add', 'Big', '--source', src, '--snapshot', join(base, 'snaps')])).exitCode).toBe(0);
+    expect((await own(['run', 'Big'])).exitCode).toBe(0);
+    const dry = await own(['restore', 'Big', '--path', 'big', '--to', join(base, 'out'), '--dry-run']);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('600 new, 0 overwritten, 0 kept as they were');
+    expect(dry.stdout.split('\n').filter((l) => /^ {2}create /.test(l)), dry.stdout.slice(0, 3000)).toHaveLength(200);
+    expect(dry.stdout).toContain('… and 400 more');
+    // The JSON names at most 500 and counts all 600.
+    const events = (await own(['restore', 'Big', '--path', 'big', '--to', join(base, 'out'), '--dry-run', '--json'])).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; createFiles?: number; items?: unknown[] });
+    const finished = events.find((e) => e.event === 'finished')!;
+    expect(finished.createFiles).toBe(600);
+    expect(finished.items).toHaveLength(500);
+  });
+});
