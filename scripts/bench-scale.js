@@ -232,6 +232,8 @@ for (const kind of kinds) {
     const c = rawRun(2);
     row(kind, '1% changed', await runJob(kind), c, 'rclone sync');
     await browse(kind);
+    // The raw copies go before the restores, whose two trees need the room (and the inodes, on tmpfs).
+    rmSync(rawTarget, { recursive: true, force: true });
     await restoreAll(kind, 'rclone copy', 'rclone', (to) => [...rcloneLog, 'copy', '--', join(target, 'current', 'Music'), to]);
   } else {
     let n = 0;
@@ -263,6 +265,7 @@ for (const kind of kinds) {
     row(kind, '1% changed', changed, c, 'rsync --link-dest');
     resticRow('1% changed', changed, rc);
     await browse(kind);
+    rmSync(rawTarget, { recursive: true, force: true });
     await restoreAll(kind, 'rsync -aHAXS', 'rsync', (to) => ['-aHAXS', `${join(target, 'latest', 'Music')}/`, `${to}/`]);
   }
   rmSync(rawTarget, { recursive: true, force: true });
