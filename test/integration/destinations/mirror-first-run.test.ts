@@ -10,10 +10,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFile
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SQLITE_LIKE_GLOB, sqliteLikeName } from '../../../electron/core/destinations/sqlite-copy.js';
+import { SQLITE_LIKE_GLOB } from '../../../electron/core/destinations/sqlite-copy.js';
 import { reprise, repriseBin } from '../../support/cli.js';
 import { holdsAFile, toolPids } from '../../support/faults.js';
 import { processesMentioning, waitFor } from '../../support/procs.js';
+import { LEFT_OUT_COUNT, keptTrickyNames, writeTrickyNames } from '../../support/sqlite-names.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 import { describeTree, treeDiff } from '../../support/tree-truth.js';
 
@@ -40,17 +41,14 @@ async function restoresExactly(data: string, job: string, truth: string[], skip?
 describe("the names the early sync leaves out", () => {
   it("are exactly the ones the walk takes for a database or a database's side file (rclone's own filter, asked)", () => {
     const dir = tempDir();
-    const names = ['x.db', 'x.DB', 'x.Db', 'x.db-wal', 'x.db-shm', 'x.db-journal', 'x.db-WAL', 'x.dbx', 'x.db3', 'x.DB3-shm', 'q.sqlite', 'q.SQLite3', 'q.sqlite3-journal', 'q.sqlite4', 'db', '.db', 'a.flac', 'a.db.flac', 'a-wal', 'x.db-wal-wal', 'ünï.Sqlite'];
-    for (const n of names) writeFileSync(join(dir, n), 'x');
-    mkdirSync(join(dir, 'folder.db'));
-    writeFileSync(join(dir, 'folder.db', 'inside.flac'), 'x');
+    writeTrickyNames(dir);
     const kept = execFileSync('rclone', ['lsf', '-R', '--files-only', '--exclude', SQLITE_LIKE_GLOB, dir], { encoding: 'utf8', env: { ...process.env, RCLONE_CONFIG: '/dev/null' } })
       .split('\n')
       .filter(Boolean)
       .sort();
-    expect(kept).toEqual([...names.filter((n) => !sqliteLikeName(n)), 'folder.db/inside.flac'].sort());
+    expect(kept).toEqual(keptTrickyNames());
     // Not a check that cannot fail: both kinds are there.
-    expect(names.filter((n) => sqliteLikeName(n)).length).toBeGreaterThan(8);
+    expect(LEFT_OUT_COUNT).toBeGreaterThan(8);
     expect(kept.length).toBeGreaterThan(5);
   });
 });

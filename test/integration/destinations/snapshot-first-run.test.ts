@@ -11,10 +11,11 @@ import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, statSync, w
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SQLITE_LIKE_RSYNC_RULES, sqliteLikeName } from '../../../electron/core/destinations/sqlite-copy.js';
+import { SQLITE_LIKE_RSYNC_RULES } from '../../../electron/core/destinations/sqlite-copy.js';
 import { reprise, repriseBin } from '../../support/cli.js';
 import { holdsAFile, slowRsync, toolPids } from '../../support/faults.js';
 import { waitFor } from '../../support/procs.js';
+import { LEFT_OUT_COUNT, keptTrickyNames, writeTrickyNames } from '../../support/sqlite-names.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 import { describeTree, treeDiff } from '../../support/tree-truth.js';
 
@@ -43,10 +44,7 @@ describe('the names the early rsync leaves out', () => {
     const dir = tempDir();
     const src = join(dir, 'src');
     mkdirSync(src);
-    const names = ['x.db', 'x.DB', 'x.Db', 'x.db-wal', 'x.db-shm', 'x.db-journal', 'x.db-WAL', 'x.dbx', 'x.db3', 'x.DB3-shm', 'q.sqlite', 'q.SQLite3', 'q.sqlite3-journal', 'q.sqlite4', 'db', '.db', 'a.flac', 'a.db.flac', 'a-wal', 'x.db-wal-wal', 'ünï.Sqlite'];
-    for (const n of names) writeFileSync(join(src, n), 'x');
-    mkdirSync(join(src, 'folder.db'));
-    writeFileSync(join(src, 'folder.db', 'inside.flac'), 'x');
+    writeTrickyNames(src);
     const rules = join(dir, 'rules');
     writeFileSync(rules, `${SQLITE_LIKE_RSYNC_RULES.join('\0')}\0`);
     execFileSync('rsync', ['-a', '--from0', `--exclude-from=${rules}`, `${src}/`, `${join(dir, 'dst')}/`], { env: { ...process.env, LC_ALL: 'C' } });
@@ -55,9 +53,9 @@ describe('the names the early rsync leaves out', () => {
       .filter(Boolean)
       .map((p) => p.slice(2))
       .sort();
-    expect(kept).toEqual([...names.filter((n) => !sqliteLikeName(n)), 'folder.db/inside.flac'].sort());
+    expect(kept).toEqual(keptTrickyNames());
     // Not a check that cannot fail: both kinds are there.
-    expect(names.filter((n) => sqliteLikeName(n)).length).toBeGreaterThan(8);
+    expect(LEFT_OUT_COUNT).toBeGreaterThan(8);
     expect(kept.length).toBeGreaterThan(5);
   });
 });
