@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openPrivateLog, tailLogFile } from '../../../electron/core/process/log-tail.js';
 import { cleanupTempDirs, tempDir } from '../../support/tmp.js';
 
@@ -43,6 +43,10 @@ describe('private log', () => {
 });
 
 describe('a gated private log (a first snapshot reads rsync only as the record takes its sums)', () => {
+  // The tail's timer is driven by fake timers: what it does on each tick is checked, not how long it waits.
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
   it('reads nothing while the gate is shut, a chunk at a time while it is open, and readToEnd ends at the end', async () => {
     const lines: string[] = [];
     let open = false;
@@ -51,34 +55,35 @@ describe('a gated private log (a first snapshot reads rsync only as the record t
     const line = `${'x'.repeat(99)}\n`;
     for (let i = 0; i < 30_000; i++) writeSync(log.fd, line);
     log.drain();
-    await new Promise((r) => setTimeout(r, 30)); // the timer too
+    vi.advanceTimersByTime(50); // ten ticks of the timer
     expect(lines).toHaveLength(0);
     // Open for one read: the gate shuts again once a chunk's lines are in.
     let reads = 0;
-    open = true;
     const gated = openPrivateLog('rsync', () => {}, 1_000_000, () => reads++ < 1);
     for (let i = 0; i < 30_000; i++) writeSync(gated.fd, line);
     gated.drain();
     expect(reads).toBe(2);
     gated.finish();
-    const done = log.readToEnd();
-    await done;
+    open = true;
+    await log.readToEnd();
     expect(lines).toHaveLength(30_000);
     expect(lines.every((l) => l === line.slice(0, -1))).toBe(true);
     log.finish(); // already ended: safe
   });
 
-  it('readToEnd waits while the gate is shut, and ends once it opens and the end is read', async () => {
+  it('readToEnd waits while the gate is shut, and ends on the tick after it opens', async () => {
     const lines: string[] = [];
     let open = false;
     const log = openPrivateLog('rsync', (l) => lines.push(l), 5, () => open);
     writeSync(log.fd, 'a\nb\n');
     let ended = false;
     const done = log.readToEnd().then(() => (ended = true));
-    await new Promise((r) => setTimeout(r, 30));
+    vi.advanceTimersByTime(50);
+    await Promise.resolve();
     expect(ended).toBe(false);
     expect(lines).toEqual([]);
     open = true;
+    vi.advanceTimersByTime(5);
     await done;
     expect(lines).toEqual(['a', 'b']);
   });

@@ -70,6 +70,8 @@ const SEND_CHECK_LIMIT = 20_000;
 // rsync's words for a file it could not take; the path is the first quoted part.
 const UNREADABLE = /^rsync: \[sender\] (?:send_files failed to open|read errors mapping|opendir) "(.+?)"(?: failed)?: (.*)$/;
 const VANISHED = /^file has vanished: "(.+)"$/;
+/** Whether rsync ran to its end: 23 and 24 say some files could not be read or vanished, which the point records. */
+const rsyncEnded = (r: ChildResult): boolean => r.exitCode === 0 || r.exitCode === 23 || r.exitCode === 24;
 /** Between the outputs of a first run's rsyncs over several sources in one file: no rsync line holds a NUL. */
 const SOURCE_MARK = '\0reprise-source ';
 
@@ -195,7 +197,7 @@ async function runSnapshot(ctx: DestinationContext, copied: { files: number; byt
     };
 
     /** One rsync over source i into the staging folder (-H -A -X -S: hard links, ACLs, xattrs, sparse files). */
-    const rsyncSource = async (i: number, o: { readonly list: string | null; readonly rules: string; readonly sums: boolean; readonly linkDests: readonly string[]; readonly stdoutFd: number; readonly signal: AbortSignal }) => {
+    const rsyncSource = async (i: number, o: { readonly list: string | null; readonly rules: string | null; readonly sums: boolean; readonly linkDests: readonly string[]; readonly stdoutFd: number; readonly signal: AbortSignal }) => {
       const src = sources[i]!;
       const real = await realpath(src.path);
       const into = join(staging, textOf(src.base));
@@ -207,7 +209,7 @@ async function runSnapshot(ctx: DestinationContext, copied: { files: number; byt
           '--numeric-ids',
           '--from0',
           ...(o.list ? [`--files-from=${o.list}`] : []),
-          `--exclude-from=${o.rules}`,
+          ...(o.rules ? [`--exclude-from=${o.rules}`] : []),
           '--info=progress2',
           '--stats',
           ...(o.sums ? RSYNC_SUM_ARGS : []),
@@ -248,7 +250,7 @@ async function runSnapshot(ctx: DestinationContext, copied: { files: number; byt
       }
       if (r.cancelled) throw new SnapshotError('cancelled', 'The snapshot was stopped before it finished. The previous snapshots are untouched; the next run picks up where this one stopped.', { stderrTail: tail });
       if (r.exitCode === null) throw new SnapshotError('rsync-failed', `rsync was stopped by a signal (${r.signal ?? 'unknown'}). The previous snapshots are untouched; the next run picks up where this one stopped.`, { stderrTail: tail });
-      if (r.exitCode !== 0 && r.exitCode !== 23 && r.exitCode !== 24) {
+      if (!rsyncEnded(r)) {
         throw new SnapshotError('rsync-failed', `rsync failed with exit code ${r.exitCode}. The previous snapshots are untouched.`, { exitCode: r.exitCode, stderrTail: tail });
       }
       const stats = parseRsyncStats(rest);
@@ -306,7 +308,7 @@ async function runSnapshot(ctx: DestinationContext, copied: { files: number; byt
           if (i > 0) writeSync(log.fd, `\n${SOURCE_MARK}${i}\n`);
           const r = await rsyncSource(i, { list: null, rules, sums: true, linkDests: [], stdoutFd: log.fd, signal: AbortSignal.any([ctx.signal, stopper.signal]) });
           results.push(r);
-          if (r.cancelled || r.exitCode === null || r.spawnError || (r.exitCode !== 0 && r.exitCode !== 23 && r.exitCode !== 24)) break;
+          if (r.cancelled || r.spawnError || !rsyncEnded(r)) break;
         }
       })();
       running.catch(() => {}); // awaited after the walk; a failure while it walks must not go unhandled
@@ -344,7 +346,7 @@ async function runSnapshot(ctx: DestinationContext, copied: { files: number; byt
             const heldRest: string[] = [];
             const out = stdoutOf(i, heldRest);
             const heldLog = openPrivateLog('rsync', (line) => out.line(line));
-            const r = await rsyncSource(i, { list: held.file, rules: join(work, 'empty-rules'), sums: false, linkDests: [], stdoutFd: heldLog.fd, signal: ctx.signal }).finally(() => {
+            const r = await rsyncSource(i, { list: held.file, rules: null, sums: false, linkDests: [], stdoutFd: heldLog.fd, signal: ctx.signal }).finally(() => {
               heldLog.finish();
               out.flush();
             });
@@ -359,10 +361,7 @@ async function runSnapshot(ctx: DestinationContext, copied: { files: number; byt
         },
       };
     }
-    if (early) {
-      stopEarly = early.stop;
-      await writeFile(join(work, 'empty-rules'), '');
-    }
+    if (early) stopEarly = early.stop;
 
     ctx.progress({ step: 1, steps: 2, bytes: 0, totalBytes: 0, files: 0, totalFiles: 0, speed: 0, eta: null, fraction: 0, current: [{ name: run.base ? 'comparing with the last snapshot…' : 'reading the sources…', percent: 0, size: 0 }], errors: 0, elapsed: 0 });
     const walkedBuilt = await run.build(walkSourceBatches({ sources, filter, xattrs: ctx.children, signal: ctx.signal, onProblem: (m) => walkProblems.push(m), oneThread: !run.base }), {
